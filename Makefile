@@ -1,0 +1,36 @@
+# Second Look. `make run` and `make test` are the two commands a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint bench screenshot clean
+
+$(VENV)/.runtime: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Set DEMO=0 to start on an empty database without the demo set.
+DEMO ?= 1
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate
+ifeq ($(DEMO),1)
+	$(PY) manage.py seed-demo --if-empty
+endif
+	@echo "Second Look on http://localhost:$${STREAMLIT_SERVER_PORT:-8501}"
+	$(PY) -m streamlit run app.py
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

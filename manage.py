@@ -1,0 +1,103 @@
+"""Second Look's command line for operators. Every command takes the database from DATABASE_URL
+(default: data/secondlook.db)."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from services.db import DatabaseUnavailable, database_url, is_empty, migrate, session_scope
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _migrate_or_fail() -> None:
+    try:
+        migrate()
+    except DatabaseUnavailable as exc:
+        _fail(str(exc))
+
+
+@app.command("migrate")
+def migrate_cmd() -> None:
+    """Create or upgrade the database schema to the newest migration."""
+    _migrate_or_fail()
+    typer.echo(f"database is up to date: {_safe_url()}")
+
+
+@app.command("seed-demo")
+def seed_demo(
+    if_empty: Annotated[bool, typer.Option(
+        "--if-empty", help="Load only when the database has no users; otherwise say so.")] = False,
+) -> None:
+    """Load the demo data set (demo accounts, positions, candidates, scorecards)."""
+    from services.demo import demo_logins, load_demo
+
+    from services.errors import InvalidInput
+    from services.settings import demo_mode
+
+    _migrate_or_fail()
+    with session_scope() as s:
+        if not is_empty(s):
+            if not if_empty:
+                _fail("the database already holds data; demo data goes only into an empty one")
+            if demo_mode(s):
+                _print_logins(demo_logins())
+            else:
+                typer.echo("database holds data already; demo data not loaded")
+            return
+        try:
+            counts = load_demo(s)
+        except InvalidInput as exc:
+            _fail("; ".join(exc.problems))
+    typer.echo("demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    _print_logins(demo_logins())
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    typer.echo("\nDemo logins (demo mode):")
+    for who, email, password in logins:
+        typer.echo(f"  {who:<34} {email:<34} password: {password}")
+    typer.echo("")
+
+
+@app.command("create-user")
+def create_user_cmd(
+    email: Annotated[str, typer.Option(prompt=True, help="Login email.")],
+    name: Annotated[str, typer.Option(prompt=True, help="Full name.")],
+    role: Annotated[list[str], typer.Option(
+        help="Role: admin, recruiter, hiring_manager or panelist; repeat for several.")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from standard input instead of a prompt."
+    )] = False,
+) -> None:
+    """Add an account; the password is prompted (hidden) or read from standard input."""
+    from services.auth import create_user
+    from services.errors import InvalidInput
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _migrate_or_fail()
+    with session_scope() as s:
+        try:
+            user = create_user(s, {"name": name, "email": email, "roles": role,
+                                   "password": password})
+        except InvalidInput as exc:
+            _fail("; ".join(exc.problems))
+    typer.echo(f"created user {user.email} with roles {', '.join(sorted(set(role)))}")
+
+
+def _safe_url() -> str:
+    url = database_url()
+    return url.split("@")[-1] if "@" in url else url
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,37 @@
+"""SQLModel tables and their schemas. Importing this package registers every table."""
+
+from models.candidates import Candidate, CandidateCreate
+from models.common import (
+    LABELS,
+    Dimension,
+    Outcome,
+    PanelRole,
+    Recommendation,
+    Role,
+    ScorecardStatus,
+    Setting,
+    Stage,
+    label,
+    utcnow,
+)
+from models.decisions import AppSetting, Decision, DecisionCreate
+from models.interviews import Interview, InterviewCreate, PanelMember, PanelMemberCreate
+from models.positions import (
+    SCALES,
+    Criterion,
+    CriterionCreate,
+    Position,
+    PositionCreate,
+    ScorecardTemplate,
+)
+from models.scorecards import Score, Scorecard, ScorecardUpdate, ScoreInput
+from models.users import PASSWORD_MIN, User, UserCreate, UserPublic, UserRole, UserUpdate
+
+__all__ = [
+    "LABELS", "PASSWORD_MIN", "SCALES", "AppSetting", "Candidate", "CandidateCreate", "Criterion",
+    "CriterionCreate", "Decision", "DecisionCreate", "Dimension", "Interview", "InterviewCreate",
+    "Outcome", "PanelMember", "PanelMemberCreate", "PanelRole", "Position", "PositionCreate",
+    "Recommendation", "Role", "Score", "ScoreInput", "Scorecard", "ScorecardStatus",
+    "ScorecardTemplate", "ScorecardUpdate", "Setting", "Stage", "User", "UserCreate",
+    "UserPublic", "UserRole", "UserUpdate", "label", "utcnow",
+]

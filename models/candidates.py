@@ -1,0 +1,42 @@
+from datetime import datetime
+
+from pydantic import EmailStr, field_validator
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.common import Stage, utcnow
+from models.users import _clean_name
+
+
+class CandidateBase(SQLModel):
+    """A person applying for a position."""
+
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, index=True)
+    position_id: int = Field(foreign_key="position.id", index=True)
+    stage: str = Field(default=Stage.second_interview, sa_type=String(20))
+    first_interview_notes: str = Field(default="", max_length=10000)
+    revisit_questions: str = Field(default="", max_length=10000)
+    salary_expectation: int | None = Field(default=None, ge=0)
+
+
+class CandidateCreate(CandidateBase):
+    """A candidate as entered in the form or imported."""
+
+    email: EmailStr
+    stage: Stage = Stage.second_interview
+
+    _name = field_validator("name")(_clean_name)
+
+    @field_validator("email")
+    @classmethod
+    def _lower_email(cls, value: str) -> str:
+        return value.strip().lower()
+
+
+class Candidate(CandidateBase, table=True):
+    """A candidate row; one email applies once per position."""
+
+    __table_args__ = (UniqueConstraint("position_id", "email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)

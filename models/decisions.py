@@ -1,0 +1,41 @@
+from datetime import datetime
+
+from pydantic import field_validator
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+from models.common import Outcome, utcnow
+
+
+class DecisionCreate(SQLModel):
+    """A hiring manager's decision as entered."""
+
+    candidate_id: int
+    outcome: Outcome
+    rationale: str = Field(max_length=10000)
+
+    @field_validator("rationale")
+    @classmethod
+    def _rationale(cls, value: str) -> str:
+        value = (value or "").strip()
+        if not value:
+            raise ValueError("a decision needs its rationale")
+        return value
+
+
+class Decision(SQLModel, table=True):
+    """A decision on a candidate; the newest one is in force, older ones are history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    outcome: str = Field(sa_type=String(20))
+    rationale: str = Field(max_length=10000)
+    decided_by: int = Field(foreign_key="user.id")
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
+class AppSetting(SQLModel, table=True):
+    """A key/value setting stored with the data (for example whether this is a demo)."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(default="", max_length=2000)

@@ -1,0 +1,60 @@
+from datetime import datetime
+
+from pydantic import field_validator
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.common import PanelRole, Setting, utcnow
+
+PANEL_MIN = 2
+PANEL_MAX = 4
+
+
+class PanelMemberCreate(SQLModel):
+    """One seat on a panel."""
+
+    user_id: int
+    panel_role: PanelRole = PanelRole.colleague
+
+
+class InterviewBase(SQLModel):
+    """A second interview of one candidate."""
+
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    scheduled_at: datetime
+    setting: str = Field(default=Setting.office, sa_type=String(20))
+    location: str = Field(default="", max_length=300)
+
+
+class InterviewCreate(InterviewBase):
+    """An interview with its panel of 2 to 4 people."""
+
+    setting: Setting = Setting.office
+    panel: list[PanelMemberCreate]
+
+    @field_validator("panel")
+    @classmethod
+    def _panel(cls, panel: list[PanelMemberCreate]) -> list[PanelMemberCreate]:
+        ids = [m.user_id for m in panel]
+        if len(set(ids)) != len(ids):
+            raise ValueError("the same person is on the panel twice")
+        if not PANEL_MIN <= len(ids) <= PANEL_MAX:
+            raise ValueError(f"needs {PANEL_MIN} to {PANEL_MAX} members; this one has {len(ids)}")
+        return panel
+
+
+class Interview(InterviewBase, table=True):
+    """An interview row; its panel is in PanelMember."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PanelMember(SQLModel, table=True):
+    """A user sitting on an interview panel, with the angle they bring."""
+
+    __table_args__ = (UniqueConstraint("interview_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True)
+    panel_role: str = Field(default=PanelRole.colleague, sa_type=String(20))

@@ -1,0 +1,64 @@
+from datetime import datetime
+
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.common import Recommendation, ScorecardStatus, utcnow
+
+TEXT_MAX = 10000
+
+
+class ScorecardFields(SQLModel):
+    """What a panelist writes besides the criterion scores."""
+
+    recommendation: str | None = Field(default=None, sa_type=String(20))
+    candidate_questions: str = Field(default="", max_length=TEXT_MAX)
+    salary_heard: int | None = Field(default=None, ge=0)
+    interest: str = Field(default="", max_length=TEXT_MAX)
+    concerns: str = Field(default="", max_length=TEXT_MAX)
+
+
+class ScorecardUpdate(SQLModel):
+    """A partial edit of a draft, validated field by field as the panelist types."""
+
+    recommendation: Recommendation | None = None
+    candidate_questions: str | None = Field(default=None, max_length=TEXT_MAX)
+    salary_heard: int | None = Field(default=None, ge=0)
+    interest: str | None = Field(default=None, max_length=TEXT_MAX)
+    concerns: str | None = Field(default=None, max_length=TEXT_MAX)
+
+
+class Scorecard(ScorecardFields, table=True):
+    """One panelist's scorecard for one interview, draft until submitted."""
+
+    __table_args__ = (UniqueConstraint("interview_id", "panelist_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    panelist_id: int = Field(foreign_key="user.id", index=True)
+    template_id: int = Field(foreign_key="scorecardtemplate.id")
+    status: str = Field(default=ScorecardStatus.draft, sa_type=String(20), index=True)
+    submitted_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+    # Bumped on every save so two sessions editing one draft cannot silently overwrite.
+    version: int = 1
+
+
+class ScoreInput(SQLModel):
+    """One criterion's score as entered; the scale check needs the template, see services."""
+
+    criterion_id: int
+    value: int | None = None
+    not_assessed: bool = False
+    evidence: str = Field(default="", max_length=TEXT_MAX)
+
+
+class Score(SQLModel, table=True):
+    """One criterion's score on a scorecard; not_assessed with no value is 'not assessed'."""
+
+    __table_args__ = (UniqueConstraint("scorecard_id", "criterion_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    scorecard_id: int = Field(foreign_key="scorecard.id", index=True, ondelete="CASCADE")
+    criterion_id: int = Field(foreign_key="criterion.id", index=True)
+    value: int | None = None
+    not_assessed: bool = False
+    evidence: str = Field(default="", max_length=TEXT_MAX)

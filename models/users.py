@@ -1,0 +1,78 @@
+from datetime import datetime
+
+from pydantic import EmailStr, field_validator
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.common import Role, utcnow
+
+# argon2 has no practical input limit; 4096 keeps a pasted novel from becoming a DoS.
+PASSWORD_MIN = 12
+PASSWORD_MAX = 4096
+
+
+def _clean_name(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+class UserBase(SQLModel):
+    """Fields every user has."""
+
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, index=True, unique=True)
+
+
+class UserCreate(UserBase):
+    """What an admin or the command line gives to create an account."""
+
+    email: EmailStr
+    roles: list[Role] = Field(min_length=1)
+    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+    _name = field_validator("name")(_clean_name)
+
+    @field_validator("email")
+    @classmethod
+    def _lower_email(cls, value: str) -> str:
+        return value.strip().lower()
+
+
+class UserUpdate(SQLModel):
+    """Editable fields of a user; None leaves a field as it is."""
+
+    name: str | None = None
+    email: EmailStr | None = None
+    roles: list[Role] | None = None
+    active: bool | None = None
+
+
+class User(UserBase, table=True):
+    """An account: a panelist, recruiter, hiring manager or admin (or several)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    demo: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserRole(SQLModel, table=True):
+    """One role held by one user; a user may hold several."""
+
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    role: str = Field(sa_type=String(20))
+
+
+class UserPublic(UserBase):
+    """A user as pages see it: never the password hash."""
+
+    id: int
+    roles: list[str]
+    active: bool = True

@@ -1,0 +1,61 @@
+"""Recruiter: candidates, their first-interview notes and what to revisit."""
+
+import pandas as pd
+import streamlit as st
+
+from models import Candidate, Role, Stage, label
+from services.candidates import create_candidate, list_candidates, update_candidate
+from services.errors import InvalidInput
+from services.positions import visible_positions
+from ui import db
+from ui.guard import require
+from ui.widgets import money, pick_position, show_problems
+
+viewer = require(Role.recruiter)
+
+st.title("Candidates")
+with db.session() as s:
+    positions = visible_positions(s, viewer)
+position = pick_position(positions)
+if position is None:
+    st.stop()
+with db.session() as s:
+    candidates = list_candidates(s, viewer, position.id)
+st.dataframe(
+    pd.DataFrame([{"Name": c.name, "Email": c.email, "Stage": label(c.stage),
+                   "Salary expectation": money(c.salary_expectation, position.currency)}
+                  for c in candidates], columns=["Name", "Email", "Stage", "Salary expectation"]),
+    hide_index=True, width="stretch",
+)
+
+NEW = 0
+by_id = {c.id: c for c in candidates}
+choice = st.selectbox("Edit", [NEW, *by_id], key="candidate_edit",
+                      format_func=lambda i: "New candidate" if i == NEW else by_id[i].name)
+current = by_id.get(choice) or Candidate(name="", email="", position_id=position.id)
+stages = [st_.value for st_ in Stage]
+with st.form(f"candidate_form_{choice}"):
+    name = st.text_input("Name", value=current.name, key=f"cand_name_{choice}")
+    email = st.text_input("Email", value=current.email, key=f"cand_email_{choice}")
+    stage = st.selectbox("Stage", stages, index=stages.index(current.stage), format_func=label,
+                         key=f"cand_stage_{choice}")
+    salary = st.number_input(f"Stated salary expectation ({position.currency} per year)",
+                             min_value=0, step=1000, value=current.salary_expectation,
+                             key=f"cand_salary_{choice}")
+    notes = st.text_area("First-interview notes", value=current.first_interview_notes,
+                         key=f"cand_notes_{choice}")
+    revisit = st.text_area("Questions to revisit at the second interview",
+                           value=current.revisit_questions, key=f"cand_revisit_{choice}")
+    if st.form_submit_button("Save candidate", type="primary", key=f"cand_submit_{choice}"):
+        payload = {"name": name, "email": email, "position_id": position.id, "stage": stage,
+                   "salary_expectation": salary, "first_interview_notes": notes,
+                   "revisit_questions": revisit}
+        try:
+            with db.session() as s:
+                if choice == NEW:
+                    create_candidate(s, viewer, payload)
+                else:
+                    update_candidate(s, viewer, choice, payload)
+            st.rerun()
+        except InvalidInput as exc:
+            show_problems(exc.problems, "Candidate not saved")

@@ -1,0 +1,109 @@
+"""The hiring manager's dashboard: ranking, one candidate's panel, comparison, decision."""
+
+import streamlit as st
+
+from models import Outcome, Role, label
+from services.board import load_board, ranking_table
+from services.decisions import record_decision
+from services.errors import InvalidInput, NotAllowed
+from services.positions import dashboard_positions
+from ui import candidate_view, charts, db
+from ui.guard import require
+from ui.text import md_escape
+from ui.widgets import money, pick_position, show_problems, when
+
+viewer = require(Role.hiring_manager)
+
+with db.session() as s:
+    positions = dashboard_positions(s, viewer)
+st.title("Dashboard")
+position = pick_position(positions)
+if position is None:
+    st.stop()
+try:
+    with db.session() as s:
+        board = load_board(s, position.id, viewer)
+except NotAllowed as exc:
+    st.error(str(exc))
+    st.stop()
+
+scale = (board.scale_min, board.scale_max)
+st.caption(
+    f"{md_escape(position.team)} · salary band "
+    f"{money(position.salary_min, position.currency)} – "
+    f"{money(position.salary_max, position.currency)}"
+    f" · scale {scale[0]} to {scale[1]} · disagreement at {board.fraction:g} of the scale's span "
+    f"({board.fraction * (scale[1] - scale[0]):g} points)"
+)
+table = ranking_table(board)
+c = st.columns(4)
+c[0].metric("Candidates", len(board.candidates))
+c[1].metric("Scorecards in", f"{int(board.candidates['submitted'].sum())} of "
+            f"{int(board.candidates['expected'].sum())}")
+c[2].metric("To discuss", int(table["Discuss"].str.startswith("Discuss").sum()))
+c[3].metric("Decided", int(board.candidates["decision"].notna().sum()))
+
+ranking_tab, candidate_tab, compare_tab, agenda_tab = st.tabs(
+    ["Ranking", "Candidate", "Compare", "Debrief agenda"])
+
+with ranking_tab:
+    st.dataframe(table.drop(columns="candidate_id"), hide_index=True, width="stretch",
+                 key="ranking_table")
+    st.caption("Candidates in the same tie group have overlapping 95% intervals: the panel's "
+               "scores do not separate them, so their order is not settled.")
+    if board.summary["overall"].notna().any():
+        st.plotly_chart(charts.ranking(board.summary, scale), key="ranking_chart")
+
+ids = board.candidates["candidate_id"].tolist()
+names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], strict=True))
+
+with candidate_tab:
+    candidate_id = st.selectbox("Candidate", ids, format_func=lambda i: names[i],
+                                key="dash_candidate")
+    candidate_view.render(board, candidate_id)
+    st.subheader("Decision")
+    current = board.candidates.set_index("candidate_id").loc[candidate_id]
+    if isinstance(current.get("decision"), str):
+        st.info(f"In force: **{label(current['decision'])}** by {md_escape(current['decided_by'])}"
+                f" on {when(current['decided_at'])}.")
+        st.text(current["decision_rationale"])
+    with st.form(f"decision_{candidate_id}", clear_on_submit=True):
+        outcome = st.radio("Decision", [o.value for o in Outcome], format_func=label,
+                           horizontal=True, key="decision_outcome")
+        rationale = st.text_area("Rationale", key="decision_rationale",
+                                 placeholder="Why, in a few sentences the panel would sign.")
+        if st.form_submit_button("Record decision", key="decision_submit"):
+            try:
+                with db.session() as s:
+                    record_decision(s, viewer, {"candidate_id": candidate_id,
+                                                "outcome": outcome, "rationale": rationale})
+                st.rerun()
+            except InvalidInput as exc:
+                show_problems(exc.problems, "Decision not recorded")
+
+with compare_tab:
+    ranked = board.summary.dropna(subset=["overall"])
+    default = ranked.sort_values("rank")["candidate_id"].head(3).tolist()
+    chosen = st.multiselect("Candidates to compare (2 to 4)", ranked["candidate_id"].tolist(),
+                            default=default, max_selections=4, format_func=lambda i: names[i],
+                            key="compare_ids")
+    if len(chosen) < 2:
+        st.info("Choose at least two candidates with submitted scorecards.")
+    else:
+        subset = ranked.set_index("candidate_id").loc[chosen].reset_index()
+        st.plotly_chart(charts.compare(subset, scale), key="compare_chart")
+        st.dataframe(table[table["candidate_id"].isin(chosen)].drop(columns="candidate_id"),
+                     hide_index=True, width="stretch")
+
+with agenda_tab:
+    if board.agenda.empty:
+        st.success("No disagreements to discuss.")
+    else:
+        agenda = board.agenda.assign(
+            topic=board.agenda["criterion"].where(board.agenda["kind"] == "criterion",
+                                                  "Recommendation"),
+            spread=board.agenda["spread"].round(2),
+        )
+        st.caption("Largest disagreements first.")
+        st.dataframe(agenda[["candidate", "topic", "detail", "spread"]].rename(
+            columns=str.capitalize), hide_index=True, width="stretch")

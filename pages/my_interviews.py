@@ -1,0 +1,36 @@
+"""A panelist's interviews: what is still to score first."""
+
+import streamlit as st
+
+from models import Role, label
+from services.interviews import my_interviews
+from services.scorecards import describe_status
+from ui import db
+from ui.guard import require
+from ui.text import md_escape
+from ui.widgets import when
+
+viewer = require(Role.panelist)
+
+st.title("My interviews")
+with db.session() as s:
+    mine = my_interviews(s, viewer)
+if mine.empty:
+    st.info("You are not on any interview panel yet.")
+    st.stop()
+
+todo = mine[mine["to_do"]]
+st.caption(f"{len(todo)} scorecard(s) still to submit." if len(todo) else
+           "All your scorecards are submitted. Thank you.")
+for row in mine.itertuples(index=False):
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(row.candidate)}** · {md_escape(row.position)}")
+        st.caption(f"{when(row.scheduled_at)} · {label(row.setting)}"
+                   + (f" ({md_escape(row.location)})" if row.location else "")
+                   + f" · you sit as {label(row.panel_role).lower()}")
+        status = describe_status(row.status)
+        st.page_link(
+            "pages/scorecard.py", query_params={"interview": str(row.interview_id)},
+            label=("Open scorecard" if row.to_do else "View scorecard") + f" — {status}",
+            icon=":material/edit_note:" if row.to_do else ":material/visibility:",
+        )

@@ -1,0 +1,94 @@
+"""A panelist scores one interview: the interview kit, the criteria, the overall view."""
+
+import streamlit as st
+
+from models import Role, label
+from services.errors import InvalidInput, NotAllowed, NotFound
+from services.interviews import my_interviews
+from services.scorecards import missing_items, open_scorecard, submit
+from ui import db, panel_view
+from ui.guard import require
+from ui.scorecard_form import criterion_widgets, forget_state, key, overall_widgets, seed_state
+from ui.text import md_escape
+from ui.widgets import when
+
+viewer = require(Role.panelist)
+
+with db.session() as s:
+    mine = my_interviews(s, viewer)
+
+if mine.empty:
+    st.info("You are not on any interview panel yet.")
+    st.stop()
+
+choices = mine["interview_id"].tolist()
+wanted = st.query_params.get("interview")
+if wanted is not None and wanted.isdigit() and int(wanted) in choices:
+    st.session_state["scorecard_interview"] = int(wanted)
+rows = mine.set_index("interview_id")
+interview_id = st.selectbox(
+    "Interview", choices, key="scorecard_interview",
+    format_func=lambda i: f"{rows.at[i, 'candidate']} — {rows.at[i, 'position']} "
+                         f"({when(rows.at[i, 'scheduled_at'])}, {label(rows.at[i, 'status'])})",
+)
+st.query_params["interview"] = str(interview_id)
+
+try:
+    with db.session() as s:
+        kit = open_scorecard(s, interview_id, viewer.id)
+except (NotAllowed, NotFound) as exc:
+    st.error(str(exc))
+    st.stop()
+
+card_id = kit.scorecard.id
+seed_state(kit)
+st.title(f"Scorecard: {md_escape(kit.candidate.name)}")
+st.caption(
+    f"{md_escape(kit.position.title)} · {when(kit.interview.scheduled_at)} · "
+    f"{label(kit.interview.setting)}"
+    + (f" ({md_escape(kit.interview.location)})" if kit.interview.location else "")
+)
+
+with st.expander("Interview kit", expanded=not kit.submitted, icon=":material/checklist:"):
+    st.markdown("**The position's tasks**")
+    st.text("\n".join(f"• {t}" for t in kit.position.tasks) or "No task list.")
+    st.markdown("**First-interview notes**")
+    st.text(kit.candidate.first_interview_notes or "None recorded.")
+    st.markdown("**Questions to revisit**")
+    st.text(kit.candidate.revisit_questions or "None recorded.")
+    st.markdown("**Panel**")
+    st.text("\n".join(f"{name} ({label(role)})" for name, role in kit.panel))
+
+error = st.session_state.get(key("error", card_id))
+if error:
+    st.error(error)
+    if "another window" in error and st.button("Load the latest version", key="reload_card"):
+        forget_state(card_id)
+        st.rerun()
+
+if kit.submitted:
+    st.success(f"Submitted {when(kit.scorecard.submitted_at)}. Your scorecard is read-only now.")
+else:
+    st.caption("Each answer is saved as a draft as soon as you leave the field.")
+
+criterion_widgets(kit, viewer.id)
+overall_widgets(kit, viewer.id)
+
+if not kit.submitted:
+    missing = missing_items(kit)
+    st.divider()
+    if missing:
+        st.caption(f"{len(missing)} thing(s) left before you can submit.")
+    if st.button("Submit scorecard", type="primary", key="submit_card",
+                 icon=":material/send:"):
+        try:
+            with db.session() as s:
+                submit(s, card_id, viewer.id, st.session_state.get(key("version", card_id)))
+            forget_state(card_id)
+            st.rerun()
+        except InvalidInput as exc:
+            st.error("Not submitted yet. Still missing:\n\n" + "\n".join(
+                f"- {md_escape(p)}" for p in exc.problems))
+else:
+    st.divider()
+    panel_view.show(kit.candidate.id, viewer)

@@ -1,0 +1,242 @@
+"""The hiring manager's dashboard data for one position, filtered by who is looking.
+
+The first level of work happens in SQL (only submitted scorecards, only needed columns); the
+statistics are pure functions in services.stats. Candidates whose panel the viewer may not see
+(blind scoring) are listed with their counts but contribute no score, note or recommendation.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlmodel import Session, func, select
+
+from models import (
+    Candidate,
+    Criterion,
+    Decision,
+    Interview,
+    PanelMember,
+    Position,
+    Score,
+    Scorecard,
+    ScorecardStatus,
+    User,
+)
+from services import stats
+from services.access import manages_position, visible_candidates
+from services.auth import Viewer
+from services.errors import NotAllowed, NotFound
+from services.positions import criteria_of, current_template
+from services.settings import get_setting
+
+SCORE_COLUMNS = ["candidate_id", "panelist_id", "criterion_id", "dimension", "weight", "value",
+                 "evidence"]
+CARD_COLUMNS = ["candidate_id", "panelist_id", "panelist", "panel_role", "recommendation",
+                "candidate_questions", "salary_heard", "interest", "concerns", "submitted_at"]
+
+
+@dataclass
+class Board:
+    """Everything the dashboard shows for one position."""
+
+    position: Position
+    scale_min: int
+    scale_max: int
+    fraction: float
+    criteria: pd.DataFrame
+    candidates: pd.DataFrame
+    scores: pd.DataFrame
+    cards: pd.DataFrame
+    summary: pd.DataFrame
+    agenda: pd.DataFrame
+    panelists: pd.DataFrame
+
+    def candidate_name(self, candidate_id: int) -> str:
+        row = self.candidates.loc[self.candidates["candidate_id"] == candidate_id, "name"]
+        return str(row.iloc[0]) if len(row) else "?"
+
+
+def load_board(session: Session, position_id: int, viewer: Viewer) -> Board:
+    """The dashboard of a position for a viewer who manages it (admin or its hiring manager)."""
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound("No such position.")
+    if not manages_position(viewer, position):
+        raise NotAllowed("Only this position's hiring manager and admins see its dashboard.")
+    return _build(session, position, viewer, None)
+
+
+def load_candidate_panel(session: Session, candidate_id: int, viewer: Viewer) -> Board:
+    """One candidate's panel view, for a panelist after they submitted (or a manager)."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound("No such candidate.")
+    position = session.get(Position, candidate.position_id)
+    if candidate_id not in visible_candidates(session, viewer, position, [candidate_id]):
+        raise NotAllowed("The panel's scores show once you have submitted your own scorecard.")
+    return _build(session, position, viewer, [candidate_id])
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def _build(session: Session, position: Position, viewer: Viewer,
+           only: list[int] | None) -> Board:
+    template = current_template(session, position.id)
+    fraction = float(get_setting(session, "disagreement_fraction"))
+    criteria = _frame(
+        [(c.id, c.name, c.dimension, c.weight, c.position_order, c.description)
+         for c in criteria_of(session, template.id)],
+        ["criterion_id", "name", "dimension", "weight", "order", "description"],
+    )
+
+    cand_query = select(Candidate.id, Candidate.name, Candidate.stage,
+                        Candidate.salary_expectation).where(Candidate.position_id == position.id)
+    if only is not None:
+        cand_query = cand_query.where(Candidate.id.in_(only))
+    candidates = _frame(session.exec(cand_query.order_by(Candidate.name)).all(),
+                        ["candidate_id", "name", "stage", "salary_expectation"])
+    ids = candidates["candidate_id"].astype(int).tolist()
+
+    expected = dict(session.exec(
+        select(Interview.candidate_id, func.count(PanelMember.id))
+        .join(PanelMember, PanelMember.interview_id == Interview.id)
+        .where(Interview.candidate_id.in_(ids)).group_by(Interview.candidate_id)
+    ).all())
+    submitted = dict(session.exec(
+        select(Interview.candidate_id, func.count(Scorecard.id))
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .where(Interview.candidate_id.in_(ids), Scorecard.status == ScorecardStatus.submitted)
+        .group_by(Interview.candidate_id)
+    ).all())
+    visible = visible_candidates(session, viewer, position, ids)
+    candidates["expected"] = candidates["candidate_id"].map(expected).fillna(0).astype(int)
+    candidates["submitted"] = candidates["candidate_id"].map(submitted).fillna(0).astype(int)
+    candidates["visible"] = candidates["candidate_id"].isin(visible)
+    candidates = candidates.merge(_decisions(session, ids), on="candidate_id", how="left")
+
+    shown = sorted(visible)
+    score_rows = session.exec(
+        select(Interview.candidate_id, Scorecard.panelist_id, Score.criterion_id,
+               Criterion.dimension, Criterion.weight, Score.value, Score.evidence)
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .join(Score, Score.scorecard_id == Scorecard.id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Interview.candidate_id.in_(shown), Scorecard.status == ScorecardStatus.submitted)
+    ).all()
+    scores = _frame(score_rows, SCORE_COLUMNS)
+    scores["value"] = pd.to_numeric(scores["value"], errors="coerce").astype(float)
+    scores["weight"] = scores["weight"].astype(float)
+
+    card_rows = session.exec(
+        select(Interview.candidate_id, Scorecard.panelist_id, User.name, PanelMember.panel_role,
+               Scorecard.recommendation, Scorecard.candidate_questions, Scorecard.salary_heard,
+               Scorecard.interest, Scorecard.concerns, Scorecard.submitted_at)
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .join(User, User.id == Scorecard.panelist_id)
+        .join(PanelMember, (PanelMember.interview_id == Interview.id)
+              & (PanelMember.user_id == Scorecard.panelist_id))
+        .where(Interview.candidate_id.in_(shown), Scorecard.status == ScorecardStatus.submitted)
+        .order_by(Interview.candidate_id, PanelMember.id)
+    ).all()
+    cards = _frame(card_rows, CARD_COLUMNS)
+    recs = cards[["candidate_id", "panelist_id", "recommendation"]]
+
+    scale = (template.scale_min, template.scale_max)
+    summary = stats.candidate_summary(scores, recs, scale_min=scale[0], scale_max=scale[1],
+                                      disagreement_fraction=fraction)
+    summary = candidates[["candidate_id", "name"]].merge(summary, on="candidate_id", how="inner")
+    agenda = stats.disagreements(scores, recs, scale_min=scale[0], scale_max=scale[1],
+                                 fraction=fraction)
+    names = dict(zip(criteria["criterion_id"], criteria["name"], strict=True))
+    extra = _criterion_names(session, set(scores["criterion_id"]) - set(names))
+    names.update(extra)
+    agenda = agenda.assign(
+        candidate=agenda["candidate_id"].map(dict(zip(candidates["candidate_id"],
+                                                      candidates["name"], strict=True))),
+        criterion=agenda["criterion_id"].map(names),
+    )
+    panelists = cards[["panelist_id", "panelist"]].drop_duplicates("panelist_id")
+    return Board(position=position, scale_min=scale[0], scale_max=scale[1], fraction=fraction,
+                 criteria=criteria, candidates=candidates, scores=scores, cards=cards,
+                 summary=summary, agenda=agenda, panelists=panelists)
+
+
+def _criterion_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.exec(select(Criterion.id, Criterion.name)
+                             .where(Criterion.id.in_(sorted(ids)))).all())
+
+
+def _decisions(session: Session, ids: list[int]) -> pd.DataFrame:
+    """The decision in force per candidate (the newest)."""
+    rows = session.exec(
+        select(Decision.candidate_id, Decision.outcome, Decision.rationale, Decision.decided_at,
+               User.name)
+        .join(User, User.id == Decision.decided_by)
+        .where(Decision.candidate_id.in_(ids))
+        .order_by(Decision.decided_at, Decision.id)
+    ).all()
+    frame = _frame(rows, ["candidate_id", "decision", "decision_rationale", "decided_at",
+                          "decided_by"])
+    return frame.drop_duplicates("candidate_id", keep="last")
+
+
+def _tally(row) -> str:
+    parts = [f"{int(row[f'rec_{r}'])} {r.replace('_', ' ')}"
+             for r in ("strong_yes", "yes", "no", "strong_no") if row.get(f"rec_{r}", 0)]
+    return ", ".join(parts) or "—"
+
+
+def _flag(row) -> str:
+    bits = []
+    if row.get("n_disagreements", 0):
+        n = int(row["n_disagreements"])
+        bits.append(f"{n} criterion" if n == 1 else f"{n} criteria")
+    if row.get("split_recommendation", False):
+        bits.append("split recommendation")
+    return "Discuss: " + ", ".join(bits) if bits else ""
+
+
+def ranking_table(board: Board) -> pd.DataFrame:
+    """The ranked table of candidates as people read it (numbers rounded, words for flags)."""
+    cands = board.candidates.set_index("candidate_id")
+    summary = board.summary.set_index("candidate_id")
+    rows = []
+    for cid, cand in cands.iterrows():
+        scorecards = f"{int(cand['submitted'])} of {int(cand['expected'])}"
+        decision = cand.get("decision")
+        decision = "" if decision is None or pd.isna(decision) else str(decision)
+        if not cand["visible"]:
+            rows.append({"candidate_id": cid, "Rank": None, "Candidate": cand["name"],
+                         "Scorecards": scorecards, "Decision": decision,
+                         "Discuss": "hidden until you submit your own scorecard"})
+            continue
+        if cid not in summary.index or pd.isna(summary.at[cid, "overall"]):
+            rows.append({"candidate_id": cid, "Rank": None, "Candidate": cand["name"],
+                         "Scorecards": scorecards, "Decision": decision,
+                         "Discuss": "awaiting scorecards"})
+            continue
+        s = summary.loc[cid]
+        ci = ("" if pd.isna(s["ci_low"]) else f"{s['ci_low']:.2f}–{s['ci_high']:.2f}")
+        rows.append({
+            "candidate_id": cid, "Rank": int(s["rank"]), "Tie group": int(s["tie_group"]),
+            "Candidate": cand["name"], "Overall": round(float(s["overall"]), 2),
+            "95% interval": ci,
+            "Technical": _round(s["technical"]), "Social": _round(s["social"]),
+            "Company": _round(s["company"]), "Scorecards": scorecards,
+            "Recommendations": _tally(s), "Discuss": _flag(s), "Decision": decision,
+        })
+    columns = ["candidate_id", "Rank", "Tie group", "Candidate", "Overall", "95% interval",
+               "Technical", "Social", "Company", "Scorecards", "Recommendations", "Discuss",
+               "Decision"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["_order"] = table["Rank"].fillna(10**6)
+    return table.sort_values(["_order", "Candidate"]).drop(columns="_order").reset_index(
+        drop=True)
+
+
+def _round(value) -> float | None:
+    return None if pd.isna(value) else round(float(value), 2)

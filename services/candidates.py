@@ -1,0 +1,65 @@
+"""Candidates: who is applying for which position."""
+
+from sqlmodel import Session, select
+
+from models import Candidate, CandidateCreate, Position, Role
+from services.auth import Viewer
+from services.errors import InvalidInput, NotAllowed, NotFound, validated
+
+
+def _require_recruiter(actor: Viewer) -> None:
+    if not actor.has(Role.recruiter):
+        raise NotAllowed("Only recruiters and admins can change candidates.")
+
+
+def _check(session: Session, data: CandidateCreate, candidate_id: int | None) -> None:
+    if session.get(Position, data.position_id) is None:
+        raise InvalidInput("Position: does not exist")
+    clash = session.exec(
+        select(Candidate.id).where(
+            Candidate.position_id == data.position_id, Candidate.email == data.email
+        )
+    ).first()
+    if clash is not None and clash != candidate_id:
+        raise InvalidInput(f"Email: {data.email} is already a candidate for this position")
+
+
+def create_candidate(session: Session, actor: Viewer, data: CandidateCreate | dict) -> Candidate:
+    """Add a candidate to a position."""
+    _require_recruiter(actor)
+    data = validated(CandidateCreate, data)
+    _check(session, data, None)
+    candidate = Candidate.model_validate(data)
+    session.add(candidate)
+    session.commit()
+    session.refresh(candidate)
+    return candidate
+
+
+def update_candidate(
+    session: Session, actor: Viewer, candidate_id: int, data: CandidateCreate | dict
+) -> Candidate:
+    """Edit a candidate."""
+    _require_recruiter(actor)
+    data = validated(CandidateCreate, data)
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound("No such candidate.")
+    _check(session, data, candidate_id)
+    for key, value in data.model_dump().items():
+        setattr(candidate, key, value)
+    session.add(candidate)
+    session.commit()
+    session.refresh(candidate)
+    return candidate
+
+
+def list_candidates(
+    session: Session, actor: Viewer, position_id: int | None = None
+) -> list[Candidate]:
+    """Candidates the recruiter works with, optionally for one position."""
+    _require_recruiter(actor)
+    query = select(Candidate).order_by(Candidate.name)
+    if position_id is not None:
+        query = query.where(Candidate.position_id == position_id)
+    return list(session.exec(query).all())

@@ -1,0 +1,210 @@
+"""Positions and their versioned scorecard templates."""
+
+from sqlmodel import Session, func, select
+
+from models import (
+    Criterion,
+    CriterionCreate,
+    Position,
+    PositionCreate,
+    Role,
+    Scorecard,
+    ScorecardTemplate,
+)
+from services.auth import Viewer
+from services.errors import InvalidInput, NotAllowed, NotFound, validated
+
+
+def _require_recruiter(actor: Viewer) -> None:
+    if not actor.has(Role.recruiter):
+        raise NotAllowed("Only recruiters and admins can change positions.")
+
+
+def visible_positions(session: Session, viewer: Viewer) -> list[Position]:
+    """Positions the viewer may work with: all for admin and recruiter, managed ones otherwise."""
+    query = select(Position).order_by(Position.title)
+    if not viewer.has(Role.recruiter):
+        query = query.where(Position.hiring_manager_id == viewer.id)
+    return list(session.exec(query).all())
+
+
+def dashboard_positions(session: Session, viewer: Viewer) -> list[Position]:
+    """Positions whose dashboard the viewer may open: admin all, hiring managers their own."""
+    if viewer.has(Role.admin):
+        return list(session.exec(select(Position).order_by(Position.title)).all())
+    if Role.hiring_manager not in viewer.roles:
+        return []
+    query = select(Position).where(Position.hiring_manager_id == viewer.id)
+    return list(session.exec(query.order_by(Position.title)).all())
+
+
+def current_template(session: Session, position_id: int) -> ScorecardTemplate:
+    """The newest template version of a position."""
+    template = session.exec(
+        select(ScorecardTemplate)
+        .where(ScorecardTemplate.position_id == position_id)
+        .order_by(ScorecardTemplate.version.desc())
+    ).first()
+    if template is None:
+        raise NotFound("This position has no scorecard template.")
+    return template
+
+
+def criteria_of(session: Session, template_id: int) -> list[Criterion]:
+    """A template's criteria in their display order."""
+    return list(
+        session.exec(
+            select(Criterion)
+            .where(Criterion.template_id == template_id)
+            .order_by(Criterion.position_order, Criterion.id)
+        ).all()
+    )
+
+
+def _add_template(
+    session: Session, position_id: int, version: int, scale: tuple[int, int],
+    criteria: list[CriterionCreate],
+) -> ScorecardTemplate:
+    template = ScorecardTemplate(
+        position_id=position_id, version=version, scale_min=scale[0], scale_max=scale[1]
+    )
+    session.add(template)
+    session.flush()
+    for order, c in enumerate(criteria):
+        session.add(Criterion.model_validate(c, update={"template_id": template.id,
+                                                        "position_order": order}))
+    return template
+
+
+def create_position(session: Session, actor: Viewer, data: PositionCreate | dict) -> Position:
+    """Create a position with its first template, all or nothing."""
+    _require_recruiter(actor)
+    data = validated(PositionCreate, data)
+    if session.exec(select(Position).where(Position.title == data.title)).first():
+        raise InvalidInput(f"Title: a position called {data.title!r} already exists")
+    position = Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
+                                                                 "scale_max"}))
+    session.add(position)
+    session.flush()
+    _add_template(session, position.id, 1, (data.scale_min, data.scale_max), data.criteria)
+    session.commit()
+    session.refresh(position)
+    return position
+
+
+def update_position(
+    session: Session, actor: Viewer, position_id: int, data: PositionCreate | dict
+) -> Position:
+    """Edit a position; changed criteria or scale become a new template version once scored.
+
+    Scores keep pointing at the version they were given against, so history is never rewritten.
+    """
+    _require_recruiter(actor)
+    data = validated(PositionCreate, data)
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound("No such position.")
+    clash = session.exec(
+        select(Position).where(Position.title == data.title, Position.id != position_id)
+    ).first()
+    if clash:
+        raise InvalidInput(f"Title: a position called {data.title!r} already exists")
+    for key, value in data.model_dump(exclude={"criteria", "scale_min", "scale_max"}).items():
+        setattr(position, key, value)
+    session.add(position)
+
+    template = current_template(session, position_id)
+    old = [_criterion_key(c) for c in criteria_of(session, template.id)]
+    new = [_criterion_key(c) for c in data.criteria]
+    same_scale = (template.scale_min, template.scale_max) == (data.scale_min, data.scale_max)
+    if old != new or not same_scale:
+        used = session.exec(
+            select(func.count(Scorecard.id)).where(Scorecard.template_id == template.id)
+        ).one()
+        if used and not same_scale:
+            raise InvalidInput(
+                "Rating scale: cannot change once scorecards exist for this position; "
+                "scores on different scales would not compare"
+            )
+        if used:
+            _add_template(session, position_id, template.version + 1,
+                          (data.scale_min, data.scale_max), data.criteria)
+        else:
+            for c in criteria_of(session, template.id):
+                session.delete(c)
+            session.flush()
+            template.scale_min, template.scale_max = data.scale_min, data.scale_max
+            session.add(template)
+            for order, c in enumerate(data.criteria):
+                session.add(Criterion.model_validate(
+                    c, update={"template_id": template.id, "position_order": order}))
+    session.commit()
+    session.refresh(position)
+    return position
+
+
+def _criterion_key(c) -> tuple:
+    return (c.name, str(c.dimension), float(c.weight), c.description, c.anchor_low,
+            c.anchor_mid, c.anchor_high)
+
+
+def position_form_data(session: Session, position_id: int) -> dict:
+    """A position with its current criteria as a dict shaped like PositionCreate."""
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound("No such position.")
+    template = current_template(session, position_id)
+    data = position.model_dump(exclude={"id", "created_at"})
+    data["scale_min"], data["scale_max"] = template.scale_min, template.scale_max
+    data["criteria"] = [
+        c.model_dump(include=set(CriterionCreate.model_fields)) for c in
+        criteria_of(session, template.id)
+    ]
+    data["template_version"] = template.version
+    return data
+
+
+# The starting template for a new position, built on the three dimensions of a second interview.
+DEFAULT_CRITERIA: list[dict] = [
+    {"name": "Depth on the position's tasks", "dimension": "technical", "weight": 2.0,
+     "description": "Walks through how they would do the tasks on the position's list.",
+     "anchor_low": "Vague or generic answers; could not go beyond the first interview.",
+     "anchor_mid": "Sound on most tasks; needs support on the harder ones.",
+     "anchor_high": "Concrete, experienced answers on every task, including trade-offs."},
+    {"name": "Situational exercise", "dimension": "technical", "weight": 1.5,
+     "description": "The exercise or case worked through during the interview.",
+     "anchor_low": "Did not reach a workable approach.",
+     "anchor_mid": "Workable approach with some gaps.",
+     "anchor_high": "Clear, well-reasoned approach; spotted the traps."},
+    {"name": "Test results", "dimension": "technical", "weight": 1.0,
+     "description": "Results of any practical test taken for this interview.",
+     "anchor_low": "Well below what the role needs.",
+     "anchor_mid": "Meets what the role needs.",
+     "anchor_high": "Clearly above what the role needs."},
+    {"name": "Communication", "dimension": "social", "weight": 1.0,
+     "description": "Clarity, structure and honesty of answers.",
+     "anchor_low": "Hard to follow; evasive.",
+     "anchor_mid": "Clear on most points.",
+     "anchor_high": "Clear, structured and candid throughout."},
+    {"name": "Interaction with the panel", "dimension": "social", "weight": 1.0,
+     "description": "How they engaged with each panel member, not only the most senior.",
+     "anchor_low": "Addressed one person; dismissive of others.",
+     "anchor_mid": "Engaged with most of the panel.",
+     "anchor_high": "Engaged everyone and adapted to each angle."},
+    {"name": "Listening", "dimension": "social", "weight": 1.0,
+     "description": "Answers the question asked; builds on what others say.",
+     "anchor_low": "Often answered a different question.",
+     "anchor_mid": "Usually on point.",
+     "anchor_high": "Picked up nuances and followed up on them."},
+    {"name": "Understanding of the company and its plans", "dimension": "company",
+     "weight": 1.0,
+     "description": "What they know of the company, its market and direction.",
+     "anchor_low": "Knows little beyond the job advert.",
+     "anchor_mid": "Knows the basics and current products.",
+     "anchor_high": "Understands strategy and where the role fits in it."},
+    {"name": "Quality of the candidate's own questions", "dimension": "company", "weight": 1.0,
+     "description": "The questions the candidate asked the panel.",
+     "anchor_low": "No questions, or only about perks.",
+     "anchor_mid": "Sensible questions about the role.",
+     "anchor_high": "Insightful questions about team, plans and challenges."},
+]

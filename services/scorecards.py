@@ -1,0 +1,202 @@
+"""A panelist's scorecard: the interview kit, draft saving field by field, and submission."""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select, update
+
+from models import (
+    Candidate,
+    Criterion,
+    Interview,
+    Position,
+    Score,
+    Scorecard,
+    ScorecardStatus,
+    ScorecardTemplate,
+    ScorecardUpdate,
+    ScoreInput,
+    label,
+    utcnow,
+)
+from services.errors import Conflict, InvalidInput, NotAllowed, NotFound, validated
+from services.interviews import is_on_panel, panel_of
+from services.positions import criteria_of, current_template
+
+
+@dataclass
+class Kit:
+    """Everything a panelist needs on the scorecard screen (their own data only)."""
+
+    scorecard: Scorecard
+    interview: Interview
+    candidate: Candidate
+    position: Position
+    template: ScorecardTemplate
+    criteria: list[Criterion]
+    scores: dict[int, Score] = field(default_factory=dict)
+    panel: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def submitted(self) -> bool:
+        return self.scorecard.status == ScorecardStatus.submitted
+
+
+def open_scorecard(session: Session, interview_id: int, panelist_id: int) -> Kit:
+    """The panelist's scorecard for an interview, created as a draft on first opening."""
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise NotFound("No such interview.")
+    if not is_on_panel(session, interview_id, panelist_id):
+        raise NotAllowed("You are not on this interview's panel.")
+    card = session.exec(
+        select(Scorecard).where(
+            Scorecard.interview_id == interview_id, Scorecard.panelist_id == panelist_id
+        )
+    ).first()
+    candidate = session.get(Candidate, interview.candidate_id)
+    if card is None:
+        template = current_template(session, candidate.position_id)
+        card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
+                         template_id=template.id)
+        session.add(card)
+        session.commit()
+        session.refresh(card)
+    return _kit(session, card, interview, candidate)
+
+
+def _kit(session: Session, card: Scorecard, interview: Interview, candidate: Candidate) -> Kit:
+    template = session.get(ScorecardTemplate, card.template_id)
+    scores = session.exec(select(Score).where(Score.scorecard_id == card.id)).all()
+    return Kit(
+        scorecard=card,
+        interview=interview,
+        candidate=candidate,
+        position=session.get(Position, candidate.position_id),
+        template=template,
+        criteria=criteria_of(session, template.id),
+        scores={s.criterion_id: s for s in scores},
+        panel=[(u.name, m.panel_role) for m, u in panel_of(session, interview.id)],
+    )
+
+
+def _own_draft(session: Session, scorecard_id: int, panelist_id: int) -> Scorecard:
+    card = session.get(Scorecard, scorecard_id)
+    if card is None:
+        raise NotFound("No such scorecard.")
+    if card.panelist_id != panelist_id:
+        raise NotAllowed("This is not your scorecard.")
+    if card.status == ScorecardStatus.submitted:
+        raise InvalidInput("This scorecard is already submitted and can no longer be edited.")
+    return card
+
+
+def _bump(session: Session, card: Scorecard, expected_version: int | None) -> None:
+    """Advance the card's version, refusing when another session saved since it was loaded."""
+    version = card.version if expected_version is None else expected_version
+    result = session.execute(
+        update(Scorecard)
+        .where(Scorecard.id == card.id, Scorecard.version == version)
+        .values(version=version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise Conflict(
+            "This scorecard was changed in another window or device since you opened it. "
+            "Reload the page to see the latest version; nothing was overwritten."
+        )
+
+
+def save_fields(
+    session: Session, scorecard_id: int, panelist_id: int, changes: dict,
+    expected_version: int | None = None,
+) -> int:
+    """Save some of the scorecard's own fields to the draft; returns the new version."""
+    card = _own_draft(session, scorecard_id, panelist_id)
+    clean = validated(ScorecardUpdate, changes).model_dump(include=set(changes))
+    _bump(session, card, expected_version)
+    session.execute(update(Scorecard).where(Scorecard.id == card.id).values(**clean))
+    session.commit()
+    session.refresh(card)
+    return card.version
+
+
+def check_score(item: ScoreInput, criterion: Criterion, template: ScorecardTemplate) -> None:
+    """Refuse a score outside the template's scale or both scored and 'not assessed'."""
+    if item.not_assessed and item.value is not None:
+        raise InvalidInput(f"{criterion.name}: a score cannot be both given and not assessed")
+    if item.value is not None and not template.scale_min <= item.value <= template.scale_max:
+        raise InvalidInput(
+            f"{criterion.name}: score {item.value} is outside the scale "
+            f"{template.scale_min} to {template.scale_max}"
+        )
+
+
+def save_score(
+    session: Session, scorecard_id: int, panelist_id: int, item: ScoreInput | dict,
+    expected_version: int | None = None,
+) -> int:
+    """Save one criterion's score, 'not assessed' flag and evidence; returns the new version."""
+    card = _own_draft(session, scorecard_id, panelist_id)
+    item = validated(ScoreInput, item)
+    criterion = session.get(Criterion, item.criterion_id)
+    if criterion is None or criterion.template_id != card.template_id:
+        raise InvalidInput("Criterion: not part of this scorecard")
+    check_score(item, criterion, session.get(ScorecardTemplate, card.template_id))
+    _bump(session, card, expected_version)
+    score = session.exec(
+        select(Score).where(Score.scorecard_id == card.id,
+                            Score.criterion_id == item.criterion_id)
+    ).first() or Score(scorecard_id=card.id, criterion_id=item.criterion_id)
+    score.value, score.not_assessed, score.evidence = item.value, item.not_assessed, item.evidence
+    session.add(score)
+    session.commit()
+    session.refresh(card)
+    return card.version
+
+
+def missing_items(kit: Kit) -> list[str]:
+    """What still stops submission, one plain sentence each; empty when complete."""
+    problems = []
+    lo, hi = kit.template.scale_min, kit.template.scale_max
+    assessed = 0
+    for c in kit.criteria:
+        s = kit.scores.get(c.id)
+        if s is None or (s.value is None and not s.not_assessed):
+            problems.append(f"{c.name}: give a score or mark it not assessed")
+            continue
+        if s.value is not None:
+            assessed += 1
+            if s.value in (lo, hi) and not (s.evidence or "").strip():
+                problems.append(
+                    f"{c.name}: a score of {s.value} is at the end of the scale, "
+                    "so it needs an evidence note"
+                )
+    if kit.criteria and assessed == 0 and not problems:
+        problems.append("Score at least one criterion; all are marked not assessed")
+    if not kit.scorecard.recommendation:
+        problems.append("Overall recommendation: choose one")
+    return problems
+
+
+def submit(session: Session, scorecard_id: int, panelist_id: int,
+           expected_version: int | None = None) -> Scorecard:
+    """Submit a complete draft; refuses with the list of what is missing."""
+    card = _own_draft(session, scorecard_id, panelist_id)
+    interview = session.get(Interview, card.interview_id)
+    kit = _kit(session, card, interview, session.get(Candidate, interview.candidate_id))
+    problems = missing_items(kit)
+    if problems:
+        raise InvalidInput(problems)
+    _bump(session, card, expected_version)
+    session.execute(
+        update(Scorecard).where(Scorecard.id == card.id)
+        .values(status=ScorecardStatus.submitted, submitted_at=utcnow())
+    )
+    session.commit()
+    session.refresh(card)
+    return card
+
+
+def describe_status(status: str | None) -> str:
+    """A word for a scorecard status, including one not started yet."""
+    return "Not started" if status in (None, "not_started") else label(status)

@@ -1,0 +1,59 @@
+"""Helpers for AppTest: run the real app.py with a user logged in."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+def app_as(user_id: int | None, page: str | None = None, *, query: dict | None = None,
+           timeout: float = 30) -> AppTest:
+    """The app, logged in as the user (None: logged out), on a page (None: the default one)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    if user_id is not None:
+        at.session_state["user_id"] = user_id
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        for k, v in (query or {}).items():
+            at.query_params[k] = v
+        at.run()
+    return at
+
+
+def page_alone(user_id: int | None, page: str, *, query: dict | None = None,
+               timeout: float = 30) -> AppTest:
+    """A page file run on its own, as Streamlit serves a pages/ file opened by its URL even
+    when navigation does not list it (AppTest cannot switch to an unlisted page)."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
+    if user_id is not None:
+        at.session_state["user_id"] = user_id
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def figures(at: AppTest) -> list[dict]:
+    """The plotly figures on the page, as dicts."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def all_text(at: AppTest) -> str:
+    """Every piece of text the page shows (markdown, text, captions, alerts, tables, labels)."""
+    parts = []
+    for kind in ("markdown", "text", "caption", "title", "header", "subheader", "error",
+                 "warning", "info", "success", "metric"):
+        for el in at.get(kind):
+            parts.append(str(getattr(el, "value", "")))
+            parts.append(str(getattr(el, "label", "")))
+    for df in at.dataframe:
+        parts.append(df.value.to_string())
+    for kind in ("selectbox", "radio", "multiselect"):
+        for el in at.get(kind):
+            parts.append(str(el.label))
+            parts.extend(str(o) for o in el.options)
+    # Markdown escapes (see ui.text.md_escape) are not part of what a person reads.
+    return "\n".join(parts).replace("\\", "")

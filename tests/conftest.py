@@ -1,0 +1,138 @@
+"""Shared test set-up: a migrated temporary database per test, factories, AppTest helpers."""
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from models import Score, Scorecard, ScorecardStatus
+from services import auth, candidates, interviews, positions, scorecards
+from services.auth import Viewer
+from services.db import get_engine, migrate
+from services.positions import DEFAULT_CRITERIA
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch):
+    """Still argon2id, at minimum cost: the production cost (~0.1 s a hash) slows every test."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
+                                                        parallelism=1))
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """One database migrated to head; each test gets a copy (migrating each time is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate(f"sqlite:///{path}")
+    get_engine(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path, migrated_template, monkeypatch) -> str:
+    """A fresh migrated SQLite database, also set as DATABASE_URL for the app under test."""
+    path = tmp_path / "test.db"
+    shutil.copy(migrated_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield url
+    get_engine(url).dispose()
+
+
+@pytest.fixture
+def session(db_url) -> Session:
+    with Session(get_engine(db_url), expire_on_commit=False) as s:
+        yield s
+
+
+class Factory:
+    """Builds valid objects through the services, so tests exercise the real validation."""
+
+    def __init__(self, session: Session):
+        self.s = session
+        self._n = 0
+        self._admin: Viewer | None = None
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    @property
+    def admin(self) -> Viewer:
+        if self._admin is None:
+            user = self.user("admin", name="Ada Admin")
+            self._admin = auth.viewer_for(self.s, user)
+        return self._admin
+
+    def user(self, *roles: str, name: str | None = None, email: str | None = None,
+             password: str = PASSWORD):
+        n = self._next()
+        return auth.create_user(self.s, {
+            "name": name or f"User {n}", "email": email or f"user{n}@example.com",
+            "roles": list(roles) or ["panelist"], "password": password})
+
+    def viewer(self, user) -> Viewer:
+        return auth.viewer_for(self.s, user)
+
+    def position(self, *, manager=None, title: str | None = None, criteria=None,
+                 scale=(1, 5), **extra):
+        data = {"title": title or f"Position {self._next()}", "team": "Platform",
+                "tasks": ["Design APIs", "Review code"], "salary_min": 50000,
+                "salary_max": 70000, "currency": "EUR",
+                "hiring_manager_id": manager.id if manager else None,
+                "criteria": criteria or DEFAULT_CRITERIA[:4],
+                "scale_min": scale[0], "scale_max": scale[1], **extra}
+        return positions.create_position(self.s, self.admin, data)
+
+    def candidate(self, position, *, name: str | None = None, **extra):
+        n = self._next()
+        data = {"name": name or f"Candidate {n}", "email": f"cand{n}@example.com",
+                "position_id": position.id, "salary_expectation": 60000, **extra}
+        return candidates.create_candidate(self.s, self.admin, data)
+
+    def interview(self, candidate, panel, *, days_ago: int = 1):
+        return interviews.schedule_interview(self.s, self.admin, {
+            "candidate_id": candidate.id,
+            "scheduled_at": datetime.now(UTC) - timedelta(days=days_ago),
+            "setting": "office",
+            "panel": [{"user_id": u.id, "panel_role": "colleague"} for u in panel]})
+
+    def scorecard(self, interview, panelist, values: list[int | None] | int,
+                  recommendation: str | None = "yes", *, submit: bool = True,
+                  evidence: str = "Seen in the interview.") -> Scorecard:
+        """Fill a panelist's scorecard: one value per criterion (None = not assessed)."""
+        kit = scorecards.open_scorecard(self.s, interview.id, panelist.id)
+        if isinstance(values, int):
+            values = [values] * len(kit.criteria)
+        for criterion, value in zip(kit.criteria, values, strict=True):
+            scorecards.save_score(self.s, kit.scorecard.id, panelist.id, {
+                "criterion_id": criterion.id, "value": value, "not_assessed": value is None,
+                "evidence": evidence})
+        if recommendation:
+            scorecards.save_fields(self.s, kit.scorecard.id, panelist.id,
+                                   {"recommendation": recommendation})
+        if submit:
+            scorecards.submit(self.s, kit.scorecard.id, panelist.id)
+        return self.s.get(Scorecard, kit.scorecard.id)
+
+
+@pytest.fixture
+def make(session) -> Factory:
+    return Factory(session)
+
+
+def count(session: Session, model) -> int:
+    """Rows in a table (to show that a refused input changed nothing)."""
+    from sqlmodel import func, select
+
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+__all__ = ["PASSWORD", "ROOT", "Factory", "Score", "ScorecardStatus", "count"]

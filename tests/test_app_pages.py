@@ -1,0 +1,183 @@
+"""AppTest: every page for every role; refused roles get no data."""
+
+import pytest
+
+from tests.apptest import all_text, app_as, figures, page_alone
+
+PAGES = ["pages/my_interviews.py", "pages/scorecard.py", "pages/dashboard.py",
+         "pages/positions.py", "pages/candidates.py", "pages/interviews.py", "pages/users.py",
+         "pages/account.py"]
+ALLOWED = {
+    "admin": set(PAGES),
+    "recruiter": {"pages/positions.py", "pages/candidates.py", "pages/interviews.py",
+                  "pages/account.py"},
+    "hiring_manager": {"pages/dashboard.py", "pages/account.py"},
+    "panelist": {"pages/my_interviews.py", "pages/scorecard.py", "pages/account.py"},
+}
+SECRET = "Zanzibar-evidence-note"
+
+
+@pytest.fixture
+def world(session, make):
+    """A position with a hiring manager, two candidates and a 3-person panel, partly scored."""
+    manager = make.user("hiring_manager", name="Hana Manager")
+    recruiter = make.user("recruiter", name="Rita Recruiter")
+    panel = [make.user("panelist", name=n) for n in ("Pia Panel", "Paul Panel", "Petra Panel")]
+    position = make.position(manager=manager, title="Backend Engineer")
+    cara = make.candidate(position, name="Cara Candidate")
+    dan = make.candidate(position, name="Dan Candidate")
+    iv_cara = make.interview(cara, panel)
+    iv_dan = make.interview(dan, panel[:2])
+    make.scorecard(iv_cara, panel[1], [2, 2, 3, 3], "no", evidence=SECRET)
+    make.scorecard(iv_cara, panel[2], [5, 4, 4, 4], "yes")
+    make.scorecard(iv_dan, panel[0], [3, 3, 3, 3], "yes")
+    make.scorecard(iv_dan, panel[1], [4, 3, 4, 3], "yes")
+    return {"manager": manager, "recruiter": recruiter, "panel": panel, "position": position,
+            "cara": cara, "dan": dan, "iv_cara": iv_cara, "iv_dan": iv_dan,
+            "admin": make.user("admin", name="Ada Admin")}
+
+
+def role_user(world, role):
+    return {"admin": world["admin"], "recruiter": world["recruiter"],
+            "hiring_manager": world["manager"], "panelist": world["panel"][0]}[role]
+
+
+@pytest.mark.parametrize("role", sorted(ALLOWED))
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_opens_for_its_roles_and_refuses_others_by_url(world, role, page):
+    user_id = role_user(world, role).id
+    if page in ALLOWED[role]:
+        at = app_as(user_id, page)
+        assert not at.exception
+        assert not any("do not have access" in e.value for e in at.error)
+    else:
+        at = page_alone(user_id, page)
+        assert not at.exception
+        assert [e.value for e in at.error] == ["You do not have access to this page."]
+        text = all_text(at)
+        assert "Cara Candidate" not in text and SECRET not in text
+        assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_logged_out_visitor_gets_no_page_data(world, page):
+    at = page_alone(None, page)
+    assert not at.exception
+    assert any("log in" in w.value for w in at.warning)
+    text = all_text(at)
+    assert "Cara Candidate" not in text and "Backend Engineer" not in text
+
+
+def test_navigation_lists_only_the_roles_pages(world):
+    at = app_as(world["panel"][0].id)
+    assert at.title[0].value == "My interviews"
+    assert not at.exception
+
+
+def _radio(at, key_):
+    return at.radio(key=key_)
+
+
+def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session):
+    from services.scorecards import open_scorecard
+
+    pia = world["panel"][0]
+    kit = open_scorecard(session, world["iv_cara"].id, pia.id)
+    card = kit.scorecard.id
+    at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
+    assert not at.exception
+    # Blind: nothing of Paul's or Petra's scorecards reaches Pia before she submits.
+    assert SECRET not in all_text(at)
+    assert not at.get("plotly_chart")
+    for i, c in enumerate(kit.criteria):
+        at.radio(key=f"sc_score_{card}_{c.id}").set_value("Not assessed" if i == 3 else "4")
+        at.run()
+    at.text_area(key=f"sc_concerns_{card}_").input("Long notice period").run()
+    # A new session (a reload) finds the draft as it was left.
+    again = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
+    assert again.radio(key=f"sc_score_{card}_{kit.criteria[0].id}").value == "4"
+    assert again.radio(key=f"sc_score_{card}_{kit.criteria[3].id}").value == "Not assessed"
+    assert again.text_area(key=f"sc_concerns_{card}_").value == "Long notice period"
+    again.button(key="submit_card").click().run()
+    assert "Overall recommendation: choose one" in all_text(again)
+    again.radio(key=f"sc_recommendation_{card}_").set_value("yes").run()
+    again.button(key="submit_card").click().run()
+    assert not again.exception
+    assert any("Submitted" in s.value for s in again.success)
+    # Now the panel's view appears, with the colleague's evidence.
+    assert SECRET in all_text(again)
+    assert figures(again)
+
+
+def test_extreme_score_without_evidence_blocks_submission(world, session):
+    from services.scorecards import open_scorecard
+
+    pia = world["panel"][0]
+    kit = open_scorecard(session, world["iv_cara"].id, pia.id)
+    card = kit.scorecard.id
+    at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
+    for c in kit.criteria:
+        at.radio(key=f"sc_score_{card}_{c.id}").set_value("5")
+        at.run()
+    at.radio(key=f"sc_recommendation_{card}_").set_value("strong_yes").run()
+    at.button(key="submit_card").click().run()
+    assert "needs an evidence note" in all_text(at)
+
+
+def test_submitted_scorecard_changes_the_dashboard(world, make):
+    manager = world["manager"].id
+    before = app_as(manager, "pages/dashboard.py")
+    before.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    table = before.dataframe[0].value
+    cara_before = table.loc[table["Candidate"] == "Cara Candidate"].iloc[0]
+    assert cara_before["Scorecards"] == "2 of 3"
+    make.scorecard(world["iv_cara"], world["panel"][0], [1, 1, 1, 1], "strong_no",
+                   evidence="Could not explain the basics.")
+    after = app_as(manager, "pages/dashboard.py")
+    table = after.dataframe[0].value
+    cara_after = table.loc[table["Candidate"] == "Cara Candidate"].iloc[0]
+    assert cara_after["Scorecards"] == "3 of 3"
+    assert cara_after["Overall"] < cara_before["Overall"]
+
+
+def test_dashboard_draws_radar_heatmap_and_flags_disagreement(world):
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    at.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    assert not at.exception
+    figs = {f["layout"]["title"]["text"]: f for f in figures(at)}
+    radar = figs["Dimension profile by panelist"]
+    assert {t["name"] for t in radar["data"]} == {"Paul Panel", "Petra Panel"}
+    heat = figs["Scores by criterion"]["data"][0]
+    assert heat["x"] == ["Paul Panel", "Petra Panel"]
+    assert heat["z"][0] == [2, 5]  # first criterion: Paul 2, Petra 5 -> a 3-point spread
+    table = at.dataframe[0].value
+    flag = table.loc[table["Candidate"] == "Cara Candidate", "Discuss"].iloc[0]
+    assert "split recommendation" in flag and "criteria" in flag
+
+
+def test_hiring_manager_records_a_decision(world, session):
+    from models import Candidate, Decision
+    from tests.conftest import count
+
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    at.selectbox(key="dash_candidate").select(world["dan"].id).run()
+    at.text_area(key="decision_rationale").input("")
+    at.radio(key="decision_outcome").set_value("offer")
+    at.button(key="decision_submit").click().run()
+    assert "a decision needs its rationale" in all_text(at)
+    assert count(session, Decision) == 0
+    at.text_area(key="decision_rationale").input("Consistent panel, strong on tasks.")
+    at.radio(key="decision_outcome").set_value("offer")
+    at.button(key="decision_submit").click().run()
+    assert not at.exception
+    assert count(session, Decision) == 1
+    session.expire_all()
+    assert session.get(Candidate, world["dan"].id).stage == "offer"
+
+
+def test_compare_tab_charts_chosen_candidates(world):
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    at.multiselect(key="compare_ids").set_value([world["cara"].id, world["dan"].id]).run()
+    figs = {f["layout"]["title"]["text"]: f for f in figures(at)}
+    assert {t["name"] for t in figs["Side by side"]["data"]} == {"Cara Candidate",
+                                                                 "Dan Candidate"}

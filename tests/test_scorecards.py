@@ -1,0 +1,143 @@
+"""Drafts save field by field, submission checks completeness, blind scoring holds."""
+
+import pytest
+
+from models import Scorecard, ScorecardStatus
+from services import scorecards
+from services.access import may_see_panel
+from services.board import load_board, load_candidate_panel
+from services.errors import Conflict, InvalidInput, NotAllowed
+from services.settings import set_setting
+
+
+@pytest.fixture
+def setup(session, make):
+    manager = make.user("hiring_manager", name="Hana Manager")
+    position = make.position(manager=manager)
+    candidate = make.candidate(position, name="Cara Candidate")
+    panel = [make.user(name="Pia"), make.user(name="Paul"), make.user(name="Petra")]
+    iv = make.interview(candidate, panel)
+    return {"manager": manager, "position": position, "candidate": candidate, "panel": panel,
+            "interview": iv}
+
+
+def test_draft_is_kept_field_by_field(session, make, setup):
+    pia = setup["panel"][0]
+    kit = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
+    scorecards.save_score(session, kit.scorecard.id, pia.id,
+                          {"criterion_id": kit.criteria[0].id, "value": 4, "evidence": "Good"})
+    scorecards.save_fields(session, kit.scorecard.id, pia.id, {"concerns": "Notice period"})
+    again = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
+    assert again.scorecard.id == kit.scorecard.id
+    assert again.scores[kit.criteria[0].id].value == 4
+    assert again.scores[kit.criteria[0].id].evidence == "Good"
+    assert again.scorecard.concerns == "Notice period"
+    assert again.scorecard.status == ScorecardStatus.draft
+
+
+def test_submit_lists_what_is_missing_and_stays_draft(session, make, setup):
+    pia = setup["panel"][0]
+    kit = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
+    scorecards.save_score(session, kit.scorecard.id, pia.id,
+                          {"criterion_id": kit.criteria[0].id, "value": 5})
+    with pytest.raises(InvalidInput) as info:
+        scorecards.submit(session, kit.scorecard.id, pia.id)
+    problems = info.value.problems
+    assert any("needs an evidence note" in p and kit.criteria[0].name in p for p in problems)
+    assert any(kit.criteria[1].name in p and "give a score" in p for p in problems)
+    assert "Overall recommendation: choose one" in problems
+    assert session.get(Scorecard, kit.scorecard.id).status == ScorecardStatus.draft
+
+
+def test_not_assessed_counts_as_answered(session, make, setup):
+    pia = setup["panel"][0]
+    card = make.scorecard(setup["interview"], pia, [3, None, 4, 2])
+    assert card.status == ScorecardStatus.submitted
+    assert card.submitted_at is not None
+
+
+def test_submitted_scorecard_cannot_be_edited(session, make, setup):
+    pia = setup["panel"][0]
+    card = make.scorecard(setup["interview"], pia, 3)
+    with pytest.raises(InvalidInput, match="already submitted"):
+        scorecards.save_fields(session, card.id, pia.id, {"concerns": "late change"})
+
+
+def test_only_a_panel_member_opens_a_scorecard(session, make, setup):
+    outsider = make.user()
+    with pytest.raises(NotAllowed):
+        scorecards.open_scorecard(session, setup["interview"].id, outsider.id)
+
+
+def test_a_panelist_cannot_write_into_a_colleagues_card(session, make, setup):
+    pia, paul = setup["panel"][:2]
+    kit = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
+    with pytest.raises(NotAllowed):
+        scorecards.save_fields(session, kit.scorecard.id, paul.id, {"concerns": "x"})
+
+
+def test_a_stale_save_from_another_session_is_a_conflict(session, make, setup):
+    pia = setup["panel"][0]
+    kit = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
+    loaded = kit.scorecard.version
+    scorecards.save_fields(session, kit.scorecard.id, pia.id, {"interest": "tab one"}, loaded)
+    with pytest.raises(Conflict, match="another window"):
+        scorecards.save_fields(session, kit.scorecard.id, pia.id, {"interest": "tab two"},
+                               loaded)
+    assert session.get(Scorecard, kit.scorecard.id).interest == "tab one"
+
+
+def test_panelist_sees_no_panel_scores_before_submitting(session, make, setup):
+    pia, paul, _ = setup["panel"]
+    make.scorecard(setup["interview"], paul, 4)
+    viewer = make.viewer(pia)
+    assert not may_see_panel(session, viewer, setup["candidate"].id)
+    with pytest.raises(NotAllowed):
+        load_candidate_panel(session, setup["candidate"].id, viewer)
+
+
+def test_panelist_sees_panel_scores_after_submitting(session, make, setup):
+    pia, paul, _ = setup["panel"]
+    make.scorecard(setup["interview"], paul, 4)
+    make.scorecard(setup["interview"], pia, 2, "no")
+    board = load_candidate_panel(session, setup["candidate"].id, make.viewer(pia))
+    assert set(board.scores["panelist_id"]) == {pia.id, paul.id}
+
+
+def test_visibility_setting_never_keeps_scores_hidden_after_submitting(session, make, setup):
+    pia, paul, _ = setup["panel"]
+    set_setting(session, "panel_visibility", "never")
+    make.scorecard(setup["interview"], paul, 4)
+    make.scorecard(setup["interview"], pia, 2)
+    assert not may_see_panel(session, make.viewer(pia), setup["candidate"].id)
+
+
+def test_manager_on_the_panel_waits_like_everyone(session, make, setup):
+    manager = setup["manager"]
+    other = make.candidate(setup["position"], name="Other")
+    panel = [manager, setup["panel"][0]]
+    iv = make.interview(other, panel)
+    make.scorecard(iv, setup["panel"][0], 4)
+    make.scorecard(setup["interview"], setup["panel"][1], 3)
+    board = load_board(session, setup["position"].id, make.viewer(manager))
+    hidden = board.candidates.set_index("candidate_id")
+    assert not hidden.at[other.id, "visible"]
+    assert hidden.at[setup["candidate"].id, "visible"]
+    assert other.id not in set(board.scores["candidate_id"])
+    assert other.id not in set(board.cards["candidate_id"])
+
+
+def test_dashboard_counts_only_submitted_cards(session, make, setup):
+    pia, paul, petra = setup["panel"]
+    make.scorecard(setup["interview"], pia, 4)
+    make.scorecard(setup["interview"], paul, 2, submit=False)
+    board = load_board(session, setup["position"].id, make.viewer(setup["manager"]))
+    row = board.candidates.set_index("candidate_id").loc[setup["candidate"].id]
+    assert (row["submitted"], row["expected"]) == (1, 3)
+    assert set(board.scores["panelist_id"]) == {pia.id}
+
+
+def test_another_positions_manager_cannot_open_the_dashboard(session, make, setup):
+    stranger = make.user("hiring_manager")
+    with pytest.raises(NotAllowed):
+        load_board(session, setup["position"].id, make.viewer(stranger))

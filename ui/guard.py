@@ -1,0 +1,79 @@
+"""Who is logged in, and the access check every page starts with.
+
+A file in pages/ is served by its URL even when navigation does not list it, so navigation only
+decides what is listed; `require` at the top of each page decides what is shown.
+"""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from models import Role
+from services.auth import Viewer, get_viewer
+from ui import db
+
+USER_KEY = "user_id"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the app and the roles that may open it (admin opens all)."""
+
+    path: str
+    title: str
+    icon: str
+    roles: tuple[str, ...]
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("pages/my_interviews.py", "My interviews", ":material/event:", (Role.panelist,)),
+    PageSpec("pages/scorecard.py", "Scorecard", ":material/rate_review:", (Role.panelist,)),
+    PageSpec("pages/dashboard.py", "Dashboard", ":material/leaderboard:",
+             (Role.hiring_manager,)),
+    PageSpec("pages/positions.py", "Positions", ":material/work:", (Role.recruiter,)),
+    PageSpec("pages/candidates.py", "Candidates", ":material/person_search:", (Role.recruiter,)),
+    PageSpec("pages/interviews.py", "Interviews", ":material/groups:", (Role.recruiter,)),
+    PageSpec("pages/users.py", "Users", ":material/manage_accounts:", (Role.admin,)),
+    PageSpec("pages/account.py", "My account", ":material/account_circle:", ()),
+]
+
+
+def current_viewer() -> Viewer | None:
+    """The logged-in user, re-read from the database on every run (roles may have changed)."""
+    user_id = st.session_state.get(USER_KEY)
+    if user_id is None:
+        return None
+    with db.session() as s:
+        viewer = get_viewer(s, int(user_id))
+    if viewer is None:
+        st.session_state.pop(USER_KEY, None)
+    return viewer
+
+
+def pages_for(viewer: Viewer) -> list[PageSpec]:
+    """The pages a viewer's roles open."""
+    return [p for p in PAGES if not p.roles or viewer.has(*p.roles)]
+
+
+def require(*roles: str) -> Viewer:
+    """Stop the page unless someone is logged in with one of the roles (none: any user)."""
+    viewer = current_viewer()
+    if viewer is None:
+        st.warning("Please log in to see this page.")
+        st.markdown("[Go to the login page](/)")
+        st.stop()
+    if roles and not viewer.has(*roles):
+        st.error("You do not have access to this page.")
+        st.stop()
+    return viewer
+
+
+def log_in(user_id: int) -> None:
+    """Remember the user for this browser session."""
+    st.session_state.clear()
+    st.session_state[USER_KEY] = user_id
+
+
+def log_out() -> None:
+    """Forget everything this session held."""
+    st.session_state.clear()

@@ -1,0 +1,38 @@
+"""The login screen (shown by app.py to anyone not logged in)."""
+
+import streamlit as st
+
+from services.auth import LOCK_MINUTES, authenticate, is_locked
+from services.settings import demo_mode
+from ui import db
+from ui.guard import log_in
+
+
+def login_page() -> None:
+    """Email and password form; a locked account is told so without revealing more."""
+    st.title("Second Look")
+    st.caption("Panel scorecards for second interviews")
+    with db.session() as s:
+        demo = demo_mode(s)
+    with st.form("login", enter_to_submit=True):
+        email = st.text_input("Email", key="login_email", autocomplete="username")
+        password = st.text_input("Password", type="password", key="login_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button("Log in", type="primary", key="login_submit")
+    if submitted:
+        with db.session() as s:
+            user = authenticate(s, email, password)
+            locked = user is None and is_locked(s, email)
+        if user is not None:
+            log_in(user.id)
+            st.rerun()
+        elif locked:
+            st.error(f"Too many failed attempts: this account is locked for up to "
+                     f"{LOCK_MINUTES} minutes.")
+        else:
+            st.error("Email or password is not right.")
+    if demo:
+        st.info(
+            "**Demo mode.** Try `panelist@` … see the README or the terminal that ran "
+            "`make run` for the demo logins (password `secondlook-demo`)."
+        )
