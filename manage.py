@@ -94,6 +94,64 @@ def create_user_cmd(
     typer.echo(f"created user {user.email} with roles {', '.join(sorted(set(role)))}")
 
 
+@app.command("import-scores")
+def import_scores_cmd(
+    file: Annotated[str, typer.Argument(help="CSV file, UTF-8, one row per score.")],
+    scale: Annotated[str, typer.Option(
+        help="Rating scale of positions this import creates, e.g. 1-5, 1-7, 1-10.")] = "1-5",
+) -> None:
+    """Import scores in long format; all rows or none (see README for the columns)."""
+    from pathlib import Path
+
+    from services.errors import InvalidInput
+    from services.scores_io import import_scores, parse_scale
+
+    try:
+        scale_pair = parse_scale(scale)
+    except InvalidInput as exc:
+        _fail("; ".join(exc.problems))
+    _migrate_or_fail()
+    with session_scope() as s:
+        try:
+            result = import_scores(s, Path(file), scale=scale_pair)
+        except InvalidInput as exc:
+            for problem in exc.problems:
+                typer.echo(problem, err=True)
+            typer.echo(f"nothing imported: {len(exc.problems)} problem(s)", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(result.summary())
+
+
+@app.command("report")
+def report_cmd(
+    position: Annotated[str, typer.Option(help="The position's exact title.")],
+    format: Annotated[str, typer.Option(help="json or csv.")] = "json",
+    out: Annotated[str | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Write a position's aggregate: scores, intervals, ties, reliability, panelists."""
+    import json
+    from pathlib import Path
+
+    from services.errors import NotFound
+    from services.report import position_by_title, position_report, report_csv
+
+    if format not in ("json", "csv"):
+        _fail(f"--format: {format!r} is not json or csv")
+    _migrate_or_fail()
+    with session_scope() as s:
+        try:
+            report = position_report(s, position_by_title(s, position).id)
+        except NotFound as exc:
+            _fail(str(exc))
+    text = (json.dumps(report, indent=2, ensure_ascii=False) + "\n" if format == "json"
+            else report_csv(report).to_csv(index=False))
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(text, nl=False)
+
+
 def _safe_url() -> str:
     url = database_url()
     return url.split("@")[-1] if "@" in url else url

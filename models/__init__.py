@@ -14,7 +14,13 @@ from models.common import (
     label,
     utcnow,
 )
-from models.decisions import AppSetting, Decision, DecisionCreate
+from models.decisions import (
+    AppSetting,
+    ConsensusInput,
+    ConsensusScore,
+    Decision,
+    DecisionCreate,
+)
 from models.interviews import Interview, InterviewCreate, PanelMember, PanelMemberCreate
 from models.positions import (
     SCALES,
@@ -28,7 +34,8 @@ from models.scorecards import Score, Scorecard, ScorecardUpdate, ScoreInput
 from models.users import PASSWORD_MIN, User, UserCreate, UserPublic, UserRole, UserUpdate
 
 __all__ = [
-    "LABELS", "PASSWORD_MIN", "SCALES", "AppSetting", "Candidate", "CandidateCreate", "Criterion",
+    "LABELS", "PASSWORD_MIN", "SCALES", "AppSetting", "Candidate", "CandidateCreate",
+    "ConsensusInput", "ConsensusScore", "Criterion",
     "CriterionCreate", "Decision", "DecisionCreate", "Dimension", "Interview", "InterviewCreate",
     "Outcome", "PanelMember", "PanelMemberCreate", "PanelRole", "Position", "PositionCreate",
     "Recommendation", "Role", "Score", "ScoreInput", "Scorecard", "ScorecardStatus",

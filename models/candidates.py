@@ -12,7 +12,8 @@ class CandidateBase(SQLModel):
     """A person applying for a position."""
 
     name: str = Field(max_length=200)
-    email: str = Field(max_length=320, index=True)
+    # Optional: historic imports often have names only; the app's form asks for it.
+    email: str | None = Field(default=None, max_length=320, index=True)
     position_id: int = Field(foreign_key="position.id", index=True)
     stage: str = Field(default=Stage.second_interview, sa_type=String(20))
     first_interview_notes: str = Field(default="", max_length=10000)
@@ -23,15 +24,20 @@ class CandidateBase(SQLModel):
 class CandidateCreate(CandidateBase):
     """A candidate as entered in the form or imported."""
 
-    email: EmailStr
+    email: EmailStr | None = None
     stage: Stage = Stage.second_interview
 
     _name = field_validator("name")(_clean_name)
 
+    @field_validator("email", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("email")
     @classmethod
-    def _lower_email(cls, value: str) -> str:
-        return value.strip().lower()
+    def _lower_email(cls, value: str | None) -> str | None:
+        return value.strip().lower() if value else None
 
 
 class Candidate(CandidateBase, table=True):

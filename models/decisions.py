@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from pydantic import field_validator
-from sqlalchemy import String
+from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import Outcome, utcnow
@@ -39,3 +39,26 @@ class AppSetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=100)
     value: str = Field(default="", max_length=2000)
+
+
+class ConsensusInput(SQLModel):
+    """A consensus score agreed at the debrief, as entered."""
+
+    candidate_id: int
+    criterion_id: int
+    value: int
+    note: str = Field(default="", max_length=2000)
+
+
+class ConsensusScore(SQLModel, table=True):
+    """The panel's agreed score on a criterion after the debrief, kept apart from the
+    independent scores so both can be shown."""
+
+    __table_args__ = (UniqueConstraint("candidate_id", "criterion_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    criterion_id: int = Field(foreign_key="criterion.id")
+    value: int
+    note: str = Field(default="", max_length=2000)
+    recorded_by: int = Field(foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=utcnow)

@@ -36,7 +36,7 @@ current = by_id.get(choice) or Candidate(name="", email="", position_id=position
 stages = [st_.value for st_ in Stage]
 with st.form(f"candidate_form_{choice}"):
     name = st.text_input("Name", value=current.name, key=f"cand_name_{choice}")
-    email = st.text_input("Email", value=current.email, key=f"cand_email_{choice}")
+    email = st.text_input("Email", value=current.email or "", key=f"cand_email_{choice}")
     stage = st.selectbox("Stage", stages, index=stages.index(current.stage), format_func=label,
                          key=f"cand_stage_{choice}")
     salary = st.number_input(f"Stated salary expectation ({position.currency} per year)",

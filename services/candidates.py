@@ -15,6 +15,8 @@ def _require_recruiter(actor: Viewer) -> None:
 def _check(session: Session, data: CandidateCreate, candidate_id: int | None) -> None:
     if session.get(Position, data.position_id) is None:
         raise InvalidInput("Position: does not exist")
+    if data.email is None:
+        return
     clash = session.exec(
         select(Candidate.id).where(
             Candidate.position_id == data.position_id, Candidate.email == data.email

@@ -46,10 +46,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    """The process-wide engine for a URL (default: database_url())."""
-    url = url or database_url()
+    """The process-wide engine for a URL (default: database_url(), read on every call)."""
+    return _engine(url or database_url())
+
+
+@cache
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and not url.startswith("sqlite://?"):
@@ -91,7 +94,7 @@ def migrate(url: str | None = None) -> None:
 def check_reachable(url: str) -> None:
     """Raise DatabaseUnavailable with one clear line when the database cannot be opened."""
     try:
-        with get_engine(url).connect() as conn:
+        with get_engine(url).connect() as conn:  # get_engine inside: it may create data/
             inspect(conn).get_table_names()
     except Exception as exc:  # the driver's own exception types differ per database
         safe = url.split("@")[-1] if "@" in url else url

@@ -60,8 +60,11 @@ def _message(err: dict) -> str:
     kind = err.get("type", "")
     if kind == "missing":
         msg = "is required"
-    elif kind == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
-        msg = "must not be empty"
+    elif kind == "string_too_short":
+        n = err.get("ctx", {}).get("min_length", 1)
+        msg = "must not be empty" if n == 1 else f"must be at least {n} characters"
+    elif kind == "string_too_long":
+        msg = f"must be at most {err.get('ctx', {}).get('max_length')} characters"
     elif kind == "value_error" and "email" in msg.lower():
         msg = "is not a valid email address"
     return msg

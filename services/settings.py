@@ -11,6 +11,8 @@ DEFAULTS = {
     "panel_visibility": "after_submit",
     # Disagreement threshold as a fraction of the rating scale's span.
     "disagreement_fraction": "0.5",
+    # Candidates a panelist must share with colleagues before their leniency is trusted.
+    "calibration_min_shared": "5",
 }
 PANEL_VISIBILITY = ("after_submit", "always", "never")
 

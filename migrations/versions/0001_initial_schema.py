@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 20:23:31.884537
+Create Date: 2026-11-25 20:34:54.124202
 """
 from collections.abc import Sequence
 
@@ -66,7 +66,7 @@ def upgrade() -> None:
 
     op.create_table('candidate',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
     sa.Column('position_id', sa.Integer(), nullable=False),
     sa.Column('stage', sa.String(length=20), nullable=False),
     sa.Column('first_interview_notes', sqlmodel.sql.sqltypes.AutoString(length=10000), nullable=False),
@@ -139,6 +139,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('interview', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interview_candidate_id'), ['candidate_id'], unique=False)
+
+    op.create_table('consensusscore',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('candidate_id', sa.Integer(), nullable=False),
+    sa.Column('criterion_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('recorded_by', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['candidate_id'], ['candidate.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['criterion_id'], ['criterion.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('candidate_id', 'criterion_id')
+    )
+    with op.batch_alter_table('consensusscore', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consensusscore_candidate_id'), ['candidate_id'], unique=False)
 
     op.create_table('panelmember',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -216,6 +233,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_panelmember_interview_id'))
 
     op.drop_table('panelmember')
+    with op.batch_alter_table('consensusscore', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consensusscore_candidate_id'))
+
+    op.drop_table('consensusscore')
     with op.batch_alter_table('interview', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interview_candidate_id'))
 

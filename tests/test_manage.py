@@ -1,0 +1,77 @@
+"""The operators' command line: migrate, create-user, seed-demo."""
+
+import subprocess
+import sys
+
+from sqlalchemy import inspect
+from sqlmodel import Session, SQLModel
+from typer.testing import CliRunner
+
+import manage
+from services import auth
+from services.db import get_engine
+from tests.conftest import ROOT
+
+runner = CliRunner()
+
+
+def test_migrate_creates_every_table(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/fresh.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    result = runner.invoke(manage.app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    tables = set(inspect(get_engine(url)).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def test_migrate_twice_is_harmless(db_url):
+    assert runner.invoke(manage.app, ["migrate"]).exit_code == 0
+    assert runner.invoke(manage.app, ["migrate"]).exit_code == 0
+
+
+def test_unreachable_database_gives_one_clear_line(tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("not a directory")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/a-file/x.db")
+    result = runner.invoke(manage.app, ["migrate"])
+    assert result.exit_code == 1
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: cannot open the database")
+    assert "Traceback" not in result.output
+
+
+def test_create_user_reads_password_from_stdin(db_url):
+    result = runner.invoke(manage.app, [
+        "create-user", "--email", "Boss@Example.com", "--name", "Bo Boss", "--role", "admin",
+        "--password-stdin"], input="a long enough secret\n")
+    assert result.exit_code == 0, result.output
+    assert "a long enough secret" not in result.output
+    with Session(get_engine(db_url)) as s:
+        user = auth.authenticate(s, "boss@example.com", "a long enough secret")
+        assert user is not None
+        assert auth.roles_of(s, user.id) == {"admin"}
+
+
+def test_create_user_refuses_a_short_password_and_stores_nothing(db_url):
+    result = runner.invoke(manage.app, [
+        "create-user", "--email", "b@example.com", "--name", "B", "--role", "admin",
+        "--password-stdin"], input="short\n")
+    assert result.exit_code == 1
+    assert "Password: must be at least 12 characters" in result.output
+    with Session(get_engine(db_url)) as s:
+        assert auth.user_by_email(s, "b@example.com") is None
+
+
+def test_create_user_refuses_an_unknown_role(db_url):
+    result = runner.invoke(manage.app, [
+        "create-user", "--email", "b@example.com", "--name", "B", "--role", "boss",
+        "--password-stdin"], input="a long enough secret\n")
+    assert result.exit_code == 1
+    assert "Roles" in result.output
+
+
+def test_manage_runs_as_a_script(db_url):
+    done = subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "database is up to date" in done.stdout

@@ -1,0 +1,700 @@
+"""Tests of services.stats: hand-checkable cases, oracles (pingouin, krippendorff, scipy) and a
+simulation of lenient and harsh panelists."""
+
+import time
+import warnings
+from enum import StrEnum
+
+import krippendorff
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats as sps
+
+from services import stats
+
+NAN = float("nan")
+PINGOUIN_TYPES = {"ICC1": "ICC(1,1)", "ICC2": "ICC(A,1)", "ICC3": "ICC(C,1)",
+                  "ICC1k": "ICC(1,k)", "ICC2k": "ICC(A,k)", "ICC3k": "ICC(C,k)"}
+
+
+def make_scores(rows: list[tuple], criteria: dict[int, tuple[str, float]] | None = None
+                ) -> pd.DataFrame:
+    """Rows of (candidate, panelist, criterion, value); criteria maps id -> (dimension, weight)."""
+    criteria = criteria or {}
+    out = []
+    for cand, pan, crit, value in rows:
+        dim, weight = criteria.get(crit, ("technical", 1.0))
+        out.append((cand, pan, crit, dim, weight, value))
+    return pd.DataFrame(out, columns=["candidate_id", "panelist_id", "criterion_id", "dimension",
+                                      "weight", "value"])
+
+
+def make_recs(rows: list[tuple]) -> pd.DataFrame:
+    """Rows of (candidate, panelist, recommendation)."""
+    return pd.DataFrame(rows, columns=["candidate_id", "panelist_id", "recommendation"])
+
+
+def from_matrix(matrix: np.ndarray, criterion: int = 1) -> pd.DataFrame:
+    """One criterion's scores from a candidates x panelists matrix (NaN = no score row)."""
+    rows = [(c, p, criterion, matrix[c, p]) for c in range(matrix.shape[0])
+            for p in range(matrix.shape[1]) if not np.isnan(matrix[c, p])]
+    return make_scores(rows)
+
+
+def pingouin_iccs(matrix: np.ndarray) -> pd.Series:
+    """pingouin's six ICCs of a fully crossed matrix, indexed by its Type column."""
+    long = pd.DataFrame(matrix).stack().rename_axis(["target", "rater"]).reset_index(name="score")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = pg.intraclass_corr(long, targets="target", raters="rater", ratings="score")
+    return table.set_index("Type")["ICC"]
+
+
+def kripp(matrix: np.ndarray, level: str) -> float:
+    """The krippendorff package's alpha (it wants raters x units)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(krippendorff.alpha(reliability_data=matrix.T, level_of_measurement=level))
+
+
+def pairable_units(matrix: np.ndarray) -> int:
+    """Units with two or more ratings."""
+    return int(((~np.isnan(matrix)).sum(axis=1) >= 2).sum())
+
+
+def paired_values_vary(matrix: np.ndarray) -> bool:
+    """Whether the values of pairable units are not all equal."""
+    rows = matrix[(~np.isnan(matrix)).sum(axis=1) >= 2]
+    values = rows[~np.isnan(rows)]
+    return values.size > 0 and np.ptp(values) > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Weighted aggregation
+# ---------------------------------------------------------------------------------------------
+
+def test_not_assessed_never_counts_as_zero_and_weights_renormalise():
+    criteria = {1: ("technical", 2.0), 2: ("technical", 1.0), 3: ("social", 1.0)}
+    scores = make_scores([(7, 1, 1, 4.0), (7, 1, 2, NAN), (7, 1, 3, 2.0)], criteria)
+    row = stats.panelist_scores(scores).iloc[0]
+    assert row["overall"] == pytest.approx((2 * 4 + 1 * 2) / 3)  # not (8 + 0 + 2) / 4
+    assert row["technical"] == pytest.approx(4.0)  # the skipped criterion's weight is dropped
+    assert row["social"] == pytest.approx(2.0)
+    assert np.isnan(row["company"])
+    assert row["n_assessed"] == 2
+
+
+def test_dimension_scores_are_weighted_means_within_the_dimension():
+    criteria = {1: ("technical", 3.0), 2: ("technical", 1.0), 3: ("company", 0.5)}
+    scores = make_scores([(1, 1, 1, 5.0), (1, 1, 2, 1.0), (1, 1, 3, 3.0)], criteria)
+    row = stats.panelist_scores(scores).iloc[0]
+    assert row["technical"] == pytest.approx((15 + 1) / 4)
+    assert row["company"] == pytest.approx(3.0)
+    assert row["overall"] == pytest.approx((15 + 1 + 1.5) / 4.5)
+
+
+def test_nothing_assessed_is_missing_not_zero():
+    scores = make_scores([(1, 1, 1, NAN), (1, 1, 2, NAN), (1, 2, 1, 4.0), (1, 2, 2, 2.0)])
+    ps = stats.panelist_scores(scores).set_index("panelist_id")
+    assert np.isnan(ps.at[1, "overall"]) and ps.at[1, "n_assessed"] == 0
+    summary = stats.candidate_summary(scores, None)
+    assert summary.at[0, "overall"] == pytest.approx(3.0)
+    assert summary.at[0, "n_panelists"] == 1
+
+
+def test_panelists_are_weighted_equally():
+    # Panelist 1 assessed one criterion, panelist 2 four: each still counts once.
+    scores = make_scores([(1, 1, 1, 5.0), (1, 1, 2, NAN), (1, 1, 3, NAN), (1, 1, 4, NAN)]
+                         + [(1, 2, c, 1.0) for c in (1, 2, 3, 4)])
+    summary = stats.candidate_summary(scores, None)
+    assert summary.at[0, "overall"] == pytest.approx(3.0)
+    assert summary.at[0, "technical"] == pytest.approx(3.0)
+
+
+def test_enum_and_string_dimensions_are_the_same():
+    class Dim(StrEnum):
+        technical = "technical"
+
+    scores = make_scores([(1, 1, 1, 4.0), (1, 1, 2, 2.0)])
+    scores["dimension"] = [Dim.technical, "technical"]
+    assert stats.panelist_scores(scores).at[0, "technical"] == pytest.approx(3.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_aggregation_ignores_row_order(seed):
+    rng = np.random.default_rng(seed)
+    rows = [(c, p, k, float(rng.integers(1, 6)) if rng.random() > 0.2 else NAN)
+            for c in range(3) for p in range(3) for k in range(4)]
+    criteria = {k: (stats.DIMENSIONS[k % 3], float(k + 1)) for k in range(4)}
+    scores = make_scores(rows, criteria)
+    shuffled = scores.sample(frac=1.0, random_state=seed)
+    pd.testing.assert_frame_equal(stats.panelist_scores(scores),
+                                  stats.panelist_scores(shuffled))
+    pd.testing.assert_frame_equal(stats.candidate_summary(scores, None),
+                                  stats.candidate_summary(shuffled, None))
+
+
+# ---------------------------------------------------------------------------------------------
+# Criterion statistics and the debrief agenda
+# ---------------------------------------------------------------------------------------------
+
+def test_criterion_stats_over_assessed_values():
+    criteria = {3: ("social", 1.5)}
+    scores = make_scores([(1, 1, 3, 2.0), (1, 2, 3, 5.0), (1, 3, 3, NAN), (1, 4, 3, 4.0),
+                          (2, 1, 3, 3.0)], criteria)
+    cs = stats.criterion_stats(scores).set_index("candidate_id")
+    assert list(stats.criterion_stats(scores).columns) == stats.CRITERION_COLUMNS
+    one = cs.loc[1]
+    assert (one["dimension"], one["weight"], one["n"]) == ("social", 1.5, 3)
+    assert one["mean"] == pytest.approx(11 / 3)
+    assert (one["median"], one["min"], one["max"], one["range"]) == (4.0, 2.0, 5.0, 3.0)
+    assert one["std"] == pytest.approx(np.std([2.0, 5.0, 4.0], ddof=1))
+    assert cs.loc[2, "n"] == 1 and np.isnan(cs.loc[2, "std"]) and cs.loc[2, "range"] == 0
+
+
+def test_all_not_assessed_criterion():
+    cs = stats.criterion_stats(make_scores([(1, 1, 1, NAN), (1, 2, 1, NAN)]))
+    assert cs.at[0, "n"] == 0 and np.isnan(cs.at[0, "mean"]) and np.isnan(cs.at[0, "range"])
+    assert stats.disagreements(make_scores([(1, 1, 1, NAN), (1, 2, 1, NAN)]), None).empty
+
+
+@pytest.mark.parametrize(("low", "high", "scale", "flagged"), [
+    (3.0, 5.0, (1, 5), True),     # range exactly half the span
+    (3.0, 4.99, (1, 5), False),   # just below
+    (1.7, 3.7, (1, 5), True),     # 2 points give or take floating point
+    (1.0, 5.5, (1, 10), True),    # 4.5 = half of 9
+    (1.0, 5.4, (1, 10), False),
+])
+def test_disagreement_threshold(low, high, scale, flagged):
+    scores = make_scores([(1, 1, 1, low), (1, 2, 1, high)])
+    agenda = stats.disagreements(scores, None, scale_min=scale[0], scale_max=scale[1])
+    assert (len(agenda) == 1) is flagged
+    summary = stats.candidate_summary(scores, None, scale_min=scale[0], scale_max=scale[1])
+    assert bool(summary.at[0, "disagreement"]) is flagged
+    assert summary.at[0, "n_disagreements"] == int(flagged)
+
+
+def test_disagreement_fraction_is_configurable():
+    scores = make_scores([(1, 1, 1, 3.0), (1, 2, 1, 4.0)])
+    assert stats.disagreements(scores, None).empty
+    assert len(stats.disagreements(scores, None, fraction=0.25)) == 1
+
+
+def test_criterion_row_reads_in_plain_words():
+    agenda = stats.disagreements(make_scores([(4, 1, 9, 2.0), (4, 2, 9, 5.0), (4, 3, 9, 4.0)]),
+                                 None)
+    row = agenda.iloc[0]
+    assert (row["candidate_id"], row["kind"], row["criterion_id"]) == (4, "criterion", 9)
+    assert row["spread"] == 3.0
+    assert row["detail"] == "scores range 2 to 5 (3 points)"
+
+
+def test_split_recommendations():
+    recs = make_recs([(1, 1, "yes"), (1, 2, "no"), (1, 3, "no"),
+                      (2, 1, "strong_yes"), (2, 2, "strong_no"),
+                      (3, 1, "yes"), (3, 2, "strong_yes"), (3, 3, None),
+                      (4, 1, "no"), (4, 2, NAN)])
+    agenda = stats.disagreements(make_scores([]), recs).set_index("candidate_id")
+    assert set(agenda.index) == {1, 2}
+    assert (agenda["kind"] == "recommendation").all()
+    assert agenda["criterion_id"].isna().all()
+    assert agenda.at[1, "detail"] == "split: 1 yes, 2 no"
+    assert agenda.at[1, "spread"] == pytest.approx(1 / 3 * 4)
+    assert agenda.at[2, "spread"] == pytest.approx(4.0)  # the whole ordinal scale
+    assert agenda.at[2, "detail"] == "split: 1 strong yes, 1 strong no"
+    on_ten = stats.disagreements(make_scores([]), recs, scale_min=1, scale_max=10)
+    assert on_ten["spread"].max() == pytest.approx(9.0)
+
+    summary = stats.candidate_summary(make_scores([]), recs).set_index("candidate_id")
+    assert summary.loc[1, ["n_yes", "n_no", "rec_yes", "rec_no"]].tolist() == [1, 2, 1, 2]
+    assert summary.loc[3, ["n_yes", "rec_strong_yes", "n_no"]].tolist() == [2, 1, 0]
+    assert summary["split_recommendation"].to_dict() == {1: True, 2: True, 3: False, 4: False}
+    assert summary["disagreement"].to_dict() == {1: True, 2: True, 3: False, 4: False}
+
+
+def test_recommendations_accept_enums_and_reject_unknown_words():
+    class Rec(StrEnum):
+        yes = "yes"
+        no = "no"
+
+    recs = make_recs([(1, 1, Rec.yes), (1, 2, Rec.no)])
+    assert stats.candidate_summary(make_scores([]), recs).at[0, "split_recommendation"]
+    with pytest.raises(ValueError, match="maybe"):
+        stats.disagreements(make_scores([]), make_recs([(1, 1, "maybe")]))
+
+
+def test_agenda_puts_largest_disagreements_first():
+    scores = make_scores([(5, 1, 1, 1.0), (5, 2, 1, 3.0),     # 2 points
+                          (2, 1, 1, 1.0), (2, 2, 1, 5.0),     # 4 points
+                          (3, 1, 2, 2.0), (3, 2, 2, 5.0),     # 3 points
+                          (1, 1, 2, 1.0), (1, 2, 2, 3.0)])    # 2 points
+    recs = make_recs([(4, 1, "strong_yes"), (4, 2, "no")])    # 2/3 of 4 points
+    agenda = stats.disagreements(scores, recs)
+    assert list(agenda.columns) == stats.AGENDA_COLUMNS
+    assert agenda["candidate_id"].tolist() == [2, 3, 4, 1, 5]
+    assert agenda["spread"].is_monotonic_decreasing
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate summary: uncertainty band, rank, tie groups
+# ---------------------------------------------------------------------------------------------
+
+def panel(candidate: int, values: list[float]) -> list[tuple]:
+    """One criterion scored by panelists 1..n with the given values."""
+    return [(candidate, p, 1, v) for p, v in enumerate(values, start=1)]
+
+
+def test_constant_panel_collapses_the_interval():
+    summary = stats.candidate_summary(make_scores(panel(1, [4.0, 4.0, 4.0])), None)
+    assert summary.at[0, "ci_low"] == summary.at[0, "ci_high"] == 4.0
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95])
+def test_interval_is_the_student_t_interval(confidence):
+    rng = np.random.default_rng(3)
+    for n in (2, 3, 4, 7):
+        values = rng.uniform(2.5, 3.5, n)
+        summary = stats.candidate_summary(make_scores(panel(1, list(values))), None,
+                                          scale_min=0, scale_max=100, confidence=confidence)
+        low, high = sps.t.interval(confidence, n - 1, loc=values.mean(),
+                                   scale=values.std(ddof=1) / np.sqrt(n))
+        assert summary.at[0, "ci_low"] == pytest.approx(low, abs=1e-12)
+        assert summary.at[0, "ci_high"] == pytest.approx(high, abs=1e-12)
+
+
+def test_interval_is_clipped_to_the_scale_and_missing_for_one_panelist():
+    summary = stats.candidate_summary(make_scores(panel(1, [1.0, 5.0]) + panel(2, [3.0])),
+                                      None).set_index("candidate_id")
+    assert (summary.at[1, "ci_low"], summary.at[1, "ci_high"]) == (1.0, 5.0)
+    assert np.isnan(summary.at[2, "ci_low"]) and np.isnan(summary.at[2, "ci_high"])
+
+
+def test_rank_breaks_ties_by_id_and_puts_unscored_last():
+    scores = make_scores(panel(9, [4.0, 4.0]) + panel(3, [4.0, 4.0]) + panel(5, [2.0, 2.5])
+                         + panel(1, [NAN, NAN]))
+    recs = make_recs([(8, 1, "yes")])
+    summary = stats.candidate_summary(scores, recs)
+    assert list(summary.columns) == stats.SUMMARY_COLUMNS
+    assert summary["candidate_id"].tolist() == [3, 9, 5, 1, 8]
+    assert summary["rank"].tolist() == [1, 2, 3, 4, 5]
+    assert summary.set_index("candidate_id").at[8, "n_yes"] == 1
+
+
+def test_tie_groups_follow_overlapping_intervals():
+    scores = make_scores(panel(1, [4.0, 4.2, 4.1]) + panel(2, [3.9, 4.0, 4.1])
+                         + panel(3, [2.0, 2.1, 1.9]) + panel(4, [2.05])
+                         + panel(5, [1.0, 1.1, 1.05]) + panel(6, [NAN]))
+    summary = stats.candidate_summary(scores, None).set_index("candidate_id")
+    # 1 and 2 overlap; 3 is far below; 4 has one panelist and sits inside 3's interval (a
+    # point); 5 is separate again; 6 has no score at all.
+    assert summary["tie_group"].to_dict() == {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4}
+
+
+def test_tie_group_joins_when_overlapping_any_member():
+    # Candidate 3 overlaps 1 (wide) but not 2 (narrow): it still joins the group.
+    scores = make_scores(panel(1, [4.5, 3.5, 4.0]) + panel(2, [3.95, 3.95, 3.96])
+                         + panel(3, [3.0, 3.5, 3.25]))
+    summary = stats.candidate_summary(scores, None).set_index("candidate_id")
+    assert summary.at[3, "ci_high"] < summary.at[2, "ci_low"]
+    assert summary.at[3, "ci_high"] >= summary.at[1, "ci_low"]
+    assert summary["tie_group"].to_dict() == {1: 1, 2: 1, 3: 1}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reliability: ICC against pingouin, alpha against krippendorff
+# ---------------------------------------------------------------------------------------------
+
+def crossed_designs() -> list[np.ndarray]:
+    """Random fully crossed matrices: 2+ targets, 2+ raters, integer and continuous."""
+    rng = np.random.default_rng(20240601)
+    designs = []
+    for _ in range(150):
+        n, k = int(rng.integers(2, 13)), int(rng.integers(2, 6))
+        if n * k < 5:  # pingouin's ANOVA wants at least five values
+            continue
+        if rng.random() < 0.5:
+            x = rng.integers(1, 6, size=(n, k)).astype(float)
+        else:
+            x = rng.normal(3, 1, (n, 1)) + rng.normal(0, 0.5, (1, k)) + rng.normal(0, 0.7, (n, k))
+        designs.append(x)
+    designs += [np.array([[1.0, 2.0, 4.0], [3.0, 5.0, 4.0]]),   # 2 targets
+                np.array([[1.0, 2.0], [3.0, 5.0], [4.0, 4.0]])]  # 2 raters
+    return designs
+
+
+def test_icc_matches_pingouin():
+    compared = 0
+    for x in crossed_designs():
+        ours = stats.icc(x)
+        ref = pingouin_iccs(x)
+        for key, typ in PINGOUIN_TYPES.items():
+            if ours[key] is None:
+                # Only where the statistic is undefined (a vanishing denominator).
+                assert not np.isfinite(ref[typ]) or abs(ref[typ]) > 1e6
+            else:
+                assert ours[key] == pytest.approx(ref[typ], rel=1e-9, abs=1e-9)
+                compared += 1
+    assert compared > 700
+
+
+def test_icc_undefined_cases():
+    assert set(stats.icc(np.ones((4, 3)) * 3).values()) == {None}  # no variation at all
+    assert set(stats.icc(np.array([[1.0, 2.0, 3.0]])).values()) == {None}  # one target
+    assert set(stats.icc(np.array([[1.0], [2.0]])).values()) == {None}  # one rater
+    with_gap = np.array([[1.0, 2.0], [3.0, NAN], [4.0, 5.0]])
+    assert set(stats.icc(with_gap).values()) == {None}
+    assert set(stats.icc(pd.DataFrame(with_gap)).keys()) == set(stats.ICC_TYPES)
+
+
+def incomplete_designs() -> list[np.ndarray]:
+    """Random units x raters matrices with gaps: panels differ per candidate."""
+    rng = np.random.default_rng(777)
+    designs = []
+    for i in range(300):
+        n, k = int(rng.integers(2, 40)), int(rng.integers(2, 9))
+        top = 5 if i % 2 else 10
+        x = rng.integers(1, top + 1, size=(n, k)).astype(float)
+        if i % 3 == 0:  # fully crossed
+            pass
+        elif i % 3 == 1:  # panels of 2-4 drawn per candidate
+            mask = np.ones((n, k), dtype=bool)
+            for row in range(n):
+                size = min(k, int(rng.integers(2, 5)))
+                mask[row, rng.choice(k, size=size, replace=False)] = False
+            x[mask] = np.nan
+        else:  # arbitrary gaps, including candidates seen by one panelist
+            x[rng.random((n, k)) < rng.uniform(0.1, 0.7)] = np.nan
+        designs.append(x)
+    designs.append(np.array([[1.0, 2.0], [3.0, 3.0], [5.0, 4.0]]))  # panels of 2
+    return designs
+
+
+@pytest.mark.parametrize("level", ["interval", "ordinal"])
+def test_alpha_matches_krippendorff(level):
+    compared = 0
+    for x in incomplete_designs():
+        ours = stats.krippendorff_alpha(x, level=level)
+        if pairable_units(x) < 2 or not paired_values_vary(x):
+            assert ours is None
+            continue
+        assert ours == pytest.approx(kripp(x, level), rel=1e-9, abs=1e-9)
+        assert stats.krippendorff_alpha(pd.DataFrame(x), level=level) == ours
+        compared += 1
+    assert compared > 250
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(2, 12), st.integers(2, 5), st.sampled_from([5, 10]),
+       st.sampled_from(["interval", "ordinal"]), st.integers(0, 2**32 - 1))
+def test_alpha_matches_krippendorff_property(n, k, top, level, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, top + 1, size=(n, k)).astype(float)
+    x[rng.random((n, k)) < 0.3] = np.nan
+    ours = stats.krippendorff_alpha(x, level=level)
+    if pairable_units(x) < 2 or not paired_values_vary(x):
+        assert ours is None
+    else:
+        assert ours == pytest.approx(kripp(x, level), rel=1e-9, abs=1e-9)
+
+
+def test_alpha_on_krippendorffs_published_example():
+    # Krippendorff (2011), the four-coder example with missing data; also the package's doctest.
+    data = np.array([[1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
+                     [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
+                     [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
+                     [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN]])
+    assert stats.krippendorff_alpha(data.T, level="ordinal") == pytest.approx(0.815, abs=5e-4)
+    assert stats.krippendorff_alpha(data.T, level="interval") == pytest.approx(
+        kripp(data.T, "interval"), rel=1e-12)
+
+
+def test_alpha_undefined_cases():
+    one_unit = np.array([[1.0, 2.0], [3.0, NAN], [NAN, 4.0]])
+    assert stats.krippendorff_alpha(one_unit) is None
+    no_variation = np.array([[2.0, 2.0], [2.0, 2.0], [1.0, NAN]])
+    assert stats.krippendorff_alpha(no_variation) is None
+    assert stats.krippendorff_alpha(np.empty((0, 3))) is None
+    with pytest.raises(ValueError):
+        stats.krippendorff_alpha(np.ones((2, 2)), level="nominal")
+
+
+def test_reliability_of_a_crossed_panel_uses_all_statistics():
+    rng = np.random.default_rng(5)
+    x = rng.normal(3, 1, (8, 1)) + rng.normal(0, 0.3, (8, 3))
+    ps = stats.panelist_scores(from_matrix(x))
+    result = stats.reliability(ps)
+    matrix = stats.crossed_matrix(ps)
+    assert matrix.shape == (8, 3)
+    assert result["crossed"] is True
+    assert (result["n_candidates"], result["n_panelists"]) == (8, 3)
+    for key, value in stats.icc(matrix).items():
+        assert result[key] == pytest.approx(value)
+    assert result["alpha_interval"] == pytest.approx(kripp(x, "interval"))
+    assert result["alpha_ordinal"] == pytest.approx(kripp(x, "ordinal"))
+    assert result["reading"] == "panel agreement: high"
+
+
+def test_reliability_of_incomplete_panels_has_alpha_but_no_icc():
+    x = np.array([[4.0, 4.0, NAN], [2.0, NAN, 2.5], [NAN, 5.0, 4.5], [1.0, NAN, NAN]])
+    result = stats.reliability(stats.panelist_scores(from_matrix(x)))
+    assert result["crossed"] is False
+    assert all(result[key] is None for key in stats.ICC_TYPES)
+    assert result["alpha_interval"] == pytest.approx(kripp(x, "interval"))
+    assert (result["n_candidates"], result["n_panelists"]) == (3, 3)
+    empty = stats.reliability(stats.panelist_scores(make_scores([])))
+    assert empty["reading"] == "panel agreement: not enough data"
+    assert empty["alpha_interval"] is None and empty["crossed"] is False
+
+
+@pytest.mark.parametrize(("alpha", "icc2", "word"), [
+    (0.8, None, "high"), (0.79, None, "moderate"), (0.667, 0.9, "moderate"),
+    (0.66, 0.9, "low"), (None, 0.75, "high"), (None, 0.5, "moderate"), (None, 0.49, "low"),
+    (None, None, "not enough data"),
+])
+def test_reading_thresholds(alpha, icc2, word):
+    assert stats._reading(alpha, icc2) == f"panel agreement: {word}"
+
+
+def test_reliability_by_criterion():
+    rng = np.random.default_rng(11)
+    frames, matrices = [], {}
+    for crit in (1, 2, 3):
+        x = rng.integers(1, 6, size=(10, 4)).astype(float)
+        x[rng.random((10, 4)) < 0.3] = np.nan
+        matrices[crit] = x
+        frames.append(from_matrix(x, criterion=crit))
+    frames.append(make_scores([(0, 0, 4, 3.0)]))  # a criterion nobody else scored
+    table = stats.reliability_by_criterion(pd.concat(frames, ignore_index=True))
+    assert list(table.columns) == stats.CRITERION_RELIABILITY_COLUMNS
+    table = table.set_index("criterion_id")
+    for crit, x in matrices.items():
+        assert table.at[crit, "alpha_interval"] == pytest.approx(kripp(x, "interval"))
+        assert table.at[crit, "alpha_ordinal"] == pytest.approx(kripp(x, "ordinal"))
+        assert table.at[crit, "n_candidates"] == pairable_units(x)
+    assert np.isnan(table.at[4, "alpha_interval"]) and table.at[4, "n_candidates"] == 0
+    assert table.at[4, "reading"] == "panel agreement: not enough data"
+
+
+# ---------------------------------------------------------------------------------------------
+# Calibration
+# ---------------------------------------------------------------------------------------------
+
+def simulate(seed: int, *, rounding: bool, n_cand: int = 60, n_pan: int = 12, n_crit: int = 8
+             ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Candidates of true quality scored by panels of 2-4 panelists with planted offsets."""
+    rng = np.random.default_rng(seed)
+    quality = rng.normal(3.0, 0.6, n_cand)
+    offsets = rng.uniform(-1, 1, n_pan)
+    criterion_effect = rng.normal(0, 0.3, (n_cand, n_crit))
+    rows = []
+    for cand in range(n_cand):
+        for pan in rng.choice(n_pan, size=int(rng.integers(2, 5)), replace=False):
+            values = (quality[cand] + criterion_effect[cand] + offsets[pan]
+                      + rng.normal(0, 0.7, n_crit))
+            if rounding:
+                values = np.clip(np.rint(values), 1, 5)
+            rows += [(cand, int(pan), crit, values[crit]) for crit in range(n_crit)]
+    return make_scores(rows), quality, offsets
+
+
+@pytest.mark.parametrize("rounding", [False, True])
+def test_leniency_recovers_planted_offsets_and_improves_ranking(rounding):
+    better = 0
+    for seed in range(5):
+        scores, quality, offsets = simulate(seed, rounding=rounding)
+        lenient = stats.panelist_leniency(scores)
+        corr = np.corrcoef(lenient["leniency"], offsets[lenient["panelist_id"]])[0, 1]
+        raw = stats.candidate_summary(scores, None).set_index("candidate_id")["overall"]
+        adjusted = stats.adjust_scores(scores, lenient)
+        fixed = stats.candidate_summary(adjusted.assign(value=adjusted["adjusted"]), None)
+        fixed = fixed.set_index("candidate_id")["overall"]
+        tau_raw = sps.kendalltau(raw.sort_index(), quality).statistic
+        tau_fixed = sps.kendalltau(fixed.sort_index(), quality).statistic
+        print(f"rounding={rounding} seed={seed}: corr(leniency, planted)={corr:.3f} "
+              f"tau raw={tau_raw:.3f} adjusted={tau_fixed:.3f}")
+        assert corr > 0.9
+        better += tau_fixed > tau_raw
+    assert better >= 4
+
+
+def test_leniency_is_exact_without_noise_whoever_one_sits_with():
+    # value = candidate-criterion effect + offset exactly; panels of two, so the naive
+    # "minus my co-panelist" estimate would be distorted by the co-panelist's own offset.
+    rng = np.random.default_rng(8)
+    offsets = np.array([0.9, -0.6, 0.2, -0.5, 0.0])
+    offsets -= offsets.mean()
+    rows = []
+    for cand in range(30):
+        for pan in rng.choice(5, size=2, replace=False):
+            rows += [(cand, int(pan), crit, 3.0 + 0.1 * cand + 0.2 * crit + offsets[pan])
+                     for crit in range(3)]
+    lenient = stats.panelist_leniency(make_scores(rows), min_shared=5)
+    assert lenient["leniency"].to_numpy() == pytest.approx(offsets, abs=1e-9)
+    assert lenient["se"].to_numpy() == pytest.approx(np.zeros(5), abs=1e-9)
+    assert lenient["enough_data"].all()
+
+
+def test_leniency_counts_and_flags():
+    rows = (panel(1, [4.0, 3.0]) + [(1, 3, 2, 5.0)]      # panelist 3 alone on criterion 2
+            + [(2, 1, 1, 5.0), (2, 2, 1, 3.0), (2, 1, 2, 4.0), (2, 2, 2, NAN)]
+            + [(3, 1, 1, 2.0), (3, 2, 1, 2.0)])
+    lenient = stats.panelist_leniency(make_scores(rows), min_shared=3).set_index("panelist_id")
+    assert lenient.loc[1, ["n_shared", "n_pairs"]].tolist() == [3, 3]
+    assert lenient.loc[2, ["n_shared", "n_pairs"]].tolist() == [3, 3]
+    assert bool(lenient.at[1, "enough_data"]) is True
+    # Two panelists, centred on zero: half the average difference each.
+    assert lenient.at[1, "leniency"] == pytest.approx((1 + 2 + 0) / 3 / 2)
+    assert lenient.at[2, "leniency"] == pytest.approx(-(1 + 2 + 0) / 3 / 2)
+    assert np.isnan(lenient.at[3, "leniency"]) and lenient.at[3, "n_shared"] == 0
+    assert bool(lenient.at[3, "enough_data"]) is False and np.isnan(lenient.at[3, "se"])
+
+
+def test_leniency_interval_is_a_t_interval_on_candidates():
+    scores, _, _ = simulate(1, rounding=False)
+    lenient = stats.panelist_leniency(scores, confidence=0.9)
+    t = sps.t.ppf(0.95, lenient["n_shared"] - 1)
+    assert (lenient["ci_high"] - lenient["leniency"]).to_numpy() == pytest.approx(
+        (t * lenient["se"]).to_numpy())
+    assert (lenient["ci_low"] <= lenient["leniency"]).all()
+
+
+def test_leniency_se_is_sd_over_sqrt_n_for_balanced_designs():
+    # Two panelists, one criterion: each candidate is one cell with the same weight.
+    diffs = np.array([1.0, 0.0, 2.0, 1.5, 0.5])
+    rows = []
+    for cand, d in enumerate(diffs):
+        rows += [(cand, 1, 1, 3.0 + d), (cand, 2, 1, 3.0)]
+    lenient = stats.panelist_leniency(make_scores(rows)).set_index("panelist_id")
+    # Centred on zero, each offset is half the mean difference. The per-candidate differences
+    # to the colleague's corrected score are diffs - mean / 2, so their sd is that of diffs.
+    assert lenient.at[1, "leniency"] == pytest.approx(diffs.mean() / 2)
+    assert lenient.at[1, "se"] == pytest.approx(diffs.std(ddof=1) / np.sqrt(5))
+    assert lenient.at[2, "se"] == pytest.approx(diffs.std(ddof=1) / np.sqrt(5))
+
+
+def test_leniency_intervals_cover_the_planted_offsets():
+    hits = total = 0
+    for seed in range(20):
+        scores, _, offsets = simulate(100 + seed, rounding=False)
+        lenient = stats.panelist_leniency(scores)
+        planted = offsets[lenient["panelist_id"]]
+        planted = planted - planted.mean()  # leniency is relative to the average colleague
+        hits += int(((lenient["ci_low"] <= planted) & (planted <= lenient["ci_high"])).sum())
+        total += len(lenient)
+    print(f"95% leniency intervals cover the planted offset in {hits / total:.1%} of cases")
+    assert 0.88 <= hits / total <= 0.995
+
+
+def test_separate_groups_of_panelists_are_centred_separately():
+    rows = (panel(1, [5.0, 3.0]) + panel(2, [4.0, 2.0])
+            + [(3, 7, 1, 1.0), (3, 8, 1, 2.0), (4, 7, 1, 2.0), (4, 8, 1, 3.0)])
+    lenient = stats.panelist_leniency(make_scores(rows), min_shared=1).set_index("panelist_id")
+    assert lenient["leniency"].to_dict() == pytest.approx({1: 1.0, 2: -1.0, 7: -0.5, 8: 0.5})
+
+
+def test_adjust_scores_only_corrects_trusted_panelists():
+    scores = make_scores([(1, 1, 1, 4.0), (1, 2, 1, 2.0), (1, 3, 1, NAN), (1, 3, 2, 5.0)])
+    scores.index = [10, 11, 12, 13]
+    scores["evidence"] = ["a", "b", "c", "d"]
+    lenient = pd.DataFrame({"panelist_id": [1, 2, 3], "leniency": [0.5, -0.25, 1.0],
+                            "enough_data": [True, False, True]})
+    out = stats.adjust_scores(scores, lenient)
+    pd.testing.assert_frame_equal(out.drop(columns="adjusted"), scores)
+    assert out["adjusted"].tolist()[:2] == [3.5, 2.0]
+    assert np.isnan(out.at[12, "adjusted"]) and out.at[13, "adjusted"] == 4.0
+    assert "adjusted" not in scores
+
+
+def test_leniency_runs_fast_on_large_histories():
+    rng = np.random.default_rng(2)
+    n_cand, n_pan, n_crit, k = 60_000, 400, 10, 3
+    panels = np.argsort(rng.random((n_cand, n_pan)), axis=1)[:, :k]
+    big = pd.DataFrame({
+        "candidate_id": np.repeat(np.arange(n_cand), k * n_crit),
+        "panelist_id": np.repeat(panels.ravel(), n_crit),
+        "criterion_id": np.tile(np.arange(n_crit), k * n_cand),
+        "dimension": "technical", "weight": 1.0,
+    })
+    big["value"] = rng.normal(3, 1, len(big))
+    assert len(big) == 1_800_000
+    start = time.perf_counter()
+    lenient = stats.panelist_leniency(big)
+    elapsed = time.perf_counter() - start
+    print(f"panelist_leniency on {len(big):,} rows: {elapsed:.2f} s")
+    assert len(lenient) == n_pan
+    assert elapsed < 10  # about a second on a laptop; generous for shared CI machines
+
+
+# ---------------------------------------------------------------------------------------------
+# Weight sensitivity
+# ---------------------------------------------------------------------------------------------
+
+def test_weight_change_that_flips_the_top():
+    # A: 5 and 1 (3.0); B: 1 and 4.9 (2.95). Weighting criterion 2 up by 20% favours B.
+    scores = make_scores([(1, 1, 1, 5.0), (1, 1, 2, 1.0), (2, 1, 1, 1.0), (2, 1, 2, 4.9)])
+    result = stats.weight_sensitivity(scores, None)
+    assert result["stable"] is False
+    assert result["baseline_top"] == [1]
+    assert {"criterion_id": 2, "direction": "+20%", "top": [2]} in result["changes"]
+    assert {"criterion_id": 1, "direction": "-20%", "top": [2]} in result["changes"]
+    assert all(change["top"] != [1] for change in result["changes"])
+
+
+def test_weight_changes_that_change_nothing():
+    scores = make_scores([(1, 1, 1, 5.0), (1, 1, 2, 4.0), (2, 1, 1, 3.0), (2, 1, 2, 2.0),
+                          (3, 1, 1, 1.0), (3, 1, 2, 1.0)])
+    result = stats.weight_sensitivity(scores, None, top_n=2)
+    assert result == {"stable": True, "baseline_top": [1, 2], "changes": []}
+
+
+def test_weight_sensitivity_watches_the_order_within_the_top():
+    scores = make_scores([(1, 1, 1, 5.0), (1, 1, 2, 1.0), (2, 1, 1, 1.0), (2, 1, 2, 4.9),
+                          (3, 1, 1, 1.0), (3, 1, 2, 1.0)])
+    result = stats.weight_sensitivity(scores, None, top_n=2, delta=0.25)
+    assert result["baseline_top"] == [1, 2]
+    assert {"criterion_id": 2, "direction": "+25%", "top": [2, 1]} in result["changes"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Empty input
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("empty_scores", [
+    make_scores([]),
+    pd.DataFrame(columns=["candidate_id", "panelist_id", "criterion_id", "dimension", "weight",
+                          "value"]),
+])
+def test_empty_input_gives_empty_frames_with_the_documented_columns(empty_scores):
+    empty_recs = make_recs([])
+    assert list(stats.panelist_scores(empty_scores).columns) == stats.PANELIST_COLUMNS
+    assert list(stats.criterion_stats(empty_scores).columns) == stats.CRITERION_COLUMNS
+    summary = stats.candidate_summary(empty_scores, empty_recs)
+    assert summary.empty and list(summary.columns) == stats.SUMMARY_COLUMNS
+    agenda = stats.disagreements(empty_scores, empty_recs)
+    assert agenda.empty and list(agenda.columns) == stats.AGENDA_COLUMNS
+    lenient = stats.panelist_leniency(empty_scores)
+    assert lenient.empty and list(lenient.columns) == stats.LENIENCY_COLUMNS
+    by_crit = stats.reliability_by_criterion(empty_scores)
+    assert by_crit.empty and list(by_crit.columns) == stats.CRITERION_RELIABILITY_COLUMNS
+    adjusted = stats.adjust_scores(empty_scores, lenient)
+    assert adjusted.empty and "adjusted" in adjusted
+    assert stats.crossed_matrix(stats.panelist_scores(empty_scores)).empty
+    assert stats.weight_sensitivity(empty_scores, empty_recs) == {
+        "stable": True, "baseline_top": [], "changes": []}
+    assert stats.reliability(stats.panelist_scores(empty_scores))["n_candidates"] == 0
+
+
+def test_single_panelist_candidates():
+    scores = make_scores(panel(1, [4.0]) + panel(2, [3.0]))
+    summary = stats.candidate_summary(scores, None)
+    assert summary["n_panelists"].tolist() == [1, 1]
+    assert summary["tie_group"].tolist() == [1, 2]
+    assert stats.disagreements(scores, None).empty
+    result = stats.reliability(stats.panelist_scores(scores))
+    assert result["alpha_interval"] is None and result["n_candidates"] == 0
+    assert stats.panelist_leniency(scores)["leniency"].isna().all()
