@@ -7,7 +7,7 @@ from services.board import load_board, ranking_table
 from services.decisions import record_decision
 from services.errors import InvalidInput, NotAllowed
 from services.positions import dashboard_positions
-from ui import candidate_view, charts, db
+from ui import candidate_view, charts, db, stats_view
 from ui.guard import require
 from ui.text import md_escape
 from ui.widgets import money, pick_position, show_problems, when
@@ -53,6 +53,11 @@ with ranking_tab:
                "scores do not separate them, so their order is not settled.")
     if board.summary["overall"].notna().any():
         st.plotly_chart(charts.ranking(board.summary, scale), key="ranking_chart")
+    left, right = st.columns(2)
+    with left:
+        stats_view.agreement(board)
+    with right:
+        stats_view.weights(board)
 
 ids = board.candidates["candidate_id"].tolist()
 names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], strict=True))
@@ -61,6 +66,8 @@ with candidate_tab:
     candidate_id = st.selectbox("Candidate", ids, format_func=lambda i: names[i],
                                 key="dash_candidate")
     candidate_view.render(board, candidate_id)
+    if bool(board.candidates.set_index("candidate_id").at[candidate_id, "visible"]):
+        stats_view.consensus(board, candidate_id, viewer)
     st.subheader("Decision")
     current = board.candidates.set_index("candidate_id").loc[candidate_id]
     if isinstance(current.get("decision"), str):

@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 
 from models import (
     Candidate,
+    ConsensusScore,
     Criterion,
     Decision,
     Interview,
@@ -50,6 +51,7 @@ class Board:
     summary: pd.DataFrame
     agenda: pd.DataFrame
     panelists: pd.DataFrame
+    consensus: pd.DataFrame
 
     def candidate_name(self, candidate_id: int) -> str:
         row = self.candidates.loc[self.candidates["candidate_id"] == candidate_id, "name"]
@@ -158,9 +160,32 @@ def _build(session: Session, position: Position, viewer: Viewer,
         criterion=agenda["criterion_id"].map(names),
     )
     panelists = cards[["panelist_id", "panelist"]].drop_duplicates("panelist_id")
+    consensus = _frame(session.exec(
+        select(ConsensusScore.candidate_id, ConsensusScore.criterion_id, ConsensusScore.value,
+               ConsensusScore.note).where(ConsensusScore.candidate_id.in_(shown))).all(),
+        ["candidate_id", "criterion_id", "value", "note"])
     return Board(position=position, scale_min=scale[0], scale_max=scale[1], fraction=fraction,
                  criteria=criteria, candidates=candidates, scores=scores, cards=cards,
-                 summary=summary, agenda=agenda, panelists=panelists)
+                 summary=summary, agenda=agenda, panelists=panelists, consensus=consensus)
+
+
+def reliability(board: Board) -> dict:
+    """Panel agreement on the position's overall scores (see services.stats.reliability)."""
+    return stats.reliability(stats.panelist_scores(board.scores))
+
+
+def sensitivity(board: Board) -> dict:
+    """Whether the top candidate changes when any one criterion's weight moves by 20%."""
+    result = stats.weight_sensitivity(board.scores, scale_min=board.scale_min,
+                                      scale_max=board.scale_max)
+    names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], strict=True))
+    crit = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
+    result["baseline_names"] = [names.get(c, "?") for c in result["baseline_top"]]
+    result["sentences"] = [
+        f"{crit.get(ch['criterion_id'], 'a criterion')} {ch['direction']}: "
+        f"{', '.join(names.get(c, '?') for c in ch['top'])} on top"
+        for ch in result["changes"]]
+    return result
 
 
 def _criterion_names(session: Session, ids: set[int]) -> dict[int, str]:

@@ -24,6 +24,8 @@ from models import ConsensusScore, Criterion, Position, Role
 from services import calibration, stats
 from services.auth import Viewer
 from services.board import load_board
+from services.board import reliability as board_reliability
+from services.board import sensitivity as board_sensitivity
 from services.errors import NotFound
 
 # The command line is an operator's tool: whoever can run it can read the database file.
@@ -85,20 +87,18 @@ def position_report(session: Session, position_id: int, viewer: Viewer = OPERATO
             "consensus": dict(zip(agreed["criterion"], agreed["value"].astype(int),
                                   strict=True)),
         })
-    reliability = stats.reliability(stats.panelist_scores(board.scores))
     reliability = {k: (_num(v) if k not in ("reading", "crossed") else v)
-                   for k, v in reliability.items()}
+                   for k, v in board_reliability(board).items()}
     for k in ("n_candidates", "n_panelists"):
         reliability[k] = int(reliability[k])
-    sensitivity = stats.weight_sensitivity(board.scores, scale_min=board.scale_min,
-                                           scale_max=board.scale_max)
-    crit_names = dict(session.exec(select(Criterion.id, Criterion.name)).all())
+    moved = board_sensitivity(board)
+    crit_names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
     sensitivity = {
-        "stable": sensitivity["stable"],
-        "baseline_top": [names.get(c) for c in sensitivity["baseline_top"]],
+        "stable": moved["stable"],
+        "baseline_top": moved["baseline_names"],
         "changes": [{"criterion": crit_names.get(ch["criterion_id"]),
                      "direction": ch["direction"], "top": [names.get(c) for c in ch["top"]]}
-                    for ch in sensitivity["changes"]],
+                    for ch in moved["changes"]],
     }
     table = calibration.leniency(session)
     here = set(board.scores["panelist_id"])

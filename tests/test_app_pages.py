@@ -5,13 +5,14 @@ import pytest
 from tests.apptest import all_text, app_as, figures, page_alone
 
 PAGES = ["pages/my_interviews.py", "pages/scorecard.py", "pages/dashboard.py",
+         "pages/calibration.py",
          "pages/positions.py", "pages/candidates.py", "pages/interviews.py", "pages/users.py",
          "pages/account.py"]
 ALLOWED = {
     "admin": set(PAGES),
     "recruiter": {"pages/positions.py", "pages/candidates.py", "pages/interviews.py",
                   "pages/account.py"},
-    "hiring_manager": {"pages/dashboard.py", "pages/account.py"},
+    "hiring_manager": {"pages/dashboard.py", "pages/calibration.py", "pages/account.py"},
     "panelist": {"pages/my_interviews.py", "pages/scorecard.py", "pages/account.py"},
 }
 SECRET = "Zanzibar-evidence-note"

@@ -106,3 +106,21 @@ def salary(band: tuple[int | None, int | None], expectation: int | None,
     fig.update_yaxes(visible=False, range=[-1, 1])
     fig.update_xaxes(title=f"{currency} per year")
     return _layout(fig, height=200, title="Salary expectation against the band")
+
+
+def leniency(table: pd.DataFrame) -> go.Figure:
+    """Each panelist's leniency with its 95% interval; grey where there is not enough data."""
+    data = table.dropna(subset=["leniency"]).sort_values("leniency")
+    colours = ["#2f5d8a" if ok else "#b0b0b0" for ok in data["enough_data"]]
+    fig = go.Figure(go.Scatter(
+        x=data["leniency"], y=[chart_text(n) for n in data["panelist"]], mode="markers",
+        marker={"size": 12, "color": colours},
+        error_x={"type": "data", "symmetric": False,
+                 "array": (data["ci_high"] - data["leniency"]).fillna(0),
+                 "arrayminus": (data["leniency"] - data["ci_low"]).fillna(0)},
+        hovertemplate="%{y}: %{x:+.2f}<extra></extra>", name="Leniency",
+    ))
+    fig.add_vline(x=0, line_dash="dot", line_color="#888")
+    fig.update_xaxes(title="Points above (+) or below (−) colleagues, on a 1–5 scale")
+    return _layout(fig, height=max(260, 36 * len(data) + 120),
+                   title="Panelist leniency with 95% interval")

@@ -1,0 +1,57 @@
+"""Panelist calibration: leniency over all history and the ranking adjusted for it."""
+
+import pandas as pd
+import streamlit as st
+
+from models import Role
+from services import calibration
+from services.board import load_board
+from services.errors import NotAllowed
+from services.positions import dashboard_positions
+from ui import charts, db
+from ui.guard import require
+from ui.widgets import pick_position
+
+viewer = require(Role.hiring_manager)
+
+st.title("Calibration")
+st.caption("Some panelists score everyone higher, others lower. Leniency is a panelist's "
+           "average offset from colleagues who scored the same candidates on the same "
+           "criteria, over all history, on a 1–5 footing. Adjusted scores remove it; they are "
+           "shown beside the raw scores and never replace them.")
+with db.session() as s:
+    table = calibration.leniency(s)
+    needed = calibration.min_shared(s)
+    positions = dashboard_positions(s, viewer)
+if table.empty:
+    st.info("No submitted scorecards yet.")
+    st.stop()
+
+shown = table.assign(
+    Leniency=table.apply(lambda r: f"{r['leniency']:+.2f}" if r["enough_data"] else
+                         "not enough data", axis=1),
+    Interval=table.apply(lambda r: "" if pd.isna(r["ci_low"]) else
+                         f"{r['ci_low']:+.2f} to {r['ci_high']:+.2f}", axis=1),
+)[["panelist", "Leniency", "Interval", "n_shared", "n_pairs"]].rename(columns={
+    "panelist": "Panelist", "n_shared": "Shared candidates", "n_pairs": "Scores compared"})
+st.dataframe(shown, hide_index=True, width="stretch", key="leniency_table")
+st.caption(f"A panelist needs {needed} candidates shared with colleagues before their leniency "
+           "is used; below that the table says \"not enough data\" and nothing is adjusted.")
+st.plotly_chart(charts.leniency(table), key="leniency_chart")
+
+st.subheader("Ranking, raw and adjusted")
+position = pick_position(positions)
+if position is None:
+    st.stop()
+try:
+    with db.session() as s:
+        board = load_board(s, position.id, viewer)
+except NotAllowed as exc:
+    st.error(str(exc))
+    st.stop()
+both = calibration.adjusted_summary(board, table)
+st.dataframe(both.drop(columns="candidate_id").round(2).rename(columns={
+    "candidate": "Candidate", "overall_raw": "Raw overall", "rank_raw": "Raw rank",
+    "tie_group_raw": "Raw tie group", "overall_adjusted": "Adjusted overall",
+    "rank_adjusted": "Adjusted rank", "tie_group_adjusted": "Adjusted tie group"}),
+    hide_index=True, width="stretch", key="adjusted_table")

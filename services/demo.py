@@ -1,0 +1,332 @@
+"""The demo set: data/demo.json loaded into an empty database through the ordinary services.
+
+Every account, position, candidate, interview, scorecard and decision goes through the same
+service functions (and so the same validation) as the app: a demo file that the app would refuse
+is refused here too. Times in the file are relative ("3 days ago at 14:00 UTC") and are turned
+into datetimes when loading, so the demo always looks current.
+
+All demo accounts share one documented password. argon2 hashing costs about 0.1 s, so the first
+account is created with `create_user` (which hashes) and the others reuse that hash; every
+account is still validated with UserCreate first.
+
+Loading is all or nothing: it starts only on a database without users, and if anything is refused
+part-way, the rows it added are removed again so the database is empty as before.
+"""
+
+import json
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, SQLModel, func, select
+
+from models import (
+    AppSetting,
+    CandidateCreate,
+    InterviewCreate,
+    PositionCreate,
+    Role,
+    Scorecard,
+    ScorecardStatus,
+    User,
+    UserCreate,
+    UserRole,
+    utcnow,
+)
+from services import auth, candidates, decisions, interviews, positions, scorecards, settings
+from services.db import ROOT, is_empty
+from services.errors import InvalidInput, validated
+from services.positions import DEFAULT_CRITERIA
+
+DEMO_FILE = ROOT / "data" / "demo.json"
+
+CARD_FIELDS = ("recommendation", "candidate_questions", "salary_heard", "interest", "concerns")
+POSITION_FIELDS = ("title", "team", "tasks", "salary_min", "salary_max", "currency",
+                   "scale_min", "scale_max")
+CANDIDATE_FIELDS = ("name", "email", "stage", "first_interview_notes", "revisit_questions",
+                    "salary_expectation")
+# A submitted scorecard is never stamped later than this before the moment of loading.
+NOT_AFTER = timedelta(minutes=5)
+
+
+def read_demo(path: Path = DEMO_FILE) -> dict:
+    """The demo file's content; refuses a missing or malformed file with one sentence."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise InvalidInput(f"Demo file: {path} does not exist") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"Demo file: {path.name} is not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not all(
+        k in data for k in ("password", "users", "positions", "candidates")
+    ):
+        raise InvalidInput(
+            f"Demo file: {path.name} needs password, users, positions and candidates"
+        )
+    return data
+
+
+def criteria_names(position: dict) -> list[str]:
+    """The criterion names of a position in the demo file ("default" means DEFAULT_CRITERIA)."""
+    criteria = DEFAULT_CRITERIA if position.get("criteria") == "default" else position["criteria"]
+    return [c["name"] for c in criteria]
+
+
+def demo_logins(path: Path = DEMO_FILE) -> list[tuple[str, str, str]]:
+    """(role description, email, password) of every demo account, for the terminal and README."""
+    data = read_demo(path)
+    password = data["password"]
+    tried = data.get("try") or {}
+    teams: dict[str, list[str]] = {}
+    for p in data["positions"]:
+        teams.setdefault(p.get("hiring_manager", ""), []).append(p.get("team") or p["title"])
+    rows: list[tuple[int, str, str, str]] = []
+    for order, user in enumerate(data["users"]):
+        roles, email = set(user["roles"]), user["email"]
+        if Role.admin in roles:
+            rank, who = 0, "Admin"
+        elif Role.recruiter in roles:
+            rank, who = 1, "Recruiter, also on panels" if Role.panelist in roles else "Recruiter"
+        elif Role.hiring_manager in roles:
+            rank, who = 2, f"Hiring manager ({', '.join(teams.get(email, []))})"
+        elif email == tried.get("panelist"):
+            rank, who = 3, f"Panelist: score {tried.get('candidate', 'a candidate')}"
+        else:
+            rank, who = 4, "Panelist"
+        rows.append((rank * 1000 + order, who, email, password))
+    return [(who, email, pw) for _, who, email, pw in sorted(rows)]
+
+
+def _key(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def _check(data: dict) -> None:
+    """Refuse a demo file whose parts do not fit together, before anything is written."""
+    problems: list[str] = []
+
+    def check(schema, payload: dict, where: str) -> None:
+        try:
+            validated(schema, payload)
+        except InvalidInput as exc:
+            problems.extend(f"{where}: {p}" for p in exc.problems)
+
+    emails = [_key(u.get("email")) for u in data["users"]]
+    if len(set(emails)) != len(emails):
+        problems.append("Users: an email appears twice")
+    if not any(Role.admin in u.get("roles", []) for u in data["users"]):
+        problems.append("Users: the demo needs an admin")
+    for u in data["users"]:
+        check(UserCreate, {**u, "password": data["password"]}, f"User {u.get('email')}")
+    known = set(emails)
+
+    names: dict[str, list[str]] = {}
+    scales: dict[str, tuple[int, int]] = {}
+    for p in data["positions"]:
+        where = f"Position {p.get('title')}"
+        if p.get("hiring_manager") and _key(p["hiring_manager"]) not in known:
+            problems.append(f"{where}: hiring manager {p['hiring_manager']} is not a demo user")
+        try:
+            criteria = DEFAULT_CRITERIA if p.get("criteria") == "default" else p["criteria"]
+        except KeyError:
+            problems.append(f"{where}: criteria is required")
+            continue
+        check(PositionCreate, {**{k: p[k] for k in POSITION_FIELDS if k in p},
+                               "criteria": criteria}, where)
+        names[p.get("title")] = criteria_names(p)
+        scales[p.get("title")] = (p.get("scale_min", 1), p.get("scale_max", 5))
+
+    seats: dict[str, set[str]] = {}
+    for c in data["candidates"]:
+        where = f"Candidate {c.get('name')}"
+        if c.get("position") not in names:
+            problems.append(f"{where}: position {c.get('position')!r} is not in the demo")
+            continue
+        check(CandidateCreate, {**{k: c[k] for k in CANDIDATE_FIELDS if k in c},
+                                "position_id": 0}, where)
+        iv = c.get("interview")
+        if not iv:
+            if c.get("scorecards"):
+                problems.append(f"{where}: scorecards without an interview")
+            continue
+        panel = [_key(m.get("email")) for m in iv.get("panel", [])]
+        problems.extend(f"{where}: panel member {e} is not a demo user"
+                        for e in panel if e not in known)
+        check(InterviewCreate, {
+            "candidate_id": 0, "scheduled_at": datetime(2000, 1, 1, tzinfo=UTC),
+            "setting": iv.get("setting", "office"), "location": iv.get("location", ""),
+            "panel": [{"user_id": i, "panel_role": m.get("panel_role", "colleague")}
+                      for i, m in enumerate(iv.get("panel", []))],
+        }, where)
+        seats[c.get("name")] = set(panel)
+        for card in c.get("scorecards", []):
+            if _key(card.get("panelist")) not in panel:
+                problems.append(f"{where}: {card.get('panelist')} has a scorecard but is not "
+                                "on the panel")
+            if card.get("status") not in (ScorecardStatus.draft, ScorecardStatus.submitted):
+                problems.append(f"{where}: scorecard status must be draft or submitted")
+            unknown = set(card.get("scores", {})) - set(names[c["position"]])
+            problems.extend(f"{where}: {name!r} is not a criterion of {c['position']}"
+                            for name in sorted(unknown))
+        decision = c.get("decision")
+        if decision and _key(decision.get("decided_by")) not in known:
+            problems.append(f"{where}: decision maker {decision.get('decided_by')} is not a "
+                            "demo user")
+
+    tried = data.get("try") or {}
+    if tried and _key(tried.get("panelist")) not in seats.get(tried.get("candidate"), set()):
+        problems.append("Try: the panelist to try is not on that candidate's panel")
+    if problems:
+        raise InvalidInput(problems)
+
+
+def _at(now: datetime, days_ago: int, hour: int, minute: int) -> datetime:
+    day = (now - timedelta(days=days_ago)).date()
+    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
+
+
+def _create_users(session: Session, data: dict) -> dict[str, User]:
+    """Every demo account (flagged demo), hashing the shared password once."""
+    payloads = [validated(UserCreate, {**u, "password": data["password"]})
+                for u in data["users"]]
+    first = auth.create_user(session, payloads[0], demo=True)
+    users = {first.email: first}
+    for p in payloads[1:]:
+        user = User(name=p.name, email=p.email, password_hash=first.password_hash, demo=True)
+        session.add(user)
+        session.flush()
+        for role in sorted(set(p.roles)):
+            session.add(UserRole(user_id=user.id, role=role))
+        users[user.email] = user
+    session.commit()
+    return users
+
+
+def _wipe(session: Session) -> None:
+    """Remove what a failed load added (the database had no users when it started)."""
+    session.rollback()
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        if table.name != AppSetting.__tablename__:
+            session.execute(table.delete())
+    session.commit()
+
+
+def load_demo(session: Session, path: Path = DEMO_FILE, *, now: datetime | None = None) -> dict:
+    """Load the demo set into an empty database; returns how many of each thing were made."""
+    if not is_empty(session):
+        n = session.exec(select(func.count(User.id))).one()
+        raise InvalidInput(
+            f"The database already has {n} user{'s' if n != 1 else ''}; the demo set loads "
+            "only into an empty database. Nothing was changed."
+        )
+    data = read_demo(path)
+    _check(data)
+    now = now or utcnow()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    try:
+        counts = _load(session, data, now)
+    except Exception:
+        _wipe(session)
+        raise
+    settings.set_setting(session, "demo_mode", "true")
+    return counts
+
+
+def _load(session: Session, data: dict, now: datetime) -> dict:
+    users = _create_users(session, data)
+    admin = next(users[_key(u["email"])] for u in data["users"] if Role.admin in u["roles"])
+    actor = auth.viewer_for(session, admin)
+    counts = {"users": len(users), "positions": 0, "candidates": 0, "interviews": 0,
+              "submitted": 0, "drafts": 0, "not_started": 0, "decisions": 0}
+
+    by_title = {}
+    for p in data["positions"]:
+        payload = {k: p[k] for k in POSITION_FIELDS if k in p}
+        payload["criteria"] = DEFAULT_CRITERIA if p["criteria"] == "default" else p["criteria"]
+        manager = users.get(_key(p.get("hiring_manager")))
+        payload["hiring_manager_id"] = manager.id if manager else None
+        position = positions.create_position(session, actor, payload)
+        template = positions.current_template(session, position.id)
+        criteria = {c.name: c.id for c in positions.criteria_of(session, template.id)}
+        position.created_at = now - timedelta(days=p.get("created_days_ago", 35))
+        session.add(position)
+        session.commit()
+        by_title[p["title"]] = (position, criteria)
+        counts["positions"] += 1
+
+    for c in data["candidates"]:
+        position, criteria = by_title[c["position"]]
+        payload = {k: c[k] for k in CANDIDATE_FIELDS if k in c}
+        candidate = candidates.create_candidate(session, actor,
+                                                {**payload, "position_id": position.id})
+        counts["candidates"] += 1
+        iv = c.get("interview")
+        when = _at(now, iv["days_ago"], iv.get("hour", 10), iv.get("minute", 0)) if iv else now
+        candidate.created_at = when - timedelta(days=14)
+        session.add(candidate)
+        session.commit()
+        if not iv:
+            continue
+        interview = interviews.schedule_interview(session, actor, {
+            "candidate_id": candidate.id, "scheduled_at": when,
+            "setting": iv.get("setting", "office"), "location": iv.get("location", ""),
+            "panel": [{"user_id": users[_key(m["email"])].id,
+                       "panel_role": m.get("panel_role", "colleague")} for m in iv["panel"]],
+        })
+        interview.created_at = when - timedelta(days=6)
+        session.add(interview)
+        session.commit()
+        counts["interviews"] += 1
+        cards = c.get("scorecards", [])
+        counts["not_started"] += len(iv["panel"]) - len(cards)
+        for card in cards:
+            _fill_card(session, interview.id, users[_key(card["panelist"])].id, card,
+                       criteria, when, now)
+            counts["submitted" if card["status"] == ScorecardStatus.submitted else "drafts"] += 1
+        if c.get("decision"):
+            _decide(session, candidate.id, c["decision"], users, now)
+            counts["decisions"] += 1
+    return counts
+
+
+def _fill_card(session: Session, interview_id: int, panelist_id: int, card: dict,
+               criteria: dict[str, int], when: datetime, now: datetime) -> None:
+    """Open, fill and (when the file says so) submit one panelist's scorecard."""
+    kit = scorecards.open_scorecard(session, interview_id, panelist_id)
+    card_id = kit.scorecard.id
+    fields = {k: card[k] for k in CARD_FIELDS if card.get(k) not in (None, "")}
+    if fields:
+        scorecards.save_fields(session, card_id, panelist_id, fields)
+    for name, score in card.get("scores", {}).items():
+        scorecards.save_score(session, card_id, panelist_id, {
+            "criterion_id": criteria[name], "value": score.get("value"),
+            "not_assessed": bool(score.get("not_assessed", False)),
+            "evidence": score.get("evidence", ""),
+        })
+    submitted = card["status"] == ScorecardStatus.submitted
+    if submitted:
+        scorecards.submit(session, card_id, panelist_id)
+    # The services stamp "now"; the demo spreads the stamps over the hours after the interview.
+    stamp = when + timedelta(hours=card.get("hours_after_interview", 2))
+    stamp = max(when, min(stamp, now - NOT_AFTER))
+    row = session.get(Scorecard, card_id)
+    row.updated_at = stamp
+    if submitted:
+        row.submitted_at = stamp
+    session.add(row)
+    session.commit()
+
+
+def _decide(session: Session, candidate_id: int, decision: dict, users: dict[str, User],
+            now: datetime) -> None:
+    """Record a decision as the person the file names (the position's hiring manager)."""
+    maker = auth.viewer_for(session, users[_key(decision["decided_by"])])
+    row = decisions.record_decision(session, maker, {
+        "candidate_id": candidate_id, "outcome": decision["outcome"],
+        "rationale": decision["rationale"],
+    })
+    row.decided_at = now - timedelta(days=decision.get("days_ago", 0))
+    session.add(row)
+    session.commit()
+

@@ -1,0 +1,99 @@
+"""AppTest: the dashboard's intervals, ties, agreement, weight sensitivity and consensus, and
+the calibration page, read from the plotted figures and tables."""
+
+import pytest
+
+from models import ConsensusScore
+from tests.apptest import all_text, app_as, figures
+from tests.conftest import count
+
+# Three panelists score six candidates on four criteria; Lenny is a point more lenient.
+TRUE = [4, 4, 3, 3, 2, 2]
+
+
+@pytest.fixture
+def crossed(session, make):
+    manager = make.user("hiring_manager", name="Hana Manager")
+    position = make.position(manager=manager, title="Data Engineer")
+    panel = [make.user(name="Lenny Lenient"), make.user(name="Sam Steady"),
+             make.user(name="Tess Tough")]
+    offsets = [1, 0, -1]
+    cands = []
+    for i, level in enumerate(TRUE):
+        cand = make.candidate(position, name=f"Cand {i + 1}")
+        iv = make.interview(cand, panel)
+        for p, off in zip(panel, offsets, strict=True):
+            value = max(1, min(5, level + off))
+            make.scorecard(iv, p, value, "yes" if value >= 3 else "no")
+        cands.append(cand)
+    return {"manager": manager, "position": position, "panel": panel, "cands": cands}
+
+
+def frame_with(at, column):
+    """The first table on the page that has this column."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_ranking_chart_has_error_bars_and_tie_groups(crossed):
+    at = app_as(crossed["manager"].id, "pages/dashboard.py")
+    assert not at.exception
+    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Overall"))
+    names = [y for trace in fig["data"] for y in trace["y"]]
+    assert sorted(names) == sorted(c.name for c in crossed["cands"])
+    assert all(trace["error_x"]["type"] == "data" for trace in fig["data"])
+    table = at.dataframe[0].value
+    # Cand 1 and Cand 2 have identical scores: they must share a tie group.
+    groups = dict(zip(table["Candidate"], table["Tie group"], strict=True))
+    assert groups["Cand 1"] == groups["Cand 2"]
+
+
+def test_agreement_reading_and_weight_sensitivity_are_shown(crossed):
+    at = app_as(crossed["manager"].id, "pages/dashboard.py")
+    text = all_text(at)
+    assert "Panel agreement" in text
+    assert "panel agreement:" in text.lower()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Krippendorff's alpha (interval)"] != "—"
+    assert metrics["ICC(2,1) absolute agreement"] != "—"  # fully crossed design
+    assert "Weight sensitivity" in text
+
+
+def test_consensus_is_recorded_and_shown_beside_independent(crossed, session):
+    cand = crossed["cands"][4]
+    at = app_as(crossed["manager"].id, "pages/dashboard.py")
+    at.selectbox(key="dash_candidate").select(cand.id).run()
+    at.number_input(key="consensus_value").set_value(3)
+    at.button(key="consensus_submit").click().run()
+    assert not at.exception
+    assert count(session, ConsensusScore) == 1
+    table = frame_with(at, "Consensus")
+    first = table.iloc[0]
+    assert first["Consensus"] == 3
+    assert first["Independent mean"] == pytest.approx(2.0)
+    assert first["Change"] == pytest.approx(1.0)
+
+
+def test_calibration_page_shows_leniency_and_adjusted_ranking(crossed):
+    at = app_as(crossed["manager"].id, "pages/calibration.py")
+    assert not at.exception
+    table = frame_with(at, "Shared candidates").set_index("Panelist")
+    assert table.at["Lenny Lenient", "Shared candidates"] == 6
+    assert float(table.at["Lenny Lenient", "Leniency"]) > 0.3
+    assert float(table.at["Tess Tough", "Leniency"]) < -0.3
+    fig = next(f for f in figures(at) if "leniency" in f["layout"]["title"]["text"].lower())
+    assert set(fig["data"][0]["y"]) == {"Lenny Lenient", "Sam Steady", "Tess Tough"}
+    adjusted = frame_with(at, "Adjusted rank")
+    assert {"Raw overall", "Adjusted overall", "Raw rank", "Adjusted rank"} <= set(
+        adjusted.columns)
+
+
+def test_calibration_says_not_enough_data_below_the_minimum(session, make):
+    manager = make.user("hiring_manager")
+    position = make.position(manager=manager)
+    panel = [make.user(name="New One"), make.user(name="New Two")]
+    iv = make.interview(make.candidate(position), panel)
+    make.scorecard(iv, panel[0], 4)
+    make.scorecard(iv, panel[1], 2)
+    at = app_as(manager.id, "pages/calibration.py")
+    table = frame_with(at, "Shared candidates").set_index("Panelist")
+    assert table.at["New One", "Leniency"] == "not enough data"
