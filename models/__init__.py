@@ -1,5 +1,6 @@
 """SQLModel tables and their schemas. Importing this package registers every table."""
 
+from models.audit import AuditEvent, FirstInterviewScore, PositionAccess
 from models.candidates import Candidate, CandidateCreate
 from models.common import (
     LABELS,
@@ -34,7 +35,8 @@ from models.scorecards import Score, Scorecard, ScorecardUpdate, ScoreInput
 from models.users import PASSWORD_MIN, User, UserCreate, UserPublic, UserRole, UserUpdate
 
 __all__ = [
-    "LABELS", "PASSWORD_MIN", "SCALES", "AppSetting", "Candidate", "CandidateCreate",
+    "LABELS", "PASSWORD_MIN", "SCALES", "AppSetting", "AuditEvent", "FirstInterviewScore",
+    "PositionAccess", "Candidate", "CandidateCreate",
     "ConsensusInput", "ConsensusScore", "Criterion",
     "CriterionCreate", "Decision", "DecisionCreate", "Dimension", "Interview", "InterviewCreate",
     "Outcome", "PanelMember", "PanelMemberCreate", "PanelRole", "Position", "PositionCreate",

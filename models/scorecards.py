@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import JSON, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import Recommendation, ScorecardStatus, utcnow
@@ -21,6 +21,7 @@ class ScorecardFields(SQLModel):
 class ScorecardUpdate(SQLModel):
     """A partial edit of a draft, validated field by field as the panelist types."""
 
+    tasks_covered: list[str] | None = None
     recommendation: Recommendation | None = None
     candidate_questions: str | None = Field(default=None, max_length=TEXT_MAX)
     salary_heard: int | None = Field(default=None, ge=0)
@@ -41,6 +42,10 @@ class Scorecard(ScorecardFields, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     # Bumped on every save so two sessions editing one draft cannot silently overwrite.
     version: int = 1
+    # The position's tasks this panelist probed (ticked on the scorecard).
+    tasks_covered: list[str] = Field(default_factory=list, sa_type=JSON)
+    # When the last reminder about this overdue scorecard was sent.
+    reminded_at: datetime | None = None
 
 
 class ScoreInput(SQLModel):

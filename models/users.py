@@ -23,6 +23,8 @@ class UserBase(SQLModel):
 
     name: str = Field(max_length=200)
     email: str = Field(max_length=320, index=True, unique=True)
+    # The team a user belongs to (e.g. "Platform"); a panel should include the position's team.
+    team: str = Field(default="", max_length=200)
 
 
 class UserCreate(UserBase):

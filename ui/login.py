@@ -1,8 +1,10 @@
 """The login screen (shown by app.py to anyone not logged in)."""
 
+import pandas as pd
 import streamlit as st
 
 from services.auth import LOCK_MINUTES, authenticate, is_locked
+from services.demo import demo_logins
 from services.settings import demo_mode
 from ui import db
 from ui.guard import log_in
@@ -32,7 +34,8 @@ def login_page() -> None:
         else:
             st.error("Email or password is not right.")
     if demo:
-        st.info(
-            "**Demo mode.** Try `panelist@` … see the README or the terminal that ran "
-            "`make run` for the demo logins (password `secondlook-demo`)."
-        )
+        logins = demo_logins()
+        st.info("**Demo mode** — sample data. Every demo account's password is "
+                f"`{logins[0][2]}`." if logins else "**Demo mode** — sample data.")
+        st.dataframe(pd.DataFrame([(who, email) for who, email, _ in logins],
+                                  columns=["Try as", "Email"]), hide_index=True)
