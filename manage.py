@@ -37,7 +37,6 @@ def seed_demo(
 ) -> None:
     """Load the demo data set (demo accounts, positions, candidates, scorecards)."""
     from services.demo import demo_logins, load_demo
-
     from services.errors import InvalidInput
     from services.settings import demo_mode
 
@@ -55,14 +54,15 @@ def seed_demo(
             counts = load_demo(s)
         except InvalidInput as exc:
             _fail("; ".join(exc.problems))
-    typer.echo("demo data loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    typer.echo("demo data loaded: "
+               + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     _print_logins(demo_logins())
 
 
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:
     typer.echo("\nDemo logins (demo mode):")
     for who, email, password in logins:
-        typer.echo(f"  {who:<34} {email:<34} password: {password}")
+        typer.echo(f"  {who:<36} {email:<32} password: {password}")
     typer.echo("")
 
 

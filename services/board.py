@@ -258,6 +258,7 @@ def ranking_table(board: Board) -> pd.DataFrame:
                "Technical", "Social", "Company", "Scorecards", "Recommendations", "Discuss",
                "Decision"]
     table = pd.DataFrame(rows, columns=columns)
+    table[["Rank", "Tie group"]] = table[["Rank", "Tie group"]].astype("Int64")
     table["_order"] = table["Rank"].fillna(10**6)
     return table.sort_values(["_order", "Candidate"]).drop(columns="_order").reset_index(
         drop=True)

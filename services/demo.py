@@ -121,7 +121,6 @@ def _check(data: dict) -> None:
     known = set(emails)
 
     names: dict[str, list[str]] = {}
-    scales: dict[str, tuple[int, int]] = {}
     for p in data["positions"]:
         where = f"Position {p.get('title')}"
         if p.get("hiring_manager") and _key(p["hiring_manager"]) not in known:
@@ -134,7 +133,6 @@ def _check(data: dict) -> None:
         check(PositionCreate, {**{k: p[k] for k in POSITION_FIELDS if k in p},
                                "criteria": criteria}, where)
         names[p.get("title")] = criteria_names(p)
-        scales[p.get("title")] = (p.get("scale_min", 1), p.get("scale_max", 5))
 
     seats: dict[str, set[str]] = {}
     for c in data["candidates"]:

@@ -18,15 +18,20 @@ Scores
 * A candidate's score is the plain mean of their panelists' scores: each panelist counts once,
   however many criteria they assessed.
 * The uncertainty band around a candidate's overall score is a Student t-interval over the
-  panelists' overall scores: mean +- t * sd / sqrt(n), with t the (1 + confidence) / 2 quantile
-  of the t distribution with n - 1 degrees of freedom. It answers "how far might this score move
-  with a different panel of the same size?". It treats panelists as a sample of possible
-  panelists; with two panelists it is (honestly) very wide. It is clipped to the scale and is
-  missing for a single panelist, because one score says nothing about spread.
+  panelists' overall scores: mean +- t * s / sqrt(n). It answers "how far might this score move
+  with a different panel of the same size?", treating panelists as a sample of possible
+  panelists. Panels are small (2 to 4), so the spread s is pooled over the candidates of the
+  position: s^2 = sum((n_i - 1) * s_i^2) / sum(n_i - 1), with t on sum(n_i - 1) degrees of
+  freedom. This assumes panelists disagree about as much on every candidate, and turns a band
+  that would otherwise span the whole scale for a two-person panel (t = 12.7 on 1 degree of
+  freedom) into a usable one. With fewer than 2 pooled degrees of freedom each candidate's own
+  spread is used instead (and a single panelist gets no band). The band is clipped to the
+  scale.
 * Ranking is by overall score, best first; exact ties go to the lower candidate id and
   candidates without any score come last. Tie groups walk down that ranking: a candidate joins
-  the current group when its band overlaps the band of any member of the group, otherwise it
-  starts a new group. A candidate without a band (a single panelist) is represented by the point
+  the current group when its band overlaps the band of the group's leader (its best-ranked
+  member), otherwise it starts a new group. Measuring against the leader, rather than against
+  any member, stops long chains of small overlaps from tying the first and the last candidate. A candidate without a band (a single panelist) is represented by the point
   [score, score]; candidates without any score share one last group. Candidates in one tie group
   cannot be told apart by the scores alone.
 
@@ -317,7 +322,7 @@ def _tie_groups(overall: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.nd
             continue
         if np.isnan(lo) or np.isnan(hi):
             lo = hi = mid
-        if not members or not any(lo <= m_hi and m_lo <= hi for m_lo, m_hi in members):
+        if not members or not (lo <= members[0][1] and members[0][0] <= hi):
             group += 1
             members = []
         members.append((lo, hi))
@@ -357,7 +362,16 @@ def candidate_summary(scores: pd.DataFrame, recs: pd.DataFrame | None, *, scale_
     n = g["overall"].count().reindex(index, fill_value=0).astype(np.int64)
     sd = g["overall"].std().reindex(index)
     out["n_panelists"] = n
-    low, high = _t_interval(out["overall"].to_numpy(), sd.to_numpy(), n.to_numpy(), confidence)
+    pooled_df = float(((n - 1).clip(lower=0) * sd.notna()).sum())
+    if pooled_df >= 2:
+        pooled_var = float(((n - 1) * sd.pow(2)).where(n >= 2).sum()) / pooled_df
+        t = sps.t.ppf((1 + confidence) / 2, pooled_df)
+        half = t * np.sqrt(pooled_var) / np.sqrt(n.where(n >= 1).astype(float))
+        low = (out["overall"] - half).to_numpy()
+        high = (out["overall"] + half).to_numpy()
+    else:
+        low, high = _t_interval(out["overall"].to_numpy(), sd.to_numpy(), n.to_numpy(),
+                                confidence)
     out["ci_low"] = np.clip(low, scale_min, scale_max)
     out["ci_high"] = np.clip(high, scale_min, scale_max)
 

@@ -295,14 +295,30 @@ def test_tie_groups_follow_overlapping_intervals():
     assert summary["tie_group"].to_dict() == {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4}
 
 
-def test_tie_group_joins_when_overlapping_any_member():
-    # Candidate 3 overlaps 1 (wide) but not 2 (narrow): it still joins the group.
-    scores = make_scores(panel(1, [4.5, 3.5, 4.0]) + panel(2, [3.95, 3.95, 3.96])
-                         + panel(3, [3.0, 3.5, 3.25]))
+def test_tie_group_is_measured_against_its_leader():
+    # 2 overlaps 1 and 3 overlaps 2, but 3 does not overlap 1: 3 starts a new group rather
+    # than chaining onto the first.
+    scores = make_scores(panel(1, [4.0, 4.2, 3.8]) + panel(2, [3.7, 3.9, 3.5])
+                         + panel(3, [3.4, 3.6, 3.2]))
     summary = stats.candidate_summary(scores, None).set_index("candidate_id")
-    assert summary.at[3, "ci_high"] < summary.at[2, "ci_low"]
-    assert summary.at[3, "ci_high"] >= summary.at[1, "ci_low"]
-    assert summary["tie_group"].to_dict() == {1: 1, 2: 1, 3: 1}
+    assert summary.at[2, "ci_high"] >= summary.at[1, "ci_low"]
+    assert summary.at[3, "ci_high"] >= summary.at[2, "ci_low"]
+    assert summary.at[3, "ci_high"] < summary.at[1, "ci_low"]
+    assert summary["tie_group"].to_dict() == {1: 1, 2: 1, 3: 2}
+
+
+def test_interval_pools_the_spread_over_the_positions_candidates():
+    values = {1: [4.0, 3.0], 2: [2.0, 2.5, 3.0], 3: [3.0, 4.0, 3.5, 4.5]}
+    scores = make_scores([row for c, v in values.items() for row in panel(c, v)])
+    summary = stats.candidate_summary(scores, None, scale_min=0, scale_max=10)
+    summary = summary.set_index("candidate_id")
+    groups = [np.array(v) for v in values.values()]
+    df = sum(len(g) - 1 for g in groups)
+    pooled = np.sqrt(sum((len(g) - 1) * g.var(ddof=1) for g in groups) / df)
+    for c, g in zip(values, groups, strict=True):
+        low, high = sps.t.interval(0.95, df, loc=g.mean(), scale=pooled / np.sqrt(len(g)))
+        assert summary.at[c, "ci_low"] == pytest.approx(low, abs=1e-12)
+        assert summary.at[c, "ci_high"] == pytest.approx(high, abs=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------

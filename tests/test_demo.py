@@ -1,0 +1,308 @@
+"""The demo set: it loads through the services into an empty database, only there, and shows what
+the app is for (disagreements, split recommendations, drafts, missing scorecards, a panelist to
+try)."""
+
+import json
+import sqlite3
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from models import (
+    Candidate,
+    Criterion,
+    Decision,
+    Interview,
+    PanelMember,
+    Position,
+    Role,
+    Score,
+    Scorecard,
+    ScorecardStatus,
+    ScorecardTemplate,
+    User,
+    UserRole,
+)
+from services import auth, scorecards
+from services.db import get_engine, migrate
+from services.demo import DEMO_FILE, demo_logins, load_demo
+from services.errors import InvalidInput
+from services.settings import demo_mode
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+DATA = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+TABLES = (User, UserRole, Position, Candidate, Interview, PanelMember, Scorecard, Score, Decision)
+
+
+def _fresh(path: Path) -> str:
+    url = f"sqlite:///{path}"
+    migrate(url)
+    return url
+
+
+def _naive(value: datetime) -> datetime:
+    """A UTC datetime without tzinfo (SQLite gives stored datetimes back naive)."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _counts(session: Session) -> dict[str, int]:
+    return {m.__name__: session.exec(select(func.count()).select_from(m)).one() for m in TABLES}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """One database with the demo loaded (loading is the slow part; the tests only read it)."""
+    path = tmp_path_factory.mktemp("demo") / "t.db"
+    url = _fresh(path)
+    engine = get_engine(url)
+    with Session(engine, expire_on_commit=False) as s:
+        counts = load_demo(s, now=NOW)
+    yield path, engine, counts
+    engine.dispose()
+
+
+@pytest.fixture
+def s(demo_db):
+    with Session(demo_db[1], expire_on_commit=False) as session:
+        yield session
+
+
+def _submitted_scores(s: Session) -> list[tuple[int, int, int, int, int, int]]:
+    """(candidate, panelist, criterion, value, scale_min, scale_max) of submitted scores."""
+    return list(s.exec(
+        select(Interview.candidate_id, Scorecard.panelist_id, Score.criterion_id, Score.value,
+               ScorecardTemplate.scale_min, ScorecardTemplate.scale_max)
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .join(Score, Score.scorecard_id == Scorecard.id)
+        .join(ScorecardTemplate, ScorecardTemplate.id == Scorecard.template_id)
+        .where(Scorecard.status == ScorecardStatus.submitted, Score.value.is_not(None))
+    ).all())
+
+
+def test_demo_loads_into_an_empty_database(demo_db, s):
+    _, _, counts = demo_db
+    assert counts["users"] == s.exec(select(func.count(User.id))).one() == len(DATA["users"])
+    assert counts["positions"] == s.exec(select(func.count(Position.id))).one() >= 3
+    assert counts["candidates"] == s.exec(select(func.count(Candidate.id))).one() >= 18
+    assert counts["interviews"] == s.exec(select(func.count(Interview.id))).one()
+    statuses = list(s.exec(select(Scorecard.status)).all())
+    assert counts["submitted"] == statuses.count(ScorecardStatus.submitted) >= 40
+    assert counts["drafts"] == statuses.count(ScorecardStatus.draft) >= 1
+    seats = s.exec(select(func.count(PanelMember.id))).one()
+    assert counts["not_started"] == seats - len(statuses) >= 1
+    assert demo_mode(s)
+    # Every position has at least six candidates; two positions use 1-5, one has its own criteria.
+    per_position = s.exec(select(Candidate.position_id, func.count(Candidate.id))
+                          .group_by(Candidate.position_id)).all()
+    assert all(n >= 6 for _, n in per_position)
+    scales = s.exec(select(ScorecardTemplate.scale_min, ScorecardTemplate.scale_max)).all()
+    assert sum(1 for lo, hi in scales if (lo, hi) == (1, 5)) >= 2
+    assert sum(1 for p in DATA["positions"] if p["criteria"] != "default") >= 1
+
+
+def test_panels_have_two_to_four_members_and_six_distinct_panelists(s):
+    sizes = s.exec(select(PanelMember.interview_id, func.count(PanelMember.id))
+                   .group_by(PanelMember.interview_id)).all()
+    assert sizes and all(2 <= n <= 4 for _, n in sizes)
+    on_panels = set(s.exec(select(PanelMember.user_id).distinct()).all())
+    assert len(on_panels) >= 6
+    panelists = set(s.exec(select(UserRole.user_id).where(UserRole.role == Role.panelist)).all())
+    assert on_panels <= panelists
+
+
+def test_some_candidates_have_fewer_scorecards_than_panel_seats(s):
+    expected = dict(s.exec(select(Interview.candidate_id, func.count(PanelMember.id))
+                           .join(PanelMember, PanelMember.interview_id == Interview.id)
+                           .group_by(Interview.candidate_id)).all())
+    submitted = dict(s.exec(select(Interview.candidate_id, func.count(Scorecard.id))
+                            .join(Scorecard, Scorecard.interview_id == Interview.id)
+                            .where(Scorecard.status == ScorecardStatus.submitted)
+                            .group_by(Interview.candidate_id)).all())
+    short = [cid for cid, n in expected.items() if submitted.get(cid, 0) < n]
+    assert len(short) >= 3
+
+
+def test_panels_disagree_on_criteria_and_recommendations(s):
+    by_cell = defaultdict(list)
+    for cand, _, crit, value, lo, hi in _submitted_scores(s):
+        if (lo, hi) == (1, 5):
+            by_cell[(cand, crit)].append(value)
+    flagged = {cand for (cand, _), vals in by_cell.items() if max(vals) - min(vals) >= 2}
+    assert len(flagged) >= 3
+
+    recs = defaultdict(set)
+    for cand, rec in s.exec(
+        select(Interview.candidate_id, Scorecard.recommendation)
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .where(Scorecard.status == ScorecardStatus.submitted)
+    ).all():
+        recs[cand].add("for" if rec in ("yes", "strong_yes") else "against")
+    split = [cand for cand, sides in recs.items() if sides == {"for", "against"}]
+    assert len(split) >= 2
+
+
+def test_one_panelist_is_lenient_and_one_severe(s):
+    """A later calibration has something to find: offsets from co-panelists of about +-0.6."""
+    cells = defaultdict(list)
+    for cand, panelist, crit, value, lo, hi in _submitted_scores(s):
+        cells[(cand, crit)].append((panelist, 1 + (value - lo) * 4 / (hi - lo)))
+    diffs, seen = defaultdict(list), defaultdict(set)
+    for (cand, _), entries in cells.items():
+        for panelist, value in entries:
+            others = [v for p, v in entries if p != panelist]
+            if others:
+                diffs[panelist].append(value - sum(others) / len(others))
+                seen[panelist].add(cand)
+    offsets = {p: sum(d) / len(d) for p, d in diffs.items() if len(seen[p]) >= 4}
+    assert max(offsets.values()) >= 0.5
+    assert min(offsets.values()) <= -0.5
+
+
+def test_every_extreme_score_has_evidence(s):
+    rows = s.exec(
+        select(Score.value, Score.evidence, ScorecardTemplate.scale_min,
+               ScorecardTemplate.scale_max)
+        .join(Scorecard, Scorecard.id == Score.scorecard_id)
+        .join(ScorecardTemplate, ScorecardTemplate.id == Scorecard.template_id)
+    ).all()
+    extremes = [(v, e) for v, e, lo, hi in rows if v in (lo, hi)]
+    assert extremes and all(e.strip() for _, e in extremes)
+    not_assessed = s.exec(select(func.count(Score.id)).where(Score.not_assessed)).one()
+    assert not_assessed >= 2
+
+
+def test_times_are_recent_and_in_order(s):
+    now = _naive(NOW)
+    for interview in s.exec(select(Interview)).all():
+        when = _naive(interview.scheduled_at)
+        assert now - timedelta(days=30) <= when <= now
+    for card, when in s.exec(select(Scorecard, Interview.scheduled_at)
+                             .join(Interview, Interview.id == Scorecard.interview_id)).all():
+        assert _naive(when) <= _naive(card.updated_at) <= now
+        if card.status == ScorecardStatus.submitted:
+            assert _naive(when) <= _naive(card.submitted_at) <= now
+
+
+def test_decisions_are_recorded_by_the_positions_hiring_manager(s):
+    rows = s.exec(select(Decision, Candidate, Position)
+                  .join(Candidate, Candidate.id == Decision.candidate_id)
+                  .join(Position, Position.id == Candidate.position_id)).all()
+    assert {d.outcome for d, _, _ in rows} >= {"offer", "reject"}
+    for decision, candidate, position in rows:
+        assert decision.decided_by == position.hiring_manager_id
+        assert decision.rationale.strip()
+        assert candidate.stage == {"offer": "offer", "reject": "rejected"}[decision.outcome]
+
+
+def test_all_demo_users_are_flagged_and_share_the_documented_password(s):
+    assert all(s.exec(select(User.demo)).all())
+    logins = demo_logins()
+    assert sorted(email for _, email, _ in logins) == sorted(u["email"] for u in DATA["users"])
+    assert {pw for _, _, pw in logins} == {DATA["password"]} == {"secondlook-demo"}
+    assert all(email.endswith("@example.com") for _, email, _ in logins)
+    words = " ".join(who for who, _, _ in logins).lower()
+    for role in ("admin", "recruiter", "hiring manager", "panelist"):
+        assert role in words
+    who, email, password = next(row for row in logins if "score" in row[0])
+    assert email == DATA["try"]["panelist"] and DATA["try"]["candidate"] in who
+    assert auth.authenticate(s, email, password) is not None
+
+
+def test_the_documented_panelist_has_a_scorecard_to_fill_and_can_submit_it(demo_db, tmp_path):
+    # Work on a copy: the other tests read the demo as loaded.
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(demo_db[0]) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    engine = get_engine(f"sqlite:///{copy}")
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            user = auth.user_by_email(s, DATA["try"]["panelist"])
+            assert user is not None and user.demo
+            rows = s.exec(
+                select(Interview.id, Candidate.name, Scorecard.status)
+                .join(PanelMember, PanelMember.interview_id == Interview.id)
+                .join(Candidate, Candidate.id == Interview.candidate_id)
+                .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
+                           & (Scorecard.panelist_id == user.id))
+                .where(PanelMember.user_id == user.id)
+            ).all()
+            assert any(status == ScorecardStatus.submitted for _, _, status in rows)
+            todo = [(iid, status) for iid, name, status in rows
+                    if name == DATA["try"]["candidate"]]
+            assert len(todo) == 1 and todo[0][1] != ScorecardStatus.submitted
+
+            kit = scorecards.open_scorecard(s, todo[0][0], user.id)
+            for criterion in kit.criteria:
+                scorecards.save_score(s, kit.scorecard.id, user.id, {
+                    "criterion_id": criterion.id, "value": 3, "evidence": ""})
+            scorecards.save_fields(s, kit.scorecard.id, user.id, {"recommendation": "yes"})
+            card = scorecards.submit(s, kit.scorecard.id, user.id)
+            assert card.status == ScorecardStatus.submitted
+    finally:
+        engine.dispose()
+
+
+def test_loading_twice_is_refused_and_changes_nothing(s):
+    before = _counts(s)
+    n = len(DATA["users"])
+    with pytest.raises(InvalidInput, match=f"already has {n} users.*only into an empty database"):
+        load_demo(s)
+    assert _counts(s) == before
+
+
+def _broken_copy(tmp_path: Path, change) -> Path:
+    data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "demo.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_file_that_does_not_fit_together_is_refused_before_writing(tmp_path):
+    def stranger_on_panel(data):
+        interview = next(c["interview"] for c in data["candidates"] if c["interview"])
+        interview["panel"][0]["email"] = "nobody@example.com"
+
+    url = _fresh(tmp_path / "t.db")
+    try:
+        with Session(get_engine(url)) as s:
+            with pytest.raises(InvalidInput, match="nobody@example.com is not a demo user"):
+                load_demo(s, _broken_copy(tmp_path, stranger_on_panel))
+            assert _counts(s) == dict.fromkeys(_counts(s), 0)
+    finally:
+        get_engine(url).dispose()
+
+
+def test_a_load_refused_part_way_leaves_the_database_empty(tmp_path):
+    def extreme_without_evidence(data):
+        # A candidate half-way through: much of the demo is written before it fails.
+        scored = [c for c in data["candidates"] if c["interview"] and c["scorecards"]]
+        cand = scored[len(scored) // 2]
+        card = next(c for c in cand["scorecards"] if c["status"] == "submitted")
+        name = next(iter(card["scores"]))
+        card["scores"][name] = {"value": 1}
+
+    url = _fresh(tmp_path / "t.db")
+    try:
+        with Session(get_engine(url)) as s:
+            with pytest.raises(InvalidInput, match="end of the scale"):
+                load_demo(s, _broken_copy(tmp_path, extreme_without_evidence))
+            assert _counts(s) == dict.fromkeys(_counts(s), 0)
+            assert not demo_mode(s)
+            assert load_demo(s, now=NOW)["users"] == len(DATA["users"])
+    finally:
+        get_engine(url).dispose()
+
+
+def test_criteria_in_the_file_match_the_positions(s):
+    """Scores are keyed by criterion name; every name resolves to a criterion of its position."""
+    names = {(p, n) for p, n in s.exec(
+        select(Position.title, Criterion.name)
+        .join(ScorecardTemplate, ScorecardTemplate.position_id == Position.id)
+        .join(Criterion, Criterion.template_id == ScorecardTemplate.id)).all()}
+    for cand in DATA["candidates"]:
+        for card in cand.get("scorecards", []):
+            assert {(cand["position"], n) for n in card["scores"]} <= names
