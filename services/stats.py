@@ -31,7 +31,8 @@ Scores
   candidates without any score come last. Tie groups walk down that ranking: a candidate joins
   the current group when its band overlaps the band of the group's leader (its best-ranked
   member), otherwise it starts a new group. Measuring against the leader, rather than against
-  any member, stops long chains of small overlaps from tying the first and the last candidate. A candidate without a band (a single panelist) is represented by the point
+  any member, stops long chains of small overlaps from tying the first and the last candidate.
+  A candidate without a band (a single panelist) is represented by the point
   [score, score]; candidates without any score share one last group. Candidates in one tie group
   cannot be told apart by the scores alone.
 
