@@ -59,7 +59,7 @@ with ranking_tab:
     with right:
         stats_view.weights(board)
 
-ids = board.candidates["candidate_id"].tolist()
+ids = table["candidate_id"].tolist()  # in ranking order
 names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], strict=True))
 
 with candidate_tab:

@@ -42,7 +42,7 @@ except (NotAllowed, NotFound) as exc:
 
 card_id = kit.scorecard.id
 seed_state(kit)
-st.title(f"Scorecard: {md_escape(kit.candidate.name)}")
+st.header(f"Scorecard: {md_escape(kit.candidate.name)}")
 st.caption(
     f"{md_escape(kit.position.title)} · {when(kit.interview.scheduled_at)} · "
     f"{label(kit.interview.setting)}"

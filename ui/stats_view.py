@@ -24,11 +24,12 @@ def agreement(board: Board) -> None:
     st.markdown(f"**{rel['reading'].capitalize()}** — over {rel['n_candidates']} candidates "
                 f"scored by two or more of {rel['n_panelists']} panelists.")
     c = st.columns(3)
-    c[0].metric("Krippendorff's alpha (interval)", _fmt(rel["alpha_interval"]),
-                help="1 = perfect agreement, 0 = no better than chance. 0.8 and above is "
-                     "reliable; 0.667 to 0.8 allows tentative conclusions.")
-    c[1].metric("Krippendorff's alpha (ordinal)", _fmt(rel["alpha_ordinal"]))
-    c[2].metric("ICC(2,1) absolute agreement", _fmt(rel["ICC2"]),
+    c[0].metric("Alpha, interval", _fmt(rel["alpha_interval"]),
+                help="Krippendorff's alpha: 1 = perfect agreement, 0 = no better than chance. "
+                     "0.8 and above is reliable; 0.667 to 0.8 allows tentative conclusions.")
+    c[1].metric("Alpha, ordinal", _fmt(rel["alpha_ordinal"]),
+                help="Krippendorff's alpha treating scores as ranks only.")
+    c[2].metric("ICC(2,1)", _fmt(rel["ICC2"]),
                 help="Intraclass correlation (Shrout & Fleiss 1979); only when every panelist "
                      "scored every candidate.")
     if rel["crossed"]:
