@@ -7,6 +7,7 @@ from services.settings import demo_mode
 from ui import db
 from ui.guard import current_viewer, log_out, pages_for
 from ui.login import login_page
+from ui.sso import no_access_page, refused_email
 from ui.text import md_escape
 
 st.set_page_config(page_title="Second Look", page_icon=":material/groups:", layout="wide")
@@ -18,6 +19,9 @@ except DatabaseUnavailable as exc:
     st.stop()
 
 viewer = current_viewer()
+if viewer is None and refused_email() is not None:
+    st.navigation([st.Page(no_access_page, title="No access", icon=":material/block:")]).run()
+    st.stop()
 if viewer is None:
     st.navigation([st.Page(login_page, title="Log in", icon=":material/login:")]).run()
     st.stop()

@@ -152,6 +152,72 @@ def report_cmd(
         typer.echo(text, nl=False)
 
 
+@app.command("export")
+def export_cmd(
+    position: Annotated[str, typer.Option(help="The position's exact title.")],
+    format: Annotated[str, typer.Option(
+        help="csv (scores, import-scores format), xlsx (scores and summary) or pdf "
+             "(debrief pack).")] = "csv",
+    out: Annotated[str, typer.Option(help="The file to write.")] = "",
+) -> None:
+    """Export a position: its scores as CSV or Excel, or its PDF debrief pack."""
+    from pathlib import Path
+
+    from services.errors import NotFound
+    from services.exports import FORMATS, export
+    from services.report import OPERATOR, position_by_title
+
+    if format not in FORMATS:
+        _fail(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
+    if not out:
+        _fail("--out: give the file to write")
+    _migrate_or_fail()
+    with session_scope() as s:
+        try:
+            data = export(s, OPERATOR, position_by_title(s, position).id, format)
+        except NotFound as exc:
+            _fail(str(exc))
+    Path(out).write_bytes(data)
+    typer.echo(f"wrote {out} ({len(data)} bytes)")
+
+
+@app.command("backup")
+def backup_cmd(
+    file: Annotated[str, typer.Argument(help="Backup file to write (replaced if it exists).")],
+) -> None:
+    """Copy the whole database to one file, while the app keeps running."""
+    from pathlib import Path
+
+    from services.backup import BackupFailed, backup
+
+    try:
+        backup(database_url(), Path(file))
+    except (DatabaseUnavailable, BackupFailed) as exc:
+        _fail(str(exc))
+    typer.echo(f"backed up {_safe_url()} to {file}")
+
+
+@app.command("restore")
+def restore_cmd(
+    file: Annotated[str, typer.Argument(help="A file written by `manage.py backup`.")],
+    yes: Annotated[bool, typer.Option(
+        "--yes", help="Do not ask; replace the database's contents.")] = False,
+) -> None:
+    """Replace every table of the database with a backup (stop the app servers first)."""
+    from pathlib import Path
+
+    from services.backup import BackupFailed, restore
+
+    if not yes and not typer.confirm(
+            f"Replace everything in {_safe_url()} with {file}?", default=False):
+        _fail("nothing restored")
+    try:
+        restore(database_url(), Path(file))
+    except (DatabaseUnavailable, BackupFailed) as exc:
+        _fail(str(exc))
+    typer.echo(f"restored {file} into {_safe_url()}")
+
+
 def _safe_url() -> str:
     url = database_url()
     return url.split("@")[-1] if "@" in url else url

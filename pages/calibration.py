@@ -5,10 +5,9 @@ import streamlit as st
 
 from models import Role
 from services import calibration
-from services.board import load_board
 from services.errors import NotAllowed
 from services.positions import dashboard_positions
-from ui import charts, db
+from ui import cache, charts, db
 from ui.guard import require
 from ui.widgets import pick_position
 
@@ -19,9 +18,8 @@ st.caption("Some panelists score everyone higher, others lower. Leniency is a pa
            "average offset from colleagues who scored the same candidates on the same "
            "criteria, over all history, on a 1–5 footing. Adjusted scores remove it; they are "
            "shown beside the raw scores and never replace them.")
+table, needed = cache.leniency()
 with db.session() as s:
-    table = calibration.leniency(s)
-    needed = calibration.min_shared(s)
     positions = dashboard_positions(s, viewer)
 if table.empty:
     st.info("No submitted scorecards yet.")
@@ -44,8 +42,7 @@ position = pick_position(positions)
 if position is None:
     st.stop()
 try:
-    with db.session() as s:
-        board = load_board(s, position.id, viewer)
+    board = cache.board(position, viewer)
 except NotAllowed as exc:
     st.error(str(exc))
     st.stop()

@@ -6,9 +6,11 @@ import streamlit as st
 from models import Candidate, Role, Stage, label
 from services.candidates import create_candidate, list_candidates, update_candidate
 from services.errors import InvalidInput
+from services.first_interview import first_score_form, save_first_scores
 from services.positions import visible_positions
 from ui import db
 from ui.guard import require
+from ui.text import md_escape
 from ui.widgets import money, pick_position, show_problems
 
 viewer = require(Role.recruiter)
@@ -59,3 +61,25 @@ with st.form(f"candidate_form_{choice}"):
             st.rerun()
         except InvalidInput as exc:
             show_problems(exc.problems, "Candidate not saved")
+
+if choice != NEW:
+    st.subheader("First-interview scores")
+    st.caption("Optional: the first interview's scores on this position's criteria, so the "
+               "dashboard can show what changed at the second interview.")
+    with db.session() as s:
+        (lo, hi), criteria, given = first_score_form(s, choice)
+    options = [None, *range(lo, hi + 1)]
+    with st.form(f"first_scores_{choice}"):
+        values = {}
+        for c in criteria:
+            values[c.id] = st.selectbox(
+                md_escape(c.name), options, index=options.index(given.get(c.id)),
+                format_func=lambda v: "— not scored" if v is None else str(v),
+                key=f"first_{choice}_{c.id}")
+        if st.form_submit_button("Save first-interview scores", key=f"first_submit_{choice}"):
+            try:
+                with db.session() as s:
+                    n = save_first_scores(s, viewer, choice, values)
+                st.success(f"Saved {n} first-interview score(s).")
+            except InvalidInput as exc:
+                show_problems(exc.problems, "First-interview scores not saved")

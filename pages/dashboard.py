@@ -3,11 +3,11 @@
 import streamlit as st
 
 from models import Outcome, Role, label
-from services.board import load_board, ranking_table
+from services.board import ranking_table
 from services.decisions import record_decision
 from services.errors import InvalidInput, NotAllowed
 from services.positions import dashboard_positions
-from ui import candidate_view, charts, db, stats_view
+from ui import cache, candidate_view, charts, db, stats_view
 from ui.guard import require
 from ui.text import md_escape
 from ui.widgets import money, pick_position, show_problems, when
@@ -21,8 +21,7 @@ position = pick_position(positions)
 if position is None:
     st.stop()
 try:
-    with db.session() as s:
-        board = load_board(s, position.id, viewer)
+    board = cache.board(position, viewer)
 except NotAllowed as exc:
     st.error(str(exc))
     st.stop()
@@ -65,7 +64,7 @@ names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], str
 with candidate_tab:
     candidate_id = st.selectbox("Candidate", ids, format_func=lambda i: names[i],
                                 key="dash_candidate")
-    candidate_view.render(board, candidate_id)
+    candidate_view.render(board, candidate_id, viewer)
     if bool(board.candidates.set_index("candidate_id").at[candidate_id, "visible"]):
         stats_view.consensus(board, candidate_id, viewer)
     st.subheader("Decision")

@@ -8,7 +8,7 @@ from models import PanelRole, Role, Setting, label
 from services.auth import list_users
 from services.candidates import list_candidates
 from services.errors import InvalidInput
-from services.interviews import list_interviews, schedule_interview
+from services.interviews import list_interviews, panel_warnings, schedule_interview
 from services.scorecards import describe_status
 from ui import db
 from ui.guard import require
@@ -61,12 +61,20 @@ with st.form("schedule", clear_on_submit=False):
             seats.append({"user_id": person, "panel_role": role})
     if st.form_submit_button("Schedule", type="primary", key="iv_submit"):
         scheduled = datetime.combine(day, at, tzinfo=display_zone())
+        with db.session() as s:
+            warnings = panel_warnings(s, candidate_id, [x["user_id"] for x in seats])
+        for warning in warnings:
+            st.warning(warning)
         try:
             with db.session() as s:
                 schedule_interview(s, viewer, {"candidate_id": candidate_id,
                                                "scheduled_at": scheduled, "setting": setting,
                                                "location": location, "panel": seats})
-            st.success("Interview scheduled.")
+            st.session_state["iv_notice"] = warnings
             st.rerun()
         except InvalidInput as exc:
             show_problems(exc.problems, "Interview not scheduled")
+if "iv_notice" in st.session_state:
+    st.success("Interview scheduled.")
+    for warning in st.session_state.pop("iv_notice"):
+        st.warning(warning)

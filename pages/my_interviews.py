@@ -3,7 +3,7 @@
 import streamlit as st
 
 from models import Role, label
-from services.interviews import my_interviews
+from services.interviews import my_interviews, upcoming_interviews
 from services.scorecards import describe_status
 from ui import db
 from ui.guard import require
@@ -22,13 +22,30 @@ if mine.empty:
 todo = mine[mine["to_do"]]
 st.caption(f"{len(todo)} scorecard(s) still to submit." if len(todo) else
            "All your scorecards are submitted. Thank you.")
+overdue = int(mine["overdue"].sum())
+if overdue:
+    st.warning(f"{overdue} scorecard(s) overdue: the interview was more than a day ago. They "
+               "are listed first.")
+with db.session() as s:
+    upcoming = upcoming_interviews(s, viewer)
+with st.expander(f"Calendar: {len(upcoming)} upcoming interview(s)", expanded=bool(len(upcoming)),
+                 icon=":material/calendar_month:"):
+    if upcoming.empty:
+        st.text("No upcoming interviews.")
+    else:
+        st.dataframe(upcoming.assign(when=upcoming["scheduled_at"].map(when),
+                                     setting=upcoming["setting"].map(label),
+                                     role=upcoming["panel_role"].map(label))
+                     [["when", "candidate", "position", "setting", "location", "role"]]
+                     .rename(columns=str.capitalize), hide_index=True, width="stretch",
+                     key="calendar")
 for row in mine.itertuples(index=False):
     with st.container(border=True):
         st.markdown(f"**{md_escape(row.candidate)}** · {md_escape(row.position)}")
         st.caption(f"{when(row.scheduled_at)} · {label(row.setting)}"
                    + (f" ({md_escape(row.location)})" if row.location else "")
                    + f" · you sit as {label(row.panel_role).lower()}")
-        status = describe_status(row.status)
+        status = describe_status(row.status) + (" · overdue" if row.overdue else "")
         st.page_link(
             "pages/scorecard.py", query_params={"interview": str(row.interview_id)},
             label=("Open scorecard" if row.to_do else "View scorecard") + f" — {status}",

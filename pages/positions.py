@@ -9,10 +9,13 @@ from services.errors import InvalidInput
 from services.positions import (
     DEFAULT_CRITERIA,
     create_position,
+    granted_users,
     position_form_data,
+    set_position_access,
     update_position,
     visible_positions,
 )
+from services.templates import copy_template, template_criteria, template_history
 from ui import db
 from ui.guard import require
 from ui.widgets import money, show_problems
@@ -41,11 +44,35 @@ if choice == NEW:
     data = {"title": "", "team": "", "tasks": [], "salary_min": None, "salary_max": None,
             "currency": "EUR", "hiring_manager_id": None, "scale_min": 1, "scale_max": 5,
             "criteria": DEFAULT_CRITERIA}
+    start = st.selectbox("Start the criteria from", [NEW, *by_id], key="pos_start_from",
+                         format_func=lambda i: "The default template (three dimensions)"
+                         if i == NEW else f"A copy of {by_id[i].title}")
+    if start != NEW:
+        with db.session() as s:
+            data.update(template_criteria(s, start))
 else:
     with db.session() as s:
         data = position_form_data(s, choice)
+        history = template_history(s, choice)
     st.caption(f"Scorecard template version {data['template_version']}. Changing criteria after "
                "scorecards exist starts a new version; submitted scores keep theirs.")
+    others = {i: p.title for i, p in by_id.items() if i != choice}
+    with st.expander("Copy criteria from another position, template versions"):
+        if others:
+            source = st.selectbox("Copy from", list(others), format_func=others.get,
+                                  key=f"pos_copy_from_{choice}")
+            if st.button("Copy its criteria and rating scale", key=f"pos_copy_{choice}"):
+                try:
+                    with db.session() as s:
+                        copy_template(s, viewer, source, choice)
+                    st.session_state.pop(f"pos_criteria_{choice}", None)
+                    st.rerun()
+                except InvalidInput as exc:
+                    show_problems(exc.problems, "Criteria not copied")
+        st.dataframe(pd.DataFrame([{
+            "Version": h["version"], "Scale": f"{h['scale'][0]} to {h['scale'][1]}",
+            "Criteria": ", ".join(h["criteria"]), "Scorecards": h["scorecards"]}
+            for h in history]), hide_index=True, width="stretch")
 
 CRITERIA_COLUMNS = ["name", "dimension", "weight", "description", "anchor_low", "anchor_mid",
                     "anchor_high"]
@@ -106,3 +133,19 @@ with st.form(f"position_form_{choice}"):
             st.rerun()
         except InvalidInput as exc:
             show_problems(exc.problems, "Position not saved")
+
+if choice != NEW:
+    with st.expander("Dashboard access for other hiring managers", icon=":material/key:"):
+        with db.session() as s:
+            given = granted_users(s, viewer, choice)
+        others = {i: n for i, n in manager_names.items() if i != data["hiring_manager_id"]}
+        grant = st.multiselect("Also see this position's dashboard and record decisions",
+                               list(others), default=[i for i in given if i in others],
+                               format_func=others.get, key=f"pos_access_{choice}")
+        if st.button("Save access", key=f"pos_access_save_{choice}"):
+            try:
+                with db.session() as s:
+                    set_position_access(s, viewer, choice, grant)
+                st.success("Access saved.")
+            except InvalidInput as exc:
+                show_problems(exc.problems, "Access not saved")

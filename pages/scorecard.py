@@ -8,7 +8,15 @@ from services.interviews import my_interviews
 from services.scorecards import missing_items, open_scorecard, submit
 from ui import db, panel_view
 from ui.guard import require
-from ui.scorecard_form import criterion_widgets, forget_state, key, overall_widgets, seed_state
+from ui.scorecard_form import (
+    amending,
+    criterion_widgets,
+    forget_state,
+    key,
+    overall_widgets,
+    seed_state,
+    tasks_widget,
+)
 from ui.text import md_escape
 from ui.widgets import when
 
@@ -61,17 +69,28 @@ with st.expander("Interview kit", expanded=not kit.submitted, icon=":material/ch
 
 error = st.session_state.get(key("error", card_id))
 if error:
-    st.error(error)
+    st.error(md_escape(error))
     if "another window" in error and st.button("Load the latest version", key="reload_card"):
         forget_state(card_id)
         st.rerun()
 
-if kit.submitted:
+if kit.submitted and amending(card_id):
+    st.warning("You are changing your submitted scorecard. Each change is saved when you leave "
+               "the field and recorded in the audit trail with its old and new value; the "
+               "panel's view shows that your scorecard was changed after submission.")
+    if st.button("Done changing", key="amend_done", icon=":material/check:"):
+        forget_state(card_id)
+        st.rerun()
+elif kit.submitted:
     st.success(f"Submitted {when(kit.scorecard.submitted_at)}. Your scorecard is read-only now.")
+    if st.button("Change my submitted scorecard", key="amend_start", icon=":material/edit:"):
+        st.session_state[key("amend", card_id)] = True
+        st.rerun()
 else:
     st.caption("Each answer is saved as a draft as soon as you leave the field.")
 
 criterion_widgets(kit, viewer.id)
+tasks_widget(kit, viewer.id)
 overall_widgets(kit, viewer.id)
 
 if not kit.submitted:

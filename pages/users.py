@@ -31,7 +31,7 @@ with st.expander("Add a user", icon=":material/person_add:"):
             try:
                 with db.session() as s:
                     create_user(s, {"name": name, "email": email, "roles": chosen,
-                                    "password": password})
+                                    "password": password}, actor=viewer)
                 st.rerun()
             except InvalidInput as exc:
                 show_problems(exc.problems, "User not added")

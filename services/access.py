@@ -31,9 +31,10 @@ def panel_status(session: Session, viewer: Viewer, candidate_ids: list[int]) -> 
 
 
 def manages_position(viewer: Viewer, position: Position) -> bool:
-    """Admins, and the hiring manager of the position, see its dashboard."""
+    """Admins, the position's hiring manager, and hiring managers given it see its dashboard."""
     return Role.admin in viewer.roles or (
-        Role.hiring_manager in viewer.roles and position.hiring_manager_id == viewer.id
+        Role.hiring_manager in viewer.roles
+        and (position.hiring_manager_id == viewer.id or position.id in viewer.granted)
     )
 
 

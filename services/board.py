@@ -11,6 +11,8 @@ import pandas as pd
 from sqlmodel import Session, func, select
 
 from models import (
+    AppSetting,
+    AuditEvent,
     Candidate,
     ConsensusScore,
     Criterion,
@@ -21,6 +23,7 @@ from models import (
     Score,
     Scorecard,
     ScorecardStatus,
+    ScorecardTemplate,
     User,
 )
 from services import stats
@@ -266,3 +269,71 @@ def ranking_table(board: Board) -> pd.DataFrame:
 
 def _round(value) -> float | None:
     return None if pd.isna(value) else round(float(value), 2)
+
+
+def change_marker(session: Session) -> tuple:
+    """A fingerprint of what boards and calibration show, cheap enough to read on every run.
+
+    Every write through the services that changes a board adds an audit row (submission,
+    amendment, decision, consensus, settings, access); row counts and newest ids cover what
+    arrives without one (imports, new candidates, panels, templates) and deletions (erasure).
+    Each part is an indexed lookup or a count over an index of a table of at most one row per
+    scorecard (about 8 ms on a million scores, SQLite).
+    """
+    def newest(column, *, count: bool = True):
+        parts = [func.max(column)] + ([func.count()] if count else [])
+        return [select(p).select_from(column.table).scalar_subquery() for p in parts]
+
+    row = session.exec(select(
+        *newest(AuditEvent.id, count=False), *newest(Scorecard.id), *newest(Score.id, count=False),
+        *newest(Candidate.id), *newest(PanelMember.id), *newest(Decision.id),
+        *newest(ConsensusScore.id), select(func.max(ConsensusScore.recorded_at))
+        .scalar_subquery(), *newest(ScorecardTemplate.id), *newest(Criterion.id),
+    )).one()
+    settings = session.exec(select(AppSetting.key, AppSetting.value)
+                            .order_by(AppSetting.key)).all()
+    return (*(str(v) for v in row), *(f"{k}={v}" for k, v in settings))
+
+
+def organisation_boards(session: Session, scores: pd.DataFrame,
+                        cards: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every position's dashboard figures at once, as an admin sees them.
+
+    `scores` and `cards` come from services.calibration.submitted_scores (read once for the
+    boards and the calibration). Gives the summary (scores, interval, rank, tie group,
+    recommendations, disagreements) with names and scorecard counts, the debrief agenda and
+    the reliability of every position: the numbers load_board and reliability() give one
+    position at a time.
+    """
+    fraction = float(get_setting(session, "disagreement_fraction"))
+    templates = pd.DataFrame(session.exec(select(
+        ScorecardTemplate.position_id, ScorecardTemplate.version, ScorecardTemplate.scale_min,
+        ScorecardTemplate.scale_max)).all(),
+        columns=["position_id", "version", "scale_min", "scale_max"])
+    scales = templates.sort_values(["position_id", "version"]).drop_duplicates(
+        "position_id", keep="last")
+    recs = cards[["candidate_id", "panelist_id", "recommendation", "position_id"]]
+    summary, agenda, rel = stats.position_summaries(scores, recs, scales,
+                                                    disagreement_fraction=fraction)
+    candidates = _frame(session.exec(select(Candidate.id, Candidate.position_id,
+                                            Candidate.name)).all(),
+                        ["candidate_id", "position_id", "name"])
+    expected = pd.Series(dict(session.exec(
+        select(Interview.candidate_id, func.count(PanelMember.id))
+        .join(PanelMember, PanelMember.interview_id == Interview.id)
+        .group_by(Interview.candidate_id)).all()), dtype="int64")
+    candidates["expected"] = candidates["candidate_id"].map(expected).fillna(0).astype(int)
+    submitted = cards.groupby("candidate_id").size()
+    candidates["submitted"] = candidates["candidate_id"].map(submitted).fillna(0).astype(int)
+    decided = _frame(session.exec(
+        select(Decision.candidate_id, Decision.outcome)
+        .order_by(Decision.decided_at, Decision.id)).all(), ["candidate_id", "decision"])
+    candidates = candidates.merge(decided.drop_duplicates("candidate_id", keep="last"),
+                                  on="candidate_id", how="left")
+    names = dict(zip(candidates["candidate_id"], candidates["name"], strict=True))
+    summary = summary.assign(name=summary["candidate_id"].map(names))
+    criteria = dict(session.exec(select(Criterion.id, Criterion.name)).all())
+    agenda = agenda.assign(candidate=agenda["candidate_id"].map(names),
+                           criterion=agenda["criterion_id"].map(criteria))
+    return {"candidates": candidates, "summary": summary, "agenda": agenda,
+            "reliability": rel}

@@ -4,6 +4,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from models import Candidate, ConsensusInput, ConsensusScore, Criterion, Position, utcnow
+from services import audit
 from services.access import manages_position
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
@@ -30,11 +31,17 @@ def record_consensus(session: Session, viewer: Viewer,
     row = session.exec(select(ConsensusScore).where(
         ConsensusScore.candidate_id == data.candidate_id,
         ConsensusScore.criterion_id == data.criterion_id)).first()
+    old = None if row is None else {"value": row.value, "note": row.note}
     row = row or ConsensusScore(candidate_id=data.candidate_id, criterion_id=data.criterion_id,
                                 value=data.value, recorded_by=viewer.id)
     row.value, row.note, row.recorded_by, row.recorded_at = (data.value, data.note, viewer.id,
                                                               utcnow())
     session.add(row)
+    session.flush()
+    audit.record(session, "consensus_recorded", actor=viewer, entity="consensus",
+                 entity_id=row.id, candidate_id=data.candidate_id,
+                 detail={"criterion_id": criterion.id, "criterion": criterion.name, "old": old,
+                         "new": {"value": data.value, "note": data.note}})
     session.commit()
     session.refresh(row)
     return row

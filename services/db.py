@@ -6,6 +6,7 @@ than in Streamlit, and every caller (app, command line, tests) shares the same r
 """
 
 import os
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -16,6 +17,9 @@ from sqlmodel import Session, create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "secondlook.db"
+CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
+# Where Streamlit looks for secrets when run from the project folder, in its order.
+SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -25,14 +29,35 @@ class DatabaseUnavailable(RuntimeError):
 def database_url(secrets_url: str | None = None) -> str:
     """DATABASE_URL from the environment, else a URL from secrets, else the SQLite default."""
     # The environment wins: Streamlit copies top-level secrets into os.environ, so the page layer
-    # reads [database] url from secrets itself and passes it here only as the fallback.
-    url = os.environ.get("DATABASE_URL") or secrets_url
-    if url:
-        if url.startswith("postgresql://") or url.startswith("postgres://"):
-            # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
-            url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        return url
-    return f"sqlite:///{DEFAULT_SQLITE}"
+    # reads [database] url from secrets itself and passes it here only as the fallback. The
+    # command line has no st.secrets: it reads the same files, so `make run` migrates the
+    # database the app then opens.
+    url = os.environ.get("DATABASE_URL") or secrets_url or secrets_file_url()
+    return with_driver(url) if url else f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def secrets_file_url() -> str | None:
+    """`[database] url` from the secrets files Streamlit reads (the project's file wins)."""
+    url = None
+    for path in SECRETS_FILES:
+        try:
+            with path.open("rb") as file:
+                section = tomllib.load(file).get("database")
+        except FileNotFoundError:
+            continue
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise DatabaseUnavailable(f"cannot read {path}: {exc}") from exc
+        if isinstance(section, dict) and section.get("url"):
+            url = str(section["url"])
+    return url
+
+
+def with_driver(url: str) -> str:
+    """The URL with the driver we ship: postgresql:// and postgres:// become psycopg 3."""
+    # Without a driver SQLAlchemy would ask for psycopg2, which is not installed.
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -62,7 +87,11 @@ def _engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # A host that drops packets would otherwise hold the first page for the OS's TCP timeout
+    # (minutes) before the "cannot open the database" line; a URL's own connect_timeout wins.
+    connect_args = {} if "connect_timeout=" in url else {"connect_timeout": CONNECT_TIMEOUT}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         connect_args=connect_args)
 
 
 @contextmanager

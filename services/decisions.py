@@ -3,6 +3,7 @@
 from sqlmodel import Session
 
 from models import Candidate, Decision, DecisionCreate, Outcome, Position, Stage
+from services import audit
 from services.access import manages_position
 from services.auth import Viewer
 from services.errors import NotAllowed, NotFound, validated
@@ -22,9 +23,15 @@ def record_decision(session: Session, viewer: Viewer, data: DecisionCreate | dic
         raise NotAllowed("Only this position's hiring manager and admins record decisions.")
     decision = Decision.model_validate(data, update={"decided_by": viewer.id})
     session.add(decision)
+    old_stage = candidate.stage
     if data.outcome in STAGE_AFTER:
         candidate.stage = STAGE_AFTER[data.outcome]
         session.add(candidate)
+    session.flush()
+    audit.record(session, "decision_recorded", actor=viewer, entity="decision",
+                 entity_id=decision.id, candidate_id=candidate.id,
+                 detail={"outcome": str(data.outcome), "rationale": data.rationale,
+                         "stage": {"old": old_stage, "new": candidate.stage}})
     session.commit()
     session.refresh(decision)
     return decision

@@ -1,6 +1,6 @@
 """Second interviews and their panels."""
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from sqlmodel import Session, select
@@ -15,9 +15,14 @@ from models import (
     Scorecard,
     User,
     UserRole,
+    utcnow,
 )
+from models.interviews import PANEL_MIN
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
+
+# A scorecard not submitted this long after its interview is overdue.
+OVERDUE_AFTER = timedelta(hours=24)
 
 
 def schedule_interview(session: Session, actor: Viewer, data: InterviewCreate | dict) -> Interview:
@@ -94,8 +99,48 @@ def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
     frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
     frame["status"] = frame["status"].fillna("not_started")
     frame["to_do"] = frame["status"] != "submitted"
-    return frame.sort_values(["to_do", "scheduled_at"], ascending=[False, True],
-                             ignore_index=True)
+    frame["overdue"] = frame["to_do"] & frame["scheduled_at"].map(is_overdue_time).astype(bool)
+    # Overdue scorecards first, then what is still to score, then by date.
+    return frame.sort_values(["overdue", "to_do", "scheduled_at"],
+                             ascending=[False, False, True], ignore_index=True)
+
+
+def upcoming_interviews(session: Session, viewer: Viewer, now: datetime | None = None
+                        ) -> pd.DataFrame:
+    """The viewer's interviews from now on, soonest first: their calendar."""
+    mine = my_interviews(session, viewer)
+    now = now or utcnow()
+    when = mine["scheduled_at"].map(_aware)
+    return mine[when >= now].assign(scheduled_at=when[when >= now]).sort_values(
+        "scheduled_at", ignore_index=True)
+
+
+def panel_warnings(session: Session, candidate_id: int, user_ids: list[int]) -> list[str]:
+    """Plain warnings about a panel being put together: too small, or no one from the team."""
+    warnings = []
+    if len(set(user_ids)) < PANEL_MIN:
+        warnings.append(f"The panel has {len(set(user_ids))} member(s); a second interview "
+                        f"needs at least {PANEL_MIN} so the views can be compared.")
+    candidate = session.get(Candidate, candidate_id)
+    position = session.get(Position, candidate.position_id) if candidate else None
+    if position is not None and position.team.strip() and user_ids:
+        teams = session.exec(select(User.team).where(User.id.in_(user_ids))).all()
+        wanted = position.team.strip().lower()
+        if not any((t or "").strip().lower() == wanted for t in teams):
+            warnings.append(f"No one on the panel is from the position's team "
+                            f"({position.team}); the future colleagues' view is missing.")
+    return warnings
+
+
+def _aware(value: datetime) -> datetime:
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def is_overdue_time(scheduled_at: datetime, now: datetime | None = None) -> bool:
+    """True when an interview took place more than OVERDUE_AFTER ago."""
+    return _aware(scheduled_at) <= (now or utcnow()) - OVERDUE_AFTER
 
 
 def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:

@@ -6,10 +6,12 @@ from models import (
     Criterion,
     CriterionCreate,
     Position,
+    PositionAccess,
     PositionCreate,
     Role,
     Scorecard,
     ScorecardTemplate,
+    UserRole,
 )
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
@@ -24,7 +26,8 @@ def visible_positions(session: Session, viewer: Viewer) -> list[Position]:
     """Positions the viewer may work with: all for admin and recruiter, managed ones otherwise."""
     query = select(Position).order_by(Position.title)
     if not viewer.has(Role.recruiter):
-        query = query.where(Position.hiring_manager_id == viewer.id)
+        query = query.where((Position.hiring_manager_id == viewer.id)
+                            | Position.id.in_(sorted(viewer.granted)))
     return list(session.exec(query).all())
 
 
@@ -34,8 +37,43 @@ def dashboard_positions(session: Session, viewer: Viewer) -> list[Position]:
         return list(session.exec(select(Position).order_by(Position.title)).all())
     if Role.hiring_manager not in viewer.roles:
         return []
-    query = select(Position).where(Position.hiring_manager_id == viewer.id)
+    query = select(Position).where((Position.hiring_manager_id == viewer.id)
+                                   | Position.id.in_(sorted(viewer.granted)))
     return list(session.exec(query.order_by(Position.title)).all())
+
+
+def granted_users(session: Session, actor: Viewer, position_id: int) -> list[int]:
+    """Users given this position's dashboard besides its hiring manager (admin, recruiter)."""
+    _require_recruiter(actor)
+    return list(session.exec(select(PositionAccess.user_id)
+                             .where(PositionAccess.position_id == position_id)).all())
+
+
+def set_position_access(session: Session, actor: Viewer, position_id: int,
+                        user_ids: list[int]) -> None:
+    """Give exactly these hiring managers the position's dashboard (admin, recruiter); audited."""
+    from services import audit
+
+    _require_recruiter(actor)
+    if session.get(Position, position_id) is None:
+        raise NotFound("No such position.")
+    wanted = set(user_ids)
+    managers = set(session.exec(select(UserRole.user_id).where(
+        UserRole.role == Role.hiring_manager, UserRole.user_id.in_(sorted(wanted)))).all())
+    if wanted - managers:
+        raise InvalidInput("Dashboard access: only hiring managers can be given a dashboard")
+    rows = session.exec(select(PositionAccess)
+                        .where(PositionAccess.position_id == position_id)).all()
+    have = {r.user_id: r for r in rows}
+    for user_id in sorted(set(have) - wanted):
+        session.delete(have[user_id])
+        audit.record(session, "access_revoked", actor=actor, entity="position",
+                     entity_id=position_id, detail={"user_id": user_id})
+    for user_id in sorted(wanted - set(have)):
+        session.add(PositionAccess(position_id=position_id, user_id=user_id))
+        audit.record(session, "access_granted", actor=actor, entity="position",
+                     entity_id=position_id, detail={"user_id": user_id})
+    session.commit()
 
 
 def current_template(session: Session, position_id: int) -> ScorecardTemplate:

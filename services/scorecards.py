@@ -18,6 +18,7 @@ from models import (
     label,
     utcnow,
 )
+from services import audit
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound, validated
 from services.interviews import is_on_panel, panel_of
 from services.positions import criteria_of, current_template
@@ -59,6 +60,9 @@ def open_scorecard(session: Session, interview_id: int, panelist_id: int) -> Kit
         card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
                          template_id=template.id)
         session.add(card)
+        session.flush()
+        audit.record(session, "scorecard_created", actor=panelist_id, entity="scorecard",
+                     entity_id=card.id, candidate_id=candidate.id)
         session.commit()
         session.refresh(card)
     return _kit(session, card, interview, candidate)
@@ -79,15 +83,46 @@ def _kit(session: Session, card: Scorecard, interview: Interview, candidate: Can
     )
 
 
-def _own_draft(session: Session, scorecard_id: int, panelist_id: int) -> Scorecard:
+def _own_draft(session: Session, scorecard_id: int, panelist_id: int,
+               amend: bool = False) -> Scorecard:
+    """The panelist's own card; a submitted one only when they chose to amend it."""
     card = session.get(Scorecard, scorecard_id)
     if card is None:
         raise NotFound("No such scorecard.")
     if card.panelist_id != panelist_id:
         raise NotAllowed("This is not your scorecard.")
-    if card.status == ScorecardStatus.submitted:
+    if card.status == ScorecardStatus.submitted and not amend:
         raise InvalidInput("This scorecard is already submitted and can no longer be edited.")
     return card
+
+
+def _candidate_of(session: Session, card: Scorecard) -> int:
+    return session.get(Interview, card.interview_id).candidate_id
+
+
+def _audit_change(session: Session, card: Scorecard, panelist_id: int, what: dict,
+                  before: dict, after: dict) -> None:
+    """A draft save names what was saved; a change after submission keeps old and new values.
+
+    A changed submitted card must still be complete: otherwise nothing is changed.
+    """
+    submitted = card.status == ScorecardStatus.submitted
+    if submitted:
+        if before == after:
+            return
+        session.flush()
+        interview = session.get(Interview, card.interview_id)
+        problems = missing_items(_kit(session, card, interview,
+                                      session.get(Candidate, interview.candidate_id)))
+        if problems:
+            session.rollback()
+            raise InvalidInput(problems)
+        detail = {**what, "old": before, "new": after}
+    else:
+        detail = {**what}
+    audit.record(session, "scorecard_amended" if submitted else "scorecard_saved",
+                 actor=panelist_id, entity="scorecard", entity_id=card.id,
+                 candidate_id=_candidate_of(session, card), detail=detail)
 
 
 def _bump(session: Session, card: Scorecard, expected_version: int | None) -> None:
@@ -108,13 +143,21 @@ def _bump(session: Session, card: Scorecard, expected_version: int | None) -> No
 
 def save_fields(
     session: Session, scorecard_id: int, panelist_id: int, changes: dict,
-    expected_version: int | None = None,
+    expected_version: int | None = None, *, amend: bool = False,
 ) -> int:
-    """Save some of the scorecard's own fields to the draft; returns the new version."""
-    card = _own_draft(session, scorecard_id, panelist_id)
+    """Save some of the scorecard's own fields; returns the new version.
+
+    With `amend`, the panelist changes their submitted card: it stays submitted, and the change
+    is audited with old and new values.
+    """
+    card = _own_draft(session, scorecard_id, panelist_id, amend)
     clean = validated(ScorecardUpdate, changes).model_dump(include=set(changes))
+    before = {k: getattr(card, k) for k in clean}
     _bump(session, card, expected_version)
     session.execute(update(Scorecard).where(Scorecard.id == card.id).values(**clean))
+    session.refresh(card)
+    _audit_change(session, card, panelist_id, {"fields": sorted(clean)}, before,
+                  {k: getattr(card, k) for k in clean})
     session.commit()
     session.refresh(card)
     return card.version
@@ -133,10 +176,13 @@ def check_score(item: ScoreInput, criterion: Criterion, template: ScorecardTempl
 
 def save_score(
     session: Session, scorecard_id: int, panelist_id: int, item: ScoreInput | dict,
-    expected_version: int | None = None,
+    expected_version: int | None = None, *, amend: bool = False,
 ) -> int:
-    """Save one criterion's score, 'not assessed' flag and evidence; returns the new version."""
-    card = _own_draft(session, scorecard_id, panelist_id)
+    """Save one criterion's score, 'not assessed' flag and evidence; returns the new version.
+
+    With `amend`, as for save_fields: a submitted card changed, audited with old and new values.
+    """
+    card = _own_draft(session, scorecard_id, panelist_id, amend)
     item = validated(ScoreInput, item)
     criterion = session.get(Criterion, item.criterion_id)
     if criterion is None or criterion.template_id != card.template_id:
@@ -147,8 +193,13 @@ def save_score(
         select(Score).where(Score.scorecard_id == card.id,
                             Score.criterion_id == item.criterion_id)
     ).first() or Score(scorecard_id=card.id, criterion_id=item.criterion_id)
+    fields = ("value", "not_assessed", "evidence")
+    before = {f: getattr(score, f) for f in fields}
     score.value, score.not_assessed, score.evidence = item.value, item.not_assessed, item.evidence
     session.add(score)
+    _audit_change(session, card, panelist_id,
+                  {"criterion_id": criterion.id, "criterion": criterion.name}, before,
+                  {f: getattr(score, f) for f in fields})
     session.commit()
     session.refresh(card)
     return card.version
@@ -192,6 +243,9 @@ def submit(session: Session, scorecard_id: int, panelist_id: int,
         update(Scorecard).where(Scorecard.id == card.id)
         .values(status=ScorecardStatus.submitted, submitted_at=utcnow())
     )
+    audit.record(session, "scorecard_submitted", actor=panelist_id, entity="scorecard",
+                 entity_id=card.id, candidate_id=interview.candidate_id,
+                 detail={"recommendation": card.recommendation})
     session.commit()
     session.refresh(card)
     return card
@@ -200,3 +254,81 @@ def submit(session: Session, scorecard_id: int, panelist_id: int,
 def describe_status(status: str | None) -> str:
     """A word for a scorecard status, including one not started yet."""
     return "Not started" if status in (None, "not_started") else label(status)
+
+
+def amendments(session: Session, viewer, candidate_id: int) -> dict[int, tuple[str, object]]:
+    """Per panelist, who last changed their submitted card and when, for a viewer who may see
+    the candidate's panel (else nothing)."""
+    from services.access import may_see_panel
+
+    if not may_see_panel(session, viewer, candidate_id):
+        return {}
+    out: dict[int, tuple[str, object]] = {}
+    for row in audit.events_for_candidate(session, candidate_id, ("scorecard_amended",)):
+        card = session.get(Scorecard, row.entity_id)
+        if card is not None:
+            out[card.panelist_id] = (row.actor, row.at)
+    return out
+
+
+def save_and_submit(
+    session: Session, interview_id: int, panelist_id: int, fields: dict,
+    scores: list[ScoreInput | dict], expected_version: int | None = None,
+) -> Scorecard:
+    """Write a whole scorecard (fields, every score, submitted) in one transaction, or nothing."""
+    try:
+        interview = session.get(Interview, interview_id)
+        if interview is None:
+            raise NotFound("No such interview.")
+        if not is_on_panel(session, interview_id, panelist_id):
+            raise NotAllowed("You are not on this interview's panel.")
+        candidate = session.get(Candidate, interview.candidate_id)
+        card = session.exec(
+            select(Scorecard).where(
+                Scorecard.interview_id == interview_id, Scorecard.panelist_id == panelist_id
+            )
+        ).first()
+        if card is None:
+            template = current_template(session, candidate.position_id)
+            card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
+                             template_id=template.id)
+            session.add(card)
+            session.flush()
+            audit.record(session, "scorecard_created", actor=panelist_id, entity="scorecard",
+                         entity_id=card.id, candidate_id=candidate.id)
+        else:
+            card = _own_draft(session, card.id, panelist_id)
+            _bump(session, card, expected_version)
+        template = session.get(ScorecardTemplate, card.template_id)
+        clean = validated(ScorecardUpdate, fields).model_dump(include=set(fields))
+        for name, value in clean.items():
+            setattr(card, name, value)
+        session.flush()
+        for raw in scores:
+            item = validated(ScoreInput, raw)
+            criterion = session.get(Criterion, item.criterion_id)
+            if criterion is None or criterion.template_id != card.template_id:
+                raise InvalidInput("Criterion: not part of this scorecard")
+            check_score(item, criterion, template)
+            score = session.exec(
+                select(Score).where(Score.scorecard_id == card.id,
+                                    Score.criterion_id == item.criterion_id)
+            ).first() or Score(scorecard_id=card.id, criterion_id=item.criterion_id)
+            score.value, score.not_assessed = item.value, item.not_assessed
+            score.evidence = item.evidence
+            session.add(score)
+            session.flush()  # row by row, so a failure can come after some rows were written
+        problems = missing_items(_kit(session, card, interview, candidate))
+        if problems:
+            raise InvalidInput(problems)
+        card.status, card.submitted_at = ScorecardStatus.submitted, utcnow()
+        card.updated_at = card.submitted_at
+        audit.record(session, "scorecard_submitted", actor=panelist_id, entity="scorecard",
+                     entity_id=card.id, candidate_id=candidate.id,
+                     detail={"recommendation": card.recommendation})
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(card)
+    return card

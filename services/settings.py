@@ -13,8 +13,13 @@ DEFAULTS = {
     "disagreement_fraction": "0.5",
     # Candidates a panelist must share with colleagues before their leniency is trusted.
     "calibration_min_shared": "5",
+    # Days after a candidate's last activity before they are listed for erasure (0: never).
+    "retention_days": "365",
 }
 PANEL_VISIBILITY = ("after_submit", "always", "never")
+# What an admin may change on the Settings page (demo_mode is set by seed-demo only).
+EDITABLE = ("panel_visibility", "disagreement_fraction", "calibration_min_shared",
+            "retention_days")
 
 
 def get_setting(session: Session, key: str) -> str:
@@ -36,3 +41,60 @@ def set_setting(session: Session, key: str, value: str) -> None:
 def demo_mode(session: Session) -> bool:
     """True when this database holds the demo set."""
     return get_setting(session, "demo_mode") == "true"
+
+
+_WHOLE_NUMBERS = {"calibration_min_shared": ("Calibration minimum", 1, 100),
+                  "retention_days": ("Retention", 0, 36500)}
+
+
+def _check(key: str, value: str) -> str:
+    """The value as stored, or InvalidInput naming the setting."""
+    from services.errors import InvalidInput
+
+    value = str(value).strip()
+    if key == "panel_visibility":
+        if value not in PANEL_VISIBILITY:
+            raise InvalidInput(f"Panel visibility: must be one of {', '.join(PANEL_VISIBILITY)}")
+    elif key == "disagreement_fraction":
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not 0 < number <= 1:
+            raise InvalidInput("Disagreement threshold: must be a fraction above 0 and at most 1")
+        value = f"{number:g}"
+    elif key in _WHOLE_NUMBERS:
+        name, low, high = _WHOLE_NUMBERS[key]
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise InvalidInput(f"{name}: must be a whole number from {low} to {high}")
+        value = str(int(value))
+    else:
+        raise InvalidInput(f"Setting {key}: cannot be changed here")
+    return value
+
+
+def editable_settings(session: Session, actor) -> dict[str, str]:
+    """The settings an admin may change, with their current values (admins only)."""
+    from models import Role
+    from services.errors import NotAllowed
+
+    if Role.admin not in actor.roles:
+        raise NotAllowed("Only admins change settings.")
+    return {key: get_setting(session, key) for key in EDITABLE}
+
+
+def update_settings(session: Session, actor, changes: dict[str, str]) -> dict[str, str]:
+    """Change settings (admins only), all or nothing, each change audited; returns what changed."""
+    from services import audit
+
+    current = editable_settings(session, actor)
+    clean = {key: _check(key, value) for key, value in changes.items()}
+    changed = {k: v for k, v in clean.items() if v != current[k]}
+    for key, value in changed.items():
+        row = session.get(AppSetting, key) or AppSetting(key=key)
+        row.value = value
+        session.add(row)
+        audit.record(session, "settings_changed", actor=actor, entity="setting",
+                     detail={"key": key, "old": current[key], "new": value})
+    session.commit()
+    return changed

@@ -752,3 +752,280 @@ def weight_sensitivity(scores: pd.DataFrame, recs: pd.DataFrame | None = None, *
             if top != baseline:
                 changes.append({"criterion_id": int(crit), "direction": direction, "top": top})
     return {"stable": not changes, "baseline_top": baseline, "changes": changes}
+
+
+# ---------------------------------------------------------------------------------------------
+# Many positions at once
+# ---------------------------------------------------------------------------------------------
+
+RELIABILITY_COLUMNS = ["position_id", *ICC_TYPES, "alpha_interval", "alpha_ordinal",
+                       "n_candidates", "n_panelists", "crossed", "reading"]
+
+
+def _group_alpha(pos: np.ndarray, cand: np.ndarray, values: np.ndarray,
+                 ordinal: bool) -> tuple[pd.Series, pd.Series]:
+    """_alpha_long for every position at once: alpha (NaN for None) and pairable units."""
+    frame = pd.DataFrame({"pos": pos, "cand": cand, "v": values})
+    frame = frame.loc[frame.groupby("cand")["v"].transform("size") >= 2]
+    if ordinal and len(frame):
+        # Mid-ranks of the paired values within each position (see _alpha_long).
+        counts = frame.groupby(["pos", "v"], sort=True).size()
+        cum = counts.groupby(level="pos").cumsum()
+        midrank = (cum - counts / 2).rename("mid")
+        frame = frame.join(midrank, on=["pos", "v"])
+        frame["v"] = frame["mid"].to_numpy(dtype=float)
+    g = frame.groupby("pos")["v"]
+    n_units = frame.groupby("pos")["cand"].nunique()
+    by_unit = frame.groupby(["pos", "cand"])["v"]
+    m_u = by_unit.size().astype(float)
+    ss_u = by_unit.var(ddof=0) * m_u
+    within = (m_u * ss_u / (m_u - 1)).groupby(level="pos").sum()
+    n = g.size().astype(float)
+    total = g.var(ddof=0) * n
+    ptp = g.max() - g.min()
+    alpha = 1.0 - (n - 1) * within / (n * total)
+    ok = (n_units >= 2) & (ptp > 0) & (total > 0)
+    return alpha.where(ok), n_units
+
+
+def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: pd.DataFrame,
+                       *, disagreement_fraction: float = 0.5, confidence: float = 0.95
+                       ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """candidate_summary, disagreements and reliability of many positions in one pass.
+
+    `scores` and `recs` are the usual frames plus `position_id`; `scales` has position_id,
+    scale_min and scale_max. Each position is treated exactly as its own board: the same
+    numbers as candidate_summary / disagreements / reliability(panelist_scores(...)) called
+    per position, computed with group-wise vector operations so thousands of positions cost
+    about as much as one big one. Returns (summary, agenda, reliability), each with position_id.
+    """
+    _check_confidence(confidence)
+    missing = [c for c in (*_SCORE_INPUT, "position_id") if c not in scores.columns]
+    if missing:
+        raise ValueError(f"scores lacks column(s): {', '.join(missing)}")
+    dim = scores["dimension"]
+    if not isinstance(dim.dtype, pd.CategoricalDtype):
+        dim = pd.Series(_as_categories(dim))
+    s = pd.DataFrame({c: scores[c].to_numpy(dtype=np.int64)
+                      for c in ("position_id", "candidate_id", "panelist_id", "criterion_id")})
+    s["weight"] = pd.to_numeric(scores["weight"]).to_numpy(dtype=float)
+    s["value"] = pd.to_numeric(scores["value"]).to_numpy(dtype=float)
+    s["dimension"] = pd.Categorical.from_codes(dim.cat.codes.to_numpy(),
+                                               categories=dim.cat.categories.astype(str))
+    r = _steps(recs)
+    sc = scales.set_index("position_id")[["scale_min", "scale_max"]]
+    if ((sc["scale_max"] <= sc["scale_min"]).any()):
+        raise ValueError("scale_max must be greater than scale_min")
+
+    # Panelist level: weighted sums per (candidate, panelist), overall and per dimension,
+    # with bincount over one integer key (a groupby over a million rows costs ten times more).
+    v = s["value"].to_numpy()
+    assessed = ~np.isnan(v)
+    w = np.where(assessed, s["weight"].to_numpy(), 0.0)
+    wv = np.where(assessed, v * w, 0.0)
+    cand = s["candidate_id"].to_numpy()
+    pan = s["panelist_id"].to_numpy()
+    span_pan = int(pan.max()) + 1 if len(pan) else 1
+    code, keys = pd.factorize(cand * span_pan + pan, sort=True)
+    n_keys = len(keys)
+
+    def total(weights: np.ndarray) -> pd.Series:
+        return pd.Series(np.bincount(code, weights=weights, minlength=n_keys))
+
+    ps = pd.DataFrame({"candidate_id": np.asarray(keys) // span_pan,
+                       "panelist_id": np.asarray(keys) % span_pan})
+    ps["overall"] = _ratio_or_nan(total(wv), total(w)).to_numpy()
+    dim = s["dimension"]
+    labels = list(dim.cat.categories)
+    dim_code = dim.cat.codes.to_numpy()
+    for d in DIMENSIONS:
+        if d in labels:
+            hit = dim_code == labels.index(d)
+            ps[d] = _ratio_or_nan(total(np.where(hit, wv, 0.0)),
+                                  total(np.where(hit, w, 0.0))).to_numpy()
+        else:
+            ps[d] = np.nan
+    first = np.zeros(n_keys, dtype=np.int64)
+    first[code] = s["position_id"].to_numpy()
+    ps.insert(0, "position_id", first)
+
+    # Candidate level: mean of panelists, spread pooled per position.
+    g = ps.groupby(["position_id", "candidate_id"], sort=True)
+    cands = g[["overall", *DIMENSIONS]].mean()
+    rec_ids = r[["position_id", "candidate_id"]].drop_duplicates().set_index(
+        ["position_id", "candidate_id"]).index
+    index = cands.index.union(rec_ids).sort_values()
+    out = cands.reindex(index)
+    n = g["overall"].count().reindex(index, fill_value=0).astype(np.int64)
+    sd = g["overall"].std().reindex(index)
+    out["n_panelists"] = n
+    pos_of = index.get_level_values("position_id").to_numpy()
+    dfs = ((n - 1).clip(lower=0) * sd.notna()).groupby(level="position_id").sum().astype(float)
+    var_num = ((n - 1) * sd.pow(2)).where(n >= 2).groupby(level="position_id").sum()
+    pooled_df = dfs.reindex(pos_of).to_numpy()
+    pooled = pooled_df >= 2
+    pooled_var = (var_num / dfs.where(dfs >= 2)).reindex(pos_of).to_numpy()
+    t_pool = sps.t.ppf((1 + confidence) / 2, np.where(pooled, pooled_df, 1.0))
+    n_arr = n.to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = t_pool * np.sqrt(pooled_var) / np.sqrt(np.where(n_arr >= 1, n_arr, np.nan))
+    mid = out["overall"].to_numpy()
+    own_low, own_high = _t_interval(mid, sd.to_numpy(), n_arr, confidence)
+    low = np.where(pooled, mid - half, own_low)
+    high = np.where(pooled, mid + half, own_high)
+    lo_scale = sc["scale_min"].reindex(pos_of).to_numpy(dtype=float)
+    hi_scale = sc["scale_max"].reindex(pos_of).to_numpy(dtype=float)
+    out["ci_low"] = np.clip(low, lo_scale, hi_scale)
+    out["ci_high"] = np.clip(high, lo_scale, hi_scale)
+
+    counts = _many_rec_counts(r).reindex(index.get_level_values("candidate_id"))
+    for col in ("n_yes", "n_no", *(f"rec_{x}" for x in RECOMMENDATIONS)):
+        out[col] = counts[col].fillna(0).astype(np.int64).to_numpy()
+    out["split_recommendation"] = counts["split_recommendation"].fillna(False).astype(
+        bool).to_numpy()
+
+    agenda = _many_disagreements(s.loc[assessed, ["position_id", "candidate_id",
+                                                   "criterion_id", "value"]],
+                                 r, sc, disagreement_fraction)
+    flagged = agenda.loc[agenda["kind"] == "criterion"].groupby("candidate_id").size()
+    out["n_disagreements"] = flagged.reindex(index.get_level_values("candidate_id"),
+                                             fill_value=0).astype(np.int64).to_numpy()
+    out["disagreement"] = (out["n_disagreements"] > 0) | out["split_recommendation"]
+
+    out = out.reset_index()
+    key = np.round(out["overall"].to_numpy(dtype=float), _DECIMALS)
+    missing = np.isnan(key)
+    order = np.lexsort((out["candidate_id"].to_numpy(), np.where(missing, 0.0, -key), missing,
+                        out["position_id"].to_numpy()))
+    out = out.iloc[order].reset_index(drop=True)
+    out["rank"] = (out.groupby("position_id").cumcount() + 1).astype(np.int64)
+    groups = np.zeros(len(out), dtype=np.int64)
+    bounds = np.flatnonzero(np.diff(out["position_id"].to_numpy())) + 1
+    arrays = [out[c].to_numpy() for c in ("overall", "ci_low", "ci_high")]
+    for start, stop in zip(np.r_[0, bounds], np.r_[bounds, len(out)], strict=True):
+        # Plain floats: the walk is a Python loop, and numpy scalars make it slow.
+        groups[start:stop] = _tie_groups(*(a[start:stop].tolist() for a in arrays))
+    out["tie_group"] = groups
+    summary = out[["position_id", *SUMMARY_COLUMNS]]
+    return summary, agenda, _many_reliability(ps)
+
+
+def _many_disagreements(s: pd.DataFrame, r: pd.DataFrame, sc: pd.DataFrame,
+                        fraction: float) -> pd.DataFrame:
+    """disagreements() per position, for assessed score rows of many positions."""
+    columns = ["position_id", *AGENDA_COLUMNS]
+    span = (sc["scale_max"] - sc["scale_min"]).astype(float)
+    crit = s["criterion_id"].to_numpy()
+    span_crit = int(crit.max()) + 1 if len(crit) else 1
+    key = s["candidate_id"].to_numpy() * span_crit + crit
+    cells = s["value"].groupby(key, sort=True).agg(["size", "min", "max"])
+    cells["candidate_id"] = cells.index.to_numpy() // span_crit
+    cells["criterion_id"] = cells.index.to_numpy() % span_crit
+    pos_of = s.drop_duplicates("candidate_id").set_index("candidate_id")["position_id"]
+    cells["position_id"] = pos_of.reindex(cells["candidate_id"]).to_numpy()
+    cells["range"] = cells["max"] - cells["min"]
+    threshold = fraction * span.reindex(cells["position_id"]).to_numpy()
+    hit = cells.loc[(cells["size"] >= 2).to_numpy()
+                    & (cells["range"].to_numpy() >= threshold - _EPS)]
+    words = {x: _fmt(x) for x in np.unique(hit[["min", "max"]].to_numpy())}
+    points = {x: _plural(x, "point") for x in np.unique(hit["range"].to_numpy())}
+    crit_rows = pd.DataFrame({
+        "position_id": hit["position_id"].to_numpy(dtype=np.int64),
+        "candidate_id": hit["candidate_id"].to_numpy(dtype=np.int64),
+        "kind": "criterion",
+        "criterion_id": hit["criterion_id"].to_numpy(dtype=float),
+        "spread": hit["range"].to_numpy(dtype=float),
+        "detail": [f"scores range {words[lo]} to {words[hi]} ({points[rg]})"
+                   for lo, hi, rg in zip(hit["min"].tolist(), hit["max"].tolist(),
+                                         hit["range"].tolist(), strict=True)],
+    })
+    given = r.loc[r["step"] >= 0]
+    counts = _many_rec_counts(given)
+    split = counts.loc[counts["split_recommendation"]]
+    steps = given.groupby("candidate_id")["step"].agg(["min", "max"]).reindex(split.index)
+    pos = given.drop_duplicates("candidate_id").set_index("candidate_id")["position_id"]
+    pos = pos.reindex(split.index).to_numpy(dtype=np.int64)
+    tallies = zip(*(split[f"rec_{name}"].tolist() for name in reversed(RECOMMENDATIONS)),
+                  strict=True)
+    words = [", ".join(f"{k} {_REC_WORDS[name]}"
+                       for k, name in zip(row, reversed(RECOMMENDATIONS), strict=True) if k > 0)
+             for row in tallies]
+    rec_rows = pd.DataFrame({
+        "position_id": pos,
+        "candidate_id": split.index.to_numpy(dtype=np.int64),
+        "kind": "recommendation",
+        "criterion_id": np.nan,
+        "spread": (steps["max"] - steps["min"]).to_numpy(dtype=float)
+        / (len(RECOMMENDATIONS) - 1) * span.reindex(pos).to_numpy(),
+        "detail": [f"split: {x}" for x in words],
+    })
+    parts = [p for p in (crit_rows, rec_rows) if len(p)]
+    if not parts:
+        return _empty(columns, ints=("position_id", "candidate_id"), strings=("kind", "detail"))
+    out = pd.concat(parts, ignore_index=True)[columns]
+    out = out.assign(_key=-out["spread"].round(_DECIMALS))
+    out = out.sort_values(["position_id", "_key", "candidate_id", "kind", "criterion_id"],
+                          kind="stable")
+    return out.drop(columns="_key").reset_index(drop=True)
+
+
+def _many_reliability(ps: pd.DataFrame) -> pd.DataFrame:
+    """reliability() of each position's panelist overall scores."""
+    positions = np.unique(ps["position_id"].to_numpy())
+    frame = ps.loc[ps["overall"].notna(), ["position_id", "candidate_id", "panelist_id",
+                                           "overall"]]
+    pos, cand = frame["position_id"].to_numpy(), frame["candidate_id"].to_numpy()
+    vals = frame["overall"].to_numpy(dtype=float)
+    a_int, n_units = _group_alpha(pos, cand, vals, ordinal=False)
+    a_ord, _ = _group_alpha(pos, cand, vals, ordinal=True)
+    by_pos = frame.groupby("position_id")
+    n_c = by_pos["candidate_id"].nunique()
+    n_p = by_pos["panelist_id"].nunique()
+    crossed = (n_c >= 2) & (n_p >= 2) & (by_pos.size() == n_c * n_p)
+    paired = frame.loc[frame.groupby("candidate_id")["overall"].transform("size") >= 2]
+    n_pan = paired.groupby("position_id")["panelist_id"].nunique()
+    rows = []
+    for p in positions:
+        iccs = _none_iccs()
+        if bool(crossed.get(p, False)):
+            iccs = icc(crossed_matrix(frame.loc[frame["position_id"] == p]))
+        ai = a_int.get(p, np.nan)
+        ao = a_ord.get(p, np.nan)
+        ai = None if pd.isna(ai) else float(ai)
+        ao = None if pd.isna(ao) else float(ao)
+        rows.append({"position_id": int(p), **iccs, "alpha_interval": ai, "alpha_ordinal": ao,
+                     "n_candidates": int(n_units.get(p, 0)), "n_panelists": int(n_pan.get(p, 0)),
+                     "crossed": bool(crossed.get(p, False)),
+                     "reading": _reading(ai, iccs["ICC2"])})
+    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
+
+
+def _steps(recs: pd.DataFrame | None) -> pd.DataFrame:
+    """_clean_recs plus position_id, mapped with vector operations."""
+    if recs is None or len(recs) == 0:
+        return _clean_recs(None).assign(position_id=np.array([], dtype=np.int64))
+    rec = recs["recommendation"].astype(object)
+    blank = rec.isna().to_numpy() | (rec == "").to_numpy()
+    step = rec.map(lambda x: _REC_STEP.get(str(x), -2) if x is not None else -1)
+    unknown = (step.to_numpy() == -2) & ~blank
+    if unknown.any():
+        raise ValueError(f"unknown recommendation {rec[unknown].iloc[0]!r}")
+    return pd.DataFrame({
+        "candidate_id": recs["candidate_id"].to_numpy(dtype=np.int64),
+        "panelist_id": recs["panelist_id"].to_numpy(dtype=np.int64),
+        "step": np.where(blank, -1, step.to_numpy()).astype(np.int64),
+        "position_id": recs["position_id"].to_numpy(dtype=np.int64),
+    })
+
+
+def _many_rec_counts(r: pd.DataFrame) -> pd.DataFrame:
+    """_recommendation_counts with one bincount per recommendation."""
+    code, ids = pd.factorize(r["candidate_id"].to_numpy(), sort=True)
+    counts = pd.DataFrame(index=pd.Index(np.asarray(ids, dtype=np.int64), name="candidate_id"))
+    step = r["step"].to_numpy()
+    for k, name in enumerate(RECOMMENDATIONS):
+        counts[f"rec_{name}"] = np.bincount(code[step == k], minlength=len(ids)).astype(np.int64)
+    counts["n_yes"] = counts["rec_yes"] + counts["rec_strong_yes"]
+    counts["n_no"] = counts["rec_no"] + counts["rec_strong_no"]
+    counts["split_recommendation"] = (counts["n_yes"] > 0) & (counts["n_no"] > 0)
+    return counts

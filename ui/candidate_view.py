@@ -6,12 +6,15 @@ import streamlit as st
 from models import label
 from services import stats
 from services.board import Board
-from ui import charts
+from services.coverage import uncovered_tasks
+from services.first_interview import change_per_criterion, first_scores
+from services.scorecards import amendments
+from ui import charts, db
 from ui.text import md_escape
 from ui.widgets import money, when
 
 
-def render(board: Board, candidate_id: int) -> None:
+def render(board: Board, candidate_id: int, viewer=None) -> None:
     """Draw the candidate's panel view (the board is already filtered for the viewer)."""
     scale = (board.scale_min, board.scale_max)
     cand = board.candidates.set_index("candidate_id").loc[candidate_id]
@@ -35,6 +38,10 @@ def render(board: Board, candidate_id: int) -> None:
     cols[3].metric("Points to discuss", int((board.agenda["candidate_id"] == candidate_id).sum()))
 
     names = dict(zip(cards["panelist_id"], cards["panelist"], strict=True))
+    changed = {}
+    if viewer is not None:
+        with db.session() as s:
+            changed = amendments(s, viewer, candidate_id)
     per_panelist = stats.panelist_scores(scores)
     profiles = per_panelist.assign(panelist=per_panelist["panelist_id"].map(names))
     crit_names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
@@ -60,6 +67,23 @@ def render(board: Board, candidate_id: int) -> None:
             hide_index=True, width="stretch",
         )
 
+    with db.session() as s:
+        missing = uncovered_tasks(s, candidate_id)
+        first = first_scores(s, candidate_id)
+    if missing:
+        st.warning("Tasks no panelist probed: " + "; ".join(md_escape(t) for t in missing),
+                   icon=":material/help:")
+    elif board.position.tasks:
+        st.caption("Every task of the position was probed by at least one panelist.")
+    change = change_per_criterion(first, scores, crit_names)
+    if not change.empty:
+        st.subheader("First versus second interview")
+        st.caption("Change = the second-interview panel's mean minus the first-interview score.")
+        st.dataframe(change.round(2).rename(columns={
+            "criterion": "Criterion", "first": "First interview",
+            "second": "Second interview (panel mean)", "change": "Change"}),
+            hide_index=True, width="stretch", key=f"first_vs_second_{candidate_id}")
+
     st.subheader("Who said what")
     evidence = scores.assign(
         criterion=scores["criterion_id"].map(crit_names).fillna("(older criterion)"),
@@ -75,6 +99,10 @@ def render(board: Board, candidate_id: int) -> None:
         with col.container(border=True):
             st.markdown(f"**{md_escape(card.panelist)}**")
             st.caption(f"{label(card.panel_role)} · submitted {when(card.submitted_at)}")
+            if card.panelist_id in changed:
+                by, at = changed[card.panelist_id]
+                st.caption(f"Changed after submission by {md_escape(by)} on {when(at)}",
+                           help="Every change is in the audit trail with its old and new value.")
             st.markdown(f"Recommendation: **{label(card.recommendation)}**")
             for title, value in (("Candidate's questions", card.candidate_questions),
                                  ("Interest", card.interest), ("Concerns", card.concerns)):

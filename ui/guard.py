@@ -10,7 +10,7 @@ import streamlit as st
 
 from models import Role
 from services.auth import Viewer, get_viewer
-from ui import db
+from ui import db, sso
 
 USER_KEY = "user_id"
 
@@ -34,16 +34,28 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/positions.py", "Positions", ":material/work:", (Role.recruiter,)),
     PageSpec("pages/candidates.py", "Candidates", ":material/person_search:", (Role.recruiter,)),
     PageSpec("pages/interviews.py", "Interviews", ":material/groups:", (Role.recruiter,)),
+    PageSpec("pages/import_candidates.py", "Import", ":material/upload_file:",
+             (Role.recruiter,)),
+    PageSpec("pages/overdue.py", "Overdue scorecards", ":material/schedule:",
+             (Role.recruiter,)),
+    PageSpec("pages/exports.py", "Exports", ":material/download:", (Role.hiring_manager,)),
     PageSpec("pages/users.py", "Users", ":material/manage_accounts:", (Role.admin,)),
+    PageSpec("pages/settings.py", "Settings", ":material/settings:", (Role.admin,)),
+    PageSpec("pages/audit.py", "Audit trail", ":material/history:", (Role.admin,)),
+    PageSpec("pages/privacy.py", "Candidate data", ":material/shield_person:",
+             (Role.recruiter,)),
     PageSpec("pages/account.py", "My account", ":material/account_circle:", ()),
 ]
 
 
 def current_viewer() -> Viewer | None:
-    """The logged-in user, re-read from the database on every run (roles may have changed)."""
+    """The logged-in user, re-read from the database on every run (roles may have changed).
+
+    With single sign-on configured, the provider's verified email decides who it is.
+    """
     user_id = st.session_state.get(USER_KEY)
     if user_id is None:
-        return None
+        return sso.viewer_from_identity() if sso.configured() else None
     with db.session() as s:
         viewer = get_viewer(s, int(user_id))
     if viewer is None:
@@ -59,6 +71,9 @@ def pages_for(viewer: Viewer) -> list[PageSpec]:
 def require(*roles: str) -> Viewer:
     """Stop the page unless someone is logged in with one of the roles (none: any user)."""
     viewer = current_viewer()
+    if viewer is None and sso.refused_email() is not None:
+        st.error("Your company account has no access to Second Look.")
+        st.stop()
     if viewer is None:
         st.warning("Please log in to see this page.")
         st.markdown("[Go to the login page](/)")
@@ -76,5 +91,7 @@ def log_in(user_id: int) -> None:
 
 
 def log_out() -> None:
-    """Forget everything this session held."""
+    """Forget everything this session held (and end a company sign-in)."""
     st.session_state.clear()
+    if sso.identity() is not None:
+        sso.logout()

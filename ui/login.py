@@ -6,7 +6,7 @@ import streamlit as st
 from services.auth import LOCK_MINUTES, authenticate, is_locked
 from services.demo import demo_logins
 from services.settings import demo_mode
-from ui import db
+from ui import db, sso
 from ui.guard import log_in
 
 
@@ -14,6 +14,10 @@ def login_page() -> None:
     """Email and password form; a locked account is told so without revealing more."""
     st.title("Second Look")
     st.caption("Panel scorecards for second interviews")
+    if sso.configured():
+        # Company single sign-on replaces local passwords: one way in, one place to revoke.
+        sso.login_button()
+        return
     with db.session() as s:
         demo = demo_mode(s)
     with st.form("login", enter_to_submit=True):

@@ -17,4 +17,4 @@ def show(candidate_id: int, viewer: Viewer) -> None:
     except NotAllowed as exc:
         st.info(str(exc))
         return
-    candidate_view.render(board, candidate_id)
+    candidate_view.render(board, candidate_id, viewer)

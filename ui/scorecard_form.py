@@ -7,6 +7,7 @@ from the database once per browser session, so a reload (a new session) shows wh
 import streamlit as st
 
 from models import Recommendation, ScoreInput, label
+from services.coverage import save_tasks_covered
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.scorecards import Kit, save_fields, save_score
 from ui import db
@@ -42,6 +43,8 @@ def seed_state(kit: Kit) -> None:
     for name in TEXT_FIELDS:
         st.session_state[key(name, card.id)] = getattr(card, name) or ""
     st.session_state[key("salary_heard", card.id)] = card.salary_heard
+    st.session_state[key("tasks", card.id)] = [
+        t for t in (card.tasks_covered or []) if t in kit.position.tasks]
     st.session_state[key("version", card.id)] = card.version
     st.session_state[marker] = True
 
@@ -58,6 +61,16 @@ def _report(card_id: int, exc: Exception) -> None:
     st.session_state[key("error", card_id)] = message
 
 
+def amending(card_id: int) -> bool:
+    """True while the panelist changes their submitted scorecard (every change is audited)."""
+    return bool(st.session_state.get(key("amend", card_id)))
+
+
+def locked(kit: Kit) -> bool:
+    """Whether the widgets are read-only: a submitted card, unless the panelist amends it."""
+    return kit.submitted and not amending(kit.scorecard.id)
+
+
 def _save_score_cb(card_id: int, panelist_id: int, criterion_id: int) -> None:
     choice = st.session_state.get(key("score", card_id, criterion_id))
     item = ScoreInput(
@@ -66,14 +79,34 @@ def _save_score_cb(card_id: int, panelist_id: int, criterion_id: int) -> None:
         not_assessed=choice == NOT_ASSESSED,
         evidence=st.session_state.get(key("evidence", card_id, criterion_id)) or "",
     )
-    _persist(card_id, lambda s, v: save_score(s, card_id, panelist_id, item, v))
+    _persist(card_id, lambda s, v: save_score(s, card_id, panelist_id, item, v,
+                                              amend=amending(card_id)))
 
 
 def _save_field_cb(card_id: int, panelist_id: int, name: str) -> None:
     value = st.session_state.get(key(name, card_id))
     if name == "salary_heard" and value is not None:
         value = int(value)
-    _persist(card_id, lambda s, v: save_fields(s, card_id, panelist_id, {name: value}, v))
+    _persist(card_id, lambda s, v: save_fields(s, card_id, panelist_id, {name: value}, v,
+                                               amend=amending(card_id)))
+
+
+def _save_tasks_cb(card_id: int, panelist_id: int) -> None:
+    tasks = list(st.session_state.get(key("tasks", card_id)) or [])
+    _persist(card_id, lambda s, v: save_tasks_covered(s, card_id, panelist_id, tasks, v))
+
+
+def tasks_widget(kit: Kit, panelist_id: int) -> None:
+    """Which of the position's tasks the panelist probed (saved when changed)."""
+    if not kit.position.tasks:
+        return
+    st.subheader("Tasks you probed")
+    st.multiselect(
+        "Tick the position's tasks you asked about", kit.position.tasks,
+        key=key("tasks", kit.scorecard.id), on_change=_save_tasks_cb,
+        args=(kit.scorecard.id, panelist_id), disabled=kit.submitted,
+        help="Before the debrief, tasks no panelist probed are flagged.",
+    )
 
 
 def _persist(card_id: int, action) -> None:
@@ -119,7 +152,7 @@ def criterion_widgets(kit: Kit, panelist_id: int) -> None:
                     "Score", options, index=None, horizontal=True,
                     key=key("score", card_id, c.id),
                     on_change=_save_score_cb, args=(card_id, panelist_id, c.id),
-                    disabled=kit.submitted,
+                    disabled=locked(kit),
                 )
                 choice = st.session_state.get(key("score", card_id, c.id))
                 extreme = choice in (str(lo), str(hi))
@@ -129,7 +162,7 @@ def criterion_widgets(kit: Kit, panelist_id: int) -> None:
                     key=key("evidence", card_id, c.id), height=80,
                     placeholder="What did the candidate say or do that supports this score?",
                     on_change=_save_score_cb, args=(card_id, panelist_id, c.id),
-                    disabled=kit.submitted,
+                    disabled=locked(kit),
                 )
 
 
@@ -140,13 +173,13 @@ def overall_widgets(kit: Kit, panelist_id: int) -> None:
     st.radio(
         "Recommendation", RECOMMENDATIONS, index=None, horizontal=True, format_func=label,
         key=key("recommendation", card_id), on_change=_save_field_cb,
-        args=(card_id, panelist_id, "recommendation"), disabled=kit.submitted,
+        args=(card_id, panelist_id, "recommendation"), disabled=locked(kit),
     )
     for name, title in TEXT_FIELDS.items():
         st.text_area(title, key=key(name, card_id), height=80, on_change=_save_field_cb,
-                     args=(card_id, panelist_id, name), disabled=kit.submitted)
+                     args=(card_id, panelist_id, name), disabled=locked(kit))
     st.number_input(
         f"Salary expectation heard ({kit.position.currency} per year)", min_value=0,
         step=1000, value=None, key=key("salary_heard", card_id), on_change=_save_field_cb,
-        args=(card_id, panelist_id, "salary_heard"), disabled=kit.submitted,
+        args=(card_id, panelist_id, "salary_heard"), disabled=locked(kit),
     )

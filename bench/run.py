@@ -1,0 +1,267 @@
+"""`make bench`: how the dashboard, calibration and saving a scorecard scale with history.
+
+For each size (10 thousand, 100 thousand and 1 million scores) a fresh database is migrated and
+filled with synthetic history (bench/generate.py), in SQLite and, when TEST_DATABASE_URL is set,
+in a PostgreSQL database created for the run and dropped after it. Measured per database and
+size, all in one process on one warm database:
+
+  pipeline_s         everything the dashboard and the calibration page show, for the whole
+                     organisation: every position's summary, agenda and reliability
+                     (services.board.organisation_boards) and every panelist's leniency over all
+                     history (services.calibration.leniency); median of 3
+  bare_scan_s        one GROUP BY (mean score per candidate and dimension) over the same score
+                     rows through the driver directly: the floor; median of 3, interleaved with
+                     the pipeline runs so both see the same machine load
+  ratio              pipeline_s / bare_scan_s
+  peak_mb            peak resident memory (VmHWM) of a fresh process running the pipeline once
+  dashboard_cold_ms  pages/dashboard.py through app.py in AppTest, a 200-candidate position, its
+                     hiring manager logged in, st.cache_data cleared: the first run
+  dashboard_warm_ms  the same AppTest run again (median of 3)
+  save_ms            median time to submit a complete scorecard (services.scorecards.submit)
+  save_field_ms      median time of one field save while filling it (services.scorecards.save_score)
+
+The table is printed and the same figures written to bench-results.json (a list of objects).
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `python bench/run.py` puts bench/, not the root, on the path
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, make_url  # noqa: E402
+
+from bench.generate import generate  # noqa: E402
+from services import board, calibration  # noqa: E402
+from services.db import get_engine, migrate, session_scope  # noqa: E402
+
+SIZES = (10_000, 100_000, 1_000_000)
+BARE_SCAN = """
+SELECT i.candidate_id, cr.dimension, avg(x.value)
+FROM score x
+JOIN scorecard s ON s.id = x.scorecard_id
+JOIN interview i ON i.id = s.interview_id
+JOIN criterion cr ON cr.id = x.criterion_id
+WHERE s.status = 'submitted'
+GROUP BY i.candidate_id, cr.dimension
+"""
+KEYS = ("database", "scores", "pipeline_s", "bare_scan_s", "ratio", "peak_mb",
+        "dashboard_cold_ms", "dashboard_warm_ms", "save_ms")
+
+
+def pipeline(url: str) -> dict:
+    """Everything the dashboard and calibration pages show, for all positions and panelists."""
+    with session_scope(url) as s:
+        packed = calibration.submitted_scores(s)
+        if packed is None:  # data that cannot be packed: the row-by-row path
+            raise RuntimeError("submitted_scores could not pack this data")
+        scores, cards = packed
+        boards = board.organisation_boards(s, scores, cards)
+        lenient = calibration.leniency(s, scores)
+    return {**boards, "leniency": lenient}
+
+
+def bare_scan(url: str) -> int:
+    """The floor: one GROUP BY over the score rows through the driver, fetched."""
+    raw = get_engine(url).raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(BARE_SCAN)
+        rows = cur.fetchall()
+        cur.close()
+    finally:
+        raw.close()
+    return len(rows)
+
+
+PEAK_CHILD = """
+import sys
+from pathlib import Path
+from bench.run import pipeline
+pipeline(sys.argv[1])
+status = Path("/proc/self/status").read_text()
+print(next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")))
+"""
+
+
+def peak_mb(url: str) -> float:
+    """Peak resident memory (VmHWM) of a fresh interpreter that runs the pipeline once."""
+    done = subprocess.run([sys.executable, "-c", PEAK_CHILD, url], cwd=ROOT, check=True,
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return int(done.stdout.split()[-1]) / 1024
+
+
+def time_pipeline(url: str, rounds: int = 3) -> tuple[float, float]:
+    """Medians of pipeline and bare scan, interleaved, after one warm-up of each."""
+    bare_scan(url)
+    pipeline(url)
+    pipe, bare = [], []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        bare_scan(url)
+        bare.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        pipeline(url)
+        pipe.append(time.perf_counter() - t)
+    return statistics.median(pipe), statistics.median(bare)
+
+
+def time_dashboard(url: str, manager_id: int, position_id: int) -> tuple[float, float]:
+    """AppTest of the dashboard for a position: first run with empty caches, then reruns."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    try:
+        return _run_dashboard(st, AppTest, manager_id, position_id)
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+def _run_dashboard(st, AppTest, manager_id: int, position_id: int) -> tuple[float, float]:
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user_id"] = manager_id
+    at.query_params["position"] = str(position_id)
+    t = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - t
+    if at.exception or not at.get("metric"):
+        raise RuntimeError(f"the dashboard did not render: {at.exception}")
+    warm = []
+    for _ in range(3):
+        t = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - t)
+    return cold * 1000, statistics.median(warm) * 1000
+
+
+def time_saves(url: str, drafts: list) -> tuple[float, float]:
+    """Medians of submitting a complete scorecard and of saving one of its fields."""
+    from services import scorecards
+
+    submits, fields = [], []
+    for card_id, panelist_id, criteria, (lo, hi) in drafts[:15]:
+        with session_scope(url) as s:
+            kit = scorecards.open_scorecard(
+                s, s.get(scorecards.Scorecard, card_id).interview_id, panelist_id)
+            for crit in criteria:
+                if crit in kit.scores and (kit.scores[crit].value is not None
+                                           or kit.scores[crit].not_assessed):
+                    continue
+                t = time.perf_counter()
+                scorecards.save_score(s, card_id, panelist_id, {
+                    "criterion_id": crit, "value": (lo + hi) // 2, "not_assessed": False,
+                    "evidence": "Explained the trade-offs of two designs."})
+                fields.append(time.perf_counter() - t)
+            scorecards.save_fields(s, card_id, panelist_id, {"recommendation": "yes"})
+            t = time.perf_counter()
+            scorecards.submit(s, card_id, panelist_id)
+            submits.append(time.perf_counter() - t)
+    return statistics.median(submits) * 1000, (statistics.median(fields) * 1000
+                                               if fields else float("nan"))
+
+
+def measure(database: str, url: str, size: int) -> dict:
+    """Generate one database of `size` scores and measure it."""
+    t = time.perf_counter()
+    migrate(url)
+    made = generate(get_engine(url), size)
+    generated = time.perf_counter() - t
+    pipe, bare = time_pipeline(url)
+    peak = peak_mb(url)
+    cold, warm = time_dashboard(url, made.big_manager_id, made.big_position_id)
+    save, field = time_saves(url, made.drafts)
+    return {"database": database, "scores": made.scores, "pipeline_s": round(pipe, 4),
+            "bare_scan_s": round(bare, 4), "ratio": round(pipe / bare, 2),
+            "peak_mb": round(peak, 1), "dashboard_cold_ms": round(cold, 1),
+            "dashboard_warm_ms": round(warm, 1), "save_ms": round(save, 2),
+            "save_field_ms": round(field, 2), "generate_s": round(generated, 1),
+            **{k: v for k, v in made.counts.items() if k != "scores"}}
+
+
+def _postgres(base_url: str):
+    """A fresh database on the TEST_DATABASE_URL server: (url, drop)."""
+    from services.db import with_driver
+
+    base = make_url(with_driver(base_url))
+    name = f"secondlook_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = base.set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        get_engine(url).dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return url, drop
+
+
+def run(sizes: tuple[int, ...], out: Path) -> list[dict]:
+    results = []
+    for size in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix="secondlook-bench-"))
+        url = f"sqlite:///{tmp / 'bench.db'}"
+        try:
+            results.append(measure("sqlite", url, size))
+        finally:
+            get_engine(url).dispose()
+            shutil.rmtree(tmp, ignore_errors=True)
+        print_row(results[-1])
+        if os.environ.get("TEST_DATABASE_URL"):
+            url, drop = _postgres(os.environ["TEST_DATABASE_URL"])
+            try:
+                results.append(measure("postgresql", url, size))
+            finally:
+                drop()
+            print_row(results[-1])
+        out.write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def print_header() -> None:
+    print(f"Second Look benchmark on {platform.node()}: {os.cpu_count()} CPUs, "
+          f"load {os.getloadavg()[0]:.1f}, Python {platform.python_version()}")
+    print(f"{'database':<11}{'scores':>10}{'pipeline_s':>12}{'bare_s':>9}{'ratio':>7}"
+          f"{'peak_mb':>9}{'cold_ms':>9}{'warm_ms':>9}{'save_ms':>9}")
+
+
+def print_row(r: dict) -> None:
+    print(f"{r['database']:<11}{r['scores']:>10}{r['pipeline_s']:>12.3f}"
+          f"{r['bare_scan_s']:>9.3f}{r['ratio']:>7.2f}{r['peak_mb']:>9.0f}"
+          f"{r['dashboard_cold_ms']:>9.0f}{r['dashboard_warm_ms']:>9.0f}{r['save_ms']:>9.1f}",
+          flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results.json")
+    args = parser.parse_args(argv)
+    print_header()
+    run(tuple(args.sizes), args.out)
+    print(f"figures written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

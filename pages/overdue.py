@@ -1,0 +1,62 @@
+"""Recruiter: scorecards not submitted a day after the interview, and reminders by email."""
+
+import streamlit as st
+
+from models import Role
+from services.errors import InvalidInput
+from services.mailer import smtp_config
+from services.overdue import RESEND_AFTER, overdue_scorecards, send_reminders
+from services.scorecards import describe_status
+from ui import db
+from ui.guard import require
+from ui.widgets import show_problems, when
+
+viewer = require(Role.recruiter)
+
+
+def smtp_secrets() -> dict | None:
+    """The [smtp] section of .streamlit/secrets.toml, if there is one."""
+    try:
+        section = st.secrets.get("smtp")
+    except Exception:  # no secrets file at all raises; that simply means no setting
+        return None
+    return dict(section) if section else None
+
+
+st.title("Overdue scorecards")
+st.caption("Panel seats whose scorecard is not submitted 24 hours after the interview.")
+with db.session() as s:
+    table = overdue_scorecards(s, viewer)
+if table.empty:
+    st.success("No overdue scorecards.")
+    st.stop()
+st.dataframe(
+    table.assign(interview=table["scheduled_at"].map(when),
+                 status=table["status"].map(describe_status),
+                 reminded=table["reminded_at"].map(lambda v: "—" if v is None else when(v)))
+    [["panelist", "candidate", "position", "interview", "hours_overdue", "status", "reminded"]]
+    .rename(columns=lambda c: c.replace("_", " ").capitalize()),
+    hide_index=True, width="stretch",
+)
+config = smtp_config(smtp_secrets())
+if config is None:
+    st.info("No mail server is configured ([smtp] in secrets or SECONDLOOK_SMTP_HOST), so "
+            "reminders cannot be sent from here.")
+    st.stop()
+st.caption(f"Reminders go through {config.host}:{config.port}; a panelist reminded in the last "
+           f"{int(RESEND_AFTER.total_seconds() // 3600)} hours is not reminded again.")
+if st.button("Send reminders", type="primary", key="overdue_send", icon=":material/mail:"):
+    try:
+        with db.session() as s:
+            result = send_reminders(s, viewer, config)
+    except InvalidInput as exc:
+        show_problems(exc.problems, "No reminder sent")
+    else:
+        st.success(f"{len(result.sent)} reminder(s) sent.")
+        if result.sent:
+            st.text("\n".join(result.sent))
+        if result.skipped:
+            st.caption("Not reminded:")
+            st.text("\n".join(result.skipped))
+        if result.failed:
+            show_problems(result.failed, "Not delivered")

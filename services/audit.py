@@ -1,0 +1,149 @@
+"""The audit trail: who did what and when, in an append-only table.
+
+Services call `record` inside the transaction of the action they audit, so an action and its
+audit row are committed together or not at all. Rows are never updated or deleted: this module
+has no function that would, and a session listener refuses any ORM update or delete of an
+AuditEvent. The one sanctioned change is `redact_candidate`, used when a candidate is erased: it
+clears the details of that candidate's rows and keeps the fact that something happened.
+"""
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import event, update
+from sqlalchemy.orm import ORMExecuteState
+from sqlmodel import Session, select
+
+from models import AuditEvent, Role, User
+
+# What is audited; the admin's Audit page filters on these.
+ACTIONS = {
+    "login": "Logged in",
+    "login_failed": "Failed login",
+    "login_locked": "Account locked after failed logins",
+    "sso_login": "Logged in with single sign-on",
+    "sso_refused": "Single sign-on refused (no account)",
+    "user_created": "User created",
+    "user_changed": "User or roles changed",
+    "password_reset": "Password reset by an admin",
+    "password_changed": "Own password changed",
+    "settings_changed": "Setting changed",
+    "access_granted": "Dashboard access granted",
+    "access_revoked": "Dashboard access revoked",
+    "scorecard_created": "Scorecard created",
+    "scorecard_saved": "Scorecard draft saved",
+    "scorecard_submitted": "Scorecard submitted",
+    "scorecard_amended": "Scorecard changed after submission",
+    "decision_recorded": "Decision recorded",
+    "consensus_recorded": "Consensus score recorded",
+    "candidate_exported": "Candidate data exported",
+    "candidate_erased": "Candidate erased",
+}
+# Never written into an audit row, whatever a caller passes.
+_SECRET_WORDS = ("password", "secret", "token", "hash", "cookie")
+REDACTED = {"redacted": "candidate erased"}
+_REDACTION = "audit_redaction"
+
+
+class AuditIsAppendOnly(RuntimeError):
+    """Someone tried to change or remove an audit row."""
+
+
+def _clean(detail: dict | None) -> dict:
+    """The detail without any key that names a secret, with values made JSON-friendly."""
+    out = {}
+    for key, value in (detail or {}).items():
+        if any(word in str(key).lower() for word in _SECRET_WORDS):
+            continue
+        if isinstance(value, dict):
+            value = _clean(value)
+        elif isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, (set, frozenset, tuple)):
+            value = sorted(value)
+        out[str(key)] = value
+    return out
+
+
+def record(session: Session, action: str, *, actor=None, entity: str = "",
+           entity_id: int | None = None, candidate_id: int | None = None,
+           detail: dict | None = None) -> AuditEvent:
+    """Add an audit row to the session (the caller's commit writes it with the action).
+
+    `actor` is a Viewer, a User, a user id, or None for the system or an unknown visitor.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    actor_id, actor_name = None, ""
+    if isinstance(actor, int):
+        user = session.get(User, actor)
+        actor_id, actor_name = actor, (user.name if user else "")
+    elif actor is not None:
+        actor_id, actor_name = actor.id, actor.name
+    row = AuditEvent(action=action, actor_id=actor_id, actor=actor_name[:200], entity=entity,
+                     entity_id=entity_id, candidate_id=candidate_id, detail=_clean(detail))
+    session.add(row)
+    return row
+
+
+def list_events(session: Session, viewer, *, action: str | None = None,
+                actor_id: int | None = None, candidate_id: int | None = None,
+                since: datetime | None = None, until: datetime | None = None,
+                limit: int = 1000) -> pd.DataFrame:
+    """Audit rows, newest first, filtered (admins only)."""
+    from services.errors import NotAllowed
+
+    if Role.admin not in viewer.roles:
+        raise NotAllowed("Only admins see the audit trail.")
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if candidate_id is not None:
+        query = query.where(AuditEvent.candidate_id == candidate_id)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.at < until)
+    rows = session.exec(query.limit(limit)).all()
+    return pd.DataFrame(
+        [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action,
+          "what": ACTIONS.get(r.action, r.action), "entity": r.entity, "entity_id": r.entity_id,
+          "candidate_id": r.candidate_id, "detail": r.detail} for r in rows],
+        columns=["id", "at", "actor", "action", "what", "entity", "entity_id", "candidate_id",
+                 "detail"])
+
+
+def events_for_candidate(session: Session, candidate_id: int, actions: tuple[str, ...]
+                         ) -> list[AuditEvent]:
+    """A candidate's audit rows of some actions, oldest first (for services, not pages)."""
+    return list(session.exec(
+        select(AuditEvent).where(AuditEvent.candidate_id == candidate_id,
+                                 AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.at, AuditEvent.id)).all())
+
+
+def redact_candidate(session: Session, candidate_id: int) -> int:
+    """Clear the details of an erased candidate's audit rows; returns how many (no commit)."""
+    result = session.execute(
+        update(AuditEvent).where(AuditEvent.candidate_id == candidate_id)
+        .values(detail=REDACTED).execution_options(**{_REDACTION: True}))
+    return result.rowcount
+
+
+@event.listens_for(Session, "before_flush")
+def _no_changed_audit_rows(session, _context, _instances) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted
+                                            or session.is_modified(obj)):
+            raise AuditIsAppendOnly("Audit rows are never changed or deleted.")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_audit_changes(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    if state.bind_mapper is not None and state.bind_mapper.class_ is AuditEvent \
+            and not state.execution_options.get(_REDACTION):
+        raise AuditIsAppendOnly("Audit rows are never changed or deleted.")

@@ -1,0 +1,58 @@
+"""Which of the position's tasks the panel probed: ticked per scorecard, flagged when no one did."""
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from models import Candidate, Interview, Position, Scorecard, ScorecardStatus, User
+from services.errors import InvalidInput, NotFound
+from services.scorecards import save_fields
+
+
+def save_tasks_covered(session: Session, scorecard_id: int, panelist_id: int,
+                       tasks: list[str], expected_version: int | None = None) -> int:
+    """Save the tasks a panelist probed, refusing any that is not on the position's list."""
+    card = session.get(Scorecard, scorecard_id)
+    if card is None:
+        raise NotFound("No such scorecard.")
+    position = _position_of_interview(session, card.interview_id)
+    unknown = [t for t in tasks if t not in position.tasks]
+    if unknown:
+        raise InvalidInput([f"Tasks covered: {t!r} is not one of the position's tasks"
+                            for t in unknown])
+    ordered = [t for t in position.tasks if t in set(tasks)]
+    return save_fields(session, scorecard_id, panelist_id, {"tasks_covered": ordered},
+                       expected_version)
+
+
+def _position_of_interview(session: Session, interview_id: int) -> Position:
+    interview = session.get(Interview, interview_id)
+    candidate = session.get(Candidate, interview.candidate_id)
+    return session.get(Position, candidate.position_id)
+
+
+def task_coverage(session: Session, candidate_id: int) -> pd.DataFrame:
+    """Each of the position's tasks with the panelists who probed it (submitted cards only)."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound("No such candidate.")
+    position = session.get(Position, candidate.position_id)
+    rows = session.exec(
+        select(User.name, Scorecard.tasks_covered)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .join(User, User.id == Scorecard.panelist_id)
+        .where(Interview.candidate_id == candidate_id,
+               Scorecard.status == ScorecardStatus.submitted)
+        .order_by(Scorecard.id)
+    ).all()
+    by_task = {t: [name for name, covered in rows if t in (covered or [])]
+               for t in position.tasks}
+    return pd.DataFrame({"task": list(by_task),
+                         "covered_by": [", ".join(v) for v in by_task.values()],
+                         "n": [len(v) for v in by_task.values()]},
+                        columns=["task", "covered_by", "n"])
+
+
+def uncovered_tasks(session: Session, candidate_id: int) -> list[str]:
+    """The position's tasks no submitted scorecard says were probed."""
+    table = task_coverage(session, candidate_id)
+    return table.loc[table["n"] == 0, "task"].tolist()

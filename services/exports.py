@@ -1,0 +1,103 @@
+"""A position's data for taking away: scores (CSV, Excel), the comparison table, the PDF pack.
+
+Only who may see the position's dashboard may export it (admin, or the position's hiring
+manager); the command line acts as an admin operator (services.report.OPERATOR). Candidates whose
+panel the viewer may not see yet (blind scoring: they sit on it and have not submitted) are left
+out of score exports, as they are left out of the dashboard. Cells that a spreadsheet would run as
+a formula are neutralised.
+"""
+
+import io
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from models import Candidate, Position
+from services.access import manages_position, visible_candidates
+from services.auth import Viewer
+from services.board import load_board, ranking_table
+from services.errors import NotAllowed, NotFound
+from services.exports_safety import neutralise_frame
+from services.scores_io import export_scores
+
+FORMATS = ("csv", "xlsx", "pdf")
+
+
+def position_for_export(session: Session, viewer: Viewer, position_id: int) -> Position:
+    """The position, if the viewer may export it."""
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound("No such position.")
+    if not manages_position(viewer, position):
+        raise NotAllowed("Only this position's hiring manager and admins can export its scores.")
+    return position
+
+
+def scores_frame(session: Session, viewer: Viewer, position_id: int) -> pd.DataFrame:
+    """All submitted scores the viewer may see, in the import-scores format."""
+    position = position_for_export(session, viewer, position_id)
+    frame = export_scores(session, position_id)
+    cands = session.exec(select(Candidate.id, Candidate.name, Candidate.email)
+                         .where(Candidate.position_id == position_id)).all()
+    seen = visible_candidates(session, viewer, position, [c[0] for c in cands])
+    hidden = {(name, email or "") for cid, name, email in cands if cid not in seen}
+    if hidden:
+        keys = list(zip(frame["candidate"], frame["candidate_email"], strict=True))
+        frame = frame[[k not in hidden for k in keys]].reset_index(drop=True)
+    return frame
+
+
+def scores_csv(session: Session, viewer: Viewer, position_id: int) -> bytes:
+    """The scores as UTF-8 CSV that `manage.py import-scores` reads unchanged."""
+    frame = neutralise_frame(scores_frame(session, viewer, position_id))
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def comparison_frame(session: Session, viewer: Viewer, position_id: int) -> pd.DataFrame:
+    """The candidate comparison table as the dashboard shows it."""
+    position_for_export(session, viewer, position_id)
+    board = load_board(session, position_id, viewer)
+    return ranking_table(board).drop(columns="candidate_id")
+
+
+def comparison_csv(session: Session, viewer: Viewer, position_id: int) -> bytes:
+    """The comparison table as CSV."""
+    frame = neutralise_frame(comparison_frame(session, viewer, position_id))
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def scores_xlsx(session: Session, viewer: Viewer, position_id: int) -> bytes:
+    """An Excel workbook: sheet Scores (one row per score), sheet Summary (the comparison)."""
+    scores = scores_frame(session, viewer, position_id)
+    scores = scores.assign(score=pd.to_numeric(scores["score"], errors="coerce"),
+                           weight=pd.to_numeric(scores["weight"], errors="coerce"))
+    summary = comparison_frame(session, viewer, position_id)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise_frame(scores).to_excel(writer, sheet_name="Scores", index=False)
+        neutralise_frame(summary).to_excel(writer, sheet_name="Summary", index=False)
+        for sheet in writer.book.worksheets:
+            sheet.freeze_panes = "A2"
+            for column in sheet.columns:
+                width = max(len(str(c.value or "")) for c in column[:200])
+                sheet.column_dimensions[column[0].column_letter].width = min(60, width + 2)
+    return buffer.getvalue()
+
+
+def file_stem(title: str) -> str:
+    """A file name made from a position's title (letters and digits, dashes between)."""
+    stem = "".join(ch if ch.isalnum() else "-" for ch in title.lower())
+    return "-".join(p for p in stem.split("-") if p) or "position"
+
+
+def export(session: Session, viewer: Viewer, position_id: int, fmt: str) -> bytes:
+    """The position's export in one of FORMATS."""
+    if fmt == "csv":
+        return scores_csv(session, viewer, position_id)
+    if fmt == "xlsx":
+        return scores_xlsx(session, viewer, position_id)
+    if fmt == "pdf":
+        from services.pdf_pack import debrief_pack
+
+        return debrief_pack(session, viewer, position_id)
+    raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")

@@ -1,0 +1,133 @@
+"""Scorecards not submitted a day after their interview, and reminders about them.
+
+Only interviews that have taken place count: a seat is overdue when its interview began more than
+OVERDUE_AFTER ago and the panelist's scorecard is missing or still a draft. A reminder is recorded
+in Scorecard.reminded_at and not repeated within RESEND_AFTER.
+"""
+
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlmodel import Session, select, update
+
+from models import (
+    Candidate,
+    Interview,
+    PanelMember,
+    Position,
+    Role,
+    Scorecard,
+    ScorecardStatus,
+    User,
+    utcnow,
+)
+from services.auth import Viewer
+from services.errors import InvalidInput, NotAllowed
+from services.interviews import OVERDUE_AFTER, _aware
+from services.mailer import SmtpConfig, message, send_all
+from services.positions import current_template
+from services.scores_io import PLACEHOLDER_DOMAIN
+
+RESEND_AFTER = timedelta(hours=24)
+COLUMNS = ["interview_id", "scheduled_at", "candidate", "position", "panelist_id", "panelist",
+           "email", "status", "scorecard_id", "reminded_at", "hours_overdue"]
+
+
+def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = None
+                       ) -> pd.DataFrame:
+    """Every overdue panel seat, longest overdue first (recruiters and admins)."""
+    if not actor.has(Role.recruiter):
+        raise NotAllowed("Only recruiters and admins see every panel's scorecards.")
+    now = now or utcnow()
+    rows = session.exec(
+        select(Interview.id, Interview.scheduled_at, Candidate.name, Position.title, User.id,
+               User.name, User.email, Scorecard.status, Scorecard.id, Scorecard.reminded_at)
+        .join(PanelMember, PanelMember.interview_id == Interview.id)
+        .join(User, User.id == PanelMember.user_id)
+        .join(Candidate, Candidate.id == Interview.candidate_id)
+        .join(Position, Position.id == Candidate.position_id)
+        .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
+                   & (Scorecard.panelist_id == PanelMember.user_id))
+        .where(Interview.scheduled_at <= now - OVERDUE_AFTER)
+        .where((Scorecard.id.is_(None)) | (Scorecard.status != ScorecardStatus.submitted))
+        .order_by(Interview.scheduled_at, Interview.id, PanelMember.id)
+    ).all()
+    frame = pd.DataFrame([tuple(r) + (None,) for r in rows], columns=COLUMNS)
+    frame["status"] = frame["status"].fillna("not_started")
+    frame["hours_overdue"] = [
+        int((now - _aware(t)).total_seconds() // 3600) for t in frame["scheduled_at"]]
+    return frame
+
+
+@dataclass
+class ReminderResult:
+    """What a round of reminders did, one line per panel seat."""
+
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def send_reminders(session: Session, actor: Viewer, config: SmtpConfig | None, *,
+                   now: datetime | None = None, app_url: str = "",
+                   sender: Callable = send_all) -> ReminderResult:
+    """Email each overdue panelist not reminded within RESEND_AFTER; record when."""
+    if config is None:
+        raise InvalidInput("Mail: no SMTP server is configured, so no reminder can be sent")
+    now = now or utcnow()
+    table = overdue_scorecards(session, actor, now)
+    result = ReminderResult()
+    todo, messages = [], []
+    for r in table.itertuples(index=False):
+        who = f"{r.panelist} ({r.candidate}, {r.position})"
+        if r.reminded_at is not None and now - _aware(r.reminded_at) < RESEND_AFTER:
+            result.skipped.append(f"{who}: reminded less than "
+                                  f"{int(RESEND_AFTER.total_seconds() // 3600)} h ago")
+            continue
+        if not r.email or r.email.endswith("@" + PLACEHOLDER_DOMAIN):
+            result.skipped.append(f"{who}: no email address")
+            continue
+        body = (f"Hello {r.panelist},\n\nyour scorecard for {r.candidate} ({r.position}) is not "
+                f"submitted yet; the interview was {r.hours_overdue} hours ago. The hiring "
+                "manager compares the panel's views at the debrief, so please score while your "
+                "memory is fresh.\n"
+                + (f"\nOpen it here: {app_url.rstrip('/')}/my_interviews\n" if app_url else "")
+                + "\nThank you,\nSecond Look")
+        messages.append(message(config, r.panelist, r.email,
+                                f"Scorecard overdue: {r.candidate}", body))
+        todo.append((r, who))
+    if not messages:
+        return result
+    try:
+        failures = dict(sender(config, messages))
+    except (OSError, smtplib.SMTPException) as exc:
+        raise InvalidInput(f"Mail server {config.host}:{config.port}: {exc}; "
+                           "no reminder was sent") from None
+    for i, (r, who) in enumerate(todo):
+        if i in failures:
+            result.failed.append(f"{who}: {failures[i]}")
+            continue
+        card_id = r.scorecard_id
+        if card_id is None or pd.isna(card_id):
+            card = _new_draft(session, int(r.interview_id), int(r.panelist_id))
+            card_id = card.id
+        # A plain UPDATE: the reminder is not the panelist's edit, so their draft's version
+        # (which guards against two windows overwriting each other) stays as it is.
+        session.execute(update(Scorecard).where(Scorecard.id == int(card_id))
+                        .values(reminded_at=now))
+        result.sent.append(who)
+    session.commit()
+    return result
+
+
+def _new_draft(session: Session, interview_id: int, panelist_id: int) -> Scorecard:
+    interview = session.get(Interview, interview_id)
+    candidate = session.get(Candidate, interview.candidate_id)
+    card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
+                     template_id=current_template(session, candidate.position_id).id)
+    session.add(card)
+    session.flush()
+    return card

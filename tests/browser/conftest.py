@@ -1,0 +1,170 @@
+"""Real-browser set-up: one Streamlit server on a filled temporary database, Debian's Chromium.
+
+The server runs `streamlit run app.py` as a subprocess with DATABASE_URL pointing at a SQLite
+database built here with the test factories; Playwright drives /usr/bin/chromium (browser
+downloads do not work on this machine, so `playwright install` is never needed).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from services import auth
+from services.db import get_engine, migrate
+from tests.conftest import PASSWORD, ROOT, Factory
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Every name and note from the database carries this marker, so a page that leaks any of it to a
+# logged-out visitor is caught by looking for one string.
+MARKER = "Zq7x"
+SECRET_EVIDENCE = f"Zanzibar-evidence-note {MARKER}"
+STARTUP_SECONDS = 45
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_chromium():
+    """Skip without Chromium on a developer machine; in CI a missing browser is a failure."""
+    if not CHROMIUM.exists():
+        message = "Chromium not installed (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory) -> dict:
+    """A migrated SQLite file with a position, its hiring manager and three panels.
+
+    - Cara: panel Pia (to score in the desktop test) and Paul (submitted, with SECRET_EVIDENCE).
+    - Mia: panel Mo (to score in the phone test) and Paul (submitted).
+    - Dan: panel Paul and Hugo (both submitted), so the ranking has another scored row.
+    """
+    path = tmp_path_factory.mktemp("browser-db") / "browser.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    from argon2 import PasswordHasher
+
+    # Minimum-cost argon2id, as the unit tests use; the hash carries its parameters, so the
+    # server verifies these passwords without the patch.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+        with Session(get_engine(url), expire_on_commit=False) as s:
+            make = Factory(s)
+            manager = make.user("hiring_manager", name=f"Hana {MARKER} Manager",
+                                email="hana@example.com")
+            pia = make.user("panelist", name=f"Pia {MARKER} Panel", email="pia@example.com")
+            paul = make.user("panelist", name=f"Paul {MARKER} Panel", email="paul@example.com")
+            mo = make.user("panelist", name=f"Mo {MARKER} Panel", email="mo@example.com")
+            hugo = make.user("panelist", name=f"Hugo {MARKER} Panel", email="hugo@example.com")
+            position = make.position(manager=manager, title=f"Backend Engineer {MARKER}")
+            cara = make.candidate(position, name=f"Cara {MARKER} Candidate")
+            mia = make.candidate(position, name=f"Mia {MARKER} Candidate")
+            dan = make.candidate(position, name=f"Dan {MARKER} Candidate")
+            iv_cara = make.interview(cara, [pia, paul])
+            iv_mia = make.interview(mia, [mo, paul])
+            iv_dan = make.interview(dan, [paul, hugo])
+            make.scorecard(iv_cara, paul, [3, 4, 3, 4], "yes", evidence=SECRET_EVIDENCE)
+            make.scorecard(iv_mia, paul, [4, 4, 3, 4], "yes", evidence=SECRET_EVIDENCE)
+            make.scorecard(iv_dan, paul, [3, 3, 2, 3], "no", evidence=SECRET_EVIDENCE)
+            make.scorecard(iv_dan, hugo, [2, 3, 3, 3], "no", evidence=SECRET_EVIDENCE)
+            criteria = [c.name for c in position_criteria(s, iv_cara.id, paul.id)]
+    get_engine(url).dispose()
+    return {"url": url, "password": PASSWORD, "manager": manager, "pia": pia, "paul": paul,
+            "mo": mo, "hugo": hugo, "position": position, "cara": cara, "mia": mia, "dan": dan,
+            "iv_cara": iv_cara, "iv_mia": iv_mia, "iv_dan": iv_dan, "criteria": criteria}
+
+
+def position_criteria(session: Session, interview_id: int, panelist_id: int):
+    """The criteria of an interview's scorecard, in the order the form shows them."""
+    from services.scorecards import open_scorecard
+
+    return open_scorecard(session, interview_id, panelist_id).criteria
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def server_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(world, server_log) -> str:
+    """Start `streamlit run app.py` on a free port; yield its base URL; stop it afterwards."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": world["url"], "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
+           "--server.headless", "true", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    base = f"http://127.0.0.1:{port}"
+    with server_log.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _healthy(f"{base}/_stcore/health"):
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode} before answering:\n"
+                            f"{server_log.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer /_stcore/health in {STARTUP_SECONDS} s:\n"
+                            f"{server_log.read_text(errors='replace')}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"_report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _server_log_on_failure(request, server_log):
+    """Print the server's output under a failed test's report."""
+    yield
+    failed = any(getattr(request.node, f"_report_{when}", None) is not None
+                 and getattr(request.node, f"_report_{when}").failed
+                 for when in ("setup", "call"))
+    if failed and server_log.exists():
+        print(f"----- streamlit server log ({server_log}) -----")
+        print(server_log.read_text(errors="replace")[-20000:])

@@ -1,0 +1,122 @@
+"""Every page's URL opened directly, logged out and signed in (single sign-on keeps the login
+across page loads) as a panelist who has not submitted yet: nothing reaches the browser that
+the access matrix does not allow. And user text with Markdown or HTML in it stays text."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import MARKER, SECRET_EVIDENCE
+from tests.browser.sso_server import (
+    HTML_NOTE,
+    IMAGE_NAME,
+    build_world,
+    settled,
+    sso_log_in,
+    sso_streamlit,
+)
+from tests.conftest import ROOT
+from tests.oidc_provider import OIDCProvider
+
+pytestmark = pytest.mark.browser
+
+PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if p.stem != "__init__")
+PANELIST_PAGES = {"my_interviews", "scorecard", "account"}
+INJECTED_IMAGES = "img[src='x'], img[src*='127.0.0.1:9']"
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture(scope="module")
+def provider():
+    with OIDCProvider() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, provider):
+    tmp = tmp_path_factory.mktemp("access-urls")
+    world = build_world(tmp / "urls.db")
+    with sso_streamlit(tmp, world["url"], provider) as base:
+        yield {**world, "base": base}
+
+
+@pytest.fixture(scope="module")
+def pia(browser, site, provider):
+    """A browser signed in as Pia, who has submitted none of her scorecards."""
+    context = browser.new_context()
+    sso_log_in(context.new_page(), site["base"], provider, "pia@example.com")
+    yield context
+    context.close()
+
+
+def _query(site, path: str) -> str:
+    return {"scorecard": f"?interview={site['iv_cara'].id}",
+            "dashboard": f"?position={site['position'].id}"}.get(path, "")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_logged_out_direct_url_shows_no_data(page: Page, site, path):
+    page.goto(f"{site['base']}/{path}{_query(site, path)}")
+    gate = page.get_by_text("Please log in to see this page.").or_(
+        page.get_by_role("button", name="Log in with your company account"))
+    expect(gate.first).to_be_visible()
+    settled(page)
+    assert MARKER not in page.content()
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_panelist_before_submitting_gets_nothing_more_by_url(pia, site, path):
+    page = pia.new_page()
+    page.goto(f"{site['base']}/{path}{_query(site, path)}")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    refused = page.get_by_text("You do not have access to this page.")
+    if path not in PANELIST_PAGES:
+        # Either the page file runs and refuses, or Streamlit does not run a page her
+        # navigation does not list and shows her first page under a "Page not found" notice.
+        expect(refused.or_(page.get_by_role("dialog").filter(has_text="Page not found"))
+               .first).to_be_visible()
+    settled(page)
+    html = page.content()
+    assert SECRET_EVIDENCE not in html  # a colleague's evidence: blind until she submits
+    assert f"Dan {MARKER}" not in html  # not her panel
+    if refused.count():
+        assert f"Cara {MARKER}" not in html and f"Backend Engineer {MARKER}" not in html
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    page.close()
+
+
+def test_another_panels_interview_in_the_url_is_not_opened(pia, site):
+    page = pia.new_page()
+    page.goto(f"{site['base']}/scorecard?interview={site['iv_cara'].id + 1}")
+    expect(page.get_by_role("heading", name=f"Scorecard: Cara {MARKER}")).to_be_visible()
+    settled(page)
+    assert f"Dan {MARKER}" not in page.content()
+    page.close()
+
+
+def test_markdown_and_html_in_names_and_notes_stay_text(pia, site, page: Page, provider):
+    mine = pia.new_page()
+    mine.goto(f"{site['base']}/my_interviews")
+    expect(mine.get_by_text(IMAGE_NAME, exact=False).first).to_be_visible()
+    mine.goto(f"{site['base']}/scorecard?interview={site['iv_odd'].id}")
+    expect(mine.get_by_text(HTML_NOTE, exact=False).first).to_be_visible()
+    settled(mine)
+    expect(mine.locator(INJECTED_IMAGES)).to_have_count(0)
+    mine.close()
+
+    sso_log_in(page, site["base"], provider, "hana@example.com")
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.get_by_role("tab", name="Candidate").click()
+    panel = page.get_by_role("tabpanel", name="Candidate")
+    panel.get_by_role("combobox", name="Candidate").click()
+    page.get_by_role("option", name=IMAGE_NAME, exact=True).click()
+    expect(panel.get_by_text("Who said what")).to_be_visible()
+    settled(page)
+    expect(page.locator(INJECTED_IMAGES)).to_have_count(0)

@@ -1,0 +1,152 @@
+"""Many panelists at once: every scorecard lands, and a stale save never overwrites silently."""
+
+import multiprocessing
+import statistics
+import time
+import traceback
+
+import pytest
+from sqlmodel import Session, delete, func, select
+
+from models import Score, Scorecard, ScorecardStatus
+from services import scorecards
+from services.db import get_engine
+from services.errors import Conflict
+
+PROCESSES = 30
+CARDS_EACH = 20
+PANEL = 4  # seats per interview: 30 x 20 seats fill 150 interviews
+
+
+def _submit_all(url: str, panelist_id: int, interview_ids: list[int], criteria: list[int],
+                barrier, results) -> None:
+    """One panelist submitting whole scorecards, each in one transaction, as fast as it can."""
+    latencies, errors = [], []
+    try:
+        engine = get_engine(url)
+        engine.dispose(close=False)  # the parent's pooled connections are not ours to use
+        barrier.wait(timeout=120)
+        for interview_id in interview_ids:
+            start = time.perf_counter()
+            try:
+                with Session(engine, expire_on_commit=False) as s:
+                    scorecards.save_and_submit(
+                        s, interview_id, panelist_id,
+                        {"recommendation": "yes", "concerns": f"none {panelist_id}"},
+                        [{"criterion_id": c, "value": 2 + n % 3,
+                          "evidence": f"seen {panelist_id}/{interview_id}"}
+                         for n, c in enumerate(criteria)])
+            except Exception:
+                errors.append(traceback.format_exc(limit=3))
+            latencies.append(time.perf_counter() - start)
+    except Exception:
+        errors.append(traceback.format_exc(limit=3))
+    results.put((latencies, errors))
+
+
+def _percentiles(values: list[float]) -> str:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    p = {50: cuts[49], 90: cuts[89], 99: cuts[98]}
+    return " ".join(f"p{k}={v * 1000:.0f}ms" for k, v in p.items()) + \
+        f" max={max(values) * 1000:.0f}ms"
+
+
+@pytest.fixture
+def crowd(session, make):
+    """30 panelists, each on 20 of 150 interviews of one position."""
+    manager = make.user("hiring_manager")
+    position = make.position(manager=manager)
+    panelists = [make.user("panelist") for _ in range(PROCESSES)]
+    seats: dict[int, list[int]] = {p.id: [] for p in panelists}
+    for j in range(PROCESSES * CARDS_EACH // PANEL):
+        panel = [panelists[(PANEL * j + k) % PROCESSES] for k in range(PANEL)]
+        interview = make.interview(make.candidate(position), panel)
+        for p in panel:
+            seats[p.id].append(interview.id)
+    assert all(len(ids) == CARDS_EACH for ids in seats.values())
+    criteria = scorecards.open_scorecard(session, interview.id, panel[0].id).criteria
+    session.exec(delete(Scorecard))  # opening created a draft; the test starts with none
+    session.commit()
+    return seats, [c.id for c in criteria]
+
+
+def test_thirty_panelists_submitting_at_once_all_land(db_url, session, crowd):
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
+    seats, criteria = crowd
+    workers = [ctx.Process(target=_submit_all,
+                           args=(db_url, pid, ids, criteria, barrier, results))
+               for pid, ids in seats.items()]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    outcomes = [results.get(timeout=300) for _ in workers]
+    wall = time.perf_counter() - start
+    for w in workers:
+        w.join(timeout=30)
+
+    latencies = [t for lat, _ in outcomes for t in lat]
+    errors = [e for _, errs in outcomes for e in errs]
+    session.expire_all()
+    submitted = session.exec(select(func.count()).select_from(Scorecard)
+                             .where(Scorecard.status == ScorecardStatus.submitted)).one()
+    scores = session.exec(select(func.count()).select_from(Score)).one()
+    print(f"\n{db_url.split(':')[0]}: {submitted} of {PROCESSES * CARDS_EACH} scorecards "
+          f"submitted by {PROCESSES} processes in {wall:.1f} s; per submission (fields, 4 "
+          f"scores, status: one transaction): {_percentiles(latencies)}; errors: {len(errors)}")
+    assert errors == [], "\n".join(errors[:3])
+    assert [w.exitcode for w in workers] == [0] * PROCESSES
+    assert submitted == PROCESSES * CARDS_EACH
+    assert scores == PROCESSES * CARDS_EACH * 4
+
+
+@pytest.fixture
+def draft(session, make):
+    manager = make.user("hiring_manager")
+    position = make.position(manager=manager)
+    pia, paul = make.user(name="Pia"), make.user(name="Paul")
+    interview = make.interview(make.candidate(position), [pia, paul])
+    kit = scorecards.open_scorecard(session, interview.id, pia.id)
+    return {"interview": interview, "pia": pia, "card": kit.scorecard.id,
+            "criterion": kit.criteria[0].id}
+
+
+def _two_tabs(db_url, draft):
+    """Pia's scorecard opened in two browser tabs: two sessions, each with its loaded version."""
+    tabs = []
+    for _ in range(2):
+        s = Session(get_engine(db_url), expire_on_commit=False)
+        kit = scorecards.open_scorecard(s, draft["interview"].id, draft["pia"].id)
+        tabs.append((s, kit.scorecard.version))
+    return tabs
+
+
+def test_the_later_of_two_sessions_saving_one_field_gets_a_conflict(db_url, draft):
+    (one, v1), (two, v2) = _two_tabs(db_url, draft)
+    pia, card = draft["pia"].id, draft["card"]
+    with one, two:
+        scorecards.save_fields(one, card, pia, {"concerns": "from tab one"}, v1)
+        with pytest.raises(Conflict, match="changed in another window.*nothing was overwritten"):
+            scorecards.save_fields(two, card, pia, {"concerns": "from tab two"}, v2)
+    with Session(get_engine(db_url)) as fresh:
+        stored = fresh.get(Scorecard, card)
+        assert stored.concerns == "from tab one"
+        assert stored.version == v1 + 1
+
+
+def test_a_stale_score_save_changes_no_score(db_url, draft):
+    (one, v1), (two, v2) = _two_tabs(db_url, draft)
+    pia, card, criterion = draft["pia"].id, draft["card"], draft["criterion"]
+    with one, two:
+        scorecards.save_score(one, card, pia, {"criterion_id": criterion, "value": 4,
+                                               "evidence": "tab one"}, v1)
+        with pytest.raises(Conflict):
+            scorecards.save_score(two, card, pia, {"criterion_id": criterion, "value": 2,
+                                                   "evidence": "tab two"}, v2)
+        # After a reload (the newest version), the second tab saves normally.
+        latest = scorecards.open_scorecard(two, draft["interview"].id, pia).scorecard.version
+        scorecards.save_fields(two, card, pia, {"interest": "after reload"}, latest)
+    with Session(get_engine(db_url)) as fresh:
+        score = fresh.exec(select(Score).where(Score.scorecard_id == card)).one()
+        assert (score.value, score.evidence) == (4, "tab one")
+        assert fresh.get(Scorecard, card).interest == "after reload"

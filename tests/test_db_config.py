@@ -1,0 +1,161 @@
+"""Which database the app opens, and the settings every SQLite connection gets."""
+
+import threading
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from models import Score
+from services import db
+from services.db import DEFAULT_SQLITE, database_url, get_engine
+
+PG = "postgresql+psycopg://app:pw@db.internal:5432/secondlook"
+
+
+@pytest.mark.parametrize(("env", "secrets", "expected"), [
+    (None, None, f"sqlite:///{DEFAULT_SQLITE}"),
+    (None, "sqlite:////srv/from-secrets.db", "sqlite:////srv/from-secrets.db"),
+    ("sqlite:////srv/from-env.db", "sqlite:////srv/from-secrets.db", "sqlite:////srv/from-env.db"),
+    ("postgresql://app:pw@db.internal:5432/secondlook", None, PG),
+    ("postgres://app:pw@db.internal:5432/secondlook", None, PG),
+    (None, "postgresql://app:pw@db.internal:5432/secondlook", PG),
+    (PG, None, PG),
+    ("", "sqlite:////srv/from-secrets.db", "sqlite:////srv/from-secrets.db"),
+])
+def test_database_url_prefers_environment_then_secrets_then_sqlite(
+        monkeypatch, env, secrets, expected):
+    monkeypatch.setattr(db, "SECRETS_FILES", ())
+    if env is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", env)
+    assert database_url(secrets) == expected
+
+
+def _secrets(path, text_: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text_)
+    return path
+
+
+def test_command_line_reads_the_secrets_files_project_over_home(tmp_path, monkeypatch):
+    from sqlalchemy import inspect
+    from typer.testing import CliRunner
+
+    import manage
+
+    home = _secrets(tmp_path / "home" / "secrets.toml",
+                    f'[database]\nurl = "sqlite:///{tmp_path}/home.db"\n')
+    project = _secrets(tmp_path / "project" / "secrets.toml",
+                       f'[database]\nurl = "sqlite:///{tmp_path}/app.db"\n')
+    monkeypatch.setattr(db, "SECRETS_FILES", (home, project))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    done = CliRunner().invoke(manage.app, ["migrate"])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == f"database is up to date: sqlite:///{tmp_path}/app.db"
+    url = f"sqlite:///{tmp_path}/app.db"
+    try:
+        assert "alembic_version" in inspect(get_engine(url)).get_table_names()
+    finally:
+        get_engine(url).dispose()
+    assert not (tmp_path / "home.db").exists()
+    monkeypatch.setattr(db, "SECRETS_FILES", (home,))
+    assert database_url() == f"sqlite:///{tmp_path}/home.db"
+
+
+def test_a_broken_secrets_file_is_one_error_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import manage
+
+    broken = _secrets(tmp_path / "secrets.toml", "[database\nurl = \n")
+    monkeypatch.setattr(db, "SECRETS_FILES", (broken,))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    done = CliRunner().invoke(manage.app, ["migrate"])
+    assert done.exit_code == 1
+    assert done.output.startswith(f"error: cannot read {broken}: ")
+    assert len(done.output.strip().splitlines()) == 1
+
+
+def test_app_reads_database_url_from_secrets_section(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "a-file").write_text("not a directory")
+    at = _app_with_secrets({"database": {"url": f"sqlite:///{tmp_path}/a-file/x.db"}})
+    assert len(at.error) == 1
+    assert at.error[0].value.startswith(
+        f"cannot open the database at sqlite:///{tmp_path}/a-file/x.db: ")
+
+
+def test_app_prefers_the_environment_over_secrets(db_url, tmp_path):
+    at = _app_with_secrets({"database": {"url": f"sqlite:///{tmp_path}/nowhere/x.db"}})
+    assert not at.exception
+    assert not at.error  # the environment's good database was opened, not the secrets' one
+    assert at.text_input(key="login_email")
+
+
+def _app_with_secrets(secrets: dict):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    return at.run()
+
+
+def test_one_engine_per_url(tmp_path):
+    a, b = f"sqlite:///{tmp_path}/a.db", f"sqlite:///{tmp_path}/b.db"
+    try:
+        assert get_engine(a) is get_engine(a)
+        assert get_engine(a) is not get_engine(b)
+    finally:
+        get_engine(a).dispose()
+        get_engine(b).dispose()
+
+
+def _pragmas(conn) -> dict:
+    return {name: conn.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")}
+
+
+SQLITE_SETTINGS = {"journal_mode": "wal", "busy_timeout": 10000, "foreign_keys": 1,
+                   "synchronous": 1}  # synchronous 1 = NORMAL: safe with WAL, fewer fsyncs
+
+
+def test_every_sqlite_connection_gets_wal_busy_timeout_and_foreign_keys(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path}/fresh.db")
+    try:
+        with engine.connect() as one, engine.connect() as two:  # two pooled connections
+            assert _pragmas(one) == SQLITE_SETTINGS
+            assert _pragmas(two) == SQLITE_SETTINGS
+        seen = []
+
+        def in_thread():  # Streamlit runs each browser session in a thread of its own
+            with engine.connect() as conn:
+                seen.append(_pragmas(conn))
+
+        worker = threading.Thread(target=in_thread)
+        worker.start()
+        worker.join()
+        assert seen == [SQLITE_SETTINGS]
+    finally:
+        engine.dispose()
+
+
+def test_a_migrated_sqlite_database_stays_in_wal_mode(migrated_template):
+    import sqlite3
+
+    raw = sqlite3.connect(migrated_template)
+    try:  # a connection that ran no PRAGMA sees the mode stored in the file
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        raw.close()
+
+
+def test_foreign_keys_are_enforced(session):
+    session.add(Score(scorecard_id=999_999, criterion_id=999_999, value=3))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()

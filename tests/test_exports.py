@@ -1,0 +1,153 @@
+"""Exports: who may export, the CSV round trip through `manage.py export`, Excel, the PDF pack."""
+
+import io
+import shutil
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import manage
+from services import exports
+from services.errors import NotAllowed
+from services.pdf_pack import TRANSLITERATED_NOTE, debrief_pack
+from tests.apptest import all_text, app_as
+from tests.test_scores_io import GOOD, run_import, write
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def world(make):
+    manager = make.user("hiring_manager", name="Hana")
+    panel = [make.user(name=n) for n in ("Tomás Ruiz", "Łukasz Nowak", "Olusegun Adeyemi")]
+    position = make.position(manager=manager, title="Backend Engineer")
+    cara = make.candidate(position, name="Cara")
+    dan = make.candidate(position, name="Dan")
+    iv_cara = make.interview(cara, panel[:2])
+    iv_dan = make.interview(dan, [panel[0], panel[2]])
+    make.scorecard(iv_cara, panel[0], [2, 2, 3, 3], "no", evidence="=HYPERLINK(\"x\")")
+    make.scorecard(iv_cara, panel[1], [5, 4, 4, 4], "yes")
+    make.scorecard(iv_dan, panel[0], [3, 3, 3, 3], "yes")
+    return {"manager": manager, "panel": panel, "position": position, "cara": cara,
+            "dan": dan}
+
+
+def test_only_the_positions_manager_and_admins_may_export(session, make, world):
+    pid = world["position"].id
+    for who in (make.user("recruiter"), make.user("hiring_manager"), world["panel"][0]):
+        with pytest.raises(NotAllowed):
+            exports.scores_csv(session, make.viewer(who), pid)
+    assert exports.scores_csv(session, make.admin, pid)
+    assert exports.scores_csv(session, make.viewer(world["manager"]), pid)
+
+
+def test_scores_csv_is_in_the_import_format_and_neutralises_formulas(session, make, world):
+    data = exports.scores_csv(session, make.viewer(world["manager"]), world["position"].id)
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    assert list(frame.columns)[:5] == ["position", "candidate", "panelist", "criterion", "score"]
+    assert len(frame) == 12
+    comments = set(frame["comment"])
+    assert "'=HYPERLINK(\"x\")" in comments and "=HYPERLINK(\"x\")" not in comments
+
+
+def test_blind_scoring_holds_in_exports(session, make, world):
+    """A manager who sits on Dan's panel and has not scored sees none of Dan's scores."""
+    iv = make.interview(world["dan"], [world["manager"], world["panel"][1]])
+    make.scorecard(iv, world["panel"][1], [4, 4, 4, 4])
+    frame = exports.scores_frame(session, make.viewer(world["manager"]), world["position"].id)
+    assert set(frame["candidate"]) == {"Cara"}
+    assert set(exports.scores_frame(session, make.admin, world["position"].id)["candidate"]) == {
+        "Cara", "Dan"}
+
+
+def test_excel_has_one_row_per_score_and_a_summary(session, make, world):
+    data = exports.scores_xlsx(session, make.viewer(world["manager"]), world["position"].id)
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    assert list(sheets) == ["Scores", "Summary"]
+    assert len(sheets["Scores"]) == 12 and sheets["Scores"]["score"].dtype.kind in "if"
+    assert sheets["Summary"]["Candidate"].tolist() == ["Cara", "Dan"] or \
+        set(sheets["Summary"]["Candidate"]) == {"Cara", "Dan"}
+
+
+def test_comparison_table_matches_the_dashboard(session, make, world):
+    frame = exports.comparison_frame(session, make.viewer(world["manager"]),
+                                     world["position"].id)
+    assert {"Rank", "Candidate", "Overall", "95% interval"} <= set(frame.columns)
+    assert "candidate_id" not in frame.columns
+
+
+def test_pdf_pack_is_a_pdf_with_unicode_names(session, make, world):
+    data = debrief_pack(session, make.viewer(world["manager"]), world["position"].id)
+    assert data.startswith(b"%PDF") and len(data) > 5000
+
+
+def test_pdf_pack_without_dejavu_transliterates_with_a_note(session, make, world, tmp_path):
+    data = debrief_pack(session, make.admin, world["position"].id, font_dir=tmp_path)
+    assert data.startswith(b"%PDF")
+    text = _pdf_text(data, tmp_path)
+    if text is not None:
+        assert TRANSLITERATED_NOTE.split(",")[0] in " ".join(text.split())
+        assert "Lukasz Nowak" in text
+
+
+def _pdf_text(data: bytes, tmp_path) -> str | None:
+    """The PDF's text through pdftotext (poppler-utils), when it is installed."""
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        return None
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_export_command_round_trips_through_an_empty_database(
+        db_url, tmp_path, monkeypatch, migrated_template):
+    assert run_import(write(tmp_path, GOOD)).exit_code == 0
+    original = runner.invoke(manage.app, ["report", "--position", "Analyst"]).output
+    out = tmp_path / "analyst.csv"
+    result = runner.invoke(manage.app, ["export", "--position", "Analyst", "--format", "csv",
+                                        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    other = tmp_path / "other.db"
+    shutil.copy(migrated_template, other)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{other}")
+    assert run_import(out).exit_code == 0
+    assert runner.invoke(manage.app, ["report", "--position", "Analyst"]).output == original
+
+
+def test_export_command_writes_excel_and_pdf_and_refuses_bad_options(db_url, tmp_path):
+    assert run_import(write(tmp_path, GOOD)).exit_code == 0
+    for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+        out = tmp_path / f"a.{fmt}"
+        result = runner.invoke(manage.app, ["export", "--position", "Analyst", "--format", fmt,
+                                            "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(magic)
+    bad = runner.invoke(manage.app, ["export", "--position", "Analyst", "--format", "doc",
+                                     "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 1 and "--format: 'doc' is not one of csv, xlsx, pdf" in bad.output
+    missing = runner.invoke(manage.app, ["export", "--position", "Nope", "--out",
+                                         str(tmp_path / "y.csv")])
+    assert missing.exit_code == 1 and "no position titled 'Nope'" in missing.output
+    assert not (tmp_path / "y.csv").exists()
+
+
+def test_manager_builds_the_pdf_pack_in_the_app(world):
+    at = app_as(world["manager"].id, "pages/exports.py")
+    assert not at.exception
+    keys = {b.key for b in at.get("download_button")}
+    assert {"exp_csv", "exp_xlsx", "exp_table"} <= keys and "exp_pdf" not in keys
+    at.button(key="exp_pdf_build").click().run()
+    assert not at.exception
+    assert "exp_pdf" in {b.key for b in at.get("download_button")}
+
+
+def test_exports_page_refuses_a_recruiter(make, world):
+    from tests.apptest import page_alone
+
+    at = page_alone(make.user("recruiter").id, "pages/exports.py")
+    assert [e.value for e in at.error] == ["You do not have access to this page."]
+    assert "Cara" not in all_text(at)

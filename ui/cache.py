@@ -1,0 +1,50 @@
+"""Cached dashboard data, keyed by who is looking and by a change marker of the database.
+
+The marker is read from the database on every run (a handful of indexed aggregates, see
+services.board.change_marker), so a submission, amendment, decision or consensus made through
+any app server shows on the next run of every other one. The viewer (id, roles, granted
+positions) is part of the key and the cached function still calls load_board with that viewer,
+so the blind-scoring rule applies exactly as without the cache. The time-to-live bounds what the
+marker cannot see: an in-place edit of a candidate's name or stage.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from services import calibration
+from services.auth import Viewer
+from services.board import Board, change_marker, load_board
+from ui import db
+
+TTL_SECONDS = 600
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=TTL_SECONDS)
+def _board(url: str, position_id: int, position_fingerprint: str, viewer: Viewer,
+           marker: tuple) -> Board:
+    del url, position_fingerprint, marker  # part of the key only
+    with db.session() as s:
+        return load_board(s, position_id, viewer)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=TTL_SECONDS)
+def _leniency(url: str, marker: tuple) -> tuple[pd.DataFrame, int]:
+    del url, marker
+    with db.session() as s:
+        return calibration.leniency(s), calibration.min_shared(s)
+
+
+def board(position, viewer: Viewer) -> Board:
+    """load_board for this viewer, recomputed only when the database changed since."""
+    with db.session() as s:
+        marker = change_marker(s)
+    # The position row the page just read: an edit of its band or tasks shows at once.
+    fingerprint = position.model_dump_json()
+    return _board(db.url(), position.id, fingerprint, viewer, marker)
+
+
+def leniency() -> tuple[pd.DataFrame, int]:
+    """calibration.leniency and the trust threshold, recomputed only after a change."""
+    with db.session() as s:
+        marker = change_marker(s)
+    return _leniency(db.url(), marker)
