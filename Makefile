@@ -29,6 +29,10 @@ endif
 test: $(VENV)/.dev
 	$(PY) -m pytest
 
+# Benchmark at 10k, 100k and 1M scores; writes bench-results.json (see bench/run.py).
+bench: $(VENV)/.dev
+	$(PY) bench/run.py
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 

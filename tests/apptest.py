@@ -56,4 +56,4 @@ def all_text(at: AppTest) -> str:
             parts.append(str(el.label))
             parts.extend(str(o) for o in el.options)
     # Markdown escapes (see ui.text.md_escape) are not part of what a person reads.
-    return "\n".join(parts).replace("\\", "")
+    return "\n".join(parts).replace("\\", "").replace("\u2060", "")

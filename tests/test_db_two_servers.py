@@ -42,10 +42,18 @@ def _patient_expect():
 
 
 @pytest.fixture
-def two_servers(db_url, tmp_path) -> list[str]:
+def two_servers(request, db_url, tmp_path) -> list[str]:
     """`streamlit run app.py` twice, on two ports, both with DATABASE_URL = this test's database."""
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
+    failed_before = request.session.testsfailed
+
+    def logs_if_failed() -> None:  # printed output shows under a failed test's report
+        if request.session.testsfailed > failed_before:
+            for log in sorted(tmp_path.glob("server-*.log")):
+                print(f"----- {log.name} -----\n{log.read_text(errors='replace')[-5000:]}")
+
     with ExitStack() as stack:
+        stack.callback(logs_if_failed)  # last out, after both servers stopped
         started = []
         for name in ("a", "b"):
             port, log = _free_port(), tmp_path / f"server-{name}.log"
@@ -57,7 +65,7 @@ def two_servers(db_url, tmp_path) -> list[str]:
                      "--server.fileWatcherType", "none"],
                     cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
                     stderr=subprocess.STDOUT)
-            stack.callback(_stop, proc, log)
+            stack.callback(_stop, proc)
             started.append((proc, log, f"http://127.0.0.1:{port}"))
         deadline = time.monotonic() + STARTUP_SECONDS
         for proc, log, base in started:
@@ -68,15 +76,13 @@ def two_servers(db_url, tmp_path) -> list[str]:
         yield [base for _, _, base in started]
 
 
-def _stop(proc: subprocess.Popen, log) -> None:
+def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
-    # Shown under the report only when the test fails.
-    print(f"----- {log.name} -----\n{log.read_text(errors='replace')[-5000:]}")
 
 
 def scorecards_in(page: Page):

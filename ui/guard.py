@@ -76,7 +76,11 @@ def require(*roles: str) -> Viewer:
         st.stop()
     if viewer is None:
         st.warning("Please log in to see this page.")
-        st.markdown("[Go to the login page](/)")
+        # The form is drawn right here: Streamlit serves a pages/ file opened by its URL on its
+        # own, so a reload of /scorecard?interview=7 logs in and returns to that scorecard.
+        from ui.login import login_page
+
+        login_page()
         st.stop()
     if roles and not viewer.has(*roles):
         st.error("You do not have access to this page.")

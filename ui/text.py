@@ -11,9 +11,23 @@ import re
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 
 
+# Streamlit's Markdown also turns bare URLs, www. names and emails into links, even when every
+# character is backslash-escaped; an invisible word joiner (U+2060) breaks the pattern without
+# changing what is shown (checked in Chromium).
+_JOIN = "\u2060"
+_AUTOLINK = re.compile(r"(://|@|(?i:www)\.)")
+
+
+def _no_autolink(match: re.Match) -> str:
+    found = match.group(0)
+    if found == "@":
+        return _JOIN + "@"
+    return found[:-1] + _JOIN + found[-1] if found.endswith(".") else ":" + _JOIN + "//"
+
+
 def md_escape(value: object) -> str:
-    """Text that Markdown will show literally."""
-    text = "" if value is None else str(value)
+    """Text that Markdown will show literally: no formatting, no images, no links."""
+    text = _AUTOLINK.sub(_no_autolink, "" if value is None else str(value))
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 

@@ -2,6 +2,8 @@
 across page loads) as a panelist who has not submitted yet: nothing reaches the browser that
 the access matrix does not allow. And user text with Markdown or HTML in it stays text."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -104,7 +106,10 @@ def test_another_panels_interview_in_the_url_is_not_opened(pia, site):
 def test_markdown_and_html_in_names_and_notes_stay_text(pia, site, page: Page, provider):
     mine = pia.new_page()
     mine.goto(f"{site['base']}/my_interviews")
-    expect(mine.get_by_text(IMAGE_NAME, exact=False).first).to_be_visible()
+    # Shown literally; ui.text puts an invisible word joiner into "://" so it cannot autolink.
+    shown = re.compile(re.escape(IMAGE_NAME).replace(re.escape("://"), ":\u2060?//"))
+    expect(mine.get_by_text(shown).first).to_be_visible()
+    expect(mine.locator("a[href*='127.0.0.1:9']")).to_have_count(0)
     mine.goto(f"{site['base']}/scorecard?interview={site['iv_odd'].id}")
     expect(mine.get_by_text(HTML_NOTE, exact=False).first).to_be_visible()
     settled(mine)

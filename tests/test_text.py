@@ -1,0 +1,22 @@
+"""User text reaches Markdown only in a form that shows literally."""
+
+from ui.text import chart_text, md_escape
+
+
+def test_markdown_image_and_link_syntax_is_escaped():
+    out = md_escape("![x](http://127.0.0.1:9/x.png) [click](javascript:alert(1)) **bold**")
+    assert "![" not in out and "](" not in out and "**" not in out
+
+
+def test_bare_urls_www_names_and_emails_cannot_autolink():
+    out = md_escape("see http://evil.example/x www.evil.example ann@evil.example")
+    assert "://" not in out
+    assert "www." not in out.lower() and "www\\." not in out.lower()
+    assert "n@" not in out
+    # Only escapes and invisible word joiners were added: the visible text is unchanged.
+    assert out.replace("\\", "").replace("\u2060", "") == (
+        "see http://evil.example/x www.evil.example ann@evil.example")
+
+
+def test_chart_labels_escape_html():
+    assert chart_text('<a href="http://x">Bob</a>') == "&lt;a href=&quot;http://x&quot;&gt;Bob&lt;/a&gt;"
