@@ -67,7 +67,7 @@ if choice != NEW:
     st.caption("Optional: the first interview's scores on this position's criteria, so the "
                "dashboard can show what changed at the second interview.")
     with db.session() as s:
-        (lo, hi), criteria, given = first_score_form(s, choice)
+        (lo, hi), criteria, given = first_score_form(s, viewer, choice)
     options = [None, *range(lo, hi + 1)]
     with st.form(f"first_scores_{choice}"):
         values = {}

@@ -4,7 +4,9 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from models import Candidate, Interview, Position, Scorecard, ScorecardStatus, User
-from services.errors import InvalidInput, NotFound
+from services.auth import Viewer
+from services.errors import InvalidInput, NotAllowed, NotFound
+from services.first_interview import may_see_candidate_notes
 from services.scorecards import save_fields
 
 
@@ -30,8 +32,10 @@ def _position_of_interview(session: Session, interview_id: int) -> Position:
     return session.get(Position, candidate.position_id)
 
 
-def task_coverage(session: Session, candidate_id: int) -> pd.DataFrame:
+def task_coverage(session: Session, viewer: Viewer, candidate_id: int) -> pd.DataFrame:
     """Each of the position's tasks with the panelists who probed it (submitted cards only)."""
+    if not may_see_candidate_notes(session, viewer, candidate_id):
+        raise NotAllowed("You may not see this candidate's panel.")
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
         raise NotFound("No such candidate.")
@@ -52,7 +56,7 @@ def task_coverage(session: Session, candidate_id: int) -> pd.DataFrame:
                         columns=["task", "covered_by", "n"])
 
 
-def uncovered_tasks(session: Session, candidate_id: int) -> list[str]:
+def uncovered_tasks(session: Session, viewer: Viewer, candidate_id: int) -> list[str]:
     """The position's tasks no submitted scorecard says were probed."""
-    table = task_coverage(session, candidate_id)
+    table = task_coverage(session, viewer, candidate_id)
     return table.loc[table["n"] == 0, "task"].tolist()

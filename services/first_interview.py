@@ -9,6 +9,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from models import Candidate, Criterion, FirstInterviewScore, Role
+from services.access import may_see_panel
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.positions import criteria_of, current_template
@@ -16,8 +17,15 @@ from services.positions import criteria_of, current_template
 FIRST_COLUMNS = ["criterion_id", "criterion", "value", "note"]
 
 
-def first_scores(session: Session, candidate_id: int) -> pd.DataFrame:
-    """The candidate's first-interview scores with criterion names."""
+def may_see_candidate_notes(session: Session, viewer: Viewer, candidate_id: int) -> bool:
+    """Recruiters (who run the first interview) and whoever may see the panel's scores."""
+    return viewer.has(Role.recruiter) or may_see_panel(session, viewer, candidate_id)
+
+
+def first_scores(session: Session, viewer: Viewer, candidate_id: int) -> pd.DataFrame:
+    """The candidate's first-interview scores with criterion names (checked for the viewer)."""
+    if not may_see_candidate_notes(session, viewer, candidate_id):
+        raise NotAllowed("You may not see this candidate's scores.")
     rows = session.exec(
         select(FirstInterviewScore.criterion_id, Criterion.name, FirstInterviewScore.value,
                FirstInterviewScore.note)
@@ -82,12 +90,13 @@ def change_per_criterion(first: pd.DataFrame, scores: pd.DataFrame,
     return out[columns].reset_index(drop=True)
 
 
-def first_score_form(session: Session, candidate_id: int) -> tuple[tuple[int, int], list, dict]:
+def first_score_form(session: Session, viewer: Viewer,
+                     candidate_id: int) -> tuple[tuple[int, int], list, dict]:
     """What the entry form needs: the scale, the current criteria, the scores given so far."""
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
         raise NotFound("No such candidate.")
     template = current_template(session, candidate.position_id)
-    given = first_scores(session, candidate_id)
+    given = first_scores(session, viewer, candidate_id)
     return ((template.scale_min, template.scale_max), criteria_of(session, template.id),
             dict(zip(given["criterion_id"], given["value"].astype(int), strict=True)))

@@ -155,7 +155,7 @@ def debrief_pack(session: Session, viewer: Viewer, position_id: int, *,
 
     order = table["candidate_id"].tolist()
     for cid in order:
-        _candidate_pages(pdf, session, board, int(cid))
+        _candidate_pages(pdf, session, board, int(cid), viewer)
     return bytes(pdf.output())
 
 
@@ -164,7 +164,8 @@ def label_or_blank(value: object) -> str:
         else label(str(value))
 
 
-def _candidate_pages(pdf: _Pack, session: Session, board: Board, cid: int) -> None:
+def _candidate_pages(pdf: _Pack, session: Session, board: Board, cid: int,
+                     viewer: Viewer) -> None:
     cand = board.candidates.set_index("candidate_id").loc[cid]
     lo, hi = board.scale_min, board.scale_max
     pdf.add_page()
@@ -208,11 +209,11 @@ def _candidate_pages(pdf: _Pack, session: Session, board: Board, cid: int) -> No
         topic = "Recommendation" if pd.isna(a.criterion) else a.criterion
         pdf.line_text(f"• {topic}: {a.detail}")
 
-    missing = uncovered_tasks(session, cid)
+    missing = uncovered_tasks(session, viewer, cid)
     pdf.heading("Tasks no panelist probed", 11)
     pdf.line_text(", ".join(missing) if missing else "Every task of the position was probed.")
 
-    first = first_scores(session, cid)
+    first = first_scores(session, viewer, cid)
     change = change_per_criterion(first, scores, crit_names)
     if not change.empty:
         pdf.heading("First versus second interview", 11)

@@ -29,7 +29,7 @@ def test_scores_are_saved_replaced_and_cleared(session, make, world):
     c = world["criteria"]
     save_first_scores(session, make.admin, world["cara"].id, {c[0].id: 3, c[1].id: 4})
     save_first_scores(session, make.admin, world["cara"].id, {c[0].id: 2, c[1].id: None})
-    frame = first_scores(session, world["cara"].id)
+    frame = first_scores(session, make.admin, world["cara"].id)
     assert frame[["criterion", "value"]].values.tolist() == [[c[0].name, 2]]
 
 
@@ -71,3 +71,14 @@ def test_recruiter_enters_first_scores_and_the_dashboard_shows_the_change(sessio
     assert "First versus second interview" in all_text(dash)
     change = [d.value for d in dash.dataframe if "Change" in d.value.columns][0]
     assert change.values.tolist() == [[c[0].name, 3, 4.5, 1.5]]
+
+
+def test_a_panelist_who_has_not_submitted_cannot_read_first_interview_scores(session, make,
+                                                                            world):
+    from services.coverage import task_coverage
+
+    outsider = make.viewer(make.user("panelist"))
+    with pytest.raises(NotAllowed):
+        first_scores(session, outsider, world["cara"].id)
+    with pytest.raises(NotAllowed):
+        task_coverage(session, outsider, world["cara"].id)

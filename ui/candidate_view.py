@@ -5,6 +5,7 @@ import streamlit as st
 
 from models import label
 from services import stats
+from services.auth import Viewer
 from services.board import Board
 from services.coverage import uncovered_tasks
 from services.first_interview import change_per_criterion, first_scores
@@ -14,7 +15,7 @@ from ui.text import md_escape
 from ui.widgets import money, when
 
 
-def render(board: Board, candidate_id: int, viewer=None) -> None:
+def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
     """Draw the candidate's panel view (the board is already filtered for the viewer)."""
     scale = (board.scale_min, board.scale_max)
     cand = board.candidates.set_index("candidate_id").loc[candidate_id]
@@ -68,8 +69,8 @@ def render(board: Board, candidate_id: int, viewer=None) -> None:
         )
 
     with db.session() as s:
-        missing = uncovered_tasks(s, candidate_id)
-        first = first_scores(s, candidate_id)
+        missing = uncovered_tasks(s, viewer, candidate_id)
+        first = first_scores(s, viewer, candidate_id)
     if missing:
         st.warning("Tasks no panelist probed: " + "; ".join(md_escape(t) for t in missing),
                    icon=":material/help:")

@@ -1,0 +1,67 @@
+"""The demo data set, as the hiring manager sees it: populated dashboard, flagged disagreement,
+intervals and ties, agreement, calibration — read from the plotted figures and tables."""
+
+import pytest
+
+from services.auth import user_by_email
+from services.demo import load_demo
+from tests.apptest import all_text, app_as, figures
+from ui.text import chart_text
+
+
+@pytest.fixture
+def demo(session):
+    load_demo(session)
+    return {"daniel": user_by_email(session, "daniel.okafor@example.com"),
+            "aiko": user_by_email(session, "aiko.tanaka@example.com")}
+
+
+def test_demo_dashboard_is_populated_with_a_flagged_disagreement(demo):
+    at = app_as(demo["daniel"].id, "pages/dashboard.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    scored = table.dropna(subset=["Overall"])
+    assert len(scored) >= 5
+    assert scored["Discuss"].str.startswith("Discuss").any()
+    ranking = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Overall"))
+    assert all(t["error_x"]["type"] == "data" for t in ranking["data"])
+    assert len({t["name"] for t in ranking["data"]}) >= 2  # more than one tie group
+    text = all_text(at)
+    assert "panel agreement:" in text.lower() and "Weight sensitivity" in text
+
+
+def test_demo_candidate_view_draws_radar_and_heatmap(demo):
+    at = app_as(demo["daniel"].id, "pages/dashboard.py")
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert "Dimension profile by panelist" in titles
+    assert "Scores by criterion" in titles
+
+
+def test_demo_calibration_finds_the_lenient_and_the_severe_panelist(demo):
+    at = app_as(demo["daniel"].id, "pages/calibration.py")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Shared candidates" in d.value.columns)
+    table = table.set_index("Panelist")
+    assert float(table.at["Liam O'Connor", "Leniency"]) > 0.3
+    assert float(table.at["Jonas Becker", "Leniency"]) < -0.3
+    chart = next(f for f in figures(at) if "leniency" in f["layout"]["title"]["text"].lower())
+    assert chart_text("Liam O'Connor") in chart["data"][0]["y"]  # escaped for plotly
+
+
+def test_demo_panelist_sees_no_colleague_scores_before_submitting(demo, session):
+    from models import Candidate
+
+    olusegun = session.exec(Candidate.__table__.select().where(
+        Candidate.name == "Olusegun Adeyemi")).first()
+    at = app_as(demo["aiko"].id, "pages/my_interviews.py")
+    assert "Olusegun Adeyemi" in all_text(at)
+    from services.auth import viewer_for
+    from services.interviews import my_interviews
+
+    todo = my_interviews(session, viewer_for(session, demo["aiko"]))
+    iv = int(todo.loc[todo["candidate"] == "Olusegun Adeyemi", "interview_id"].iloc[0])
+    card = app_as(demo["aiko"].id, "pages/scorecard.py", query={"interview": str(iv)})
+    assert not card.exception
+    assert not figures(card)
+    assert "The panel's view" not in all_text(card)
+    assert olusegun is not None
