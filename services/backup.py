@@ -11,13 +11,12 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
 from services.db import check_reachable, get_engine
 
-# A restore waits this long for a lock (an app server in the middle of a transaction) before it
-# gives up with a message, instead of hanging.
-LOCK_TIMEOUT = "30s"
+# A backup waits this long for a table an ALTER (a migration) holds, then gives up with a message.
+LOCK_WAIT = "30s"
 
 
 class BackupFailed(RuntimeError):
@@ -38,7 +37,7 @@ def backup(url: str, file: Path) -> None:
                 check.execute("PRAGMA journal_mode=DELETE")
         else:
             _run_pg("pg_dump", url, ["--format=custom", "--no-owner", "--no-privileges",
-                                     f"--file={partial}"])
+                                     f"--lock-wait-timeout={LOCK_WAIT}", f"--file={partial}"])
         partial.replace(file)
     finally:
         partial.unlink(missing_ok=True)
@@ -56,9 +55,24 @@ def restore(url: str, file: Path) -> None:
         _check_sqlite_backup(file)
         _sqlite_copy(file, Path(_sqlite_path(url)))
     else:
+        _refuse_while_others_connected(url)
         _run_pg("pg_restore", url, ["--clean", "--if-exists", "--no-owner", "--no-privileges",
                                     "--single-transaction", "--exit-on-error", str(file)])
     get_engine(url).dispose()
+
+
+def _refuse_while_others_connected(url: str) -> None:
+    # pg_restore sets lock_timeout = 0: behind a running server's transaction it would wait
+    # forever, and every query queued behind its DROP TABLE with it. So it does not start.
+    with get_engine(url).connect() as conn:
+        others = conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    get_engine(url).dispose()
+    if others:
+        raise BackupFailed(
+            f"{others} other connection(s) to database {make_url(url).database} (app servers "
+            "still running?): stop them, then restore; nothing was changed")
 
 
 def _is_sqlite(url: str) -> bool:
@@ -105,7 +119,7 @@ def _run_pg(tool: str, url: str, args: list[str]) -> None:
                            "postgresql-client)")
     parsed = make_url(url)
     # The password goes by environment, never on a command line other users can list.
-    env = {**os.environ, "PGOPTIONS": f"-c lock_timeout={LOCK_TIMEOUT}"}
+    env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = parsed.password
     dbname = parsed.set(drivername="postgresql", password=None).render_as_string(

@@ -6,6 +6,7 @@ than in Streamlit, and every caller (app, command line, tests) shares the same r
 """
 
 import os
+import sys
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,7 +66,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers run beside a writer; the busy timeout makes writers wait instead of failing
     # with "database is locked" (see docs/field notes: 600/600 writes land with both).
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -105,7 +106,9 @@ def alembic_config(url: str):
     """Alembic's configuration pointed at this project's migrations and the given URL."""
     from alembic.config import Config
 
-    cfg = Config(str(ROOT / "alembic.ini"))
+    # stdout now: Config's default is the sys.stdout of when alembic was first imported, which
+    # may be a capture buffer closed since (a test runner's, typer's CliRunner's).
+    cfg = Config(str(ROOT / "alembic.ini"), stdout=sys.stdout)
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg

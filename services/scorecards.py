@@ -276,51 +276,79 @@ def save_and_submit(
     scores: list[ScoreInput | dict], expected_version: int | None = None,
 ) -> Scorecard:
     """Write a whole scorecard (fields, every score, submitted) in one transaction, or nothing."""
+    from sqlalchemy.exc import IntegrityError
+
+    from models import User
+
     try:
-        interview = session.get(Interview, interview_id)
-        if interview is None:
-            raise NotFound("No such interview.")
-        if not is_on_panel(session, interview_id, panelist_id):
-            raise NotAllowed("You are not on this interview's panel.")
-        candidate = session.get(Candidate, interview.candidate_id)
-        card = session.exec(
-            select(Scorecard).where(
-                Scorecard.interview_id == interview_id, Scorecard.panelist_id == panelist_id
-            )
-        ).first()
+        # Everything is read and checked first, so the transaction that writes is short: on
+        # SQLite other writers wait for it.
+        with session.no_autoflush:
+            interview = session.get(Interview, interview_id)
+            if interview is None:
+                raise NotFound("No such interview.")
+            if not is_on_panel(session, interview_id, panelist_id):
+                raise NotAllowed("You are not on this interview's panel.")
+            candidate = session.get(Candidate, interview.candidate_id)
+            card = session.exec(
+                select(Scorecard).where(
+                    Scorecard.interview_id == interview_id, Scorecard.panelist_id == panelist_id
+                )
+            ).first()
+            if card is not None:
+                card = _own_draft(session, card.id, panelist_id)
+            template_id = card.template_id if card else \
+                current_template(session, candidate.position_id).id
+            template = session.get(ScorecardTemplate, template_id)
+            criteria = criteria_of(session, template_id)
+            by_id = {c.id: c for c in criteria}
+            clean = validated(ScorecardUpdate, fields).model_dump(include=set(fields))
+            items = [validated(ScoreInput, raw) for raw in scores]
+            for item in items:
+                if item.criterion_id not in by_id:
+                    raise InvalidInput("Criterion: not part of this scorecard")
+                check_score(item, by_id[item.criterion_id], template)
+            stored = {} if card is None else {
+                x.criterion_id: x
+                for x in session.exec(select(Score).where(Score.scorecard_id == card.id))}
+            preview = Scorecard.model_validate(
+                {**(card.model_dump() if card else {}), **clean,
+                 "interview_id": interview_id, "panelist_id": panelist_id,
+                 "template_id": template_id})
+            merged = {**stored, **{i.criterion_id: Score(
+                criterion_id=i.criterion_id, value=i.value, not_assessed=i.not_assessed,
+                evidence=i.evidence) for i in items}}  # as it will be, not added to the session
+            problems = missing_items(Kit(
+                scorecard=preview, interview=interview, candidate=candidate,
+                position=session.get(Position, candidate.position_id), template=template,
+                criteria=criteria, scores=merged))
+            if problems:
+                raise InvalidInput(problems)
+            session.get(User, panelist_id)  # for the audit rows, read now
+
         if card is None:
-            template = current_template(session, candidate.position_id)
             card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
-                             template_id=template.id)
+                             template_id=template_id)
             session.add(card)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError as exc:  # the same panelist submitting twice at one moment
+                raise Conflict("This scorecard was just created in another window or device. "
+                               "Reload the page; nothing was overwritten.") from exc
             audit.record(session, "scorecard_created", actor=panelist_id, entity="scorecard",
                          entity_id=card.id, candidate_id=candidate.id)
         else:
-            card = _own_draft(session, card.id, panelist_id)
             _bump(session, card, expected_version)
-        template = session.get(ScorecardTemplate, card.template_id)
-        clean = validated(ScorecardUpdate, fields).model_dump(include=set(fields))
         for name, value in clean.items():
             setattr(card, name, value)
         session.flush()
-        for raw in scores:
-            item = validated(ScoreInput, raw)
-            criterion = session.get(Criterion, item.criterion_id)
-            if criterion is None or criterion.template_id != card.template_id:
-                raise InvalidInput("Criterion: not part of this scorecard")
-            check_score(item, criterion, template)
-            score = session.exec(
-                select(Score).where(Score.scorecard_id == card.id,
-                                    Score.criterion_id == item.criterion_id)
-            ).first() or Score(scorecard_id=card.id, criterion_id=item.criterion_id)
+        for item in items:
+            score = stored.get(item.criterion_id) or Score(scorecard_id=card.id,
+                                                          criterion_id=item.criterion_id)
             score.value, score.not_assessed = item.value, item.not_assessed
             score.evidence = item.evidence
             session.add(score)
             session.flush()  # row by row, so a failure can come after some rows were written
-        problems = missing_items(_kit(session, card, interview, candidate))
-        if problems:
-            raise InvalidInput(problems)
         card.status, card.submitted_at = ScorecardStatus.submitted, utcnow()
         card.updated_at = card.submitted_at
         audit.record(session, "scorecard_submitted", actor=panelist_id, entity="scorecard",

@@ -96,7 +96,7 @@ def db_url(request, tmp_path, monkeypatch) -> str:
     """A fresh migrated database, also set as DATABASE_URL for the app under test.
 
     SQLite: a copy of the template file. PostgreSQL: CREATE DATABASE ... TEMPLATE, dropped at
-    teardown (a copy takes some tens of milliseconds; migrating would take a second).
+    teardown (copying takes about a tenth of a second; migrating would take a second).
     """
     if request.param == "sqlite":
         path = tmp_path / "test.db"

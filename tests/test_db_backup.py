@@ -1,7 +1,7 @@
 """`manage.py backup` and `restore`: a round trip gives back every row of every table."""
 
 import pytest
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, make_url, select
 from sqlmodel import Session
 from typer.testing import CliRunner
 
@@ -116,3 +116,21 @@ def test_restore_of_a_missing_file_says_so(db_url):
     done = runner.invoke(manage.app, ["restore", "/nonexistent/backup.file", "--yes"])
     assert done.exit_code == 1
     assert done.output.strip() == "error: no backup file at /nonexistent/backup.file"
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_restore_with_an_app_server_still_connected_changes_nothing(db_url, filled, tmp_path):
+    from sqlalchemy import text
+
+    file = tmp_path / "secondlook.backup"
+    assert runner.invoke(manage.app, ["backup", str(file)]).exit_code == 0
+    _change_everything(db_url, filled["cara"].id)
+    changed = _every_row(db_url)
+    with Session(get_engine(db_url)) as app_server:  # mid-transaction on the user table
+        app_server.execute(text('SELECT count(*) FROM "user"'))
+        done = runner.invoke(manage.app, ["restore", str(file), "--yes"])
+    assert done.exit_code == 1
+    assert done.output.strip() == (
+        f"error: 1 other connection(s) to database {make_url(db_url).database} (app servers "
+        "still running?): stop them, then restore; nothing was changed")
+    assert _every_row(db_url) == changed

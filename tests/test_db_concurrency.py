@@ -71,6 +71,8 @@ def crowd(session, make):
 
 
 def test_thirty_panelists_submitting_at_once_all_land(db_url, session, crowd):
+    # fork, not spawn or forkserver: those re-run the __main__ script, which is app.py once an
+    # AppTest has run in this process.
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
     seats, criteria = crowd

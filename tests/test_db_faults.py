@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from models import AuditEvent, Score, Scorecard, ScorecardStatus
 from services import scorecards
 from services.db import get_engine
+from services.errors import Conflict, InvalidInput
 from tests.apptest import app_as
 
 
@@ -99,6 +100,32 @@ def test_a_submission_failing_after_any_write_leaves_nothing(db_url, session, pa
             sorted((x["value"], x["evidence"]) for x in scores)
 
 
+def test_an_incomplete_submission_is_refused_whole(db_url, session, panel):
+    before = _snapshot(db_url)
+    fields, scores = _whole_card(panel["criteria"])
+    del fields["recommendation"]
+    with pytest.raises(InvalidInput) as refused:
+        scorecards.save_and_submit(session, panel["interview"].id, panel["pia"].id, fields,
+                                   scores[1:])
+    assert refused.value.problems == [
+        f"{panel['criteria'][0].name}: give a score or mark it not assessed",
+        "Overall recommendation: choose one"]
+    assert _snapshot(db_url) == before
+
+
+def test_a_submission_from_a_stale_page_is_a_conflict(db_url, session, panel):
+    pia, interview = panel["pia"].id, panel["interview"].id
+    kit = scorecards.open_scorecard(session, interview, pia)
+    with Session(get_engine(db_url)) as other_tab:
+        scorecards.save_fields(other_tab, kit.scorecard.id, pia, {"concerns": "other tab"})
+    before = _snapshot(db_url)
+    fields, scores = _whole_card(panel["criteria"])
+    with pytest.raises(Conflict, match="nothing was overwritten"):
+        scorecards.save_and_submit(session, interview, pia, fields, scores,
+                                   expected_version=kit.scorecard.version)
+    assert _snapshot(db_url) == before
+
+
 # Each edit the scorecard page saves on its own when a field loses focus: four fields and the
 # evidence of four criteria, cycled, each value naming its edit number.
 EDITS = ["candidate_questions", "salary_heard", "interest", "concerns", 0, 1, 2, 3]
@@ -112,7 +139,7 @@ def _type_forever(url: str, card_id: int, panelist_id: int, criteria: list[int],
     """A panelist typing without pause; after each save's commit, tell the parent its number."""
     try:
         engine = get_engine(url)
-        engine.dispose(close=False)
+        engine.dispose(close=False)  # the parent's pooled connections are not ours to use
         with Session(engine, expire_on_commit=False) as s:
             for n in range(100_000):
                 what = EDITS[n % len(EDITS)]
@@ -139,7 +166,7 @@ def test_a_server_killed_mid_typing_loses_at_most_the_field_being_saved(db_url, 
     pia, criteria = panel["pia"].id, [c.id for c in panel["criteria"]]
     card = scorecards.open_scorecard(session, panel["interview"].id, pia).scorecard.id
     session.close()
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("fork")  # see test_db_concurrency
     receive, send = ctx.Pipe(duplex=False)
     typist = ctx.Process(target=_type_forever, args=(db_url, card, pia, criteria, send))
     typist.start()
