@@ -27,7 +27,7 @@ endif
 	$(PY) -m streamlit run app.py
 
 test: $(VENV)/.dev
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest
 
 # Benchmark at 10k, 100k and 1M scores; writes bench-results.json (see bench/run.py).
 bench: $(VENV)/.dev
