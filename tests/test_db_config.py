@@ -120,7 +120,7 @@ def _pragmas(conn) -> dict:
             for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")}
 
 
-SQLITE_SETTINGS = {"journal_mode": "wal", "busy_timeout": 10000, "foreign_keys": 1,
+SQLITE_SETTINGS = {"journal_mode": "wal", "busy_timeout": 30000, "foreign_keys": 1,
                    "synchronous": 1}  # synchronous 1 = NORMAL: safe with WAL, fewer fsyncs
 
 
