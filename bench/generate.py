@@ -62,6 +62,25 @@ class _Writer:
         cur.close()
 
 
+def _bulk_scores(w: _Writer, conn, dialect: str, scores: list[tuple]) -> None:
+    """The score rows, with scorecard.score_pairs already written beside the cards.
+
+    PostgreSQL's row trigger would rewrite a card's pairs once per score (a million updates);
+    it is switched off for the COPY, in the same transaction, since the pairs are written
+    already. SQLite cannot switch a trigger off; there it rewrites the same pairs (about 4 s
+    a million scores).
+    """
+    columns = ["id", "scorecard_id", "criterion_id", "value", "not_assessed", "evidence"]
+    if dialect == "postgresql":
+        cur = conn.cursor()
+        cur.execute("ALTER TABLE score DISABLE TRIGGER score_pairs_sync")
+        w.rows("score", columns, scores)
+        cur.execute("ALTER TABLE score ENABLE TRIGGER score_pairs_sync")
+        cur.close()
+    else:
+        w.rows("score", columns, scores)
+
+
 def generate(engine, target_scores: int, *, seed: int = 7) -> Generated:
     """Fill a freshly migrated, empty database with about `target_scores` score rows."""
     rng = np.random.default_rng(seed)
@@ -145,17 +164,20 @@ def generate(engine, target_scores: int, *, seed: int = 7) -> Generated:
                 step = min(3, max(0, int((mean - lo) / span * 4)))
                 rec = RECOMMENDATIONS[step] if submitted or rng.random() < 0.5 else None
                 stamp = _stamp(day + timedelta(hours=int(rng.integers(2, 72))))
-                cards.append((card_id, rec, "", None, "", "", cand_id, u, p,
-                              "submitted" if submitted else "draft",
-                              stamp if submitted else None, stamp, 1, "[]"))
                 if not submitted and len(out.drafts) < 64 and p > 1:
                     out.drafts.append((card_id, u, crits, (lo, hi)))
+                pairs = []
                 for j in range(filled):
                     score_id += 1
                     v = None if na[j] else int(values[j])
                     ev = ("Clear example given in the interview." if v in (lo, hi)
                           or (score_id % 3 == 0) else "")
                     scores.append((score_id, card_id, crits[j], v, bool(na[j]), ev))
+                    pairs.append(f"{-crits[j]} 0" if v is None else f"{crits[j]} {v}")
+                # score_pairs as the triggers of migration 0003 write it (see _bulk_scores).
+                cards.append((card_id, rec, "", None, "", "", cand_id, u, p,
+                              "submitted" if submitted else "draft",
+                              stamp if submitted else None, stamp, 1, "[]", " ".join(pairs)))
             if rng.random() < 0.2:
                 dec_id += 1
                 decisions.append((dec_id, cand_id, ("advance", "reject", "hold")[c % 3],
@@ -187,9 +209,8 @@ def generate(engine, target_scores: int, *, seed: int = 7) -> Generated:
         w.rows("scorecard", ["id", "recommendation", "candidate_questions", "salary_heard",
                              "interest", "concerns", "interview_id", "panelist_id",
                              "template_id", "status", "submitted_at", "updated_at", "version",
-                             "tasks_covered"], cards)
-        w.rows("score", ["id", "scorecard_id", "criterion_id", "value", "not_assessed",
-                         "evidence"], scores)
+                             "tasks_covered", "score_pairs"], cards)
+        _bulk_scores(w, raw.driver_connection, engine.dialect.name, scores)
         w.rows("decision", ["id", "candidate_id", "outcome", "rationale", "decided_by",
                             "decided_at"], decisions)
         w.rows("consensusscore", ["id", "candidate_id", "criterion_id", "value", "note",

@@ -63,10 +63,7 @@ KEYS = ("database", "scores", "pipeline_s", "bare_scan_s", "ratio", "peak_mb",
 def pipeline(url: str) -> dict:
     """Everything the dashboard and calibration pages show, for all positions and panelists."""
     with session_scope(url) as s:
-        packed = calibration.submitted_scores(s)
-        if packed is None:  # data that cannot be packed: the row-by-row path
-            raise RuntimeError("submitted_scores could not pack this data")
-        scores, cards = packed
+        scores, cards = calibration.submitted_scores(s)
         boards = board.organisation_boards(s, scores, cards)
         lenient = calibration.leniency(s, scores)
     return {**boards, "leniency": lenient}

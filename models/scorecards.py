@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy import JSON, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import Recommendation, ScorecardStatus, utcnow
@@ -46,6 +46,10 @@ class Scorecard(ScorecardFields, table=True):
     tasks_covered: list[str] = Field(default_factory=list, sa_type=JSON)
     # When the last reminder about this overdue scorecard was sent.
     reminded_at: datetime | None = None
+    # The card's scores as "criterion_id value" pairs, written only by database triggers on the
+    # score table (migration 0003) and read by services.calibration.submitted_scores. The app
+    # never sets it; None or "" means no score rows.
+    score_pairs: str | None = Field(default=None, sa_type=Text, exclude=True)
 
 
 class ScoreInput(SQLModel):

@@ -5,7 +5,7 @@ statistics are pure functions in services.stats. Candidates whose panel the view
 (blind scoring) are listed with their counts but contribute no score, note or recommendation.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlmodel import Session, func, select
@@ -29,6 +29,7 @@ from models import (
 from services import stats
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
+from services.db import fetch_rows, gc_paused
 from services.errors import NotAllowed, NotFound
 from services.positions import criteria_of, current_template
 from services.settings import get_setting
@@ -55,12 +56,22 @@ class Board:
     agenda: pd.DataFrame
     panelists: pd.DataFrame
     consensus: pd.DataFrame
+    # Figures derived from the board (reliability, sensitivity, ranking table), computed once
+    # per board; a cached board carries them along (see precompute).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def remember(self, key: str, compute):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        value = self.memo[key]
+        return value.copy() if isinstance(value, pd.DataFrame) else value
 
     def candidate_name(self, candidate_id: int) -> str:
         row = self.candidates.loc[self.candidates["candidate_id"] == candidate_id, "name"]
         return str(row.iloc[0]) if len(row) else "?"
 
 
+@gc_paused
 def load_board(session: Session, position_id: int, viewer: Viewer) -> Board:
     """The dashboard of a position for a viewer who manages it (admin or its hiring manager)."""
     position = session.get(Position, position_id)
@@ -83,7 +94,9 @@ def load_candidate_panel(session: Session, candidate_id: int, viewer: Viewer) ->
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+    """Rows as a frame, built column by column (much cheaper than row by row)."""
+    by_column = list(zip(*rows, strict=True)) or [[] for _ in columns]
+    return pd.DataFrame(dict(zip(columns, map(list, by_column), strict=True)), columns=columns)
 
 
 def _build(session: Session, position: Position, viewer: Viewer,
@@ -174,11 +187,31 @@ def _build(session: Session, position: Position, viewer: Viewer,
 
 def reliability(board: Board) -> dict:
     """Panel agreement on the position's overall scores (see services.stats.reliability)."""
-    return stats.reliability(stats.panelist_scores(board.scores))
+    return board.remember("reliability", lambda: stats.reliability(
+        stats.panelist_scores(board.scores)))
+
+
+def criterion_reliability(board: Board) -> pd.DataFrame:
+    """Panel agreement per criterion (see services.stats.reliability_by_criterion)."""
+    return board.remember("criterion_reliability",
+                          lambda: stats.reliability_by_criterion(board.scores))
+
+
+def precompute(board: Board) -> Board:
+    """Compute every derived figure now, so a cached copy of the board carries them."""
+    reliability(board)
+    criterion_reliability(board)
+    sensitivity(board)
+    ranking_table(board)
+    return board
 
 
 def sensitivity(board: Board) -> dict:
     """Whether the top candidate changes when any one criterion's weight moves by 20%."""
+    return board.remember("sensitivity", lambda: _sensitivity(board))
+
+
+def _sensitivity(board: Board) -> dict:
     result = stats.weight_sensitivity(board.scores, scale_min=board.scale_min,
                                       scale_max=board.scale_max)
     names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], strict=True))
@@ -230,6 +263,10 @@ def _flag(row) -> str:
 
 def ranking_table(board: Board) -> pd.DataFrame:
     """The ranked table of candidates as people read it (numbers rounded, words for flags)."""
+    return board.remember("ranking_table", lambda: _ranking_table(board))
+
+
+def _ranking_table(board: Board) -> pd.DataFrame:
     cands = board.candidates.set_index("candidate_id")
     summary = board.summary.set_index("candidate_id")
     rows = []
@@ -295,6 +332,7 @@ def change_marker(session: Session) -> tuple:
     return (*(str(v) for v in row), *(f"{k}={v}" for k, v in settings))
 
 
+@gc_paused
 def organisation_boards(session: Session, scores: pd.DataFrame,
                         cards: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every position's dashboard figures at once, as an admin sees them.
@@ -315,24 +353,27 @@ def organisation_boards(session: Session, scores: pd.DataFrame,
     recs = cards[["candidate_id", "panelist_id", "recommendation", "position_id"]]
     summary, agenda, rel = stats.position_summaries(scores, recs, scales,
                                                     disagreement_fraction=fraction)
-    candidates = _frame(session.exec(select(Candidate.id, Candidate.position_id,
-                                            Candidate.name)).all(),
+    # Raw cursor rows: tens of thousands of candidates through Row objects cost a tenth of a
+    # second here.
+    candidates = _frame(fetch_rows(session, select(Candidate.id, Candidate.position_id,
+                                                   Candidate.name)),
                         ["candidate_id", "position_id", "name"])
-    expected = pd.Series(dict(session.exec(
+    expected = _frame(fetch_rows(session,
         select(Interview.candidate_id, func.count(PanelMember.id))
         .join(PanelMember, PanelMember.interview_id == Interview.id)
-        .group_by(Interview.candidate_id)).all()), dtype="int64")
+        .group_by(Interview.candidate_id)), ["candidate_id", "n"]).set_index("candidate_id")["n"]
     candidates["expected"] = candidates["candidate_id"].map(expected).fillna(0).astype(int)
     submitted = cards.groupby("candidate_id").size()
     candidates["submitted"] = candidates["candidate_id"].map(submitted).fillna(0).astype(int)
-    decided = _frame(session.exec(
+    decided = _frame(fetch_rows(session,
         select(Decision.candidate_id, Decision.outcome)
-        .order_by(Decision.decided_at, Decision.id)).all(), ["candidate_id", "decision"])
+        .order_by(Decision.decided_at, Decision.id)), ["candidate_id", "decision"])
     candidates = candidates.merge(decided.drop_duplicates("candidate_id", keep="last"),
                                   on="candidate_id", how="left")
-    names = dict(zip(candidates["candidate_id"], candidates["name"], strict=True))
+    names = candidates.set_index("candidate_id")["name"]
     summary = summary.assign(name=summary["candidate_id"].map(names))
-    criteria = dict(session.exec(select(Criterion.id, Criterion.name)).all())
+    criteria = _frame(fetch_rows(session, select(Criterion.id, Criterion.name)),
+                      ["criterion_id", "name"]).set_index("criterion_id")["name"]
     agenda = agenda.assign(candidate=agenda["candidate_id"].map(names),
                            criterion=agenda["criterion_id"].map(criteria))
     return {"candidates": candidates, "summary": summary, "agenda": agenda,

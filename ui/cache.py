@@ -13,7 +13,7 @@ import streamlit as st
 
 from services import calibration
 from services.auth import Viewer
-from services.board import Board, change_marker, load_board
+from services.board import Board, change_marker, load_board, precompute
 from ui import db
 
 TTL_SECONDS = 600
@@ -24,7 +24,10 @@ def _board(url: str, position_id: int, position_fingerprint: str, viewer: Viewer
            marker: tuple) -> Board:
     del url, position_fingerprint, marker  # part of the key only
     with db.session() as s:
-        return load_board(s, position_id, viewer)
+        board = load_board(s, position_id, viewer)
+    # Reliability, weight sensitivity and the ranking table travel with the cached board, so
+    # a rerun (a click on a tab or a candidate) recomputes none of them.
+    return precompute(board)
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=TTL_SECONDS)

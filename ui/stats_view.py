@@ -5,7 +5,7 @@ import streamlit as st
 
 from models import ConsensusInput
 from services import stats
-from services.board import Board, reliability, sensitivity
+from services.board import Board, criterion_reliability, reliability, sensitivity
 from services.consensus import consensus_beside_independent, record_consensus
 from services.errors import InvalidInput, NotAllowed
 from ui import db
@@ -38,7 +38,7 @@ def agreement(board: Board) -> None:
     else:
         st.caption("ICCs need every panelist to score every candidate; these panels differ "
                    "per candidate, so alpha (which allows that) is the measure here.")
-    by_crit = stats.reliability_by_criterion(board.scores)
+    by_crit = criterion_reliability(board)
     if not by_crit.empty:
         names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
         with st.expander("Agreement per criterion"):

@@ -1,0 +1,151 @@
+"""scorecard.score_pairs (migration 0003): database triggers keep each card's pairs equal to its
+score rows, whatever writes them, and submitted_scores reads exactly the score rows from them."""
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from models import Scorecard, ScorecardStatus, Score
+from services import calibration, scorecards
+from services.db import get_engine
+
+
+def _pairs_from_rows(s: Session, card_id: int) -> set[tuple[int, int]]:
+    rows = s.exec(select(Score.criterion_id, Score.value)
+                  .where(Score.scorecard_id == card_id)).all()
+    return {(-c, 0) if v is None else (c, v) for c, v in rows}
+
+
+def _stored_pairs(s: Session, card_id: int) -> set[tuple[int, int]]:
+    raw = s.connection().execute(text("SELECT score_pairs FROM scorecard WHERE id = :id"),
+                                 {"id": card_id}).scalar_one() or ""
+    numbers = [int(x) for x in raw.split()]
+    assert len(numbers) % 2 == 0, raw
+    pairs = list(zip(numbers[::2], numbers[1::2], strict=True))
+    assert len(pairs) == len(set(pairs)), raw  # no criterion twice
+    return set(pairs)
+
+
+@pytest.fixture
+def panel(make):
+    manager = make.user("hiring_manager")
+    position = make.position(manager=manager)
+    people = [make.user(), make.user()]
+    cand = make.candidate(position)
+    return make.interview(cand, people), people
+
+
+def test_pairs_follow_every_insert_update_and_delete(session, make, panel):
+    interview, (one, two) = panel
+    card = make.scorecard(interview, one, [4, None, 2, 5], submit=False)
+    assert _stored_pairs(session, card.id) == _pairs_from_rows(session, card.id)
+    assert len(_stored_pairs(session, card.id)) == 4
+
+    # Through the service (a changed value, a newly "not assessed" criterion).
+    kit = scorecards.open_scorecard(session, interview.id, one.id)
+    first, second = kit.criteria[0].id, kit.criteria[1].id
+    scorecards.save_score(session, card.id, one.id, {"criterion_id": first, "value": 1,
+                                                     "not_assessed": False, "evidence": ""})
+    scorecards.save_score(session, card.id, one.id, {"criterion_id": second, "value": 3,
+                                                     "not_assessed": False, "evidence": ""})
+    assert (first, 1) in _stored_pairs(session, card.id)
+    assert (second, 3) in _stored_pairs(session, card.id)
+    assert _stored_pairs(session, card.id) == _pairs_from_rows(session, card.id)
+
+    # Raw SQL, as an import or a repair by hand would write.
+    conn = session.connection()
+    conn.execute(text("UPDATE score SET value = NULL WHERE scorecard_id = :c AND criterion_id "
+                      "= :k"), {"c": card.id, "k": first})
+    conn.execute(text("UPDATE score SET evidence = 'only words' WHERE scorecard_id = :c"),
+                 {"c": card.id})
+    conn.execute(text("DELETE FROM score WHERE scorecard_id = :c AND criterion_id = :k"),
+                 {"c": card.id, "k": second})
+    session.commit()
+    stored = _stored_pairs(session, card.id)
+    assert (-first, 0) in stored and all(abs(c) != second for c, _ in stored)
+    assert stored == _pairs_from_rows(session, card.id)
+
+    # Moving a score to another card refreshes both cards.
+    other = make.scorecard(interview, two, [3, 3, 3, 3], submit=False)
+    third = kit.criteria[2].id
+    conn = session.connection()
+    conn.execute(text("DELETE FROM score WHERE scorecard_id = :o AND criterion_id = :k"),
+                 {"o": other.id, "k": third})
+    conn.execute(text("UPDATE score SET scorecard_id = :o WHERE scorecard_id = :c AND "
+                      "criterion_id = :k"), {"o": other.id, "c": card.id, "k": third})
+    session.commit()
+    for c in (card.id, other.id):
+        assert _stored_pairs(session, c) == _pairs_from_rows(session, c)
+    assert all(abs(c) != third for c, _ in _stored_pairs(session, card.id))
+
+    session.connection().execute(text("DELETE FROM score WHERE scorecard_id = :c"),
+                                 {"c": card.id})
+    session.commit()
+    assert _stored_pairs(session, card.id) == set()
+
+
+def test_deleting_a_scorecard_with_scores_works(session, make, panel):
+    # The score triggers fire during the cascade and must not trip over the vanishing card.
+    interview, (one, _) = panel
+    card = make.scorecard(interview, one, [4, 4, 4, 4])
+    session.delete(session.get(Scorecard, card.id))
+    session.commit()
+    assert session.get(Scorecard, card.id) is None
+    assert session.exec(select(Score).where(Score.scorecard_id == card.id)).all() == []
+
+
+def test_submitted_scores_are_the_submitted_rows(session, make, panel):
+    interview, (one, two) = panel
+    make.scorecard(interview, one, [5, None, 3, 1], recommendation="strong_yes")
+    make.scorecard(interview, two, [2, 2, 2, 2], submit=False)  # a draft: not read
+    scores, cards = calibration.submitted_scores(session)
+    assert len(cards) == 1 and cards["panelist_id"].tolist() == [one.id]
+    assert cards["recommendation"].tolist() == ["strong_yes"]
+    assert len(scores) == 4
+    got = sorted(zip(scores["criterion_id"], scores["value"].fillna(-1), strict=True))
+    card = session.exec(select(Scorecard).where(
+        Scorecard.status == ScorecardStatus.submitted)).one()
+    want = sorted((c, -1 if v is None else v)
+                  for c, v in session.exec(select(Score.criterion_id, Score.value)
+                                           .where(Score.scorecard_id == card.id)).all())
+    assert got == want
+    assert set(scores["panelist_id"]) == {one.id}
+    assert np.isnan(scores["value"]).sum() == 1
+
+
+def test_submitted_scores_with_nothing_submitted(session, make, panel):
+    interview, (one, _) = panel
+    make.scorecard(interview, one, [3, 3, 3, 3], submit=False)
+    scores, cards = calibration.submitted_scores(session)
+    assert scores.empty and cards.empty
+
+
+def test_malformed_pairs_are_refused_not_misread(db_url, make, panel, session):
+    interview, (one, _) = panel
+    card = make.scorecard(interview, one, [3, 3, 3, 3])
+    with get_engine(db_url).begin() as conn:  # a hand-edited database
+        conn.execute(text("UPDATE scorecard SET score_pairs = '1 2 3' WHERE id = :c"),
+                     {"c": card.id})
+    with pytest.raises(ValueError, match="score_pairs"):
+        calibration.submitted_scores(session)
+
+
+def test_the_benchmark_generator_writes_the_pairs_the_triggers_would(db_url):
+    from bench.generate import generate
+
+    generate(get_engine(db_url), 2_000, seed=3)
+    with Session(get_engine(db_url)) as s:
+        cards = s.exec(select(Scorecard.id)).all()
+        assert len(cards) > 100
+        rows: dict[int, set] = {c: set() for c in cards}
+        for card, crit, value in s.exec(select(Score.scorecard_id, Score.criterion_id,
+                                               Score.value)).all():
+            rows[card].add((-crit, 0) if value is None else (crit, value))
+        for card in cards:
+            assert _stored_pairs(s, card) == rows[card], card
+        # The trigger is on again after the bulk load.
+        card = cards[0]
+        s.connection().execute(text("DELETE FROM score WHERE scorecard_id = :c"), {"c": card})
+        s.commit()
+        assert _stored_pairs(s, card) == set()
