@@ -6,9 +6,9 @@ in a PostgreSQL database created for the run and dropped after it. Measured per 
 size, all in one process on one warm database:
 
   pipeline_s         everything the dashboard and the calibration page show, for the whole
-                     organisation: every position's summary, agenda and reliability
-                     (services.board.organisation_boards) and every panelist's leniency over all
-                     history (services.calibration.leniency); median of 3
+                     organisation (services.calibration.organisation_overview): every position's
+                     summary, agenda and reliability and every panelist's leniency over all
+                     history; median of 3
   bare_scan_s        one GROUP BY (mean score per candidate and dimension) over the same score
                      rows through the driver directly: the floor; median of 3, interleaved with
                      the pipeline runs so both see the same machine load
@@ -43,7 +43,7 @@ if str(ROOT) not in sys.path:  # `python bench/run.py` puts bench/, not the root
 from sqlalchemy import create_engine, make_url  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
-from services import board, calibration  # noqa: E402
+from services import calibration  # noqa: E402
 from services.db import get_engine, migrate, session_scope  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -63,10 +63,7 @@ KEYS = ("database", "scores", "pipeline_s", "bare_scan_s", "ratio", "peak_mb",
 def pipeline(url: str) -> dict:
     """Everything the dashboard and calibration pages show, for all positions and panelists."""
     with session_scope(url) as s:
-        scores, cards = calibration.submitted_scores(s)
-        boards = board.organisation_boards(s, scores, cards)
-        lenient = calibration.leniency(s, scores)
-    return {**boards, "leniency": lenient}
+        return calibration.organisation_overview(s)
 
 
 def bare_scan(url: str) -> int:

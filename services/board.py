@@ -343,6 +343,13 @@ def organisation_boards(session: Session, scores: pd.DataFrame,
     the reliability of every position: the numbers load_board and reliability() give one
     position at a time.
     """
+    fraction, scales = organisation_scales(session)
+    figures = organisation_figures(scores, cards, scales, fraction)
+    return label_figures(figures, organisation_labels(session), cards)
+
+
+def organisation_scales(session: Session) -> tuple[float, pd.DataFrame]:
+    """The disagreement setting and each position's current rating scale."""
     fraction = float(get_setting(session, "disagreement_fraction"))
     templates = pd.DataFrame(session.exec(select(
         ScorecardTemplate.position_id, ScorecardTemplate.version, ScorecardTemplate.scale_min,
@@ -350,9 +357,19 @@ def organisation_boards(session: Session, scores: pd.DataFrame,
         columns=["position_id", "version", "scale_min", "scale_max"])
     scales = templates.sort_values(["position_id", "version"]).drop_duplicates(
         "position_id", keep="last")
+    return fraction, scales
+
+
+def organisation_figures(scores: pd.DataFrame, cards: pd.DataFrame, scales: pd.DataFrame,
+                         fraction: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """stats.position_summaries over the packed scores (pure: no database)."""
     recs = cards[["candidate_id", "panelist_id", "recommendation", "position_id"]]
-    summary, agenda, rel = stats.position_summaries(scores, recs, scales,
-                                                    disagreement_fraction=fraction)
+    return stats.position_summaries(scores, recs, scales, disagreement_fraction=fraction)
+
+
+@gc_paused
+def organisation_labels(session: Session) -> dict:
+    """Names, panel sizes and decisions of every candidate, and criterion names."""
     # Raw cursor rows: tens of thousands of candidates through Row objects cost a tenth of a
     # second here.
     candidates = _frame(fetch_rows(session, select(Candidate.id, Candidate.position_id,
@@ -363,18 +380,27 @@ def organisation_boards(session: Session, scores: pd.DataFrame,
         .join(PanelMember, PanelMember.interview_id == Interview.id)
         .group_by(Interview.candidate_id)), ["candidate_id", "n"]).set_index("candidate_id")["n"]
     candidates["expected"] = candidates["candidate_id"].map(expected).fillna(0).astype(int)
-    submitted = cards.groupby("candidate_id").size()
-    candidates["submitted"] = candidates["candidate_id"].map(submitted).fillna(0).astype(int)
     decided = _frame(fetch_rows(session,
         select(Decision.candidate_id, Decision.outcome)
         .order_by(Decision.decided_at, Decision.id)), ["candidate_id", "decision"])
     candidates = candidates.merge(decided.drop_duplicates("candidate_id", keep="last"),
                                   on="candidate_id", how="left")
-    names = candidates.set_index("candidate_id")["name"]
-    summary = summary.assign(name=summary["candidate_id"].map(names))
     criteria = _frame(fetch_rows(session, select(Criterion.id, Criterion.name)),
                       ["criterion_id", "name"]).set_index("criterion_id")["name"]
+    return {"candidates": candidates, "criteria": criteria}
+
+
+def label_figures(figures: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], labels: dict,
+                  cards: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """organisation_figures with names and scorecard counts, as organisation_boards returns."""
+    summary, agenda, rel = figures
+    candidates = labels["candidates"].copy()
+    submitted = cards.groupby("candidate_id").size()
+    candidates.insert(candidates.columns.get_loc("expected") + 1, "submitted",
+                      candidates["candidate_id"].map(submitted).fillna(0).astype(int))
+    names = candidates.set_index("candidate_id")["name"]
+    summary = summary.assign(name=summary["candidate_id"].map(names))
     agenda = agenda.assign(candidate=agenda["candidate_id"].map(names),
-                           criterion=agenda["criterion_id"].map(criteria))
+                           criterion=agenda["criterion_id"].map(labels["criteria"]))
     return {"candidates": candidates, "summary": summary, "agenda": agenda,
             "reliability": rel}

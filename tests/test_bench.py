@@ -117,3 +117,19 @@ def test_organisation_boards_match_each_positions_board(history_db):
                     assert rel[key] == pytest.approx(value, rel=1e-9), key
                 else:
                     assert rel[key] == value, key
+
+
+def test_organisation_overview_is_boards_plus_leniency(history_db):
+    # The overview computes in three threads; it must give what the plain calls give.
+    url, _ = history_db
+    with Session(get_engine(url)) as s:
+        overview = calibration.organisation_overview(s)
+        scores, cards = calibration.submitted_scores(s)
+        plain = board.organisation_boards(s, scores, cards)
+        lenient = calibration.leniency(s, scores)
+    assert set(overview) == {*plain, "leniency"}
+    for key, frame in plain.items():
+        pd.testing.assert_frame_equal(overview[key], frame, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(overview["leniency"], lenient, check_exact=False,
+                                  rtol=1e-12)
+    assert len(overview["summary"]) > 100 and overview["leniency"]["enough_data"].any()

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from models import Scorecard, ScorecardStatus, Score
+from models import Score, Scorecard, ScorecardStatus
 from services import calibration, scorecards
 from services.db import get_engine
 
