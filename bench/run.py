@@ -115,7 +115,10 @@ def time_pipeline(url: str, rounds: int = 3) -> tuple[float, float]:
 def time_dashboard(url: str, manager_id: int, position_id: int) -> tuple[float, float]:
     """AppTest of the dashboard for a position: first run with empty caches, then reruns."""
     import streamlit as st
+    from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
+
+    set_log_level("error")  # AppTest outside a server warns about its missing runtime
 
     previous = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = url

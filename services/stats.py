@@ -861,28 +861,54 @@ RELIABILITY_COLUMNS = ["position_id", *ICC_TYPES, "alpha_interval", "alpha_ordin
 
 def _group_alpha(pos: np.ndarray, cand: np.ndarray, values: np.ndarray,
                  ordinal: bool) -> tuple[pd.Series, pd.Series]:
-    """_alpha_long for every position at once: alpha (NaN for None) and pairable units."""
-    frame = pd.DataFrame({"pos": pos, "cand": cand, "v": values})
-    frame = frame.loc[frame.groupby("cand")["v"].transform("size") >= 2]
-    if ordinal and len(frame):
-        # Mid-ranks of the paired values within each position (see _alpha_long).
-        counts = frame.groupby(["pos", "v"], sort=True).size()
-        cum = counts.groupby(level="pos").cumsum()
-        midrank = (cum - counts / 2).rename("mid")
-        frame = frame.join(midrank, on=["pos", "v"])
-        frame["v"] = frame["mid"].to_numpy(dtype=float)
-    g = frame.groupby("pos")["v"]
-    n_units = frame.groupby("pos")["cand"].nunique()
-    by_unit = frame.groupby(["pos", "cand"])["v"]
-    m_u = by_unit.size().astype(float)
-    ss_u = by_unit.var(ddof=0) * m_u
-    within = (m_u * ss_u / (m_u - 1)).groupby(level="pos").sum()
-    n = g.size().astype(float)
-    total = g.var(ddof=0) * n
-    ptp = g.max() - g.min()
-    alpha = 1.0 - (n - 1) * within / (n * total)
-    ok = (n_units >= 2) & (ptp > 0) & (total > 0)
-    return alpha.where(ok), n_units
+    """_alpha_long for every position at once: alpha (NaN for None) and pairable units.
+
+    A candidate belongs to one position, so candidates are the units within it; sums per
+    unit and per position are bincounts over integer codes.
+    """
+    unit = pd.factorize(cand)[0]
+    keep = np.bincount(unit)[unit] >= 2
+    pos, unit, v = pos[keep], unit[keep], np.asarray(values, dtype=float)[keep]
+    p_code, p_ids = pd.factorize(pos, sort=True)
+    n_pos = len(p_ids)
+    if ordinal and v.size:
+        # Mid-ranks of the paired values within each position (see _alpha_long): the count
+        # of values at or below this one, less half the count of this very value.
+        order = np.lexsort((v, p_code))
+        ps, vs = p_code[order], v[order]
+        step = np.r_[True, (ps[1:] != ps[:-1]) | (vs[1:] != vs[:-1])]
+        group = np.cumsum(step) - 1
+        size = np.bincount(group)
+        last = np.r_[np.flatnonzero(step)[1:], len(vs)] - 1
+        first_of_pos = np.r_[True, ps[1:] != ps[:-1]]
+        start = np.maximum.accumulate(np.where(first_of_pos, np.arange(len(vs)), 0))
+        mid = (last[group] - start + 1) - size[group] / 2
+        v = np.empty_like(v)
+        v[order] = mid
+    n_units_all = int(unit.max()) + 1 if unit.size else 0
+    m_u = np.bincount(unit, minlength=n_units_all).astype(float)
+    present = m_u > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_u = np.bincount(unit, weights=v, minlength=n_units_all) / m_u
+        ss_u = np.bincount(unit, weights=(v - mean_u[unit]) ** 2, minlength=n_units_all)
+        within_u = np.where(present, m_u * ss_u / (m_u - 1), 0.0)
+    unit_pos = np.zeros(n_units_all, dtype=np.int64)
+    unit_pos[unit] = p_code
+    within = np.bincount(unit_pos[present], weights=within_u[present], minlength=n_pos)
+    n_units = np.bincount(unit_pos[present], minlength=n_pos)
+    n = np.bincount(p_code, minlength=n_pos).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_p = np.bincount(p_code, weights=v, minlength=n_pos) / n
+        total = np.bincount(p_code, weights=(v - mean_p[p_code]) ** 2, minlength=n_pos)
+        high = np.full(n_pos, -np.inf)
+        low = np.full(n_pos, np.inf)
+        np.maximum.at(high, p_code, v)
+        np.minimum.at(low, p_code, v)
+        alpha = 1.0 - (n - 1) * within / (n * total)
+    ok = (n_units >= 2) & (high - low > 0) & (total > 0)
+    index = pd.Index(np.asarray(p_ids), name="pos")
+    return (pd.Series(np.where(ok, alpha, np.nan), index=index),
+            pd.Series(n_units, index=index))
 
 
 def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: pd.DataFrame,

@@ -133,3 +133,18 @@ def test_organisation_overview_is_boards_plus_leniency(history_db):
     pd.testing.assert_frame_equal(overview["leniency"], lenient, check_exact=False,
                                   rtol=1e-12)
     assert len(overview["summary"]) > 100 and overview["leniency"]["enough_data"].any()
+
+
+def test_organisation_overview_on_each_database(db_url):
+    # On PostgreSQL the labels are read in a second session while the scores are read.
+    generate(get_engine(db_url), 3_000, seed=5)
+    with Session(get_engine(db_url)) as s:
+        overview = calibration.organisation_overview(s)
+        scores, cards = calibration.submitted_scores(s)
+        plain = board.organisation_boards(s, scores, cards)
+        lenient = calibration.leniency(s, scores)
+    for key, frame in plain.items():
+        pd.testing.assert_frame_equal(overview[key], frame, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(overview["leniency"], lenient, check_exact=False,
+                                  rtol=1e-12)
+    assert overview["candidates"]["name"].notna().all() and len(overview["summary"]) > 20

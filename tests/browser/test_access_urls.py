@@ -108,10 +108,11 @@ def test_markdown_and_html_in_names_and_notes_stay_text(pia, site, page: Page, p
     mine.goto(f"{site['base']}/my_interviews")
     # Shown literally; ui.text puts an invisible word joiner into "://" so it cannot autolink.
     shown = re.compile(re.escape(IMAGE_NAME).replace(re.escape("://"), ":\u2060?//"))
-    expect(mine.get_by_text(shown).first).to_be_visible()
+    expect(mine.get_by_text(shown).filter(visible=True).first).to_be_visible()
     expect(mine.locator("a[href*='127.0.0.1:9']")).to_have_count(0)
     mine.goto(f"{site['base']}/scorecard?interview={site['iv_odd'].id}")
-    expect(mine.get_by_text(HTML_NOTE, exact=False).first).to_be_visible()
+    expect(mine.get_by_text(HTML_NOTE, exact=False).filter(visible=True).first)\
+        .to_be_visible()
     settled(mine)
     expect(mine.locator(INJECTED_IMAGES)).to_have_count(0)
     mine.close()

@@ -37,7 +37,8 @@ def test_company_login_opens_the_pages_of_the_users_roles(page: Page, sso_app, p
     expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
     sso_log_in(page, sso_app, provider, "hana@example.com")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    expect(page.get_by_text(f"Cara {MARKER}").first).to_be_visible()
+    # The grid keeps a hidden accessibility copy of its cells: look at what is shown.
+    expect(page.get_by_text(f"Cara {MARKER}").filter(visible=True).first).to_be_visible()
     # The identity cookie outlives the browser session: a reload stays signed in.
     page.reload()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
