@@ -10,6 +10,7 @@ from services.audit import ACTIONS, list_events
 from services.auth import list_users
 from ui import db
 from ui.guard import require
+from ui.text import count
 from ui.widgets import display_zone, when
 
 viewer = require(Role.admin)
@@ -40,7 +41,7 @@ with db.session() as s:
 if events.empty:
     st.info("No audit rows match.")
     st.stop()
-st.caption(f"{len(events)} row(s), newest first (at most 1000).")
+st.caption(f"{count(len(events), 'row')}, newest first (at most 1000).")
 st.dataframe(events.assign(
     at=events["at"].map(when),
     detail=events["detail"].map(lambda d: json.dumps(d, ensure_ascii=False, default=str)),

@@ -10,7 +10,7 @@ from services.first_interview import first_score_form, save_first_scores
 from services.positions import visible_positions
 from ui import db
 from ui.guard import require
-from ui.text import md_escape
+from ui.text import count, md_escape
 from ui.widgets import money, pick_position, show_problems
 
 viewer = require(Role.recruiter)
@@ -80,6 +80,6 @@ if choice != NEW:
             try:
                 with db.session() as s:
                     n = save_first_scores(s, viewer, choice, values)
-                st.success(f"Saved {n} first-interview score(s).")
+                st.success(f"Saved {count(n, 'first-interview score')}.")
             except InvalidInput as exc:
                 show_problems(exc.problems, "First-interview scores not saved")

@@ -46,8 +46,14 @@ ranking_tab, candidate_tab, compare_tab, agenda_tab = st.tabs(
     ["Ranking", "Candidate", "Compare", "Debrief agenda"])
 
 with ranking_tab:
-    st.dataframe(table.drop(columns="candidate_id"), hide_index=True, width="stretch",
+    ranked = table["Rank"].notna()
+    st.dataframe(table[ranked].drop(columns="candidate_id"), hide_index=True, width="stretch",
                  key="ranking_table")
+    if not ranked.all():
+        st.caption("Not ranked yet")
+        st.dataframe(table.loc[~ranked, ["Candidate", "Scorecards", "Discuss", "Decision"]]
+                     .rename(columns={"Discuss": "Why"}), hide_index=True, width="stretch",
+                     key="unranked_table")
     st.caption("Candidates in the same tie group have overlapping 95% intervals: the panel's "
                "scores do not separate them, so their order is not settled.")
     if board.summary["overall"].notna().any():

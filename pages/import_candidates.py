@@ -15,6 +15,7 @@ from services.positions import visible_positions
 from services.scores_io import import_scores
 from ui import db
 from ui.guard import require
+from ui.text import count
 from ui.widgets import pick_position, show_problems
 
 viewer = require(Role.recruiter)
@@ -47,7 +48,7 @@ with candidates_tab:
             problems(exc.problems, "File not read, nothing imported")
             frame = None
         if frame is not None:
-            st.caption(f"Preview: {len(frame)} row(s); the first 20 are shown.")
+            st.caption(f"Preview: {count(len(frame), 'row')}; the first 20 are shown.")
             st.dataframe(frame.head(20), width="stretch")
             st.markdown("**Columns** — which column of the file holds each field")
             guess = guess_mapping(list(frame.columns))
@@ -69,7 +70,7 @@ with candidates_tab:
                     with db.session() as s:
                         n = import_candidates(s, viewer, position.id, frame, mapping, progress)
                     bar.progress(1.0, text="Done")
-                    st.success(f"Imported {n} candidate(s).")
+                    st.success(f"Imported {count(n, 'candidate')}.")
                 except InvalidInput as exc:
                     bar.empty()
                     problems(exc.problems, "Nothing imported")

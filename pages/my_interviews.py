@@ -7,7 +7,7 @@ from services.interviews import my_interviews, upcoming_interviews
 from services.scorecards import describe_status
 from ui import db
 from ui.guard import require
-from ui.text import md_escape
+from ui.text import count, md_escape
 from ui.widgets import when
 
 viewer = require(Role.panelist)
@@ -20,16 +20,17 @@ if mine.empty:
     st.stop()
 
 todo = mine[mine["to_do"]]
-st.caption(f"{len(todo)} scorecard(s) still to submit." if len(todo) else
+st.caption(f"{count(len(todo), 'scorecard')} still to submit."
+           if len(todo) else
            "All your scorecards are submitted. Thank you.")
 overdue = int(mine["overdue"].sum())
 if overdue:
-    st.warning(f"{overdue} scorecard(s) overdue: the interview was more than a day ago. They "
-               "are listed first.")
+    st.warning(f"{count(overdue, 'scorecard')} overdue: the interview was more than a day "
+               "ago. They are listed first.")
 with db.session() as s:
     upcoming = upcoming_interviews(s, viewer)
-with st.expander(f"Calendar: {len(upcoming)} upcoming interview(s)", expanded=bool(len(upcoming)),
-                 icon=":material/calendar_month:"):
+with st.expander(f"Calendar: {count(len(upcoming), 'upcoming interview')}",
+                 expanded=bool(len(upcoming)), icon=":material/calendar_month:"):
     if upcoming.empty:
         st.text("No upcoming interviews.")
     else:

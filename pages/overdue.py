@@ -9,6 +9,7 @@ from services.overdue import RESEND_AFTER, overdue_scorecards, send_reminders
 from services.scorecards import describe_status
 from ui import db
 from ui.guard import require
+from ui.text import count
 from ui.widgets import show_problems, when
 
 viewer = require(Role.recruiter)
@@ -52,7 +53,7 @@ if st.button("Send reminders", type="primary", key="overdue_send", icon=":materi
     except InvalidInput as exc:
         show_problems(exc.problems, "No reminder sent")
     else:
-        st.success(f"{len(result.sent)} reminder(s) sent.")
+        st.success(f"{count(len(result.sent), 'reminder')} sent.")
         if result.sent:
             st.text("\n".join(result.sent))
         if result.skipped:

@@ -17,7 +17,7 @@ from ui.scorecard_form import (
     seed_state,
     tasks_widget,
 )
-from ui.text import md_escape
+from ui.text import count, md_escape
 from ui.widgets import when
 
 viewer = require(Role.panelist)
@@ -97,7 +97,7 @@ if not kit.submitted:
     missing = missing_items(kit)
     st.divider()
     if missing:
-        st.caption(f"{len(missing)} thing(s) left before you can submit.")
+        st.caption(f"{count(len(missing), 'thing')} left before you can submit.")
     if st.button("Submit scorecard", type="primary", key="submit_card",
                  icon=":material/send:"):
         try:

@@ -7,6 +7,7 @@ from services.errors import InvalidInput
 from services.settings import PANEL_VISIBILITY, editable_settings, update_settings
 from ui import db
 from ui.guard import require
+from ui.text import count
 from ui.widgets import show_problems
 
 viewer = require(Role.admin)
@@ -33,7 +34,7 @@ with st.form("settings"):
                 changed = update_settings(s, viewer, {
                     "panel_visibility": visibility, "disagreement_fraction": fraction,
                     "calibration_min_shared": shared, "retention_days": retention})
-            st.success(f"Saved: {len(changed)} setting(s) changed." if changed
+            st.success(f"Saved: {count(len(changed), 'setting')} changed." if changed
                        else "Nothing changed.")
         except InvalidInput as exc:
             show_problems(exc.problems, "Settings not saved")

@@ -280,9 +280,10 @@ def _ranking_table(board: Board) -> pd.DataFrame:
                          "Discuss": "hidden until you submit your own scorecard"})
             continue
         if cid not in summary.index or pd.isna(summary.at[cid, "overall"]):
+            waiting = ("no second interview scheduled" if int(cand["expected"]) == 0
+                       else "awaiting scorecards")
             rows.append({"candidate_id": cid, "Rank": None, "Candidate": cand["name"],
-                         "Scorecards": scorecards, "Decision": decision,
-                         "Discuss": "awaiting scorecards"})
+                         "Scorecards": scorecards, "Decision": decision, "Discuss": waiting})
             continue
         s = summary.loc[cid]
         ci = ("" if pd.isna(s["ci_low"]) else f"{s['ci_low']:.2f}–{s['ci_high']:.2f}")

@@ -182,3 +182,15 @@ def test_compare_tab_charts_chosen_candidates(world):
     figs = {f["layout"]["title"]["text"]: f for f in figures(at)}
     assert {t["name"] for t in figs["Side by side"]["data"]} == {"Cara Candidate",
                                                                  "Dan Candidate"}
+
+
+def test_dashboard_lists_unranked_candidates_apart_with_the_reason(world, make):
+    make.candidate(world["position"], name="Nina Notyet")  # no second interview yet
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    assert not at.exception
+    ranked = at.dataframe[0].value
+    assert ranked["Rank"].notna().all()
+    assert "Nina Notyet" not in set(ranked["Candidate"])
+    others = next(d.value for d in at.dataframe if "Why" in d.value.columns)
+    row = others.loc[others["Candidate"] == "Nina Notyet"].iloc[0]
+    assert row["Why"] == "no second interview scheduled" and row["Scorecards"] == "0 of 0"

@@ -148,7 +148,7 @@ def test_recruiter_previews_maps_and_imports_in_the_app(session, make, recruiter
     at.selectbox(key="imp_map_first_interview_notes").select_index(0).run()
     at.button(key="imp_submit").click().run()
     assert not at.exception
-    assert "Imported 3 candidate(s)." in [s.value for s in at.success]
+    assert "Imported 3 candidates." in [s.value for s in at.success]
     assert count(session, Candidate) == 3
     assert {c.first_interview_notes for c in session.exec(Candidate.__table__.select())} == {""}
     assert position.id

@@ -1,6 +1,6 @@
 """User text reaches Markdown only in a form that shows literally."""
 
-from ui.text import chart_text, md_escape
+from ui.text import chart_text, count, md_escape
 
 
 def test_markdown_image_and_link_syntax_is_escaped():
@@ -20,3 +20,10 @@ def test_bare_urls_www_names_and_emails_cannot_autolink():
 
 def test_chart_labels_escape_html():
     assert chart_text('<a href="http://x">Bob</a>') == "&lt;a href=&quot;http://x&quot;&gt;Bob&lt;/a&gt;"
+
+
+def test_count_says_one_thing_and_many_things():
+    assert count(1, "scorecard") == "1 scorecard"
+    assert count(0, "scorecard") == "0 scorecards"
+    assert count(3, "reminder") == "3 reminders"
+    assert count(2, "person", "people") == "2 people"

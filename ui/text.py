@@ -34,3 +34,8 @@ def md_escape(value: object) -> str:
 def chart_text(value: object) -> str:
     """Text for a plotly label: plotly renders a subset of HTML (links, styles), so escape it."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 scorecard', '2 scorecards' (or the given plural: '2 things')."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

@@ -83,9 +83,13 @@ def choose(scope: Page | Locator, option: str, label: str = "Score", *, tap: boo
     target.tap() if tap else target.click()
 
 
+LEFT_TO_DO = re.compile(r"things? left before you can submit")
+
+
 def left_before_submit(page: Page, n: int) -> None:
     """The scorecard's count of what still blocks submission (saved on the server)."""
-    expect(page.get_by_text(f"{n} thing(s) left before you can submit.")).to_be_visible()
+    things = "thing" if n == 1 else "things"
+    expect(page.get_by_text(f"{n} {things} left before you can submit.")).to_be_visible()
 
 
 def grid(scope: Page | Locator) -> Locator:
@@ -138,7 +142,7 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     choose(criterion(page, c[3]), "3")
     left_before_submit(page, 1)
     choose(page, "Yes", "Recommendation")
-    expect(page.get_by_text("thing(s) left before you can submit")).to_have_count(0)
+    expect(page.get_by_text(LEFT_TO_DO)).to_have_count(0)
     settled(page)
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.get_by_text(re.compile(r"^Submitted .*read-only now\."))).to_be_visible()
@@ -199,7 +203,7 @@ def test_phone_panelist_fills_and_submits_a_whole_scorecard(page, app_url, world
         choose(criterion(page, name), option, tap=True)
         left_before_submit(page, 4 - n)
     choose(page, "No", "Recommendation", tap=True)
-    expect(page.get_by_text("thing(s) left before you can submit")).to_have_count(0)
+    expect(page.get_by_text(LEFT_TO_DO)).to_have_count(0)
     settled(page)
 
     submit = page.get_by_role("button", name="Submit scorecard")
