@@ -2,9 +2,11 @@
 
 Services call `record` inside the transaction of the action they audit, so an action and its
 audit row are committed together or not at all. Rows are never updated or deleted: this module
-has no function that would, and a session listener refuses any ORM update or delete of an
-AuditEvent. The one sanctioned change is `redact_candidate`, used when a candidate is erased: it
-clears the details of that candidate's rows and keeps the fact that something happened.
+has no function that would, a session listener refuses any ORM update or delete of an
+AuditEvent, and database triggers (migration 0004) refuse them from any connection. The one
+sanctioned change is `redact_candidate`, used when a candidate is erased: it clears the details
+of that candidate's rows and keeps the fact that something happened (the triggers allow exactly
+that: REDACTED as the detail of a row naming a candidate, nothing else changed).
 """
 
 from datetime import datetime

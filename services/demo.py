@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 from models import (
     AppSetting,
+    AuditEvent,
     CandidateCreate,
     InterviewCreate,
     PositionCreate,
@@ -201,10 +202,15 @@ def _create_users(session: Session, data: dict) -> dict[str, User]:
 
 
 def _wipe(session: Session) -> None:
-    """Remove what a failed load added (the database had no users when it started)."""
+    """Remove what a failed load added (the database had no users when it started).
+
+    Audit rows stay: the database refuses to delete them (migration 0004), and they record
+    that a load was tried.
+    """
     session.rollback()
+    keep = {AppSetting.__tablename__, AuditEvent.__tablename__}
     for table in reversed(SQLModel.metadata.sorted_tables):
-        if table.name != AppSetting.__tablename__:
+        if table.name not in keep:
             session.execute(table.delete())
     session.commit()
 

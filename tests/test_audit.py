@@ -162,6 +162,36 @@ def test_audit_rows_cannot_be_changed_or_deleted(session, scored):
         session.exec(delete(AuditEvent))
 
 
+def test_the_database_itself_refuses_changes_to_audit_rows_but_redaction(db_url, session,
+                                                                         scored):
+    # Past the ORM (a console, a script): the triggers of migration 0004 refuse.
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from services.db import get_engine
+
+    engine = get_engine(db_url)
+    about = session.exec(select(AuditEvent).where(AuditEvent.candidate_id.is_not(None))).first()
+    other = session.exec(select(AuditEvent).where(AuditEvent.candidate_id.is_(None))).first()
+    before = count(session, AuditEvent)
+    for sql in ("UPDATE auditevent SET actor = 'someone else'",
+                "UPDATE auditevent SET detail = '{}' WHERE id = :id",
+                "DELETE FROM auditevent WHERE id = :id",
+                "DELETE FROM auditevent"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(sql), {"id": about.id})
+    # Redaction is allowed on rows about a candidate only, and changes nothing else.
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("UPDATE auditevent SET detail = :d WHERE id = :id"),
+                     {"d": json.dumps(audit.REDACTED), "id": other.id})
+    assert audit.redact_candidate(session, about.candidate_id) >= 1
+    session.commit()
+    session.expire_all()
+    assert session.get(AuditEvent, about.id).detail == audit.REDACTED
+    assert session.get(AuditEvent, about.id).action == about.action
+    assert count(session, AuditEvent) == before
+
+
 def test_the_audit_service_offers_no_way_to_change_rows_but_redaction():
     public = [name for name, f in inspect.getmembers(audit, inspect.isfunction)
               if f.__module__ == audit.__name__ and not name.startswith("_")]
