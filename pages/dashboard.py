@@ -49,13 +49,13 @@ with ranking_tab:
     ranked = table["Rank"].notna()
     st.dataframe(table[ranked].drop(columns="candidate_id"), hide_index=True, width="stretch",
                  key="ranking_table")
+    st.caption("Candidates in the same tie group have overlapping 95% intervals: the panel's "
+               "scores do not separate them, so their order is not settled.")
     if not ranked.all():
-        st.caption("Not ranked yet")
+        st.markdown("**Not ranked yet**")
         st.dataframe(table.loc[~ranked, ["Candidate", "Scorecards", "Discuss", "Decision"]]
                      .rename(columns={"Discuss": "Why"}), hide_index=True, width="stretch",
                      key="unranked_table")
-    st.caption("Candidates in the same tie group have overlapping 95% intervals: the panel's "
-               "scores do not separate them, so their order is not settled.")
     if board.summary["overall"].notna().any():
         st.plotly_chart(charts.ranking(board.summary, scale), key="ranking_chart")
     left, right = st.columns(2)
