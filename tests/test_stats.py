@@ -714,3 +714,52 @@ def test_single_panelist_candidates():
     result = stats.reliability(stats.panelist_scores(scores))
     assert result["alpha_interval"] is None and result["n_candidates"] == 0
     assert stats.panelist_leniency(scores)["leniency"].isna().all()
+
+
+@pytest.mark.parametrize("ids", [np.array([7, 3, 7, 9, 3]), np.array([10**12, 5, 10**12, 5])])
+def test_small_codes_is_a_sorted_factorize(ids):
+    # Small ids use a lookup table, huge ones hashing; both must give pd.factorize(sort=True).
+    codes, uniques = stats._small_codes(ids)
+    want_codes, want_uniques = pd.factorize(ids, sort=True)
+    assert codes.tolist() == want_codes.tolist()
+    assert uniques.tolist() == list(want_uniques)
+
+
+def test_tie_groups_of_many_rankings_equal_one_ranking_at_a_time():
+    rng = np.random.default_rng(4)
+    parts, lengths = [], []
+    for _ in range(30):
+        n = int(rng.integers(1, 12))
+        mid = np.sort(rng.uniform(1, 5, n))[::-1]
+        mid[rng.random(n) < 0.15] = np.nan
+        mid = np.r_[mid[~np.isnan(mid)], mid[np.isnan(mid)]]  # unscored last, as ranked
+        half = rng.uniform(0, 0.6, n)
+        half[rng.random(n) < 0.2] = np.nan  # no band
+        parts.append((mid, mid - half, mid + half))
+        lengths.append(n)
+    joined = [np.concatenate([p[i] for p in parts]) for i in range(3)]
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    together = stats._segment_tie_groups(*joined, starts, np.array(lengths))
+    alone = np.concatenate([_walk_tie_groups(*p) for p in parts])
+    assert together.tolist() == alone.tolist()
+    assert together.max() > 1
+
+
+def _walk_tie_groups(mid, low, high) -> np.ndarray:
+    """The module docstring's rule, one candidate at a time: join the group when the band
+    overlaps the group leader's; no band = the point; unscored candidates share a last group."""
+    groups, group, leader, unscored = [], 0, None, None
+    for m, lo, hi in zip(mid, low, high, strict=True):
+        if np.isnan(m):
+            if unscored is None:
+                group += 1
+                unscored = group
+            groups.append(unscored)
+            continue
+        if np.isnan(lo) or np.isnan(hi):
+            lo = hi = m
+        if leader is None or not (lo <= leader[1] and leader[0] <= hi):
+            group += 1
+            leader = (lo, hi)
+        groups.append(group)
+    return np.array(groups, dtype=np.int64)
