@@ -63,7 +63,7 @@ def test_recruiter_enters_first_scores_and_the_dashboard_shows_the_change(sessio
     at.selectbox(key=f"first_{world['cara'].id}_{c[0].id}").select(3)
     at.button(key=f"first_submit_{world['cara'].id}").click().run()
     assert not at.exception
-    assert "Saved 1 first-interview score(s)." in [s.value for s in at.success]
+    assert "Saved 1 first-interview score." in [s.value for s in at.success]
 
     dash = app_as(world["manager"].id, "pages/dashboard.py")
     dash.selectbox(key="dash_candidate").select(world["cara"].id).run()

@@ -9,7 +9,7 @@ from services.board import Board, criterion_reliability, reliability, sensitivit
 from services.consensus import consensus_beside_independent, record_consensus
 from services.errors import InvalidInput, NotAllowed
 from ui import db
-from ui.text import md_escape
+from ui.text import count, md_escape
 from ui.widgets import show_problems
 
 
@@ -58,7 +58,7 @@ def weights(board: Board) -> None:
                    "criterion's weight moves by ±20%.")
     else:
         st.warning(f"The top depends on the weights: {md_escape(result['baseline_names'][0])} "
-                   f"leads now, but {len(result['changes'])} change(s) of ±20% on one "
+                   f"leads now, but {count(len(result['changes']), 'change')} of ±20% on one "
                    "criterion put someone else on top.")
         st.text("\n".join(result["sentences"]))
 
