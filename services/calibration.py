@@ -80,11 +80,10 @@ def submitted_scores(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
                else np.array(values, dtype=np.int64))
         for name, values in zip(columns, by_column[:8], strict=True)})
     pairs = [p for p in by_column[8] if p]
-    # Two numbers per pair: a card's count of pairs is (spaces + 1) // 2 ("" holds none).
-    per_card = np.fromiter(((p or " ").count(" ") for p in by_column[8]), dtype=np.int64,
-                           count=len(cards))
+    # Two numbers per pair: a card's count of pairs is (spaces + 1) // 2; "" or None holds none.
+    per_card = np.fromiter(((p.count(" ") + 1) // 2 if p else 0 for p in by_column[8]),
+                           dtype=np.int64, count=len(cards))
     del by_column
-    per_card = (per_card + 1) // 2
     text = " ".join(pairs)
     del pairs
     flat = (np.fromstring(text, dtype=np.int64, sep=" ") if per_card.sum()

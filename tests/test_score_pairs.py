@@ -149,3 +149,16 @@ def test_the_benchmark_generator_writes_the_pairs_the_triggers_would(db_url):
         s.connection().execute(text("DELETE FROM score WHERE scorecard_id = :c"), {"c": card})
         s.commit()
         assert _stored_pairs(s, card) == set()
+
+
+def test_a_submitted_card_without_score_rows_reads_as_no_scores(session, make, panel):
+    # Not something the app makes, but an old import or a repair could: nothing to unpack.
+    interview, (one, two) = panel
+    empty = make.scorecard(interview, one, [3, 3, 3, 3])
+    make.scorecard(interview, two, [4, None, 2, 5])
+    session.connection().execute(text("DELETE FROM score WHERE scorecard_id = :c"),
+                                 {"c": empty.id})
+    session.commit()
+    scores, cards = calibration.submitted_scores(session)
+    assert sorted(cards["panelist_id"]) == sorted([one.id, two.id])
+    assert len(scores) == 4 and set(scores["panelist_id"]) == {two.id}
