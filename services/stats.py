@@ -717,16 +717,18 @@ def panelist_leniency(scores: pd.DataFrame, *, min_shared: int = 5,
     if missing:
         raise ValueError(f"scores lacks column(s): {', '.join(missing)}")
     value = pd.to_numeric(scores["value"]).to_numpy(dtype=float)
-    pan_all, pan_ids = _small_codes(scores["panelist_id"].to_numpy())
+    pan_all, pan_ids = _small_codes(_int_ids(scores["panelist_id"]))
     n_pan = len(pan_ids)
     assessed = ~np.isnan(value)
     # Ids in their own integer type (submitted_scores gives int32); keys are built in int64.
-    cand = scores["candidate_id"].to_numpy()[assessed]
-    crit = scores["criterion_id"].to_numpy()[assessed]
+    cand = _int_ids(scores["candidate_id"])[assessed]
+    crit = _int_ids(scores["criterion_id"])[assessed]
     pan = pan_all[assessed]
     v = value[assessed]
 
     del value, pan_all
+    if crit.size and crit.min() < 0:  # the key below needs criteria numbered from 0
+        crit = pd.factorize(crit)[0]
     span_crit = int(crit.max()) + 1 if crit.size else 1
     key = cand.astype(np.int64)
     key *= span_crit

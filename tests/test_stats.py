@@ -763,3 +763,15 @@ def _walk_tie_groups(mid, low, high) -> np.ndarray:
             leader = (lo, hi)
         groups.append(group)
     return np.array(groups, dtype=np.int64)
+
+
+def test_leniency_takes_ids_of_any_integer_kind():
+    # Object columns (as a spreadsheet import may give) and negative ids give the same offsets.
+    scores, _, _ = simulate(1, rounding=True, n_cand=40, n_pan=8)
+    plain = stats.panelist_leniency(scores)
+    odd = scores.assign(candidate_id=scores["candidate_id"].astype(object),
+                        criterion_id=-1 - scores["criterion_id"],
+                        panelist_id=scores["panelist_id"].astype(object))
+    other = stats.panelist_leniency(odd)
+    np.testing.assert_allclose(other["leniency"], plain["leniency"], rtol=1e-9, atol=1e-12)
+    assert other["n_shared"].tolist() == plain["n_shared"].tolist()
