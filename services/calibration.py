@@ -16,7 +16,6 @@ from models import (
     Candidate,
     Criterion,
     Interview,
-    Score,
     Scorecard,
     ScorecardStatus,
     ScorecardTemplate,
@@ -130,28 +129,6 @@ def submitted_scores(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
         "scale_max": per_row("scale_max"),
     }, copy=False)
     return scores, cards
-
-
-def _history_rows(session: Session) -> pd.DataFrame:
-    """history() the plain way, one joined row per score: the reference the tests compare
-    submitted_scores with."""
-    rows = session.exec(
-        select(Interview.candidate_id, Scorecard.panelist_id, Score.criterion_id,
-               Criterion.dimension, Criterion.weight, Score.value, ScorecardTemplate.scale_min,
-               ScorecardTemplate.scale_max)
-        .join(Scorecard, Scorecard.interview_id == Interview.id)
-        .join(ScorecardTemplate, ScorecardTemplate.id == Scorecard.template_id)
-        .join(Score, Score.scorecard_id == Scorecard.id)
-        .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(Scorecard.status == ScorecardStatus.submitted)
-    ).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=[
-        "candidate_id", "panelist_id", "criterion_id", "dimension", "weight", "value", "lo",
-        "hi"])
-    value = pd.to_numeric(frame["value"], errors="coerce").astype(float)
-    frame["value"] = (value - frame["lo"]) / (frame["hi"] - frame["lo"]) * COMMON_SPAN + 1
-    frame["weight"] = frame["weight"].astype(float)
-    return frame.drop(columns=["lo", "hi"])
 
 
 def min_shared(session: Session) -> int:

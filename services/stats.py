@@ -654,6 +654,24 @@ def _int_ids(column: pd.Series) -> np.ndarray:
     return values if values.dtype in (np.int32, np.int64) else values.astype(np.int64)
 
 
+def _pair_codes(a: np.ndarray, b: np.ndarray, *, sort: bool = False
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """pd.factorize of the (a, b) pairs of two integer id arrays, and each code's a and b.
+
+    The pairs are hashed as one int64 key, a * span + (b - low), which is far cheaper on a
+    million rows than factorizing two columns; `sort` orders the codes by (a, b).
+    """
+    low = min(int(b.min()), 0) if b.size else 0
+    span = int(b.max()) - low + 1 if b.size else 1
+    key = a.astype(np.int64)
+    key *= span
+    key += b if low == 0 else b - low
+    codes, keys = pd.factorize(key, sort=sort)
+    del key
+    keys = np.asarray(keys, dtype=np.int64)
+    return codes, keys // span, keys % span + low
+
+
 def _small_codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """pd.factorize(ids, sort=True) for ids that are small non-negative integers (row ids of
     a table): a lookup table instead of hashing a million values."""
@@ -727,15 +745,8 @@ def panelist_leniency(scores: pd.DataFrame, *, min_shared: int = 5,
     v = value[assessed]
 
     del value, pan_all
-    if crit.size and crit.min() < 0:  # the key below needs criteria numbered from 0
-        crit = pd.factorize(crit)[0]
-    span_crit = int(crit.max()) + 1 if crit.size else 1
-    key = cand.astype(np.int64)
-    key *= span_crit
-    key += crit
+    cell = _pair_codes(cand, crit)[0]
     del crit
-    cell = pd.factorize(key)[0]
-    del key
     # Cells scored by one panelist only carry no information about offsets.
     keep = np.bincount(cell) >= 2
     shared = keep[cell]
@@ -769,14 +780,8 @@ def panelist_leniency(scores: pd.DataFrame, *, min_shared: int = 5,
         w /= m_row
         del m_row
         # Cluster by (panelist, candidate): cells of one candidate share that interview.
-        span_cand = int(cand.max()) + 1
-        key = pan.astype(np.int64)
-        key *= span_cand
-        key += cand
+        cluster, c_pan, _ = _pair_codes(pan, cand)
         del cand
-        cluster, first = pd.factorize(key)
-        del key
-        c_pan = (np.asarray(first) // span_cand).astype(np.int64)
         c_w = np.bincount(cluster, weights=w)
         diff *= w
         del w
@@ -944,19 +949,13 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     assessed = ~np.isnan(v)
     w = np.where(assessed, pd.to_numeric(scores["weight"]).to_numpy(dtype=float), 0.0)
     wv = np.where(assessed, v * w, 0.0)
-    span_pan = int(pan.max()) + 1 if len(pan) else 1
-    key = cand.astype(np.int64)
-    key *= span_pan
-    key += pan
-    code, keys = pd.factorize(key, sort=True)
-    del key
-    n_keys = len(keys)
+    code, key_cand, key_pan = _pair_codes(cand, pan, sort=True)
+    n_keys = len(key_cand)
 
     def total(weights: np.ndarray, code: np.ndarray = code) -> pd.Series:
         return pd.Series(np.bincount(code, weights=weights, minlength=n_keys))
 
-    ps = pd.DataFrame({"candidate_id": np.asarray(keys) // span_pan,
-                       "panelist_id": np.asarray(keys) % span_pan})
+    ps = pd.DataFrame({"candidate_id": key_cand, "panelist_id": key_pan})
     ps["overall"] = _ratio_or_nan(total(wv), total(w)).to_numpy()
     labels = [str(c) for c in dim.categories]
     dim_code = dim.codes
@@ -1039,15 +1038,8 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
     `assessed` selects the rows). Each million-row temporary is freed as soon as it is used."""
     columns = ["position_id", *AGENDA_COLUMNS]
     span = (sc["scale_max"] - sc["scale_min"]).astype(float)
-    crit = crit[assessed]
-    span_crit = int(crit.max()) + 1 if len(crit) else 1
-    key = cand[assessed].astype(np.int64)
-    key *= span_crit
-    key += crit
-    del crit
-    code, keys = pd.factorize(key)
-    del key
-    n_cells = len(keys)
+    code, cell_cand, cell_crit = _pair_codes(cand[assessed], crit[assessed])
+    n_cells = len(cell_cand)
     low = np.full(n_cells, np.inf)
     high = np.full(n_cells, -np.inf)
     values = values[assessed]
@@ -1058,10 +1050,8 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
     cell_pos[code] = pos[assessed]
     size = np.bincount(code, minlength=n_cells)
     del code
-    keys = np.asarray(keys)
-    cells = pd.DataFrame({"size": size, "min": low,
-                          "max": high, "candidate_id": keys // span_crit,
-                          "criterion_id": keys % span_crit, "position_id": cell_pos})
+    cells = pd.DataFrame({"size": size, "min": low, "max": high, "candidate_id": cell_cand,
+                          "criterion_id": cell_crit, "position_id": cell_pos})
     cells["range"] = cells["max"] - cells["min"]
     threshold = fraction * span.reindex(cells["position_id"]).to_numpy()
     hit = cells.loc[(cells["size"] >= 2).to_numpy()

@@ -8,9 +8,17 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bench.generate import generate
+from models import (
+    Criterion,
+    Interview,
+    Score,
+    Scorecard,
+    ScorecardStatus,
+    ScorecardTemplate,
+)
 from services import board, calibration, stats
 from services.auth import get_viewer
 from services.db import get_engine, migrate
@@ -19,6 +27,29 @@ from tests.conftest import ROOT
 KEYS = {"database": str, "scores": int, "pipeline_s": float, "bare_scan_s": float,
         "ratio": float, "peak_mb": float, "dashboard_cold_ms": float,
         "dashboard_warm_ms": float, "save_ms": float}
+
+
+def history_rows(session: Session) -> pd.DataFrame:
+    """calibration.history() the plain way, one joined row per score: the reference that
+    submitted_scores (one row per scorecard, from score_pairs) must equal."""
+    rows = session.exec(
+        select(Interview.candidate_id, Scorecard.panelist_id, Score.criterion_id,
+               Criterion.dimension, Criterion.weight, Score.value, ScorecardTemplate.scale_min,
+               ScorecardTemplate.scale_max)
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .join(ScorecardTemplate, ScorecardTemplate.id == Scorecard.template_id)
+        .join(Score, Score.scorecard_id == Scorecard.id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Scorecard.status == ScorecardStatus.submitted)
+    ).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=[
+        "candidate_id", "panelist_id", "criterion_id", "dimension", "weight", "value", "lo",
+        "hi"])
+    value = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    span = frame["hi"] - frame["lo"]
+    frame["value"] = (value - frame["lo"]) / span * calibration.COMMON_SPAN + 1
+    frame["weight"] = frame["weight"].astype(float)
+    return frame.drop(columns=["lo", "hi"])
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +87,7 @@ def test_packed_history_is_the_row_history(history_db):
     url, _ = history_db
     with Session(get_engine(url)) as s:
         packed = calibration.history(s)
-        rows = calibration._history_rows(s)
+        rows = history_rows(s)
     keys = ["candidate_id", "panelist_id", "criterion_id"]
     a = packed.sort_values(keys, ignore_index=True)
     b = rows.sort_values(keys, ignore_index=True)
@@ -70,7 +101,7 @@ def test_leniency_from_packed_history_matches_rows(history_db):
     url, _ = history_db
     with Session(get_engine(url)) as s:
         fast = calibration.leniency(s)
-        slow = stats.panelist_leniency(calibration._history_rows(s),
+        slow = stats.panelist_leniency(history_rows(s),
                                        min_shared=calibration.min_shared(s))
     fast = fast.sort_values("panelist_id", ignore_index=True)
     slow = slow.sort_values("panelist_id", ignore_index=True)
