@@ -6,7 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 import streamlit as st
 
 from models import Role
-from services.audit import ACTIONS, list_events
+from services.audit import ACTIONS
+from services.audit_view import list_events
 from services.auth import list_users
 from ui import db
 from ui.guard import require
@@ -17,7 +18,8 @@ viewer = require(Role.admin)
 
 st.title("Audit trail")
 st.caption("Every login, change of users, roles and settings, scorecard, decision, consensus "
-           "score, export and erasure. Rows are only ever added.")
+           "score, export and erasure. Rows are only ever added. For a candidate whose panel "
+           "you sit on and have not submitted, you see that actions happened, not their details.")
 with db.session() as s:
     people = {u["id"]: u["name"] for u in list_users(s, viewer)}
 c1, c2, c3 = st.columns(3)
@@ -35,7 +37,7 @@ if isinstance(days, tuple) and len(days) == 2:
     until = datetime.combine(days[1] + timedelta(days=1), time.min,
                              tzinfo=display_zone()).astimezone(UTC)
 with db.session() as s:
-    events = list_events(s, viewer, action=action, actor_id=actor,
+    events = list_events(s, viewer=viewer, action=action, actor_id=actor,
                          candidate_id=None if candidate is None else int(candidate),
                          since=since, until=until)
 if events.empty:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from models import Role, label
+from services.access import is_admin
 from services.candidates import list_candidates
 from services.errors import NotAllowed, NotFound
 from services.positions import visible_positions
@@ -15,7 +16,7 @@ from ui.guard import require
 from ui.widgets import pick_position, when
 
 viewer = require(Role.recruiter)
-admin = Role.admin in viewer.roles
+admin = is_admin(viewer)
 
 st.title("Candidate data")
 st.caption("What Second Look holds on a candidate: export it for them, or erase it.")
@@ -34,7 +35,9 @@ else:
                           key="privacy_candidate")
     if st.button("Prepare the export", key="privacy_export", icon=":material/download:"):
         with db.session() as s:
-            data = export_candidate(s, viewer, chosen)
+            data = export_candidate(s, chosen, viewer=viewer)
+        if data.get("withheld"):
+            st.info(data["withheld"])
         st.download_button("Download JSON", json.dumps(data, ensure_ascii=False, indent=2),
                            file_name=f"candidate-{chosen}.json", mime="application/json",
                            key="privacy_download")
@@ -50,7 +53,7 @@ else:
                 else:
                     try:
                         with db.session() as s:
-                            erase_candidate(s, viewer, chosen)
+                            erase_candidate(s, chosen, viewer=viewer)
                         st.session_state.pop("privacy_candidate", None)
                         st.success("Candidate erased.")
                         st.rerun()
@@ -61,7 +64,7 @@ if admin:
     st.subheader("Past the retention period")
     with db.session() as s:
         days = retention_days(s)
-        due = past_retention(s, viewer)
+        due = past_retention(s, viewer=viewer)
     if days <= 0:
         st.caption("No retention period is set (Settings).")
     elif due.empty:

@@ -1,17 +1,88 @@
-"""Who may see a candidate's panel scores: the blind-scoring rule, in one place.
+"""Who may do and see what: the access matrix and the blind-scoring rule, in one place.
 
-Every function that returns scores, notes or recommendations of a panel asks `may_see_panel`.
-Independence is the point of a panel: a panelist who has not yet submitted their own scorecard for
-a candidate sees none of their colleagues' scores for that candidate, whatever other roles they
-hold (a hiring manager who sits on the panel waits like everyone else).
+Every service that returns candidates, scores, notes, recommendations, decisions or audit
+details asks this module; no other module tests a role for itself.
+
+The matrix (README, "Who does what"): an admin holds every role; a recruiter works with every
+position, candidate, interview and scorecard *status*; a hiring manager sees the dashboards of the
+positions they manage or were given (`manages_position`, and `managed_positions_clause` for the
+same rule as SQL); a panelist sees their own interviews and scorecards.
+
+Blind scoring (`panel_seat_allows`): independence is the point of a panel. Whoever sits on a
+candidate's panel and has not yet submitted their own scorecard sees none of their colleagues'
+scores, notes or recommendations for that candidate, whatever other roles they hold (an admin or
+the hiring manager who sits on the panel waits like everyone else). The admin's
+*panel_visibility* setting says when a seated panelist sees the panel: `after_submit` (default),
+`always`, or `never` (then only a seated panelist who also manages the position, once submitted).
+A colleague's draft is never shown to anyone.
+
+The command line acts as `OPERATOR`: a system viewer holding the admin role. It has no user row
+(id 0) and so no panel seat; the blind rule never restricts it. Operators are the people with
+the server and the database in their hands, who could read every row anyway.
 """
 
+from sqlalchemy import false, true
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
 from models import Candidate, Interview, PanelMember, Position, Role, Scorecard, ScorecardStatus
 from services.auth import Viewer
+from services.errors import NotAllowed
 from services.settings import get_setting
 
+# The one system viewer: `manage.py` commands act as it (an admin without a panel seat).
+OPERATOR = Viewer(id=0, name="command line", email="", roles=frozenset({Role.admin}))
+
+
+# ------------------------------------------------------------------ the matrix: roles
+
+def is_admin(viewer: Viewer) -> bool:
+    """True for admins (and the command-line operator)."""
+    return Role.admin in viewer.roles
+
+
+def is_recruiter(viewer: Viewer) -> bool:
+    """True for recruiters and admins: every position, candidate, interview and status."""
+    return viewer.has(Role.recruiter)
+
+
+def require_admin(viewer: Viewer | None, what: str = "do this") -> Viewer:
+    """Refuse (NotAllowed) unless the viewer is an admin; returns the viewer."""
+    if viewer is None or not is_admin(viewer):
+        raise NotAllowed(f"Only admins {what}.")
+    return viewer
+
+
+def require_recruiter(viewer: Viewer | None, what: str = "do this") -> Viewer:
+    """Refuse (NotAllowed) unless the viewer is a recruiter or an admin; returns the viewer."""
+    if viewer is None or not is_recruiter(viewer):
+        raise NotAllowed(f"Only recruiters and admins {what}.")
+    return viewer
+
+
+def manages_position(viewer: Viewer, position: Position) -> bool:
+    """Admins, the position's hiring manager, and hiring managers given it see its dashboard."""
+    return is_admin(viewer) or (
+        Role.hiring_manager in viewer.roles
+        and (position.hiring_manager_id == viewer.id or position.id in viewer.granted)
+    )
+
+
+def managed_positions_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """`manages_position` as a SQL condition on Position (tests keep the two equal)."""
+    if is_admin(viewer):
+        return true()
+    if Role.hiring_manager not in viewer.roles:
+        return false()
+    return (Position.hiring_manager_id == viewer.id) | Position.id.in_(sorted(viewer.granted))
+
+
+def listed_positions_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """Positions a viewer works with: every one for recruiters, else those they manage."""
+    return true() if is_recruiter(viewer) else managed_positions_clause(viewer)
+
+
+# ------------------------------------------------------------------ blind scoring
 
 def panel_status(session: Session, viewer: Viewer, candidate_ids: list[int]) -> dict[int, bool]:
     """For candidates whose panel the viewer sits on: whether they submitted all their cards."""
@@ -30,30 +101,33 @@ def panel_status(session: Session, viewer: Viewer, candidate_ids: list[int]) -> 
     return out
 
 
-def manages_position(viewer: Viewer, position: Position) -> bool:
-    """Admins, the position's hiring manager, and hiring managers given it see its dashboard."""
-    return Role.admin in viewer.roles or (
-        Role.hiring_manager in viewer.roles
-        and (position.hiring_manager_id == viewer.id or position.id in viewer.granted)
-    )
+def _seat_allows(visibility: str, submitted: bool, manager: bool) -> bool:
+    return visibility == "always" or (submitted and (visibility == "after_submit" or manager))
+
+
+def panel_seat_allows(session: Session, viewer: Viewer, position: Position,
+                      candidate_ids: list[int]) -> set[int]:
+    """Of these candidates, those the blind rule does not hide from the viewer.
+
+    A candidate whose panel the viewer does not sit on is never hidden by this rule (whether the
+    viewer may see the panel at all is the matrix's question); a seated viewer sees colleagues'
+    cards per *panel_visibility*.
+    """
+    visibility = get_setting(session, "panel_visibility")
+    on_panel = panel_status(session, viewer, candidate_ids)
+    manager = manages_position(viewer, position)
+    return {cid for cid in candidate_ids
+            if cid not in on_panel or _seat_allows(visibility, on_panel[cid], manager)}
 
 
 def visible_candidates(
     session: Session, viewer: Viewer, position: Position, candidate_ids: list[int]
 ) -> set[int]:
     """Of these candidates (of one position), those whose panel scores the viewer may see."""
-    visibility = get_setting(session, "panel_visibility")
     on_panel = panel_status(session, viewer, candidate_ids)
     manager = manages_position(viewer, position)
-    allowed = set()
-    for cid in candidate_ids:
-        if cid in on_panel:
-            submitted = on_panel[cid]
-            if visibility == "always" or (submitted and (visibility == "after_submit" or manager)):
-                allowed.add(cid)
-        elif manager:
-            allowed.add(cid)
-    return allowed
+    allowed = panel_seat_allows(session, viewer, position, candidate_ids)
+    return {cid for cid in allowed if cid in on_panel or manager}
 
 
 def may_see_panel(session: Session, viewer: Viewer, candidate_id: int) -> bool:
@@ -63,3 +137,40 @@ def may_see_panel(session: Session, viewer: Viewer, candidate_id: int) -> bool:
         return False
     position = session.get(Position, candidate.position_id)
     return candidate_id in visible_candidates(session, viewer, position, [candidate_id])
+
+
+def may_read_held_cards(session: Session, viewer: Viewer, candidate_id: int) -> bool:
+    """Whether a candidate-data export by this viewer may hold colleagues' submitted cards.
+
+    Recruiters and admins export what is held on a candidate (a data-protection duty), but the
+    blind rule still holds for a panel seat they have not submitted.
+    """
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or not is_recruiter(viewer):
+        return False
+    position = session.get(Position, candidate.position_id)
+    return candidate_id in panel_seat_allows(session, viewer, position, [candidate_id])
+
+
+def hidden_from(session: Session, viewer: Viewer, candidate_ids: set[int]) -> set[int]:
+    """Of these candidates (any positions), those whose panel details the viewer may not see.
+
+    Used for audit details: a candidate's scorecard, decision and consensus details are shown
+    to who may see that candidate's panel (see `may_see_panel`), or, to an admin or recruiter who
+    does not sit on it unsubmitted, as held data.
+    """
+    out: set[int] = set()
+    if not candidate_ids:
+        return out
+    rows = session.exec(select(Candidate.id, Candidate.position_id)
+                        .where(Candidate.id.in_(sorted(candidate_ids)))).all()
+    by_position: dict[int, list[int]] = {}
+    for cid, pid in rows:
+        by_position.setdefault(pid, []).append(cid)
+    for pid, ids in by_position.items():
+        position = session.get(Position, pid)
+        seen = visible_candidates(session, viewer, position, ids)
+        if is_recruiter(viewer):
+            seen |= panel_seat_allows(session, viewer, position, ids)
+        out |= set(ids) - seen
+    return out

@@ -7,16 +7,18 @@ AuditEvent, and database triggers (migration 0004) refuse them from any connecti
 sanctioned change is `redact_candidate`, used when a candidate is erased: it clears the details
 of that candidate's rows and keeps the fact that something happened (the triggers allow exactly
 that: REDACTED as the detail of a row naming a candidate, nothing else changed).
+
+Reading the trail as a viewer (with the access check and blind scoring) is services.audit_view;
+this module is the writing side, which every service imports.
 """
 
 from datetime import datetime
 
-import pandas as pd
 from sqlalchemy import event, update
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, select
 
-from models import AuditEvent, Role, User
+from models import AuditEvent, User
 
 # What is audited; the admin's Audit page filters on these.
 ACTIONS = {
@@ -88,38 +90,14 @@ def record(session: Session, action: str, *, actor=None, entity: str = "",
     return row
 
 
-def list_events(session: Session, viewer, *, action: str | None = None,
-                actor_id: int | None = None, candidate_id: int | None = None,
-                since: datetime | None = None, until: datetime | None = None,
-                limit: int = 1000) -> pd.DataFrame:
-    """Audit rows, newest first, filtered (admins only)."""
-    from services.errors import NotAllowed
-
-    if Role.admin not in viewer.roles:
-        raise NotAllowed("Only admins see the audit trail.")
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if actor_id is not None:
-        query = query.where(AuditEvent.actor_id == actor_id)
-    if candidate_id is not None:
-        query = query.where(AuditEvent.candidate_id == candidate_id)
-    if since is not None:
-        query = query.where(AuditEvent.at >= since)
-    if until is not None:
-        query = query.where(AuditEvent.at < until)
-    rows = session.exec(query.limit(limit)).all()
-    return pd.DataFrame(
-        [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action,
-          "what": ACTIONS.get(r.action, r.action), "entity": r.entity, "entity_id": r.entity_id,
-          "candidate_id": r.candidate_id, "detail": r.detail} for r in rows],
-        columns=["id", "at", "actor", "action", "what", "entity", "entity_id", "candidate_id",
-                 "detail"])
-
-
 def events_for_candidate(session: Session, candidate_id: int, actions: tuple[str, ...]
                          ) -> list[AuditEvent]:
-    """A candidate's audit rows of some actions, oldest first (for services, not pages)."""
+    """A candidate's audit rows of some actions, oldest first (for services, not pages).
+
+    Rows with their details and no access check: only for services that apply
+    services.access themselves (scorecards.amendments reads who and when, after may_see_panel);
+    pages read the trail through services.audit_view.
+    """
     return list(session.exec(
         select(AuditEvent).where(AuditEvent.candidate_id == candidate_id,
                                  AuditEvent.action.in_(actions))

@@ -13,6 +13,7 @@ from models import (
     ScorecardTemplate,
     UserRole,
 )
+from services.access import listed_positions_clause, managed_positions_clause
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 
@@ -24,22 +25,14 @@ def _require_recruiter(actor: Viewer) -> None:
 
 def visible_positions(session: Session, viewer: Viewer) -> list[Position]:
     """Positions the viewer may work with: all for admin and recruiter, managed ones otherwise."""
-    query = select(Position).order_by(Position.title)
-    if not viewer.has(Role.recruiter):
-        query = query.where((Position.hiring_manager_id == viewer.id)
-                            | Position.id.in_(sorted(viewer.granted)))
+    query = select(Position).where(listed_positions_clause(viewer)).order_by(Position.title)
     return list(session.exec(query).all())
 
 
 def dashboard_positions(session: Session, viewer: Viewer) -> list[Position]:
-    """Positions whose dashboard the viewer may open: admin all, hiring managers their own."""
-    if viewer.has(Role.admin):
-        return list(session.exec(select(Position).order_by(Position.title)).all())
-    if Role.hiring_manager not in viewer.roles:
-        return []
-    query = select(Position).where((Position.hiring_manager_id == viewer.id)
-                                   | Position.id.in_(sorted(viewer.granted)))
-    return list(session.exec(query.order_by(Position.title)).all())
+    """Positions whose dashboard the viewer may open (services.access.manages_position)."""
+    query = select(Position).where(managed_positions_clause(viewer)).order_by(Position.title)
+    return list(session.exec(query).all())
 
 
 def granted_users(session: Session, actor: Viewer, position_id: int) -> list[int]:

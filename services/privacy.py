@@ -12,7 +12,6 @@ import pandas as pd
 from sqlmodel import Session, delete, func, select
 
 from models import (
-    AuditEvent,
     Candidate,
     ConsensusScore,
     Criterion,
@@ -21,15 +20,16 @@ from models import (
     Interview,
     PanelMember,
     Position,
-    Role,
     Score,
     Scorecard,
+    ScorecardStatus,
     User,
     utcnow,
 )
-from services import audit
+from services import audit, audit_view
+from services.access import may_read_held_cards, require_admin, require_recruiter
 from services.auth import Viewer
-from services.errors import NotAllowed, NotFound
+from services.errors import NotFound
 from services.settings import get_setting
 
 
@@ -44,30 +44,47 @@ def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def export_candidate(session: Session, actor: Viewer, candidate_id: int) -> dict:
-    """Everything held on one candidate, as JSON-ready data (admin, recruiter); audited."""
-    if not actor.has(Role.recruiter):
-        raise NotAllowed("Only admins and recruiters export a candidate's data.")
+def _card(card: Scorecard, names: dict, criteria: dict, scores: list[Score]) -> dict:
+    return {
+        "panelist": names.get(card.panelist_id), "status": card.status,
+        "submitted_at": _iso(card.submitted_at), "recommendation": card.recommendation,
+        "candidate_questions": card.candidate_questions, "interest": card.interest,
+        "concerns": card.concerns, "salary_heard": card.salary_heard,
+        "tasks_covered": list(card.tasks_covered or []),
+        "scores": [{"criterion": criteria.get(s.criterion_id), "value": s.value,
+                    "not_assessed": s.not_assessed, "evidence": s.evidence} for s in scores]}
+
+
+def export_candidate(session: Session, candidate_id: int, *, viewer: Viewer) -> dict:
+    """What is held on one candidate that the viewer may see, as JSON-ready data; audited.
+
+    Admins and recruiters export. The export holds the viewer's own scorecards, and colleagues'
+    submitted scorecards only when the blind rule lets the viewer read them
+    (services.access.may_read_held_cards); nobody's draft but the viewer's own. While the viewer
+    sits unsubmitted on the panel, consensus scores and decision rationales are withheld too
+    and audit rows keep the fact of each action, not its details.
+    """
+    require_recruiter(viewer, "export a candidate's data")
     c = _candidate(session, candidate_id)
     position = session.get(Position, c.position_id)
+    cards_readable = may_read_held_cards(session, viewer, c.id)
     names = dict(session.exec(select(User.id, User.name)).all())
     criteria = dict(session.exec(select(Criterion.id, Criterion.name)).all())
     interviews = []
+    withheld = 0
     for iv in session.exec(select(Interview).where(Interview.candidate_id == c.id)
                            .order_by(Interview.scheduled_at)).all():
         panel = session.exec(select(PanelMember).where(PanelMember.interview_id == iv.id)).all()
         cards = []
-        for card in session.exec(select(Scorecard).where(Scorecard.interview_id == iv.id)).all():
-            scores = session.exec(select(Score).where(Score.scorecard_id == card.id)).all()
-            cards.append({
-                "panelist": names.get(card.panelist_id), "status": card.status,
-                "submitted_at": _iso(card.submitted_at), "recommendation": card.recommendation,
-                "candidate_questions": card.candidate_questions, "interest": card.interest,
-                "concerns": card.concerns, "salary_heard": card.salary_heard,
-                "tasks_covered": list(card.tasks_covered or []),
-                "scores": [{"criterion": criteria.get(s.criterion_id), "value": s.value,
-                            "not_assessed": s.not_assessed, "evidence": s.evidence}
-                           for s in scores]})
+        for card in session.exec(select(Scorecard).where(Scorecard.interview_id == iv.id)
+                                 .order_by(Scorecard.id)).all():
+            own = card.panelist_id == viewer.id
+            if not own and not (cards_readable and card.status == ScorecardStatus.submitted):
+                withheld += 1
+                continue
+            scores = session.exec(select(Score).where(Score.scorecard_id == card.id)
+                                  .order_by(Score.id)).all()
+            cards.append(_card(card, names, criteria, scores))
         interviews.append({
             "scheduled_at": _iso(iv.scheduled_at), "setting": iv.setting,
             "location": iv.location,
@@ -79,10 +96,10 @@ def export_candidate(session: Session, actor: Viewer, candidate_id: int) -> dict
                              .where(ConsensusScore.candidate_id == c.id)).all()
     first = session.exec(select(FirstInterviewScore)
                          .where(FirstInterviewScore.candidate_id == c.id)).all()
-    events = session.exec(select(AuditEvent).where(AuditEvent.candidate_id == c.id)
-                          .order_by(AuditEvent.at, AuditEvent.id)).all()
+    events = audit_view.list_candidate_events(session, c.id, viewer=viewer)
     data = {
         "exported_at": _iso(utcnow()),
+        "exported_by": viewer.name,
         "candidate": {"name": c.name, "email": c.email, "stage": c.stage,
                       "position": position.title if position else None,
                       "salary_expectation": c.salary_expectation,
@@ -90,27 +107,36 @@ def export_candidate(session: Session, actor: Viewer, candidate_id: int) -> dict
                       "revisit_questions": c.revisit_questions,
                       "created_at": _iso(c.created_at)},
         "interviews": interviews,
-        "decisions": [{"outcome": d.outcome, "rationale": d.rationale,
+        "decisions": [{"outcome": d.outcome,
+                       "rationale": d.rationale if cards_readable else None,
                        "decided_by": names.get(d.decided_by), "decided_at": _iso(d.decided_at)}
                       for d in decisions],
         "consensus": [{"criterion": criteria.get(r.criterion_id), "value": r.value,
                        "note": r.note, "recorded_by": names.get(r.recorded_by),
-                       "recorded_at": _iso(r.recorded_at)} for r in consensus],
+                       "recorded_at": _iso(r.recorded_at)}
+                      for r in (consensus if cards_readable else [])],
         "first_interview_scores": [{"criterion": criteria.get(r.criterion_id), "value": r.value,
                                     "note": r.note} for r in first],
-        "audit": [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "detail": e.detail}
-                  for e in events],
+        "audit": [{"at": _iso(e["at"]), "actor": e["actor"], "action": e["action"],
+                   "detail": e["detail"]} for e in events],
     }
-    audit.record(session, "candidate_exported", actor=actor, entity="candidate",
+    if not cards_readable:
+        data["withheld"] = (
+            f"{withheld} scorecard(s) of other panelists, consensus scores, decision rationales "
+            "and audit details are withheld: you sit on this candidate's panel and have not "
+            "submitted your own scorecard (blind scoring). Export again after submitting, or "
+            "ask a recruiter who is not on the panel.")
+    elif withheld:
+        data["withheld"] = f"{withheld} unsubmitted draft scorecard(s) of other panelists."
+    audit.record(session, "candidate_exported", actor=viewer, entity="candidate",
                  entity_id=c.id, candidate_id=c.id)
     session.commit()
     return data
 
 
-def erase_candidate(session: Session, actor: Viewer, candidate_id: int) -> dict[str, int]:
+def erase_candidate(session: Session, candidate_id: int, *, viewer: Viewer) -> dict[str, int]:
     """Erase a candidate and everything held on them (admins only); returns what was removed."""
-    if Role.admin not in actor.roles:
-        raise NotAllowed("Only admins erase a candidate.")
+    require_admin(viewer, "erase a candidate")
     c = _candidate(session, candidate_id)
     interview_ids = list(session.exec(select(Interview.id)
                                       .where(Interview.candidate_id == c.id)).all())
@@ -130,7 +156,7 @@ def erase_candidate(session: Session, actor: Viewer, candidate_id: int) -> dict[
     session.delete(c)
     counts["candidates"] = 1
     counts["audit rows redacted"] = audit.redact_candidate(session, candidate_id)
-    audit.record(session, "candidate_erased", actor=actor, entity="candidate",
+    audit.record(session, "candidate_erased", actor=viewer, entity="candidate",
                  entity_id=candidate_id, candidate_id=candidate_id, detail={"removed": counts})
     session.commit()
     return counts
@@ -141,10 +167,9 @@ def retention_days(session: Session) -> int:
     return int(get_setting(session, "retention_days") or 0)
 
 
-def past_retention(session: Session, actor: Viewer) -> pd.DataFrame:
+def past_retention(session: Session, *, viewer: Viewer) -> pd.DataFrame:
     """Candidates whose last activity is older than the retention period (admins only)."""
-    if Role.admin not in actor.roles:
-        raise NotAllowed("Only admins review retention.")
+    require_admin(viewer, "review retention")
     columns = ["candidate_id", "name", "position", "stage", "last_activity"]
     days = retention_days(session)
     if days <= 0:

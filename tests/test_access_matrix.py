@@ -14,7 +14,7 @@ import textwrap
 import pytest
 
 from services import (
-    audit,
+    audit_view,
     auth,
     board,
     candidates,
@@ -114,7 +114,7 @@ def _settings(s, w, v):
 
 
 def _audit(s, w, v):
-    return audit.list_events(s, v)
+    return audit_view.list_events(s, viewer=v)
 
 
 def _grant(s, w, v):
@@ -124,16 +124,16 @@ def _grant(s, w, v):
 
 
 def _export(s, w, v):
-    return privacy.export_candidate(s, v, w["cara"].id)
+    return privacy.export_candidate(s, w["cara"].id, viewer=v)
 
 
 def _retention(s, w, v):
     settings.set_setting(s, "retention_days", "1")
-    return [privacy.past_retention(s, v)]
+    return [privacy.past_retention(s, viewer=v)]
 
 
 def _erase(s, w, v):
-    return privacy.erase_candidate(s, v, w["cara"].id)
+    return privacy.erase_candidate(s, w["cara"].id, viewer=v)
 
 
 def _scorecard(s, w, v):

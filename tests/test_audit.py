@@ -7,9 +7,19 @@ import pytest
 from sqlmodel import delete, select, update
 
 from models import AuditEvent, Scorecard, ScorecardStatus
-from services import audit, auth, consensus, decisions, positions, scorecards, settings
+from services import (
+    audit,
+    audit_view,
+    auth,
+    consensus,
+    decisions,
+    positions,
+    scorecards,
+    settings,
+)
 from services.errors import InvalidInput
 from tests.apptest import all_text, app_as
+from tests.blind_panel import DECISION_RATIONALE, DRAFT_REC, SUBMITTED_REC, blind_panel, leaked
 from tests.conftest import PASSWORD, count
 
 NEW_PASSWORD = "a brand new secret phrase"
@@ -195,8 +205,10 @@ def test_the_database_itself_refuses_changes_to_audit_rows_but_redaction(db_url,
 def test_the_audit_service_offers_no_way_to_change_rows_but_redaction():
     public = [name for name, f in inspect.getmembers(audit, inspect.isfunction)
               if f.__module__ == audit.__name__ and not name.startswith("_")]
-    assert sorted(public) == ["events_for_candidate", "list_events", "record",
-                              "redact_candidate"]
+    assert sorted(public) == ["events_for_candidate", "record", "redact_candidate"]
+    reading = [name for name, f in inspect.getmembers(audit_view, inspect.isfunction)
+               if f.__module__ == audit_view.__name__ and not name.startswith("_")]
+    assert sorted(reading) == ["list_candidate_events", "list_events"]
 
 
 def test_admin_browses_and_filters_the_audit_page(session, make, scored):
@@ -229,3 +241,45 @@ def test_panelist_changes_a_submitted_card_in_the_app_and_the_panel_sees_it(sess
     manager = app_as(scored["manager"].id, "pages/dashboard.py")
     manager.selectbox(key="dash_candidate").select(scored["cara"].id).run()
     assert "Changed after submission by Pia Panel on" in all_text(manager)
+
+
+# ------------------------------------------------------------ blind scoring in the trail
+
+def test_an_admin_seated_unsubmitted_sees_the_fact_of_actions_not_their_details(session, make):
+    admin = make.user("admin", "panelist", name="Ada Seated")
+    panel = blind_panel(make, session, admin)
+    events = audit_view.list_events(session, viewer=make.viewer(admin),
+                                    candidate_id=panel.cara.id)
+    about_others = events[events["actor"] != "Ada Seated"]
+    assert {"scorecard_submitted", "decision_recorded", "consensus_recorded"} <= set(
+        about_others["action"])
+    text = json.dumps(events["detail"].tolist(), ensure_ascii=False)
+    assert leaked(text) == [] and SUBMITTED_REC not in text and DRAFT_REC not in text
+    assert all(d == audit_view.WITHHELD for d in about_others["detail"])
+
+
+def test_an_admin_off_the_panel_reads_every_detail(session, make):
+    panel = blind_panel(make, session, make.user("panelist"))
+    events = audit_view.list_events(session, viewer=make.admin, candidate_id=panel.cara.id)
+    text = json.dumps(events["detail"].tolist(), ensure_ascii=False)
+    assert SUBMITTED_REC in text and DECISION_RATIONALE in text
+
+
+def test_the_details_show_once_the_seated_admin_submitted(session, make):
+    admin = make.user("admin", "panelist", name="Ada Seated")
+    panel = blind_panel(make, session, admin)
+    own = session.exec(select(Scorecard).where(Scorecard.panelist_id == admin.id)).one()
+    scorecards.submit(session, own.id, admin.id)
+    events = audit_view.list_events(session, viewer=make.viewer(admin),
+                                    candidate_id=panel.cara.id)
+    assert SUBMITTED_REC in json.dumps(events["detail"].tolist(), ensure_ascii=False)
+
+
+def test_the_audit_page_withholds_details_from_a_seated_admin(session, make):
+    admin = make.user("admin", "panelist", name="Ada Seated")
+    blind_panel(make, session, admin)
+    at = app_as(admin.id, "pages/audit.py")
+    assert not at.exception
+    text = all_text(at)
+    assert "Scorecard submitted" in text and "Decision recorded" in text
+    assert leaked(text) == [] and SUBMITTED_REC not in text

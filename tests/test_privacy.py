@@ -19,9 +19,19 @@ from models import (
     Scorecard,
     utcnow,
 )
-from services import consensus, decisions, positions, privacy, settings
+from services import consensus, decisions, positions, privacy, scorecards, settings
 from services.exports_safety import neutralise_cell, neutralise_frame
 from tests.apptest import all_text, app_as
+from tests.blind_panel import (
+    CONSENSUS_NOTE,
+    DRAFT,
+    DRAFT_SALARY,
+    OWN,
+    SUBMITTED,
+    SUBMITTED_REC,
+    blind_panel,
+    leaked,
+)
 from tests.conftest import count
 
 NOTE = "Mentioned a sick parent in confidence"
@@ -57,7 +67,8 @@ def held(session, make):
 
 
 def test_export_holds_everything_on_the_candidate_as_json(session, make, held):
-    data = privacy.export_candidate(session, make.viewer(held["recruiter"]), held["cara"].id)
+    data = privacy.export_candidate(session, held["cara"].id,
+                                   viewer=make.viewer(held["recruiter"]))
     text = json.dumps(data)
     assert data["candidate"]["name"] == "Cara Candidate"
     assert data["candidate"]["first_interview_notes"] == NOTE
@@ -74,7 +85,7 @@ def test_export_holds_everything_on_the_candidate_as_json(session, make, held):
 
 def test_erasure_removes_everything_and_keeps_only_the_fact(session, make, held):
     cid = held["cara"].id
-    counts = privacy.erase_candidate(session, make.admin, cid)
+    counts = privacy.erase_candidate(session, cid, viewer=make.admin)
     assert counts["scorecards"] == 1 and counts["interviews"] == 1
     session.expire_all()
     assert session.get(Candidate, cid) is None
@@ -94,7 +105,7 @@ def test_erasure_removes_everything_and_keeps_only_the_fact(session, make, held)
 
 def test_retention_lists_candidates_past_it(session, make, held):
     admin = make.admin
-    assert privacy.past_retention(session, admin).empty  # default 365 days, all recent
+    assert privacy.past_retention(session, viewer=admin).empty  # default 365 days, all recent
     old = session.get(Candidate, held["dan"].id)
     old.created_at = utcnow() - timedelta(days=400)
     session.add(old)
@@ -102,9 +113,9 @@ def test_retention_lists_candidates_past_it(session, make, held):
         iv.scheduled_at = utcnow() - timedelta(days=380)
         session.add(iv)
     session.commit()
-    assert privacy.past_retention(session, admin)["name"].tolist() == ["Dan Candidate"]
+    assert privacy.past_retention(session, viewer=admin)["name"].tolist() == ["Dan Candidate"]
     settings.update_settings(session, admin, {"retention_days": "0"})
-    assert privacy.past_retention(session, admin).empty
+    assert privacy.past_retention(session, viewer=admin).empty
 
 
 def test_recruiter_exports_from_the_page_and_cannot_erase(session, held):
@@ -150,3 +161,54 @@ def test_a_frame_is_neutralised_in_text_columns_and_names_only():
     assert list(out.columns) == ["name", "score", "'=evil"]
     assert out["'=evil"].tolist() == ["x", "'@y"]
     assert frame["name"].iloc[0].startswith("=")  # the input is left as it was
+
+
+# ------------------------------------------------------------ blind scoring in the export
+
+def _export_text(session, panel, viewer) -> str:
+    return json.dumps(privacy.export_candidate(session, panel.cara.id, viewer=viewer),
+                      ensure_ascii=False)
+
+
+def test_a_seated_recruiter_exports_nothing_of_the_colleagues_cards(session, make):
+    recruiter = make.user("recruiter", "panelist", name="Rita Recruiter")
+    panel = blind_panel(make, session, recruiter)
+    data = privacy.export_candidate(session, panel.cara.id, viewer=make.viewer(recruiter))
+    text = json.dumps(data, ensure_ascii=False)
+    assert leaked(text) == []
+    cards = [c for iv in data["interviews"] for c in iv["scorecards"]]
+    assert [c["panelist"] for c in cards] == ["Rita Recruiter"]  # their own draft only
+    assert OWN["evidence"] in text
+    assert SUBMITTED_REC not in {c["recommendation"] for c in cards}
+    assert "blind scoring" in data["withheld"]
+    # The panel and the facts stay: who sits on it, that a decision was taken.
+    assert {m["name"] for m in data["interviews"][0]["panel"]} == {
+        "Rita Recruiter", "Sam Submitted", "Dora Draft"}
+    assert [d["outcome"] for d in data["decisions"]] == ["hold"]
+
+
+def test_a_seated_admin_exports_nothing_of_the_colleagues_cards(session, make):
+    admin = make.user("admin", "panelist", name="Ada Seated")
+    panel = blind_panel(make, session, admin)
+    assert leaked(_export_text(session, panel, make.viewer(admin))) == []
+
+
+def test_after_submitting_the_export_holds_submitted_cards_but_never_a_colleagues_draft(
+        session, make):
+    recruiter = make.user("recruiter", "panelist", name="Rita Recruiter")
+    panel = blind_panel(make, session, recruiter)
+    own = [c for c in session.exec(select(Scorecard)).all() if c.panelist_id == recruiter.id][0]
+    scorecards.submit(session, own.id, recruiter.id)
+    text = _export_text(session, panel, make.viewer(recruiter))
+    assert SUBMITTED["evidence"] in text and SUBMITTED["concerns"] in text
+    assert not [m for m in DRAFT.values() if m in text]
+    assert str(DRAFT_SALARY) not in text
+
+
+def test_a_recruiter_off_the_panel_exports_submitted_cards_but_no_draft(session, make):
+    seated = make.user("panelist", name="Pia Seated")
+    panel = blind_panel(make, session, seated)
+    text = _export_text(session, panel, make.viewer(make.user("recruiter")))
+    assert SUBMITTED["evidence"] in text and CONSENSUS_NOTE in text
+    assert not [m for m in DRAFT.values() if m in text]
+    assert OWN["evidence"] not in text  # Pia's draft is not the recruiter's either
