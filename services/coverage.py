@@ -4,9 +4,9 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from models import Candidate, Interview, Position, Scorecard, ScorecardStatus, User
+from services.access import may_read_held_cards, may_see_panel
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound
-from services.first_interview import may_see_candidate_notes
 from services.scorecards import save_fields
 
 
@@ -34,7 +34,9 @@ def _position_of_interview(session: Session, interview_id: int) -> Position:
 
 def task_coverage(session: Session, viewer: Viewer, candidate_id: int) -> pd.DataFrame:
     """Each of the position's tasks with the panelists who probed it (submitted cards only)."""
-    if not may_see_candidate_notes(session, viewer, candidate_id):
+    # Ticked tasks are part of colleagues' cards: blind scoring holds (services.access).
+    if not (may_see_panel(session, viewer, candidate_id)
+            or may_read_held_cards(session, viewer, candidate_id)):
         raise NotAllowed("You may not see this candidate's panel.")
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:

@@ -21,8 +21,10 @@ DECISION_RATIONALE = "Pangolin-decision-rationale"
 # Colleagues' salary figures and recommendations, none of them the seated viewer's own.
 SUBMITTED_SALARY, DRAFT_SALARY = 91357, 82468
 SUBMITTED_REC, DRAFT_REC = "strong_no", "strong_yes"
-MARKERS = [*SUBMITTED.values(), *DRAFT.values(), CONSENSUS_NOTE, DECISION_RATIONALE,
-           str(SUBMITTED_SALARY), str(DRAFT_SALARY)]
+# What the colleagues' scorecards hold; the decision and consensus (the manager's, not a
+# colleague's card) are checked where a view withholds them too (the candidate-data export).
+CARD_MARKERS = [*SUBMITTED.values(), *DRAFT.values(), str(SUBMITTED_SALARY), str(DRAFT_SALARY)]
+MARKERS = [*CARD_MARKERS, CONSENSUS_NOTE, DECISION_RATIONALE]
 
 
 @dataclass
@@ -70,6 +72,6 @@ def blind_panel(make, session, seated, *, title: str = "Blind Position") -> Blin
                       submitted=sam, draft=dora, manager=manager)
 
 
-def leaked(text: str) -> list[str]:
-    """The colleagues' markers found in a text."""
-    return [m for m in MARKERS if m in text]
+def leaked(text: str, markers: list[str] = MARKERS) -> list[str]:
+    """The markers found in a text."""
+    return [m for m in markers if m in text]
