@@ -31,6 +31,7 @@ from services import (
     first_interview,
     interviews,
     overdue,
+    overview,
     pdf_pack,
     privacy,
     report,
@@ -122,6 +123,8 @@ CALLED = {
     "scorecards.open_scorecard": lambda w: scorecards.open_scorecard(w.s, w.panel.interview.id,
                                                                      w.viewer.id),
     "scorecards.amendments": lambda w: scorecards.amendments(w.s, w.viewer, w.cara.id),
+    "overview.position_overview": lambda w: overview.position_overview(w.s, viewer=w.viewer),
+    "overview.panelist_overview": lambda w: overview.panelist_overview(w.s, viewer=w.viewer),
 }
 
 _GATE = "the access rule itself: answers ids, booleans or SQL conditions, no card content"

@@ -31,6 +31,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/dashboard.py", "Dashboard", ":material/leaderboard:",
              (Role.hiring_manager,)),
     PageSpec("pages/calibration.py", "Calibration", ":material/tune:", (Role.hiring_manager,)),
+    PageSpec("pages/overview.py", "Overview", ":material/monitoring:",
+             (Role.recruiter, Role.hiring_manager)),
     PageSpec("pages/positions.py", "Positions", ":material/work:", (Role.recruiter,)),
     PageSpec("pages/candidates.py", "Candidates", ":material/person_search:", (Role.recruiter,)),
     PageSpec("pages/interviews.py", "Interviews", ":material/groups:", (Role.recruiter,)),
