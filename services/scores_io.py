@@ -312,9 +312,10 @@ def _first_row(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 def _float_or_text(value: str) -> object:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         return value
+    return number if number == number else value.lower()  # nan is not equal to itself
 
 
 def _consistent(frame, keys, column, bad, norm) -> None:
