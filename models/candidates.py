@@ -4,7 +4,7 @@ from pydantic import EmailStr, field_validator
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import Stage, utcnow
+from models.common import SALARY_MAX, Stage, utcnow
 from models.users import _clean_name
 
 
@@ -18,7 +18,7 @@ class CandidateBase(SQLModel):
     stage: str = Field(default=Stage.second_interview, sa_type=String(20))
     first_interview_notes: str = Field(default="", max_length=10000)
     revisit_questions: str = Field(default="", max_length=10000)
-    salary_expectation: int | None = Field(default=None, ge=0)
+    salary_expectation: int | None = Field(default=None, ge=0, le=SALARY_MAX)
 
 
 class CandidateCreate(CandidateBase):

@@ -7,6 +7,11 @@ migration of a PostgreSQL type; the Create schemas validate them.
 from datetime import UTC, datetime
 from enum import StrEnum
 
+# Money amounts (salary bands, expectations, what was heard) are whole units of the position's
+# currency, stored in 32-bit integer columns; two thousand million covers every currency's
+# yearly salaries.
+SALARY_MAX = 2_000_000_000
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware (SQLModel's datetime columns require aware values)."""

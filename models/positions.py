@@ -4,10 +4,11 @@ from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import Dimension, utcnow
+from models.common import SALARY_MAX, Dimension, utcnow
 from models.users import _clean_name
 
 SCALES = ((1, 4), (1, 5), (1, 7), (1, 10))
+WEIGHT_MAX = 100  # a criterion's weight is a finite number above 0 and at most this
 
 
 class CriterionBase(SQLModel):
@@ -15,7 +16,7 @@ class CriterionBase(SQLModel):
 
     name: str = Field(max_length=200)
     dimension: str = Field(sa_type=String(20))
-    weight: float = Field(default=1.0, gt=0, le=100)
+    weight: float = Field(default=1.0, gt=0, le=WEIGHT_MAX)
     description: str = Field(default="", max_length=2000)
     anchor_low: str = Field(default="", max_length=1000)
     anchor_mid: str = Field(default="", max_length=1000)
@@ -56,8 +57,8 @@ class PositionBase(SQLModel):
     title: str = Field(max_length=200)
     team: str = Field(default="", max_length=200)
     tasks: list[str] = Field(default_factory=list, sa_type=JSON)
-    salary_min: int | None = Field(default=None, ge=0)
-    salary_max: int | None = Field(default=None, ge=0)
+    salary_min: int | None = Field(default=None, ge=0, le=SALARY_MAX)
+    salary_max: int | None = Field(default=None, ge=0, le=SALARY_MAX)
     currency: str = Field(default="EUR", max_length=3)
     hiring_manager_id: int | None = Field(default=None, foreign_key="user.id")
 

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import Recommendation, ScorecardStatus, utcnow
+from models.common import SALARY_MAX, Recommendation, ScorecardStatus, utcnow
 
 TEXT_MAX = 10000
 
@@ -13,7 +13,7 @@ class ScorecardFields(SQLModel):
 
     recommendation: str | None = Field(default=None, sa_type=String(20))
     candidate_questions: str = Field(default="", max_length=TEXT_MAX)
-    salary_heard: int | None = Field(default=None, ge=0)
+    salary_heard: int | None = Field(default=None, ge=0, le=SALARY_MAX)
     interest: str = Field(default="", max_length=TEXT_MAX)
     concerns: str = Field(default="", max_length=TEXT_MAX)
 
@@ -24,7 +24,7 @@ class ScorecardUpdate(SQLModel):
     tasks_covered: list[str] | None = None
     recommendation: Recommendation | None = None
     candidate_questions: str | None = Field(default=None, max_length=TEXT_MAX)
-    salary_heard: int | None = Field(default=None, ge=0)
+    salary_heard: int | None = Field(default=None, ge=0, le=SALARY_MAX)
     interest: str | None = Field(default=None, max_length=TEXT_MAX)
     concerns: str | None = Field(default=None, max_length=TEXT_MAX)
 

@@ -15,6 +15,10 @@ def _clean_name(value: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValueError("must not be empty")
+    # A name is one line: a line break or other control character inside it would start a new
+    # row (or a formula) in a spreadsheet that exports it.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must be one line of text (no line breaks or control characters)")
     return value
 
 
@@ -40,6 +44,24 @@ class UserCreate(UserBase):
     @classmethod
     def _lower_email(cls, value: str) -> str:
         return value.strip().lower()
+
+
+class ImportedUserCreate(UserBase):
+    """A panelist an import creates from a name (and an email if the file has one): no login."""
+
+    email: EmailStr | None = None
+
+    _name = field_validator("name")(_clean_name)
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("email")
+    @classmethod
+    def _lower_email(cls, value: str | None) -> str | None:
+        return value.strip().lower() if value else None
 
 
 class UserUpdate(SQLModel):

@@ -6,9 +6,7 @@ one transaction — or none. Rows are numbered as a spreadsheet shows them: the 
 Emails are compared case-insensitively, within the file and against the position's candidates.
 """
 
-import io
 import re
-import zipfile
 from collections.abc import Callable
 
 import pandas as pd
@@ -16,7 +14,9 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from models import LABELS, Candidate, CandidateCreate, Position, Role, Stage
+from services import tables
 from services.auth import Viewer
+from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, explain
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -42,52 +42,11 @@ ALIASES = {
 Progress = Callable[[int, int], None]
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB"
-
-
 def read_table(data: bytes, filename: str, *, max_bytes: int | None = None) -> pd.DataFrame:
-    """The file's rows as stripped strings; refuses other file types, oversize and empty files."""
-    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
-    name = filename or "file"
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if suffix not in ("csv", "xlsx"):
-        raise InvalidInput(f"{name}: not a CSV or Excel (.xlsx) file")
-    if len(data) > max_bytes:
-        raise InvalidInput(f"{name}: {_mb(len(data))} is over the limit of {_mb(max_bytes)}; "
-                           "split the file and import the parts")
-    if suffix == "csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{name}: not UTF-8 text (byte {exc.start} cannot be read); "
-                               "save it as CSV UTF-8") from None
-        if not text.strip():
-            raise InvalidInput(f"{name}: empty")
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InvalidInput(f"{name}: not readable as CSV ({str(exc).splitlines()[0]})") \
-                from None
-    else:
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise InvalidInput(f"{name}: not a readable Excel (.xlsx) file")
-        try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            raise InvalidInput(f"{name}: not a readable Excel (.xlsx) file ({exc})") from None
-        frame = frame.fillna("")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if len(set(frame.columns)) != len(frame.columns):
-        raise InvalidInput(f"{name}: a column name appears twice")
-    frame = frame.map(lambda v: str(v).strip())
-    frame = frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
-    if frame.empty:
-        raise InvalidInput(f"{name}: has a header but no rows")
-    if len(frame) > MAX_ROWS:
-        raise InvalidInput(f"{name}: {len(frame)} rows is over the limit of {MAX_ROWS}")
-    frame.index = range(2, len(frame) + 2)  # spreadsheet row numbers
-    return frame
+    """The file's rows as stripped strings, through the one table reader with this import's
+    limits (MAX_BYTES, for an .xlsx file unpacked; MAX_ROWS)."""
+    return tables.read_table(data, filename, max_bytes=MAX_BYTES if max_bytes is None
+                             else max_bytes, max_rows=MAX_ROWS)
 
 
 def guess_mapping(columns: list[str]) -> dict[str, str | None]:
@@ -108,7 +67,9 @@ def _salary(value: str) -> int | None:
     text = re.sub(r"[\s,'_]", "", value)
     if not re.fullmatch(r"\d+(\.0+)?", text):
         raise ValueError
-    return int(float(text))
+    # int of the digits, not of a float: 400 digits would be inf there (and an OverflowError);
+    # CandidateCreate then refuses what is above its limit.
+    return int(text.split(".")[0])
 
 
 def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
@@ -191,15 +152,17 @@ def import_candidates(session: Session, actor: Viewer, position_id: int, frame: 
         raise NotAllowed("Only recruiters and admins can import candidates.")
     if session.get(Position, position_id) is None:
         raise NotFound("No such position.")
-    rows, problems = validate_rows(session, position_id, frame, mapping, progress)
-    if problems:
-        raise InvalidInput(problems)
-    try:
+
+    def create() -> int:
+        # Validated inside the lock: an email another session added meanwhile is named, not a
+        # unique-key error.
+        rows, problems = validate_rows(session, position_id, frame, mapping, progress)
+        if problems:
+            raise InvalidInput(problems)
         for item in rows:
             session.add(Candidate.model_validate(item))
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return len(rows)
+        session.flush()
+        return len(rows)
+
+    return serialised(session, create)
 

@@ -4,6 +4,7 @@ from sqlmodel import Session, select
 
 from models import Candidate, CandidateCreate, Position, Role
 from services.auth import Viewer
+from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 
 
@@ -30,10 +31,17 @@ def create_candidate(session: Session, actor: Viewer, data: CandidateCreate | di
     """Add a candidate to a position."""
     _require_recruiter(actor)
     data = validated(CandidateCreate, data)
-    _check(session, data, None)
-    candidate = Candidate.model_validate(data)
-    session.add(candidate)
-    session.commit()
+
+    def create() -> Candidate:
+        # Checked inside the lock: of two sessions adding the same email, the second finds the
+        # first's row here and gets the message, not a unique-key error.
+        _check(session, data, None)
+        candidate = Candidate.model_validate(data)
+        session.add(candidate)
+        session.flush()
+        return candidate
+
+    candidate = serialised(session, create)
     session.refresh(candidate)
     return candidate
 

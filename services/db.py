@@ -8,15 +8,21 @@ than in Streamlit, and every caller (app, command line, tests) shares the same r
 import functools
 import gc
 import os
+import random
 import sys
+import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, event, inspect
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
+
+from services.errors import Conflict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "secondlook.db"
@@ -74,6 +80,72 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# Create-if-missing steps run one at a time across every process (see `serialised`). The key of
+# the PostgreSQL advisory lock that orders them: any constant, the same in every process.
+CREATE_LOCK = 0x5EC0_4D10
+SERIALISED = "secondlook_serialised"  # the execution option that asks for the lock
+ATTEMPTS = 5
+T = TypeVar("T")
+
+
+def _begin(conn) -> None:
+    """A transaction opened by `serialised` first takes the database's write lock."""
+    if not conn.get_execution_options().get(SERIALISED):
+        return
+    if conn.dialect.name == "sqlite":
+        # pysqlite has not begun yet (it begins lazily before the first write): BEGIN IMMEDIATE
+        # takes the write lock now, waiting up to the busy timeout, so what this transaction
+        # reads cannot be made stale by another writer before it writes.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        # Released by the transaction's commit or rollback; other serialised transactions wait
+        # here, and their reads (READ COMMITTED) then see what this one wrote.
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({CREATE_LOCK})")
+
+
+def _lost_race(exc: DBAPIError) -> bool:
+    """A unique key taken meanwhile, a busy SQLite file, a PostgreSQL serialisation failure."""
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in ("23505", "40001", "40P01"):
+        return True
+    text = str(exc.orig).lower()
+    return (isinstance(exc, IntegrityError) and "unique constraint failed" in text) or (
+        isinstance(exc, OperationalError) and ("database is locked" in text or "busy" in text))
+
+
+def serialised(session: Session, work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:
+    """Run `work` (reads, writes and its commit) as one transaction that holds the create lock.
+
+    Every create-if-missing path goes through here: positions, criteria, candidates, interviews,
+    both imports. SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock; so two
+    processes never both read "missing" and both insert. A write from a path that does not take
+    the lock can still take a unique key first: then the work is rolled back and run again, up to
+    `attempts` times (the rerun sees the other row and reuses it or names the clash), and then
+    Conflict. `work` must commit; whatever it raises otherwise rolls everything back.
+    """
+    if session.in_transaction():
+        session.commit()  # end the caller's read transaction: the lock must come first
+    for attempt in range(1, attempts + 1):
+        session.connection(execution_options={SERIALISED: True})
+        try:
+            result = work()
+            if session.in_transaction():
+                session.commit()
+            return result
+        except DBAPIError as exc:
+            session.rollback()
+            if not _lost_race(exc):
+                raise
+            if attempt == attempts:
+                raise Conflict("Someone else was saving the same records at the same time; "
+                               "nothing was saved. Try again.") from exc
+            time.sleep(random.uniform(0.01, 0.05) * attempt)  # let the other writer finish
+        except BaseException:
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for a URL (default: database_url(), read on every call)."""
     return _engine(url or database_url())
@@ -89,12 +161,15 @@ def _engine(url: str) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
         return engine
     # A host that drops packets would otherwise hold the first page for the OS's TCP timeout
     # (minutes) before the "cannot open the database" line; a URL's own connect_timeout wins.
     connect_args = {} if "connect_timeout=" in url else {"connect_timeout": CONNECT_TIMEOUT}
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
-                         connect_args=connect_args)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                           connect_args=connect_args)
+    event.listen(engine, "begin", _begin)
+    return engine
 
 
 @contextmanager

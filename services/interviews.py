@@ -19,6 +19,7 @@ from models import (
 )
 from models.interviews import PANEL_MIN
 from services.auth import Viewer
+from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 
 # A scorecard not submitted this long after its interview is overdue.
@@ -30,30 +31,35 @@ def schedule_interview(session: Session, actor: Viewer, data: InterviewCreate | 
     if not actor.has(Role.recruiter):
         raise NotAllowed("Only recruiters and admins can schedule interviews.")
     data = validated(InterviewCreate, data)
-    if session.get(Candidate, data.candidate_id) is None:
-        raise InvalidInput("Candidate: does not exist")
     ids = [m.user_id for m in data.panel]
-    found = set(session.exec(select(User.id).where(User.id.in_(ids), User.active)).all())
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise InvalidInput(f"Panel: no active user with id {', '.join(map(str, missing))}")
-    when = data.scheduled_at
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    interview = Interview.model_validate(data.model_dump(exclude={"panel"}),
-                                         update={"scheduled_at": when})
-    session.add(interview)
-    session.flush()
-    for member in data.panel:
-        session.add(PanelMember(interview_id=interview.id, user_id=member.user_id,
-                                panel_role=member.panel_role))
-    # A panelist needs the panelist role to see "My interviews"; sitting on a panel grants it.
-    for user_id in ids:
-        has = session.exec(select(UserRole.id).where(UserRole.user_id == user_id,
-                                                     UserRole.role == Role.panelist)).first()
-        if has is None:
-            session.add(UserRole(user_id=user_id, role=Role.panelist))
-    session.commit()
+
+    def create() -> Interview:
+        if session.get(Candidate, data.candidate_id) is None:
+            raise InvalidInput("Candidate: does not exist")
+        found = set(session.exec(select(User.id).where(User.id.in_(ids), User.active)).all())
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise InvalidInput(f"Panel: no active user with id {', '.join(map(str, missing))}")
+        when = data.scheduled_at
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        interview = Interview.model_validate(data.model_dump(exclude={"panel"}),
+                                             update={"scheduled_at": when})
+        session.add(interview)
+        session.flush()
+        for member in data.panel:
+            session.add(PanelMember(interview_id=interview.id, user_id=member.user_id,
+                                    panel_role=member.panel_role))
+        # A panelist needs the panelist role to see "My interviews"; a panel seat grants it
+        # (inside the lock, so two interviews for one new panelist add the role once).
+        for user_id in ids:
+            has = session.exec(select(UserRole.id).where(UserRole.user_id == user_id,
+                                                         UserRole.role == Role.panelist)).first()
+            if has is None:
+                session.add(UserRole(user_id=user_id, role=Role.panelist))
+        return interview
+
+    interview = serialised(session, create)
     session.refresh(interview)
     return interview
 

@@ -15,6 +15,7 @@ from models import (
 )
 from services.access import listed_positions_clause, managed_positions_clause
 from services.auth import Viewer
+from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 
 
@@ -111,14 +112,18 @@ def create_position(session: Session, actor: Viewer, data: PositionCreate | dict
     """Create a position with its first template, all or nothing."""
     _require_recruiter(actor)
     data = validated(PositionCreate, data)
-    if session.exec(select(Position).where(Position.title == data.title)).first():
-        raise InvalidInput(f"Title: a position called {data.title!r} already exists")
-    position = Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
-                                                                 "scale_max"}))
-    session.add(position)
-    session.flush()
-    _add_template(session, position.id, 1, (data.scale_min, data.scale_max), data.criteria)
-    session.commit()
+
+    def create() -> Position:
+        if session.exec(select(Position).where(Position.title == data.title)).first():
+            raise InvalidInput(f"Title: a position called {data.title!r} already exists")
+        position = Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
+                                                                     "scale_max"}))
+        session.add(position)
+        session.flush()
+        _add_template(session, position.id, 1, (data.scale_min, data.scale_max), data.criteria)
+        return position
+
+    position = serialised(session, create)
     session.refresh(position)
     return position
 

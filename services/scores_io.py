@@ -11,7 +11,6 @@ exists (position by title, candidate by email or name, panelist by email or name
 name) and only missing things are created.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -19,25 +18,35 @@ from pathlib import Path
 
 import pandas as pd
 from email_validator import EmailNotValidError, validate_email
+from pydantic import ValidationError
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from models import (
     SCALES,
     Candidate,
+    CandidateCreate,
     Criterion,
+    CriterionCreate,
     Interview,
     PanelMember,
     Position,
+    PositionCreate,
     Role,
     Score,
     Scorecard,
     ScorecardStatus,
     ScorecardTemplate,
+    ScoreInput,
     User,
     UserRole,
     utcnow,
 )
-from services.errors import InvalidInput
+from models.positions import WEIGHT_MAX
+from models.users import ImportedUserCreate
+from services import tables
+from services.db import serialised
+from services.errors import InvalidInput, explain, validated
 from services.positions import criteria_of, current_template
 
 REQUIRED = ["position", "candidate", "panelist", "criterion", "score"]
@@ -51,7 +60,8 @@ DIMENSION_NAMES = {
     "knowledge of the company": "company",
 }
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # the file; an .xlsx file unpacked
+MAX_ROWS = 500_000
 # Imported panelists without an email get an address that can never receive mail (RFC 2606),
 # and a password hash that never verifies: an admin gives them a real login if they need one.
 PLACEHOLDER_DOMAIN = "imported.invalid"
@@ -84,43 +94,41 @@ class ImportResult:
                 f"{self.scores_changed} scores added or changed")
 
 
-def read_rows(data: bytes | str | Path) -> pd.DataFrame:
-    """The file's rows as strings with normalised column names; refuses what is not CSV text."""
+def read_rows(data: bytes | str | Path, filename: str | None = None) -> pd.DataFrame:
+    """The file's rows as strings with normalised column names; refuses what is not a table.
+
+    CSV (UTF-8) or .xlsx, through the one table reader (services.tables) with MAX_BYTES and
+    MAX_ROWS. Bytes without a file name are read as CSV.
+    """
     if isinstance(data, Path | str) and not isinstance(data, bytes):
         path = Path(data)
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file")
         if path.stat().st_size > MAX_BYTES:
-            raise InvalidInput(f"{path.name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise InvalidInput(f"{path.name}: larger than {MAX_BYTES // (1024 * 1024)} MB; "
+                               "split the file and import the parts")
+        filename = filename or path.name
         data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"file: larger than {MAX_BYTES // (1024 * 1024)} MB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"file: not UTF-8 text (byte {exc.start} cannot be read)") from None
-    if not text.strip():
-        raise InvalidInput("file: empty")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidInput(f"file: not readable as CSV ({str(exc).splitlines()[0]})") from None
+    kind = tables.suffix(filename or "") or "csv"
+    frame = tables.read_table(data, filename or "file", max_bytes=MAX_BYTES,
+                              max_rows=MAX_ROWS, kind=kind)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     problems = [f"column {c}: missing (required)" for c in REQUIRED if c not in frame.columns]
-    problems += [f"column {c}: unknown column" for c in frame.columns if c not in COLUMNS]
-    if len(set(frame.columns)) != len(frame.columns):
-        problems.append("columns: a column name appears twice")
+    problems += [f"column {c if len(c) <= 40 else _show(c)}: unknown column"
+                 for c in frame.columns if c not in COLUMNS]
     if problems:
         raise InvalidInput(problems)
     for c in OPTIONAL:
         if c not in frame.columns:
             frame[c] = ""
-    frame = frame[COLUMNS].map(lambda v: v.strip() if isinstance(v, str) else v)
-    frame.index = range(2, len(frame) + 2)  # spreadsheet row numbers
-    if frame.empty:
-        raise InvalidInput("file: has a header but no rows")
-    return frame
+    return frame[COLUMNS]
+
+
+def _show(value: str) -> str:
+    """A value as a message quotes it: a 400-digit number or a 10 MB comment is cut short."""
+    if len(value) <= 40:
+        return repr(value)
+    return f"{value[:20]!r}... ({len(value):,} characters)"
 
 
 def _email(value: str) -> str | None:
@@ -130,68 +138,142 @@ def _email(value: str) -> str | None:
         return None
 
 
-def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> list[str]:
-    """Every problem of every row, and across rows; empty when the file can be imported."""
-    problems: list[str] = []
+Problem = tuple[int, str, str]  # (spreadsheet row, column, message)
 
-    def bad(row: int, column: str, message: str) -> None:
-        problems.append(f"row {row}, column {column}: {message}")
+
+def _schema_problems(schema, data: dict, columns: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, message) for each field of `data` that `schema` refuses."""
+    try:
+        schema.model_validate(data)
+        return []
+    except ValidationError as exc:
+        out = []
+        for err, sentence in zip(exc.errors(), explain(exc).problems, strict=True):
+            field = str(err.get("loc", ("",))[0]) if err.get("loc") else ""
+            message = sentence.partition(": ")[2] or sentence
+            out.append((columns.get(field, field or "row"), message))
+        return out
+
+
+def _by_group(frame: pd.DataFrame, keys: list[str]):
+    """(key values, spreadsheet rows) per distinct combination of `keys`: one hash pass."""
+    index = frame.index
+    for key, positions in frame.groupby(keys, sort=False).indices.items():
+        yield (key if isinstance(key, tuple) else (key,)), index[positions]
+
+
+def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> list[str]:
+    """Every problem of every row, and across rows, grouped; empty when the file can be imported.
+
+    Linear in the rows: column-wise checks, each distinct value validated once through the
+    models' Create schemas (the forms' limits), duplicates found by hashing.
+    """
+    problems: list[Problem] = []
+
+    def bad(mask: pd.Series, column: str, message) -> None:
+        rows = frame.index[mask.to_numpy()]
+        if isinstance(message, str):
+            problems.extend((int(r), column, message) for r in rows)
+        else:
+            problems.extend((int(r), column, m) for r, m in zip(rows, message[mask], strict=True))
+
+    def bad_rows(rows, column: str, message: str) -> None:
+        problems.extend((int(r), column, message) for r in rows)
 
     existing_scale: dict[str, tuple[int, int]] = {}
-    existing_dims: dict[tuple[str, str], str] = {}
-    for title in sorted(set(frame["position"]) - {""}):
-        position = session.exec(select(Position).where(Position.title == title)).first()
-        if position is not None:
+    existing_dims: dict[str, str] = {}
+    titles = sorted(set(frame["position"]) - {""})
+    for chunk in _chunks(titles):
+        for position in session.exec(select(Position).where(Position.title.in_(chunk))).all():
             t = current_template(session, position.id)
-            existing_scale[title] = (t.scale_min, t.scale_max)
+            existing_scale[position.title] = (t.scale_min, t.scale_max)
             for c in criteria_of(session, t.id):
-                existing_dims[(title, c.name.lower())] = c.dimension
+                existing_dims[position.title + "\x00" + c.name.lower()] = c.dimension
 
-    for row, r in frame.iterrows():
-        for column in ("position", "candidate", "panelist", "criterion"):
-            if not r[column]:
-                bad(row, column, "empty")
-        lo, hi = existing_scale.get(r["position"], scale)
-        if r["score"]:
-            if not re.fullmatch(r"-?\d+(\.0+)?", r["score"]):
-                bad(row, "score", f"{r['score']!r} is not a whole number")
-            elif not lo <= int(float(r["score"])) <= hi:
-                bad(row, "score", f"{r['score']} is outside the scale {lo}-{hi}")
-        if r["dimension"]:
-            dim = DIMENSION_NAMES.get(r["dimension"].lower())
-            if dim is None:
-                bad(row, "dimension", f"{r['dimension']!r} is not technical, social or company")
-            else:
-                known = existing_dims.get((r["position"], r["criterion"].lower()))
-                if known is not None and known != dim:
-                    bad(row, "dimension",
-                        f"criterion {r['criterion']!r} already exists with dimension {known}")
-        if r["weight"]:
+    for column in ("position", "candidate", "panelist", "criterion"):
+        bad(frame[column] == "", column, "empty")
+
+    score = frame["score"]
+    has_score = score != ""
+    whole = score.str.fullmatch(r"-?\d+(\.0+)?").astype(bool)
+    bad(has_score & ~whole, "score", score.map(lambda v: f"{_show(v)} is not a whole number"))
+    lo = frame["position"].map(lambda t: existing_scale.get(t, scale)[0])
+    hi = frame["position"].map(lambda t: existing_scale.get(t, scale)[1])
+    value = _score_values(score.where(has_score & whole, ""))
+    outside = has_score & whole & ((value < lo) | (value > hi))
+    bad(outside, "score", pd.Series(
+        [f"{v if len(v) <= 12 else _show(v)} is outside the scale {a}-{b}"
+         for v, a, b in zip(score, lo, hi, strict=True)], index=frame.index))
+    for (evidence,), rows in _by_group(frame, ["comment"]):
+        for column, message in _schema_problems(
+                ScoreInput, {"criterion_id": 0, "evidence": evidence}, {"evidence": "comment"}):
+            bad_rows(rows, column, message)
+
+    dimension = frame["dimension"].str.lower().map(DIMENSION_NAMES)
+    bad((frame["dimension"] != "") & dimension.isna(), "dimension", frame["dimension"].map(
+        lambda v: f"{_show(v)} is not technical, social or company"))
+    known = (frame["position"] + "\x00" + frame["criterion"].str.lower()).map(existing_dims)
+    clash = dimension.notna() & known.notna() & (known != dimension)
+    bad(clash, "dimension", pd.Series(
+        [f"criterion {c!r} already exists with dimension {k}"
+         for c, k in zip(frame["criterion"], known, strict=True)], index=frame.index))
+
+    # Criteria, candidates, panelists and new positions: each distinct one through its schema.
+    crit = frame.assign(_dim=dimension.fillna("technical"))
+    for (name, dim, weight), rows in _by_group(crit, ["criterion", "_dim", "weight"]):
+        if not name:
+            continue
+        data = {"name": name, "dimension": dim, "weight": 1.0}
+        weight_bad = False
+        if weight:
             try:
-                w = float(r["weight"])
-                if not w > 0 or w != w or w == float("inf"):
-                    raise ValueError
+                data["weight"] = float(weight)
             except ValueError:
-                bad(row, "weight", f"{r['weight']!r} is not a positive number")
-        if r["recommendation"] and r["recommendation"].lower() not in RECOMMENDATIONS:
-            bad(row, "recommendation",
-                f"{r['recommendation']!r} is not one of {', '.join(RECOMMENDATIONS)}")
-        for column in ("candidate_email", "panelist_email"):
-            if r[column] and _email(r[column]) is None:
-                bad(row, column, f"{r[column]!r} is not a valid email address")
-        if r["interview_date"]:
-            try:
-                date.fromisoformat(r["interview_date"])
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["interview_date"]):
-                    raise ValueError
-            except ValueError:
-                bad(row, "interview_date", f"{r['interview_date']!r} is not a YYYY-MM-DD date")
+                weight_bad = True
+        found = _schema_problems(CriterionCreate, data,
+                                 {"name": "criterion", "weight": "weight"})
+        if weight_bad or any(column == "weight" for column, _ in found):
+            bad_rows(rows, "weight", f"{_show(weight)} is not a positive number of at most "
+                                     f"{WEIGHT_MAX:g}")
+        for column, message in found:
+            if column != "weight":
+                bad_rows(rows, column, message)
+    for (name, email), rows in _by_group(frame, ["candidate", "candidate_email"]):
+        for column, message in _schema_problems(
+                CandidateCreate, {"name": name or "-", "email": email, "position_id": 0},
+                {"name": "candidate", "email": "candidate_email"}):
+            if column == "candidate_email":
+                message = f"{_show(email)} is not a valid email address"
+            bad_rows(rows, column, message)
+    for (name, email), rows in _by_group(frame, ["panelist", "panelist_email"]):
+        for column, message in _schema_problems(
+                ImportedUserCreate, {"name": name or "-", "email": email},
+                {"name": "panelist", "email": "panelist_email"}):
+            if column == "panelist_email":
+                message = f"{_show(email)} is not a valid email address"
+            bad_rows(rows, column, message)
+    for (title,), rows in _by_group(frame, ["position"]):
+        if title and title not in existing_scale:
+            for column, message in _schema_problems(
+                    PositionCreate, {"title": title, "scale_min": scale[0],
+                                     "scale_max": scale[1], "criteria": [
+                                         {"name": "-", "dimension": "technical"}]},
+                    {"title": "position"}):
+                if column == "position":
+                    bad_rows(rows, column, message)
+
+    recommendation = frame["recommendation"].str.lower()
+    bad((recommendation != "") & ~recommendation.isin(RECOMMENDATIONS), "recommendation",
+        frame["recommendation"].map(
+            lambda v: f"{_show(v)} is not one of {', '.join(RECOMMENDATIONS)}"))
+    for (day,), rows in _by_group(frame, ["interview_date"]):
+        if day and not _is_date(day):
+            bad_rows(rows, "interview_date", f"{_show(day)} is not a YYYY-MM-DD date")
 
     keys = ["position", "candidate", "panelist", "criterion", "interview_date"]
-    dup = frame.duplicated(subset=keys, keep="first")
-    for row in frame.index[dup]:
-        first = frame.index[(frame[keys] == frame.loc[row, keys]).all(axis=1)][0]
-        bad(row, "criterion", f"the same score appears already in row {first}")
+    first = _first_row(frame.assign(criterion=frame["criterion"].str.lower()), keys)
+    dup = pd.Series(first != frame.index, index=frame.index)
+    bad(dup, "criterion", first.map(lambda r: f"the same score appears already in row {r}"))
     _consistent(frame, ["position", "criterion"], "dimension", bad,
                 lambda v: DIMENSION_NAMES.get(v.lower(), v))
     _consistent(frame, ["position", "criterion"], "weight", bad, _float_or_text)
@@ -199,58 +281,112 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
                 "recommendation", bad, str.lower)
     _consistent(frame, ["position", "candidate"], "candidate_email", bad, str.lower)
     _consistent(frame, ["panelist"], "panelist_email", bad, str.lower)
-    return problems
+    return tables.grouped(problems)
+
+
+def _score_values(score: pd.Series) -> pd.Series:
+    """Whole-number strings as integers; longer than 9 digits as a value beyond every scale."""
+    digits = score.str.split(".").str[0]
+    long = digits.str.lstrip("-").str.len() > 9
+    small = digits.where(~long & (digits != ""), "0").astype("int64")
+    beyond = digits.str.startswith("-").map({True: -(10 ** 12), False: 10 ** 12})
+    return small.where(~long, beyond)
+
+
+def _is_date(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _first_row(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """For each row, the spreadsheet row where its combination of `keys` first appears."""
+    group = frame.groupby(keys, sort=False).ngroup().to_numpy()
+    rows = pd.Series(frame.index, index=frame.index)
+    return rows.groupby(group).transform("min")
 
 
 def _float_or_text(value: str) -> object:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         return value
+    return number if number == number else value.lower()  # nan is not equal to itself
 
 
 def _consistent(frame, keys, column, bad, norm) -> None:
     """A value that belongs to a group (a criterion's weight) must not differ between rows."""
-    seen: dict[tuple, tuple[object, int]] = {}
-    for row, r in frame.iterrows():
-        if not r[column]:
-            continue
-        k = tuple(r[c].lower() if c != "interview_date" else r[c] for c in keys)
-        value = norm(r[column])
-        if k in seen and seen[k][0] != value:
-            bad(row, column, f"{r[column]!r} differs from row {seen[k][1]} for the same "
-                             f"{' and '.join(keys)}")
-        seen.setdefault(k, (value, row))
+    given = frame[frame[column] != ""]
+    if given.empty:
+        return
+    lowered = given[keys].apply(
+        lambda col: col if col.name == "interview_date" else col.str.lower())
+    group = lowered.groupby(keys, sort=False).ngroup().to_numpy()
+    values = given[column].map({v: norm(v) for v in given[column].unique()})
+    first_value = values.groupby(group).transform("first")
+    first_row = pd.Series(given.index, index=given.index).groupby(group).transform("first")
+    differs = pd.Series(False, index=frame.index)
+    differs[given.index] = (values != first_value).to_numpy()
+    messages = pd.Series("", index=frame.index, dtype=object)
+    messages[given.index] = [
+        f"{_show(raw)} differs from row {row} for the same {' and '.join(keys)}"
+        for raw, row in zip(given[column], first_row, strict=True)]
+    bad(differs, column, messages)
+
+
+def _chunks(values: list, size: int = 900):
+    """Slices of `values` small enough for one IN (...) list on every database."""
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
 
 
 def import_scores(session: Session, data: bytes | str | Path, *,
-                  scale: tuple[int, int] = (1, 5)) -> ImportResult:
-    """Validate every row, then import all of them in one transaction (or none)."""
-    frame = read_rows(data)
-    problems = _validate(session, frame, scale)
-    if problems:
-        raise InvalidInput(problems)
-    result = ImportResult(rows=len(frame), created={
-        "positions": 0, "criteria": 0, "candidates": 0, "panelists": 0, "interviews": 0,
-        "scorecards": 0})
-    try:
+                  scale: tuple[int, int] = (1, 5), filename: str | None = None) -> ImportResult:
+    """Validate every row, then import all of them in one transaction (or none).
+
+    The whole import runs in one serialised transaction (services.db.serialised): imports
+    started at the same time for the same new position, candidates or panelists create each
+    once, one after the other, and each finds what the others made.
+    """
+    frame = read_rows(data, filename)
+
+    def work() -> ImportResult:
+        problems = _validate(session, frame, scale)
+        if problems:
+            raise InvalidInput(problems)
+        result = ImportResult(rows=len(frame), created={
+            "positions": 0, "criteria": 0, "candidates": 0, "panelists": 0, "interviews": 0,
+            "scorecards": 0})
         _write(session, frame, scale, result)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return result
+        return result
+
+    return serialised(session, work)
+
+
+def _first_given(values) -> str:
+    return next((v for v in values if v), "")
 
 
 def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -> None:
+    """Create what is missing and write the scores: a query per table, not per row."""
     now = utcnow()
+    frame = frame.assign(crit_key=frame["criterion"].str.lower())
     positions: dict[str, Position] = {}
     templates: dict[int, ScorecardTemplate] = {}
-    criteria: dict[tuple[int, str], Criterion] = {}
+    criteria: dict[tuple[int, str], int] = {}
+    next_order: dict[int, int] = {}
     for title in dict.fromkeys(frame["position"]):
         position = session.exec(select(Position).where(Position.title == title)).first()
         if position is None:
-            position = Position(title=title, currency="EUR")
+            data = validated(PositionCreate, {
+                "title": title, "currency": "EUR", "scale_min": scale[0], "scale_max": scale[1],
+                "criteria": [{"name": "-", "dimension": "technical"}]})
+            position = Position.model_validate(data.model_dump(
+                exclude={"criteria", "scale_min", "scale_max"}))
             session.add(position)
             session.flush()
             session.add(ScorecardTemplate(position_id=position.id, version=1,
@@ -260,130 +396,192 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
         positions[title] = position
         template = current_template(session, position.id)
         templates[position.id] = template
-        for c in criteria_of(session, template.id):
-            criteria[(position.id, c.name.lower())] = c
+        existing = criteria_of(session, template.id)
+        for c in existing:
+            criteria[(position.id, c.name.lower())] = c.id
+        next_order[position.id] = len(existing)
 
-    crit_rows = frame.drop_duplicates(["position", "criterion"])
-    for _, r in crit_rows.iterrows():
-        position = positions[r["position"]]
-        k = (position.id, r["criterion"].lower())
+    for r in frame.drop_duplicates(["position", "crit_key"]).itertuples(index=False):
+        position = positions[r.position]
+        k = (position.id, r.crit_key)
         if k in criteria:
             continue
-        template = templates[position.id]
-        order = sum(1 for (pid, _n) in criteria if pid == position.id)
         # Added to the current version in place: a new criterion does not change the meaning
         # of scores already given against the others.
-        c = Criterion(template_id=template.id, name=r["criterion"], position_order=order,
-                      dimension=DIMENSION_NAMES.get(r["dimension"].lower(), "technical"),
-                      weight=float(r["weight"]) if r["weight"] else 1.0)
+        item = validated(CriterionCreate, {
+            "name": r.criterion, "dimension": DIMENSION_NAMES.get(r.dimension.lower(),
+                                                                  "technical"),
+            "weight": float(r.weight) if r.weight else 1.0})
+        c = Criterion.model_validate(item, update={"template_id": templates[position.id].id,
+                                                   "position_order": next_order[position.id]})
+        next_order[position.id] += 1
         session.add(c)
         session.flush()
-        criteria[k] = c
+        criteria[k] = c.id
         result.created["criteria"] += 1
 
-    users: dict[str, User] = {}
-    for name, rows in frame.groupby("panelist", sort=False):
-        email = next((_email(e) for e in rows["panelist_email"] if e), None)
-        users[name] = _panelist(session, name, email, result)
+    users: dict[str, int] = {}
+    for name, email in frame.groupby("panelist", sort=False)["panelist_email"].agg(
+            _first_given).items():
+        users[name] = _panelist(session, name, _email(email) if email else None, result)
 
-    cards: dict[tuple[int, int], Scorecard] = {}
-    for (title, cand_name, iv_date), rows in frame.groupby(
-            ["position", "candidate", "interview_date"], sort=False):
-        position = positions[title]
-        email = next((_email(e) for e in rows["candidate_email"] if e), None)
-        candidate = _candidate(session, position, cand_name, email, result)
-        interview = _interview(session, candidate, iv_date, result)
-        for pname, prow in rows.groupby("panelist", sort=False):
-            user = users[pname]
-            if session.exec(select(PanelMember.id).where(
-                    PanelMember.interview_id == interview.id,
-                    PanelMember.user_id == user.id)).first() is None:
-                session.add(PanelMember(interview_id=interview.id, user_id=user.id,
-                                        panel_role="other"))
-            card = session.exec(select(Scorecard).where(
-                Scorecard.interview_id == interview.id,
-                Scorecard.panelist_id == user.id)).first()
-            if card is None:
-                card = Scorecard(interview_id=interview.id, panelist_id=user.id,
-                                 template_id=templates[position.id].id)
-                session.add(card)
-                session.flush()
-                result.created["scorecards"] += 1
-            rec = next((v.lower() for v in prow["recommendation"] if v), None)
-            if rec and card.recommendation != rec:
-                card.recommendation = rec
-            if card.status != ScorecardStatus.submitted:
-                card.status = ScorecardStatus.submitted
-                card.submitted_at = now
-            session.add(card)
-            cards[(interview.id, user.id)] = card
-            for _, r in prow.iterrows():
-                crit = criteria[(position.id, r["criterion"].lower())]
-                value = int(float(r["score"])) if r["score"] else None
-                score = session.exec(select(Score).where(
-                    Score.scorecard_id == card.id, Score.criterion_id == crit.id)).first()
-                new = (value, value is None, r["comment"])
-                if score is not None and (score.value, score.not_assessed, score.evidence) == new:
-                    continue
-                score = score or Score(scorecard_id=card.id, criterion_id=crit.id)
-                score.value, score.not_assessed, score.evidence = new
-                session.add(score)
-                result.scores_changed += 1
-
-
-def _panelist(session: Session, name: str, email: str | None, result: ImportResult) -> User:
-    if email:
-        user = session.exec(select(User).where(User.email == email)).first()
-    else:
-        matches = session.exec(select(User).where(User.name == name)).all()
-        user = matches[0] if matches else None
-    if user is None:
-        slug = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".") or "panelist"
-        address = email or f"{slug}@{PLACEHOLDER_DOMAIN}"
-        n = 1
-        while session.exec(select(User.id).where(User.email == address)).first() is not None:
-            n += 1
-            address = f"{slug}.{n}@{PLACEHOLDER_DOMAIN}"
-        user = User(name=name, email=address, password_hash=NO_LOGIN)
-        session.add(user)
-        session.flush()
-        session.add(UserRole(user_id=user.id, role=Role.panelist))
-        result.created["panelists"] += 1
-    return user
-
-
-def _candidate(session: Session, position: Position, name: str, email: str | None,
-               result: ImportResult) -> Candidate:
-    query = select(Candidate).where(Candidate.position_id == position.id)
-    query = query.where(Candidate.email == email) if email else query.where(
-        Candidate.name == name)
-    candidate = session.exec(query).first()
-    if candidate is None:
-        candidate = Candidate(name=name, email=email, position_id=position.id)
-        session.add(candidate)
-        session.flush()
-        result.created["candidates"] += 1
-    return candidate
-
-
-def _interview(session: Session, candidate: Candidate, iv_date: str,
-               result: ImportResult) -> Interview:
-    interviews = session.exec(select(Interview).where(Interview.candidate_id == candidate.id)
-                              .order_by(Interview.scheduled_at, Interview.id)).all()
-    if iv_date:
-        day = date.fromisoformat(iv_date)
-        match = [i for i in interviews if i.scheduled_at.astimezone(UTC).date() == day]
-    else:
-        match = list(interviews)
-    if match:
-        return match[0]
-    when = (datetime.combine(date.fromisoformat(iv_date), datetime.min.time(), tzinfo=UTC)
-            if iv_date else utcnow())
-    interview = Interview(candidate_id=candidate.id, scheduled_at=when, setting="other")
-    session.add(interview)
+    # Candidates: matched by email within the position, else by name.
+    pids = sorted({p.id for p in positions.values()})
+    by_email: dict[tuple[int, str], int] = {}
+    by_name: dict[tuple[int, str], int] = {}
+    for chunk in _chunks(pids):
+        for cid, name, email, pid in session.exec(
+                select(Candidate.id, Candidate.name, Candidate.email, Candidate.position_id)
+                .where(Candidate.position_id.in_(chunk)).order_by(Candidate.id)).all():
+            if email:
+                by_email.setdefault((pid, email), cid)
+            by_name.setdefault((pid, name), cid)
+    groups = frame.groupby(["position", "candidate", "interview_date"], sort=False)
+    group_email = groups["candidate_email"].agg(_first_given)
+    wanted: dict[tuple, int | Candidate] = {}
+    for (title, name, _day), email in group_email.items():
+        pid = positions[title].id
+        email = _email(email) if email else None
+        key = (pid, email) if email else (pid, name)
+        if key in wanted:
+            continue
+        found = by_email.get(key) if email else by_name.get(key)
+        if found is None:
+            item = validated(CandidateCreate, {"name": name, "email": email, "position_id": pid})
+            found = Candidate.model_validate(item)
+            session.add(found)
+            result.created["candidates"] += 1
+        wanted[key] = found
     session.flush()
-    result.created["interviews"] += 1
-    return interview
+    candidate_of: dict[tuple, int] = {}
+    for (title, name, day), email in group_email.items():
+        pid = positions[title].id
+        email = _email(email) if email else None
+        c = wanted[(pid, email) if email else (pid, name)]
+        candidate_of[(title, name, day)] = c if isinstance(c, int) else c.id
+
+    # Interviews: the one on the file's date, else the candidate's first; made if missing.
+    interviews: dict[int, list[tuple[int, datetime]]] = {}
+    for chunk in _chunks(sorted(set(candidate_of.values()))):
+        for iid, cid, when in session.exec(
+                select(Interview.id, Interview.candidate_id, Interview.scheduled_at)
+                .where(Interview.candidate_id.in_(chunk))
+                .order_by(Interview.scheduled_at, Interview.id)).all():
+            interviews.setdefault(cid, []).append((iid, when))
+    interview_of: dict[tuple, int] = {}
+    made: dict[tuple[int, str], Interview] = {}
+    for key, cid in candidate_of.items():
+        day = key[2]
+        have = interviews.get(cid, [])
+        if day:
+            match = [i for i, w in have if _aware(w).date() == date.fromisoformat(day)]
+        else:
+            match = [i for i, _ in have]
+        if match:
+            interview_of[key] = match[0]
+        elif (cid, day) not in made:
+            when = (datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
+                    if day else now)
+            made[(cid, day)] = Interview(candidate_id=cid, scheduled_at=when, setting="other")
+            session.add(made[(cid, day)])
+            result.created["interviews"] += 1
+    session.flush()
+    for key, cid in candidate_of.items():
+        if key not in interview_of:
+            interview_of[key] = made[(cid, key[2])].id
+
+    # Panel seats and scorecards, then every score in bulk.
+    iids = sorted(set(interview_of.values()))
+    seats: set[tuple[int, int]] = set()
+    cards: dict[tuple[int, int], Scorecard] = {}
+    for chunk in _chunks(iids):
+        seats.update(session.exec(select(PanelMember.interview_id, PanelMember.user_id)
+                                  .where(PanelMember.interview_id.in_(chunk))).all())
+        for card in session.exec(select(Scorecard)
+                                 .where(Scorecard.interview_id.in_(chunk))).all():
+            cards[(card.interview_id, card.panelist_id)] = card
+    card_groups = frame.groupby(["position", "candidate", "interview_date", "panelist"],
+                                sort=False)
+    for (title, name, day, panelist), rec in card_groups["recommendation"].agg(
+            _first_given).items():
+        iid, uid = interview_of[(title, name, day)], users[panelist]
+        if (iid, uid) not in seats:
+            session.add(PanelMember(interview_id=iid, user_id=uid, panel_role="other"))
+            seats.add((iid, uid))
+        card = cards.get((iid, uid))
+        if card is None:
+            card = Scorecard(interview_id=iid, panelist_id=uid,
+                             template_id=templates[positions[title].id].id)
+            session.add(card)
+            cards[(iid, uid)] = card
+            result.created["scorecards"] += 1
+        rec = rec.lower() or None
+        if rec and card.recommendation != rec:
+            card.recommendation = rec
+        if card.status != ScorecardStatus.submitted:
+            card.status = ScorecardStatus.submitted
+            card.submitted_at = now
+    session.flush()
+
+    existing: dict[tuple[int, int], tuple] = {}
+    card_ids = sorted(c.id for c in cards.values())
+    for chunk in _chunks(card_ids):
+        for sid, card_id, crit_id, value, na, evidence in session.exec(
+                select(Score.id, Score.scorecard_id, Score.criterion_id, Score.value,
+                       Score.not_assessed, Score.evidence)
+                .where(Score.scorecard_id.in_(chunk))).all():
+            existing[(card_id, crit_id)] = (sid, value, na, evidence)
+    inserts, updates = [], []
+    for r in frame.itertuples(index=False):
+        pid = positions[r.position].id
+        card = cards[(interview_of[(r.position, r.candidate, r.interview_date)],
+                      users[r.panelist])]
+        crit_id = criteria[(pid, r.crit_key)]
+        value = int(r.score.split(".")[0]) if r.score else None
+        new = (value, value is None, r.comment)
+        old = existing.get((card.id, crit_id))
+        if old is None:
+            inserts.append({"scorecard_id": card.id, "criterion_id": crit_id, "value": new[0],
+                            "not_assessed": new[1], "evidence": new[2]})
+        elif old[1:] != new:
+            updates.append({"_id": old[0], "value": new[0], "not_assessed": new[1],
+                            "evidence": new[2]})
+    table = Score.__table__
+    for i in range(0, len(inserts), 5000):
+        session.execute(table.insert(), inserts[i:i + 5000])
+    if updates:
+        statement = table.update().where(table.c.id == bindparam("_id")).values(
+            value=bindparam("value"), not_assessed=bindparam("not_assessed"),
+            evidence=bindparam("evidence"))
+        for i in range(0, len(updates), 5000):
+            session.execute(statement, updates[i:i + 5000])
+    result.scores_changed = len(inserts) + len(updates)
+
+
+def _aware(value: datetime) -> datetime:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _panelist(session: Session, name: str, email: str | None, result: ImportResult) -> int:
+    if email:
+        user = session.exec(select(User.id).where(User.email == email)).first()
+    else:
+        user = session.exec(select(User.id).where(User.name == name).order_by(User.id)).first()
+    if user is not None:
+        return user
+    slug = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")[:60] or "panelist"
+    address = email or f"{slug}@{PLACEHOLDER_DOMAIN}"
+    n = 1
+    while session.exec(select(User.id).where(User.email == address)).first() is not None:
+        n += 1
+        address = f"{slug}.{n}@{PLACEHOLDER_DOMAIN}"
+    item = validated(ImportedUserCreate, {"name": name, "email": email})
+    user = User(name=item.name, email=address, password_hash=NO_LOGIN)
+    session.add(user)
+    session.flush()
+    session.add(UserRole(user_id=user.id, role=Role.panelist))
+    result.created["panelists"] += 1
+    return user.id
 
 
 def export_scores(session: Session, position_id: int) -> pd.DataFrame:

@@ -152,3 +152,152 @@ def test_a_stale_score_save_changes_no_score(db_url, draft):
         score = fresh.exec(select(Score).where(Score.scorecard_id == card)).one()
         assert (score.value, score.evidence) == (4, "tab one")
         assert fresh.get(Scorecard, card).interest == "after reload"
+
+
+# --- Create-if-missing under concurrency (services.db.serialised) -------------------------------
+
+IMPORTS = 16
+IMPORT_HEADER = "position,candidate,panelist,criterion,score,dimension,weight,candidate_email\n"
+
+
+def _import_file(tmp_path, n: int):
+    """Panelist n's scores for the same new position, criteria and candidates as the others."""
+    rows = [f"Data Engineer,{cand},Panelist {n:02d},{crit},{1 + (n + i) % 5},{dim},{w},{email}"
+            for i, (cand, email) in enumerate([("Ann Ahn", "ann@example.com"),
+                                               ("Bo Berg", ""), ("Cy Chu", "cy@example.com")])
+            for crit, dim, w in [("SQL", "technical", 2), ("Talk", "social", 1)]]
+    path = tmp_path / f"scores{n}.csv"
+    path.write_text(IMPORT_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _run_import(url: str, path: str, barrier, results) -> None:
+    """`manage.py import-scores FILE` in this process, started with the others at once."""
+    from typer.testing import CliRunner
+
+    import manage
+
+    get_engine(url).dispose(close=False)  # the parent's pooled connections are not ours
+    barrier.wait(timeout=120)
+    result = CliRunner().invoke(manage.app, ["import-scores", path])
+    trace = "".join(traceback.format_exception(result.exc_info[1])) \
+        if result.exc_info and not isinstance(result.exc_info[1], SystemExit) else ""
+    results.put((result.exit_code, result.output, trace))
+
+
+def test_sixteen_imports_of_the_same_new_position_all_land(db_url, session, tmp_path):
+    from models import Candidate, Criterion, Position, User
+
+    ctx = multiprocessing.get_context("fork")
+    barrier, results = ctx.Barrier(IMPORTS), ctx.Queue()
+    workers = [ctx.Process(target=_run_import,
+                           args=(db_url, str(_import_file(tmp_path, n)), barrier, results))
+               for n in range(IMPORTS)]
+    for w in workers:
+        w.start()
+    outcomes = [results.get(timeout=300) for _ in workers]
+    for w in workers:
+        w.join(timeout=30)
+    failures = [(code, out, trace) for code, out, trace in outcomes if code != 0 or trace]
+    assert failures == [], failures[:2]
+    assert all("Traceback" not in out for _, out, _ in outcomes)
+    session.expire_all()
+
+    def n(model):
+        return session.exec(select(func.count()).select_from(model)).one()
+
+    assert (n(Position), n(Criterion), n(Candidate), n(User)) == (1, 2, 3, IMPORTS)
+    assert n(Scorecard) == IMPORTS * 3
+    assert n(Score) == IMPORTS * 3 * 2
+    assert session.exec(select(func.count()).select_from(Scorecard).where(
+        Scorecard.status == ScorecardStatus.submitted)).one() == IMPORTS * 3
+
+
+def test_same_candidate_from_many_sessions_at_once_is_one_row_and_a_message(db_url, make):
+    import threading
+
+    from models import Candidate
+    from services import candidates
+    from services.errors import InvalidInput
+
+    position = make.position()
+    admin = make.admin
+    sessions = 8
+    barrier = threading.Barrier(sessions)
+    outcomes: list[object] = []
+
+    def add() -> None:
+        with Session(get_engine(db_url), expire_on_commit=False) as s:
+            barrier.wait(timeout=60)
+            try:
+                outcomes.append(candidates.create_candidate(s, admin, {
+                    "name": "Dana Diaz", "email": "dana@example.com",
+                    "position_id": position.id}).id)
+            except Exception as exc:  # collected: the assertion names what went wrong
+                outcomes.append(exc)
+
+    threads = [threading.Thread(target=add) for _ in range(sessions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    made = [o for o in outcomes if isinstance(o, int)]
+    refused = [o for o in outcomes if isinstance(o, InvalidInput)]
+    assert len(made) == 1, outcomes
+    assert len(refused) == sessions - 1, outcomes
+    assert all(r.problems == ["Email: dana@example.com is already a candidate for this position"]
+               for r in refused)
+    with Session(get_engine(db_url)) as fresh:
+        assert fresh.exec(select(func.count()).select_from(Candidate)).one() == 1
+
+
+def test_serialised_work_that_loses_a_unique_key_is_run_again(session, make):
+    from models import Position
+    from services.db import serialised
+
+    taken = make.position(title="Taken")
+    attempts = []
+
+    def work() -> str:
+        attempts.append(1)
+        if len(attempts) == 1:  # as if another writer took the title after our check
+            session.add(Position(title=taken.title))
+            session.flush()
+        return "done"
+
+    assert serialised(session, work) == "done"
+    assert len(attempts) == 2
+    assert session.exec(select(func.count()).select_from(Position)).one() == 1
+
+
+def test_serialised_work_that_always_loses_ends_in_a_conflict(session, make):
+    from models import Position
+    from services.db import ATTEMPTS, serialised
+
+    taken = make.position(title="Taken")
+    attempts = []
+
+    def work() -> None:
+        attempts.append(1)
+        session.add(Position(title=taken.title))
+        session.flush()
+
+    with pytest.raises(Conflict, match="nothing was saved"):
+        serialised(session, work)
+    assert len(attempts) == ATTEMPTS
+    assert session.exec(select(func.count()).select_from(Position)).one() == 1
+
+
+def test_serialised_work_refused_writes_nothing(session, make):
+    from models import Position
+    from services.db import serialised
+    from services.errors import InvalidInput
+
+    def work() -> None:
+        session.add(Position(title="Half done"))
+        session.flush()
+        raise InvalidInput("Title: refused")
+
+    with pytest.raises(InvalidInput):
+        serialised(session, work)
+    assert session.exec(select(func.count()).select_from(Position)).one() == 0

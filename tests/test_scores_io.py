@@ -127,7 +127,7 @@ def test_not_utf8_empty_and_missing_files_are_refused(db_url, session, tmp_path)
     latin = run_import(write(tmp_path, GOOD.replace("Ann", "Änn"), encoding="latin-1"))
     assert latin.exit_code == 1 and "not UTF-8" in latin.output
     empty = run_import(write(tmp_path, "", name="empty.csv"))
-    assert empty.exit_code == 1 and "file: empty" in empty.output
+    assert empty.exit_code == 1 and "empty.csv: empty" in empty.output
     header_only = run_import(write(tmp_path, HEADER, name="h.csv"))
     assert header_only.exit_code == 1 and "no rows" in header_only.output
     missing = run_import(tmp_path / "nope.csv")
