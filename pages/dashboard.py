@@ -116,6 +116,8 @@ with candidate_tab:
                     record_decision(s, viewer, {"candidate_id": candidate_id,
                                                 "outcome": outcome, "rationale": rationale})
                 flash.later(f"Decision recorded for {names[candidate_id]}: {label(outcome)}.")
+                for key in ("decision_outcome", "decision_rationale"):  # an empty form again
+                    st.session_state.pop(key, None)
                 st.rerun()
             except InvalidInput as exc:
                 show_problems(exc.problems, "Decision not recorded")

@@ -95,6 +95,8 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
                         candidate_id=candidate_id, criterion_id=crit, value=int(value),
                         note=note))
                 flash.later(f"Consensus on {names[crit]} recorded: {int(value)}.")
+                for key in ("consensus_value", "consensus_note"):  # no value carried over
+                    st.session_state.pop(key, None)
                 st.rerun()
             except (InvalidInput, NotAllowed) as exc:
                 show_problems(getattr(exc, "problems", [str(exc)]), "Consensus not recorded")
