@@ -5,6 +5,7 @@ from models.candidates import Candidate, CandidateCreate
 from models.common import (
     LABELS,
     Dimension,
+    InterviewStatus,
     Outcome,
     PanelRole,
     Recommendation,
@@ -22,7 +23,13 @@ from models.decisions import (
     Decision,
     DecisionCreate,
 )
-from models.interviews import Interview, InterviewCreate, PanelMember, PanelMemberCreate
+from models.interviews import (
+    Interview,
+    InterviewCreate,
+    InterviewUpdate,
+    PanelMember,
+    PanelMemberCreate,
+)
 from models.positions import (
     SCALES,
     Criterion,
@@ -39,6 +46,7 @@ __all__ = [
     "PositionAccess", "Candidate", "CandidateCreate",
     "ConsensusInput", "ConsensusScore", "Criterion",
     "CriterionCreate", "Decision", "DecisionCreate", "Dimension", "Interview", "InterviewCreate",
+    "InterviewStatus", "InterviewUpdate",
     "Outcome", "PanelMember", "PanelMemberCreate", "PanelRole", "Position", "PositionCreate",
     "Recommendation", "Role", "Score", "ScoreInput", "Scorecard", "ScorecardStatus",
     "ScorecardTemplate", "ScorecardUpdate", "Setting", "Stage", "User", "UserCreate",

@@ -67,6 +67,11 @@ class Recommendation(StrEnum):
     strong_yes = "strong_yes"
 
 
+class InterviewStatus(StrEnum):
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+
+
 class Outcome(StrEnum):
     advance = "advance"
     offer = "offer"
@@ -105,6 +110,8 @@ LABELS: dict[str, str] = {
     "advance": "Advance",
     "hold": "Hold",
     "reject": "Reject",
+    "scheduled": "Scheduled",
+    "cancelled": "Cancelled",
 }
 
 

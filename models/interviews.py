@@ -4,7 +4,7 @@ from pydantic import field_validator
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import PanelRole, Setting, utcnow
+from models.common import InterviewStatus, PanelRole, Setting, utcnow
 
 PANEL_MIN = 2
 PANEL_MAX = 4
@@ -15,6 +15,15 @@ class PanelMemberCreate(SQLModel):
 
     user_id: int
     panel_role: PanelRole = PanelRole.colleague
+
+
+def _check_panel(panel: list[PanelMemberCreate]) -> list[PanelMemberCreate]:
+    ids = [m.user_id for m in panel]
+    if len(set(ids)) != len(ids):
+        raise ValueError("the same person is on the panel twice")
+    if not PANEL_MIN <= len(ids) <= PANEL_MAX:
+        raise ValueError(f"needs {PANEL_MIN} to {PANEL_MAX} members; this one has {len(ids)}")
+    return panel
 
 
 class InterviewBase(SQLModel):
@@ -35,12 +44,21 @@ class InterviewCreate(InterviewBase):
     @field_validator("panel")
     @classmethod
     def _panel(cls, panel: list[PanelMemberCreate]) -> list[PanelMemberCreate]:
-        ids = [m.user_id for m in panel]
-        if len(set(ids)) != len(ids):
-            raise ValueError("the same person is on the panel twice")
-        if not PANEL_MIN <= len(ids) <= PANEL_MAX:
-            raise ValueError(f"needs {PANEL_MIN} to {PANEL_MAX} members; this one has {len(ids)}")
-        return panel
+        return _check_panel(panel)
+
+
+class InterviewUpdate(SQLModel):
+    """An edit of a scheduled interview: what is given changes, the rest stays."""
+
+    scheduled_at: datetime | None = None
+    setting: Setting | None = None
+    location: str | None = Field(default=None, max_length=300)
+    panel: list[PanelMemberCreate] | None = None
+
+    @field_validator("panel")
+    @classmethod
+    def _panel(cls, panel: list[PanelMemberCreate] | None) -> list[PanelMemberCreate] | None:
+        return None if panel is None else _check_panel(panel)
 
 
 class Interview(InterviewBase, table=True):
@@ -48,6 +66,11 @@ class Interview(InterviewBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Cancelled interviews stay (with their audit trail) but ask no one to score.
+    status: str = Field(default=InterviewStatus.scheduled, sa_type=String(20),
+                        sa_column_kwargs={"server_default": InterviewStatus.scheduled.value})
+    # The calendar invitation's SEQUENCE: bumped on every change the panel is told about.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PanelMember(SQLModel, table=True):

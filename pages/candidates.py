@@ -8,14 +8,16 @@ from services.candidates import create_candidate, list_candidates, update_candid
 from services.errors import InvalidInput
 from services.first_interview import first_score_form, save_first_scores
 from services.positions import visible_positions
-from ui import db
+from ui import db, flash
 from ui.guard import require
+from ui.pickers import labels_for
 from ui.text import count, md_escape
 from ui.widgets import money, pick_position, show_problems
 
 viewer = require(Role.recruiter)
 
 st.title("Candidates")
+flash.show()
 with db.session() as s:
     positions = visible_positions(s, viewer)
 position = pick_position(positions)
@@ -32,8 +34,13 @@ st.dataframe(
 
 NEW = 0
 by_id = {c.id: c for c in candidates}
+labels = labels_for(candidates, [position])
+# After a save the saved candidate is selected (see pages/positions.py for why this also
+# makes a double-click on "Save candidate" create one candidate).
+if (saved := st.session_state.pop("candidate_saved", None)) in by_id:
+    st.session_state["candidate_edit"] = saved
 choice = st.selectbox("Edit", [NEW, *by_id], key="candidate_edit",
-                      format_func=lambda i: "New candidate" if i == NEW else by_id[i].name)
+                      format_func=lambda i: "New candidate" if i == NEW else labels[i])
 current = by_id.get(choice) or Candidate(name="", email="", position_id=position.id)
 stages = [st_.value for st_ in Stage]
 with st.form(f"candidate_form_{choice}"):
@@ -55,9 +62,11 @@ with st.form(f"candidate_form_{choice}"):
         try:
             with db.session() as s:
                 if choice == NEW:
-                    create_candidate(s, viewer, payload)
+                    saved = create_candidate(s, viewer, payload)
                 else:
-                    update_candidate(s, viewer, choice, payload)
+                    saved = update_candidate(s, viewer, choice, payload)
+                st.session_state["candidate_saved"] = saved.id
+            flash.later(f"Candidate {saved.name} {'added' if choice == NEW else 'saved'}.")
             st.rerun()
         except InvalidInput as exc:
             show_problems(exc.problems, "Candidate not saved")

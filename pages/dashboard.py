@@ -7,8 +7,9 @@ from services.board import ranking_table
 from services.decisions import record_decision
 from services.errors import InvalidInput, NotAllowed
 from services.positions import dashboard_positions
-from ui import cache, candidate_view, charts, db, stats_view
+from ui import cache, candidate_view, charts, db, flash, headline, stats_view
 from ui.guard import require
+from ui.pickers import candidate_labels
 from ui.text import md_escape
 from ui.widgets import money, pick_position, show_problems, when
 
@@ -17,6 +18,7 @@ viewer = require(Role.hiring_manager)
 with db.session() as s:
     positions = dashboard_positions(s, viewer)
 st.title("Dashboard")
+flash.show()
 position = pick_position(positions)
 if position is None:
     st.stop()
@@ -35,6 +37,20 @@ st.caption(
     f"({board.fraction * (scale[1] - scale[0]):g} points)"
 )
 table = ranking_table(board)
+table["Decision"] = table["Decision"].map(lambda d: label(d) if d else "")
+# What the decision rests on first, so Discuss and Decision are never cut off to the right.
+FIRST = ["Rank", "Tie group", "Candidate", "Overall", "Discuss", "Decision", "Recommendations"]
+table = table[["candidate_id", *FIRST, *(c for c in table.columns
+                                         if c not in FIRST and c != "candidate_id")]]
+COLUMNS = {
+    "Rank": st.column_config.NumberColumn("Rank", width=50),
+    "Tie group": st.column_config.NumberColumn(
+        "Tie", width=40, help="Candidates in the same tie group have overlapping 95% intervals: "
+        "the scores do not separate them."),
+    "Discuss": st.column_config.TextColumn("Discuss", width="medium"),
+    "Decision": st.column_config.TextColumn("Decision", width="small"),
+}
+headline.position(board)
 c = st.columns(4)
 c[0].metric("Candidates", len(board.candidates))
 c[1].metric("Scorecards in", f"{int(board.candidates['submitted'].sum())} of "
@@ -48,7 +64,7 @@ ranking_tab, candidate_tab, compare_tab, agenda_tab = st.tabs(
 with ranking_tab:
     ranked = table["Rank"].notna()
     st.dataframe(table[ranked].drop(columns="candidate_id"), hide_index=True, width="stretch",
-                 key="ranking_table")
+                 key="ranking_table", column_config=COLUMNS)
     st.caption("Candidates in the same tie group have overlapping 95% intervals: the panel's "
                "scores do not separate them, so their order is not settled.")
     if not ranked.all():
@@ -65,7 +81,10 @@ with ranking_tab:
         stats_view.weights(board)
 
 ids = table["candidate_id"].tolist()  # in ranking order
-names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], strict=True))
+names = candidate_labels(
+    (cid, name, position.title, None)
+    for cid, name in zip(board.candidates["candidate_id"], board.candidates["name"],
+                         strict=True))
 
 with candidate_tab:
     candidate_id = st.selectbox("Candidate", ids, format_func=lambda i: names[i],
@@ -75,20 +94,30 @@ with candidate_tab:
         stats_view.consensus(board, candidate_id, viewer)
     st.subheader("Decision")
     current = board.candidates.set_index("candidate_id").loc[candidate_id]
-    if isinstance(current.get("decision"), str):
-        st.info(f"In force: **{label(current['decision'])}** by {md_escape(current['decided_by'])}"
+    in_force = current.get("decision")
+    if isinstance(in_force, str):
+        st.info(f"In force: **{label(in_force)}** by {md_escape(current['decided_by'])}"
                 f" on {when(current['decided_at'])}.")
         st.text(current["decision_rationale"])
+    else:
+        st.caption("No decision recorded yet.")
+    # Nothing preselected: a decision is chosen, never defaulted (index=None).
     with st.form(f"decision_{candidate_id}", clear_on_submit=True):
-        outcome = st.radio("Decision", [o.value for o in Outcome], format_func=label,
+        outcome = st.radio("New decision" if isinstance(in_force, str) else "Decision",
+                           [o.value for o in Outcome], format_func=label, index=None,
                            horizontal=True, key="decision_outcome")
         rationale = st.text_area("Rationale", key="decision_rationale",
                                  placeholder="Why, in a few sentences the panel would sign.")
         if st.form_submit_button("Record decision", key="decision_submit"):
             try:
+                if outcome is None:
+                    raise InvalidInput("Decision: choose advance, offer, hold or reject")
                 with db.session() as s:
                     record_decision(s, viewer, {"candidate_id": candidate_id,
                                                 "outcome": outcome, "rationale": rationale})
+                flash.later(f"Decision recorded for {names[candidate_id]}: {label(outcome)}.")
+                for key in ("decision_outcome", "decision_rationale"):  # an empty form again
+                    st.session_state.pop(key, None)
                 st.rerun()
             except InvalidInput as exc:
                 show_problems(exc.problems, "Decision not recorded")

@@ -1,10 +1,22 @@
-"""Hiring manager: take a position away — scores (CSV, Excel), comparison, PDF debrief pack."""
+"""Hiring manager: take a position away — scores (CSV, Excel), comparison, PDF debrief pack.
+
+Every file is built when its button is clicked (Streamlit's deferred download: `data` is a
+function), so a rerun of this page builds nothing, each download packs the data as it is at that
+moment (a submission made a minute ago is in it), and no widget key doubles as a store.
+"""
 
 import streamlit as st
 
 from models import Role
+from services.db import session_scope
 from services.errors import NotAllowed
-from services.exports import comparison_csv, file_stem, scores_csv, scores_xlsx
+from services.exports import (
+    comparison_csv,
+    file_stem,
+    position_for_export,
+    scores_csv,
+    scores_xlsx,
+)
 from services.pdf_pack import debrief_pack
 from services.positions import dashboard_positions
 from ui import db
@@ -19,35 +31,41 @@ with db.session() as s:
 position = pick_position(positions, key="exp_position")
 if position is None:
     st.stop()
-slug = file_stem(position.title)
 try:
     with db.session() as s:
-        csv_bytes = scores_csv(s, viewer, position.id)
-        xlsx_bytes = scores_xlsx(s, viewer, position.id)
-        table_bytes = comparison_csv(s, viewer, position.id)
+        position_for_export(s, viewer, position.id)
 except NotAllowed as exc:
     st.error(str(exc))
     st.stop()
+slug = file_stem(position.title)
+url = db.url()
+position_id = position.id
+
+
+def _deferred(build):
+    """A function the download calls on click: the file from the database as it is then."""
+    def make() -> bytes:
+        with session_scope(url) as s:
+            return build(s, viewer, position_id)
+    return make
+
 
 st.caption("Scores of candidates whose panel you sit on and have not yet scored are left out "
-           "until you submit your own scorecard.")
+           "until you submit your own scorecard. Each file is made when you click, from the "
+           "scores as they are at that moment.")
 c1, c2, c3 = st.columns(3)
-c1.download_button("Scores (CSV, import format)", csv_bytes, f"{slug}-scores.csv",
-                   mime="text/csv", key="exp_csv", icon=":material/table:")
-c2.download_button("Scores and summary (Excel)", xlsx_bytes, f"{slug}-scores.xlsx",
+c1.download_button("Scores (CSV, import format)", _deferred(scores_csv), f"{slug}-scores.csv",
+                   mime="text/csv", key="exp_csv", icon=":material/table:", on_click="ignore")
+c2.download_button("Scores and summary (Excel)", _deferred(scores_xlsx), f"{slug}-scores.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="exp_xlsx", icon=":material/grid_on:")
-c3.download_button("Comparison table (CSV)", table_bytes, f"{slug}-comparison.csv",
-                   mime="text/csv", key="exp_table", icon=":material/compare:")
+                   key="exp_xlsx", icon=":material/grid_on:", on_click="ignore")
+c3.download_button("Comparison table (CSV)", _deferred(comparison_csv),
+                   f"{slug}-comparison.csv", mime="text/csv", key="exp_table",
+                   icon=":material/compare:", on_click="ignore")
 
 st.subheader("Debrief pack (PDF)")
 st.caption("Per candidate: scores, charts, who said what, disagreements, tasks no one probed, "
-           "salary against the band, decision.")
-packs = st.session_state.setdefault("exp_pdf", {})
-if st.button("Build the PDF pack", key="exp_pdf_build", icon=":material/picture_as_pdf:"):
-    with st.spinner("Building the pack…"), db.session() as s:
-        packs[position.id] = debrief_pack(s, viewer, position.id)
-if position.id in packs:
-    st.download_button("Download the PDF pack", packs[position.id], f"{slug}-debrief.pdf",
-                       mime="application/pdf", key="exp_pdf", type="primary",
-                       icon=":material/download:")
+           "salary against the band, decision. Building it takes a few seconds.")
+st.download_button("Download the PDF pack", _deferred(debrief_pack), f"{slug}-debrief.pdf",
+                   mime="application/pdf", key="exp_pdf_download", type="primary",
+                   icon=":material/picture_as_pdf:", on_click="ignore")

@@ -16,13 +16,14 @@ from services.positions import (
     visible_positions,
 )
 from services.templates import copy_template, template_criteria, template_history
-from ui import db
+from ui import db, flash
 from ui.guard import require
 from ui.widgets import money, show_problems
 
 viewer = require(Role.recruiter)
 
 st.title("Positions")
+flash.show()
 with db.session() as s:
     positions = visible_positions(s, viewer)
     managers = [u for u in list_users(s, viewer) if Role.hiring_manager in u["roles"]]
@@ -38,6 +39,11 @@ st.dataframe(
 
 NEW = 0
 by_id = {p.id: p for p in positions}
+# After a save the saved position is selected (set before the picker exists, as Streamlit
+# requires); this is also what stops a double-click on "Save position" from creating twice:
+# the second click arrives on the saved position's form, not on "New position".
+if (saved := st.session_state.pop("position_saved", None)) in by_id:
+    st.session_state["position_edit"] = saved
 choice = st.selectbox("Edit", [NEW, *by_id], key="position_edit",
                       format_func=lambda i: "New position" if i == NEW else by_id[i].title)
 if choice == NEW:
@@ -127,9 +133,11 @@ with st.form(f"position_form_{choice}"):
         try:
             with db.session() as s:
                 if choice == NEW:
-                    create_position(s, viewer, payload)
+                    saved = create_position(s, viewer, payload)
                 else:
-                    update_position(s, viewer, choice, payload)
+                    saved = update_position(s, viewer, choice, payload)
+                st.session_state["position_saved"] = saved.id
+            flash.later(f"Position {saved.title!r} {'created' if choice == NEW else 'saved'}.")
             st.rerun()
         except InvalidInput as exc:
             show_problems(exc.problems, "Position not saved")

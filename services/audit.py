@@ -42,6 +42,8 @@ ACTIONS = {
     "consensus_recorded": "Consensus score recorded",
     "candidate_exported": "Candidate data exported",
     "candidate_erased": "Candidate erased",
+    "interview_changed": "Interview edited or rescheduled",
+    "interview_cancelled": "Interview cancelled",
 }
 # Never written into an audit row, whatever a caller passes.
 _SECRET_WORDS = ("password", "secret", "token", "hash", "cookie")

@@ -120,7 +120,8 @@ def _build(session: Session, position: Position, viewer: Viewer,
     expected = dict(session.exec(
         select(Interview.candidate_id, func.count(PanelMember.id))
         .join(PanelMember, PanelMember.interview_id == Interview.id)
-        .where(Interview.candidate_id.in_(ids)).group_by(Interview.candidate_id)
+        .where(Interview.candidate_id.in_(ids), Interview.status != "cancelled")
+        .group_by(Interview.candidate_id)
     ).all())
     submitted = dict(session.exec(
         select(Interview.candidate_id, func.count(Scorecard.id))
@@ -379,6 +380,7 @@ def organisation_labels(session: Session) -> dict:
     expected = _frame(fetch_rows(session,
         select(Interview.candidate_id, func.count(PanelMember.id))
         .join(PanelMember, PanelMember.interview_id == Interview.id)
+        .where(Interview.status != "cancelled")
         .group_by(Interview.candidate_id)), ["candidate_id", "n"]).set_index("candidate_id")["n"]
     candidates["expected"] = candidates["candidate_id"].map(expected).fillna(0).astype(int)
     decided = _frame(fetch_rows(session,

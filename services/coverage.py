@@ -52,13 +52,27 @@ def task_coverage(session: Session, viewer: Viewer, candidate_id: int) -> pd.Dat
     ).all()
     by_task = {t: [name for name, covered in rows if t in (covered or [])]
                for t in position.tasks}
-    return pd.DataFrame({"task": list(by_task),
-                         "covered_by": [", ".join(v) for v in by_task.values()],
-                         "n": [len(v) for v in by_task.values()]},
-                        columns=["task", "covered_by", "n"])
+    table = pd.DataFrame({"task": list(by_task),
+                          "covered_by": [", ".join(v) for v in by_task.values()],
+                          "n": [len(v) for v in by_task.values()]},
+                         columns=["task", "covered_by", "n"])
+    # How many submitted cards recorded coverage at all (ticked one task or more).
+    table.attrs["recorded"] = sum(1 for _, covered in rows if covered)
+    table.attrs["submitted"] = len(rows)
+    return table
+
+
+def coverage_recorded(session: Session, viewer: Viewer, candidate_id: int) -> tuple[int, int]:
+    """(submitted cards that ticked any task, submitted cards) for the candidate."""
+    table = task_coverage(session, viewer, candidate_id)
+    return table.attrs["recorded"], table.attrs["submitted"]
 
 
 def uncovered_tasks(session: Session, viewer: Viewer, candidate_id: int) -> list[str]:
-    """The position's tasks no submitted scorecard says were probed."""
+    """The position's tasks that no submitted scorecard says were probed, counted only over
+    the cards that recorded coverage: when no panelist ticked any task, coverage is unknown
+    (ticking was skipped), not "nothing probed", and nothing is flagged."""
     table = task_coverage(session, viewer, candidate_id)
+    if not table.attrs["recorded"]:
+        return []
     return table.loc[table["n"] == 0, "task"].tolist()

@@ -80,3 +80,15 @@ def send_all(config: SmtpConfig, messages: list[EmailMessage]) -> list[tuple[int
             except smtplib.SMTPException as exc:
                 failed.append((i, str(exc)))
     return failed
+
+
+def invitation_message(config: SmtpConfig, to_name: str, to_email: str, subject: str,
+                       body: str, ics_text: str, method: str) -> EmailMessage:
+    """A plain-text email with a calendar invitation (text/calendar, METHOD as given) attached
+    both inline, which calendar clients act on, and as invite.ics for everyone else."""
+    msg = message(config, to_name, to_email, subject, body)
+    msg.add_alternative(ics_text, subtype="calendar", params={"method": method})
+    msg.add_attachment(ics_text.encode("utf-8"), maintype="text", subtype="calendar",
+                       filename="invite.ics" if method != "CANCEL" else "cancel.ics",
+                       params={"method": method})
+    return msg

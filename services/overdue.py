@@ -51,7 +51,8 @@ def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = N
         .join(Position, Position.id == Candidate.position_id)
         .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
                    & (Scorecard.panelist_id == PanelMember.user_id))
-        .where(Interview.scheduled_at <= now - OVERDUE_AFTER)
+        .where(Interview.scheduled_at <= now - OVERDUE_AFTER,
+               Interview.status != "cancelled")  # a cancelled interview is owed no card
         .where((Scorecard.id.is_(None)) | (Scorecard.status != ScorecardStatus.submitted))
         .order_by(Interview.scheduled_at, Interview.id, PanelMember.id)
     ).all()

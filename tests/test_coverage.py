@@ -70,10 +70,22 @@ def test_panelist_ticks_tasks_on_the_scorecard_and_the_dashboard_flags_the_rest(
     assert "Design APIs" not in warnings[0]
 
 
+def test_no_task_is_flagged_when_no_panelist_recorded_coverage(session, make, world):
+    make.scorecard(world["iv"], world["pia"], [3, 3, 3, 3])
+    make.scorecard(world["iv"], world["paul"], [4, 4, 4, 4])
+    assert uncovered_tasks(session, make.admin, world["cara"].id) == []
+    dash = app_as(world["manager"].id, "pages/dashboard.py")
+    dash.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    assert not dash.exception
+    assert not [w for w in dash.warning if "Tasks no panelist probed" in w.value]
+    assert "No panelist recorded which tasks they probed" in all_text(dash)
+
+
 def test_the_pdf_pack_lists_uncovered_tasks(session, make, world, tmp_path):
     import shutil
     import subprocess
 
+    _tick(session, world, "pia", ["Design APIs"])
     make.scorecard(world["iv"], world["pia"], [3, 3, 3, 3])
     data = debrief_pack(session, make.viewer(world["manager"]), world["cara"].position_id)
     if shutil.which("pdftotext") is None:

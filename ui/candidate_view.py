@@ -7,11 +7,11 @@ from models import label
 from services import stats
 from services.auth import Viewer
 from services.board import Board
-from services.coverage import uncovered_tasks
+from services.coverage import coverage_recorded, uncovered_tasks
 from services.first_interview import change_per_criterion, first_scores
 from services.scorecards import amendments
-from ui import charts, db
-from ui.text import md_escape
+from ui import charts, db, headline
+from ui.text import count, md_escape
 from ui.widgets import money, when
 
 
@@ -28,6 +28,7 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
     if cards.empty:
         st.info("No submitted scorecards for this candidate yet.")
         return
+    headline.candidate(board, candidate_id)
     row = board.summary.set_index("candidate_id").loc[candidate_id]
     cols = st.columns(4)
     ci = "" if pd.isna(row["ci_low"]) else f"95% interval {row['ci_low']:.2f}–{row['ci_high']:.2f}"
@@ -70,12 +71,17 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
 
     with db.session() as s:
         missing = uncovered_tasks(s, viewer, candidate_id)
+        recorded, _ = coverage_recorded(s, viewer, candidate_id)
         first = first_scores(s, viewer, candidate_id)
     if missing:
-        st.warning("Tasks no panelist probed: " + "; ".join(md_escape(t) for t in missing),
-                   icon=":material/help:")
-    elif board.position.tasks:
+        st.warning("Tasks no panelist probed: " + "; ".join(md_escape(t) for t in missing)
+                   + f" (from the {count(recorded, 'scorecard')} that recorded the tasks "
+                   "probed)", icon=":material/help:")
+    elif board.position.tasks and recorded:
         st.caption("Every task of the position was probed by at least one panelist.")
+    elif board.position.tasks:
+        st.caption("No panelist recorded which tasks they probed, so task coverage is "
+                   "unknown.")
     change = change_per_criterion(first, scores, crit_names)
     if not change.empty:
         st.subheader("First versus second interview")

@@ -65,6 +65,8 @@ def weights(board: Board) -> None:
 
 def consensus(board: Board, candidate_id: int, viewer) -> None:
     """Consensus scores beside the independent ones, and the form to record them."""
+    from ui import flash  # imported here: this function is the only user in this module
+
     st.subheader("Consensus after the debrief")
     scores = board.scores[board.scores["candidate_id"] == candidate_id]
     agreed = board.consensus[board.consensus["candidate_id"] == candidate_id]
@@ -78,15 +80,23 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
     with st.form(f"consensus_{candidate_id}", clear_on_submit=True):
         crit = st.selectbox("Criterion", list(names), format_func=names.get,
                             key="consensus_criterion")
-        value = st.number_input("Agreed score", min_value=board.scale_min,
-                                max_value=board.scale_max, step=1, key="consensus_value")
+        # No default: an agreed score is typed by someone who agreed it, never pre-filled.
+        value = st.number_input(f"Agreed score ({board.scale_min} to {board.scale_max})",
+                                min_value=board.scale_min, max_value=board.scale_max, step=1,
+                                value=None, placeholder="type the score the panel agreed",
+                                key="consensus_value")
         note = st.text_input("Note (optional)", key="consensus_note")
         if st.form_submit_button("Record consensus", key="consensus_submit"):
             try:
+                if value is None:
+                    raise InvalidInput("Agreed score: type the score the panel agreed")
                 with db.session() as s:
                     record_consensus(s, viewer, ConsensusInput(
                         candidate_id=candidate_id, criterion_id=crit, value=int(value),
                         note=note))
+                flash.later(f"Consensus on {names[crit]} recorded: {int(value)}.")
+                for key in ("consensus_value", "consensus_note"):  # no value carried over
+                    st.session_state.pop(key, None)
                 st.rerun()
             except (InvalidInput, NotAllowed) as exc:
                 show_problems(getattr(exc, "problems", [str(exc)]), "Consensus not recorded")
