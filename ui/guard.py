@@ -5,6 +5,7 @@ decides what is listed; `require` at the top of each page decides what is shown.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -114,18 +115,26 @@ def url_path(page: PageSpec) -> str:
 
 
 def ensure_app_frame() -> None:
-    """Rerun through app.py when Streamlit ran a pages/ file on its own.
+    """Run app.py around this page when Streamlit ran a pages/ file on its own.
 
     On a freshly started server, until app.py's first call to st.navigation, Streamlit treats
     the pages/ folder the old way: a page opened by its URL runs without app.py (no Log out
-    button, every file listed in the sidebar). Turning that off and rerunning lets app.py draw
-    its frame and pick the page, keeping the URL's query.
+    button, every file listed in the sidebar). AppTest does the same on every run. Then
+    app.py is run here, in this same script run (so a button click that started it is not
+    lost); its navigation picks this page again and runs it inside the frame, and the outer
+    run stops.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    ctx = get_script_run_ctx()
+    if not PagesManager.uses_pages_directory or ctx is None:
+        return
+    PagesManager.uses_pages_directory = False
+    main = ctx.pages_manager.main_script_path
+    code = compile(Path(main).read_text(encoding="utf-8"), main, "exec")
+    exec(code, {"__name__": "__main__", "__file__": main})  # noqa: S102 (our own app.py)
+    st.stop()
 
 
 def require(*roles: str) -> Viewer:
