@@ -5,12 +5,14 @@ import streamlit as st
 from services.db import DatabaseUnavailable, check_reachable
 from services.settings import demo_mode
 from ui import db
-from ui.guard import current_viewer, log_out, pages_for
+from ui.guard import PAGES, current_viewer, log_out, menu, start_page, url_path
 from ui.login import login_page
 from ui.sso import no_access_page, refused_email
 from ui.text import md_escape
 
-st.set_page_config(page_title="Second Look", page_icon=":material/groups:", layout="wide")
+# An emoji favicon is drawn by the browser itself; a :material/...: one is fetched from
+# fonts.gstatic.com on every page load, telling a third party who uses the app.
+st.set_page_config(page_title="Second Look", page_icon="👥", layout="wide")
 
 try:
     check_reachable(db.url())
@@ -18,13 +20,21 @@ except DatabaseUnavailable as exc:
     st.error(str(exc))
     st.stop()
 
+
+def gate(page, title: str, slug: str) -> None:
+    """Show one page (login or "no access") at every page's URL, so a deep link or a reload
+    shows it in place, and after logging in the same URL, query included, opens that page."""
+    hidden = [st.Page(page, title=p.title, url_path=url_path(p), visibility="hidden")
+              for p in PAGES]
+    st.navigation([st.Page(page, title=title, url_path=slug, default=True), *hidden]).run()
+    st.stop()
+
+
 viewer = current_viewer()
 if viewer is None and refused_email() is not None:
-    st.navigation([st.Page(no_access_page, title="No access", icon=":material/block:")]).run()
-    st.stop()
+    gate(no_access_page, "No access", "no_access")
 if viewer is None:
-    st.navigation([st.Page(login_page, title="Log in", icon=":material/login:")]).run()
-    st.stop()
+    gate(login_page, "Log in", "login")
 
 with db.session() as s:
     demo = demo_mode(s)
@@ -37,5 +47,21 @@ with st.sidebar:
         log_out()
         st.rerun()
 
-pages = [st.Page(p.path, title=p.title, icon=p.icon) for p in pages_for(viewer)]
-st.navigation(pages).run()
+sections = {
+    section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=url_path(p)) for p in pages]
+    for section, pages in menu(viewer).items()
+}
+start = next(page for pages in sections.values() for page in pages
+             if page.url_path == url_path(start_page(viewer)))
+
+
+def home() -> None:
+    """The root URL: the viewer's start page, under its own URL so it can be bookmarked."""
+    st.switch_page(start)
+
+
+# The root page is hidden and only forwards: a listed default page would own "/" instead of
+# its own URL, and a bookmark of that URL would meet "Page not found".
+next(iter(sections.values())).append(
+    st.Page(home, title="Home", url_path="home", default=True, visibility="hidden"))
+st.navigation(sections, expanded=True).run()

@@ -5,7 +5,7 @@ import streamlit as st
 from models import Role
 from services.errors import InvalidInput
 from services.mailer import smtp_config
-from services.overdue import RESEND_AFTER, overdue_scorecards, send_reminders
+from services.overdue import RESEND_AFTER, app_base_url, overdue_scorecards, send_reminders
 from services.scorecards import describe_status
 from ui import db
 from ui.guard import require
@@ -22,6 +22,12 @@ def smtp_secrets() -> dict | None:
     except Exception:  # no secrets file at all raises; that simply means no setting
         return None
     return dict(section) if section else None
+
+
+def link_base() -> str:
+    """Where the reminders' links point: SECONDLOOK_APP_URL, else the address in this browser."""
+    here = (st.context.url or "").split("?", 1)[0].rstrip("/")
+    return app_base_url() or (here.removesuffix("/overdue") if here else "")
 
 
 st.title("Overdue scorecards")
@@ -49,7 +55,7 @@ st.caption(f"Reminders go through {config.host}:{config.port}; a panelist remind
 if st.button("Send reminders", type="primary", key="overdue_send", icon=":material/mail:"):
     try:
         with db.session() as s:
-            result = send_reminders(s, viewer, config)
+            result = send_reminders(s, viewer, config, app_url=link_base())
     except InvalidInput as exc:
         show_problems(exc.problems, "No reminder sent")
     else:

@@ -5,6 +5,7 @@ OVERDUE_AFTER ago and the panelist's scorecard is missing or still a draft. A re
 in Scorecard.reminded_at and not repeated within RESEND_AFTER.
 """
 
+import os
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,11 +30,23 @@ from services.errors import InvalidInput, NotAllowed
 from services.interviews import OVERDUE_AFTER, _aware
 from services.mailer import SmtpConfig, message, send_all
 from services.positions import current_template
+from services.scorecards import seat_status
 from services.scores_io import PLACEHOLDER_DOMAIN
 
 RESEND_AFTER = timedelta(hours=24)
 COLUMNS = ["interview_id", "scheduled_at", "candidate", "position", "panelist_id", "panelist",
-           "email", "status", "scorecard_id", "reminded_at", "hours_overdue"]
+           "email", "status", "scorecard_id", "reminded_at", "version", "hours_overdue"]
+APP_URL_VARIABLE = "SECONDLOOK_APP_URL"
+
+
+def app_base_url() -> str:
+    """The app's public address for links in e-mails (SECONDLOOK_APP_URL), or "" if unset."""
+    return os.environ.get(APP_URL_VARIABLE, "").strip().rstrip("/")
+
+
+def scorecard_link(base_url: str, interview_id: int) -> str:
+    """The address of a panelist's scorecard for an interview ("" without a base URL)."""
+    return f"{base_url.rstrip('/')}/scorecard?interview={int(interview_id)}" if base_url else ""
 
 
 def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = None
@@ -44,7 +57,8 @@ def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = N
     now = now or utcnow()
     rows = session.exec(
         select(Interview.id, Interview.scheduled_at, Candidate.name, Position.title, User.id,
-               User.name, User.email, Scorecard.status, Scorecard.id, Scorecard.reminded_at)
+               User.name, User.email, Scorecard.status, Scorecard.id, Scorecard.reminded_at,
+               Scorecard.version)
         .join(PanelMember, PanelMember.interview_id == Interview.id)
         .join(User, User.id == PanelMember.user_id)
         .join(Candidate, Candidate.id == Interview.candidate_id)
@@ -57,7 +71,9 @@ def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = N
         .order_by(Interview.scheduled_at, Interview.id, PanelMember.id)
     ).all()
     frame = pd.DataFrame([tuple(r) + (None,) for r in rows], columns=COLUMNS)
-    frame["status"] = frame["status"].fillna("not_started")
+    # A card holding no answer yet (opened, or made to record a reminder) is not started.
+    frame["status"] = [seat_status(s, v) for s, v in zip(frame["status"], frame["version"],
+                                                         strict=True)]
     frame["hours_overdue"] = [
         int((now - _aware(t)).total_seconds() // 3600) for t in frame["scheduled_at"]]
     return frame
@@ -95,7 +111,8 @@ def send_reminders(session: Session, actor: Viewer, config: SmtpConfig | None, *
                 f"submitted yet; the interview was {r.hours_overdue} hours ago. The hiring "
                 "manager compares the panel's views at the debrief, so please score while your "
                 "memory is fresh.\n"
-                + (f"\nOpen it here: {app_url.rstrip('/')}/my_interviews\n" if app_url else "")
+                + (f"\nOpen it here: {scorecard_link(app_url, r.interview_id)}\n"
+                   if app_url else "")
                 + "\nThank you,\nSecond Look")
         messages.append(message(config, r.panelist, r.email,
                                 f"Scorecard overdue: {r.candidate}", body))

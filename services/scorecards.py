@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select, update
 
 from models import (
@@ -42,35 +43,83 @@ class Kit:
         return self.scorecard.status == ScorecardStatus.submitted
 
 
-def open_scorecard(session: Session, interview_id: int, panelist_id: int) -> Kit:
-    """The panelist's scorecard for an interview, created as a draft on first opening."""
+def find_scorecard(session: Session, interview_id: int, panelist_id: int) -> Scorecard | None:
+    """The panelist's scorecard for an interview, if one was started."""
+    return session.exec(
+        select(Scorecard).where(
+            Scorecard.interview_id == interview_id, Scorecard.panelist_id == panelist_id
+        )
+    ).first()
+
+
+def _seat(session: Session, interview_id: int, panelist_id: int) -> tuple[Interview, Candidate]:
+    """The interview and its candidate, once the panelist is known to sit on its panel."""
     interview = session.get(Interview, interview_id)
     if interview is None:
         raise NotFound("No such interview.")
     if not is_on_panel(session, interview_id, panelist_id):
         raise NotAllowed("You are not on this interview's panel.")
-    card = session.exec(
-        select(Scorecard).where(
-            Scorecard.interview_id == interview_id, Scorecard.panelist_id == panelist_id
-        )
-    ).first()
-    candidate = session.get(Candidate, interview.candidate_id)
+    return interview, session.get(Candidate, interview.candidate_id)
+
+
+def scorecard_kit(session: Session, interview_id: int, panelist_id: int) -> Kit:
+    """What the scorecard screen shows; writes nothing.
+
+    Before the panelist's first saved answer there is no card: the kit then holds an unsaved
+    one (id None) on the position's current template, and the seat stays "not started".
+    """
+    interview, candidate = _seat(session, interview_id, panelist_id)
+    card = find_scorecard(session, interview_id, panelist_id)
     if card is None:
-        template = current_template(session, candidate.position_id)
         card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
-                         template_id=template.id)
+                         template_id=current_template(session, candidate.position_id).id)
+    return _kit(session, card, interview, candidate)
+
+
+def ensure_scorecard(session: Session, interview_id: int, panelist_id: int) -> Scorecard:
+    """The panelist's card for the interview, created now if there is none.
+
+    Race-free: two tabs or a double click saving a first answer at once meet the unique
+    (interview, panelist) constraint; the loser reads the winner's card.
+    """
+    card = find_scorecard(session, interview_id, panelist_id)
+    if card is not None:
+        return card
+    _, candidate = _seat(session, interview_id, panelist_id)
+    template_id = current_template(session, candidate.position_id).id
+    # End the reading transaction first: on SQLite a write after a stale read fails with
+    # "database is locked" instead of waiting, and the INSERT below then starts a fresh one.
+    session.commit()
+    try:
+        card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
+                         template_id=template_id)
         session.add(card)
         session.flush()
         audit.record(session, "scorecard_created", actor=panelist_id, entity="scorecard",
                      entity_id=card.id, candidate_id=candidate.id)
         session.commit()
-        session.refresh(card)
+    except IntegrityError:
+        session.rollback()
+        card = find_scorecard(session, interview_id, panelist_id)
+        if card is None:
+            raise
+        return card
+    session.refresh(card)
+    return card
+
+
+def open_scorecard(session: Session, interview_id: int, panelist_id: int) -> Kit:
+    """The panelist's scorecard for an interview, created as a draft if missing (scripts and
+    tests; the scorecard page uses scorecard_kit and creates the card on the first answer)."""
+    interview, candidate = _seat(session, interview_id, panelist_id)
+    card = ensure_scorecard(session, interview_id, panelist_id)
     return _kit(session, card, interview, candidate)
 
 
 def _kit(session: Session, card: Scorecard, interview: Interview, candidate: Candidate) -> Kit:
     template = session.get(ScorecardTemplate, card.template_id)
-    scores = session.exec(select(Score).where(Score.scorecard_id == card.id)).all()
+    scores = [] if card.id is None else \
+        session.exec(select(Score).where(Score.scorecard_id == card.id)).all()
     return Kit(
         scorecard=card,
         interview=interview,
@@ -254,6 +303,17 @@ def submit(session: Session, scorecard_id: int, panelist_id: int,
 def describe_status(status: str | None) -> str:
     """A word for a scorecard status, including one not started yet."""
     return "Not started" if status in (None, "not_started") else label(status)
+
+
+def seat_status(status: str | None, version: int | None) -> str:
+    """A panel seat's status: "not_started" until the panelist's first saved answer.
+
+    Every save bumps the card's version, so a draft still at version 1 holds no answer (a card
+    made only to record a reminder, or by opening the scorecard before this rule).
+    """
+    if status is None or (status == ScorecardStatus.draft and (version or 1) <= 1):
+        return "not_started"
+    return status
 
 
 def amendments(session: Session, viewer, candidate_id: int) -> dict[int, tuple[str, object]]:

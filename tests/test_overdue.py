@@ -155,3 +155,34 @@ def test_my_interviews_shows_overdue_first_and_a_calendar(make, late):
     assert "1 scorecard overdue" in text
     calendar = at.dataframe[0].value
     assert calendar["Candidate"].tolist() == ["Eve"]
+
+
+def test_a_card_holding_no_answer_stays_not_started(session, make, late, smtp):
+    from services.scorecards import ensure_scorecard, save_fields
+
+    _, config = smtp
+    recruiter = make.viewer(late["recruiter"])
+    card = ensure_scorecard(session, late["iv"].id, late["pia"].id)  # opened, nothing saved
+    send_reminders(session, recruiter, config)  # the reminder is recorded on the card
+    assert overdue_scorecards(session, recruiter)["status"].tolist() == ["not_started"]
+    save_fields(session, card.id, late["pia"].id, {"concerns": "Notice period"})
+    assert overdue_scorecards(session, recruiter)["status"].tolist() == ["draft"]
+
+
+def test_reminder_links_to_the_panelists_scorecard(session, make, late, smtp):
+    inbox, config = smtp
+    send_reminders(session, make.viewer(late["recruiter"]), config,
+                   app_url="https://secondlook.example.com/")
+    from email import message_from_string
+
+    body = message_from_string(inbox.messages[0][1]).get_payload(decode=True).decode()
+    assert f"https://secondlook.example.com/scorecard?interview={late['iv'].id}" in body
+
+
+def test_link_base_comes_from_the_environment(monkeypatch):
+    from services.overdue import app_base_url, scorecard_link
+
+    monkeypatch.setenv("SECONDLOOK_APP_URL", " https://sl.example.com/ ")
+    assert app_base_url() == "https://sl.example.com"
+    monkeypatch.delenv("SECONDLOOK_APP_URL")
+    assert app_base_url() == "" and scorecard_link("", 3) == ""

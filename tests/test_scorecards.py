@@ -141,3 +141,55 @@ def test_another_positions_manager_cannot_open_the_dashboard(session, make, setu
     stranger = make.user("hiring_manager")
     with pytest.raises(NotAllowed):
         load_board(session, setup["position"].id, make.viewer(stranger))
+
+
+def test_opening_the_scorecard_screen_creates_no_card(session, make, setup):
+    from models import AuditEvent
+
+    pia = setup["panel"][0]
+    kit = scorecards.scorecard_kit(session, setup["interview"].id, pia.id)
+    assert kit.scorecard.id is None and not kit.scores and not kit.submitted
+    assert kit.criteria and scorecards.missing_items(kit)
+    assert scorecards.find_scorecard(session, setup["interview"].id, pia.id) is None
+    assert not session.exec(
+        AuditEvent.__table__.select().where(AuditEvent.action == "scorecard_created")).all()
+
+
+def test_scorecard_kit_refuses_who_is_not_on_the_panel(session, make, setup):
+    with pytest.raises(NotAllowed):
+        scorecards.scorecard_kit(session, setup["interview"].id, setup["manager"].id)
+
+
+def test_two_sessions_creating_the_same_card_get_one(session, make, setup, monkeypatch):
+    """The second writer read "no card" before the first committed: the unique constraint
+    stops its insert and it carries on with the first one's card."""
+    from sqlmodel import Session, func, select
+
+    pia, iv = setup["panel"][0], setup["interview"]
+    with Session(session.get_bind(), expire_on_commit=False) as other:
+        first = scorecards.ensure_scorecard(other, iv.id, pia.id)
+    real = scorecards.find_scorecard
+    calls = []
+
+    def stale_once(s, interview_id, panelist_id):
+        calls.append(1)
+        return None if len(calls) == 1 else real(s, interview_id, panelist_id)
+
+    monkeypatch.setattr(scorecards, "find_scorecard", stale_once)
+    second = scorecards.ensure_scorecard(session, iv.id, pia.id)
+    assert second.id == first.id and len(calls) == 2
+    assert session.exec(select(func.count()).select_from(Scorecard)
+                        .where(Scorecard.interview_id == iv.id,
+                               Scorecard.panelist_id == pia.id)).one() == 1
+
+
+def test_seat_status_is_not_started_until_the_first_saved_answer(session, make, setup):
+    pia, iv = setup["panel"][0], setup["interview"]
+    card = scorecards.ensure_scorecard(session, iv.id, pia.id)
+    assert scorecards.seat_status(card.status, card.version) == "not_started"
+    kit = scorecards.scorecard_kit(session, iv.id, pia.id)
+    version = scorecards.save_score(session, card.id, pia.id,
+                                    {"criterion_id": kit.criteria[0].id, "value": 3})
+    assert scorecards.seat_status("draft", version) == "draft"
+    assert scorecards.seat_status(None, None) == "not_started"
+    assert scorecards.seat_status("submitted", 1) == "submitted"

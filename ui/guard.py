@@ -5,6 +5,7 @@ decides what is listed; `require` at the top of each page decides what is shown.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -70,8 +71,77 @@ def pages_for(viewer: Viewer) -> list[PageSpec]:
     return [p for p in PAGES if not p.roles or viewer.has(*p.roles)]
 
 
+# The menu groups pages by the task they serve; a page's first role names its task.
+SECTIONS = {Role.panelist: "Scoring", Role.hiring_manager: "Deciding",
+            Role.recruiter: "Recruiting", Role.admin: "Administration"}
+ACCOUNT_SECTION = "Your account"
+
+
+def section_of(page: PageSpec) -> str:
+    """The menu section a page is listed under."""
+    return SECTIONS.get(page.roles[0], ACCOUNT_SECTION) if page.roles else ACCOUNT_SECTION
+
+
+def menu(viewer: Viewer) -> dict[str, list[PageSpec]]:
+    """The viewer's pages grouped by task, sections in a fixed order, account last."""
+    grouped: dict[str, list[PageSpec]] = {s: [] for s in (*SECTIONS.values(), ACCOUNT_SECTION)}
+    for page in pages_for(viewer):
+        grouped[section_of(page)].append(page)
+    return {section: pages for section, pages in grouped.items() if pages}
+
+
+# Where each role starts, first match wins (a user with several roles starts on the page of
+# the broadest one). Recruiters start on the organisation overview when the app has one.
+START_PAGES = (
+    (Role.admin, ("pages/users.py",)),
+    (Role.hiring_manager, ("pages/dashboard.py",)),
+    (Role.recruiter, ("pages/overview.py", "pages/interviews.py")),
+    (Role.panelist, ("pages/my_interviews.py",)),
+)
+
+
+def start_page(viewer: Viewer) -> PageSpec:
+    """The page a viewer lands on after logging in or opening the app's root URL."""
+    mine = {p.path: p for p in pages_for(viewer)}
+    for role, paths in START_PAGES:
+        if role in viewer.roles:
+            for path in paths:
+                if path in mine:
+                    return mine[path]
+    return mine.get("pages/account.py") or next(iter(mine.values()))
+
+
+def url_path(page: PageSpec) -> str:
+    """The page's URL path, as Streamlit derives it from the file name (pages/x.py -> x)."""
+    return page.path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def ensure_app_frame() -> None:
+    """Run app.py around this page when Streamlit ran a pages/ file on its own.
+
+    On a freshly started server, until app.py's first call to st.navigation, Streamlit treats
+    the pages/ folder the old way: a page opened by its URL runs without app.py (no Log out
+    button, every file listed in the sidebar). AppTest does the same on every run. Then
+    app.py is run here, in this same script run (so a button click that started it is not
+    lost); its navigation picks this page again and runs it inside the frame, and the outer
+    run stops.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if not PagesManager.uses_pages_directory or ctx is None:
+        return
+    PagesManager.uses_pages_directory = False
+    main = ctx.pages_manager.main_script_path
+    code = compile(Path(main).read_text(encoding="utf-8"), main, "exec")
+    exec(code, {"__name__": "__main__", "__file__": main})  # noqa: S102 (our own app.py)
+    st.stop()
+
+
 def require(*roles: str) -> Viewer:
     """Stop the page unless someone is logged in with one of the roles (none: any user)."""
+    ensure_app_frame()
     viewer = current_viewer()
     if viewer is None and sso.refused_email() is not None:
         st.error("Your company account has no access to Second Look.")

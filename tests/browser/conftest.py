@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -118,17 +119,17 @@ def server_log(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("streamlit") / "server.log"
 
 
-@pytest.fixture(scope="session")
-def app_url(world, server_log) -> str:
-    """Start `streamlit run app.py` on a free port; yield its base URL; stop it afterwards."""
+@contextmanager
+def streamlit_server(db_url: str, log_path: Path, extra_env: dict | None = None):
+    """`streamlit run app.py` on a free port for this database; yields its base URL."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": world["url"], "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
            "--server.headless", "true", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     base = f"http://127.0.0.1:{port}"
-    with server_log.open("wb") as log:
+    with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -136,10 +137,10 @@ def app_url(world, server_log) -> str:
         while not _healthy(f"{base}/_stcore/health"):
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with {proc.returncode} before answering:\n"
-                            f"{server_log.read_text(errors='replace')}")
+                            f"{log_path.read_text(errors='replace')}")
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer /_stcore/health in {STARTUP_SECONDS} s:\n"
-                            f"{server_log.read_text(errors='replace')}")
+                            f"{log_path.read_text(errors='replace')}")
             time.sleep(0.2)
         yield base
     finally:
@@ -149,6 +150,13 @@ def app_url(world, server_log) -> str:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(world, server_log) -> str:
+    """Start `streamlit run app.py` on a free port; yield its base URL; stop it afterwards."""
+    with streamlit_server(world["url"], server_log) as base:
+        yield base
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

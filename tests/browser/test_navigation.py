@@ -1,0 +1,151 @@
+"""Deep links, the frame app.py draws around every page, each role's start page and menu, and
+no request to any host but the app's own (issue 12, points 1, 11, 12 and 13)."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from services import auth
+from services.db import get_engine
+from tests.browser.conftest import streamlit_server
+from tests.conftest import ROOT, Factory
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 20_000
+STAFF = {"recruiter": "rita@example.com", "admin": "ada@example.com"}
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture(scope="module")
+def staff(world) -> dict:
+    """A recruiter and an admin beside the panel of the shared browser world."""
+    from argon2 import PasswordHasher
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+        with Session(get_engine(world["url"]), expire_on_commit=False) as s:
+            make = Factory(s)
+            for role, email in STAFF.items():
+                make.user(role, name=f"{role.capitalize()} Staff", email=email)
+    return STAFF
+
+
+def settled(page: Page) -> None:
+    expect(page.get_by_test_id("stApp")).to_have_attribute(
+        "data-test-script-state", "notRunning")
+
+
+def log_in_strict(page: Page, email: str, password: str) -> None:
+    """Log in on the form where it is, failing if anything (a dialog) sits over it."""
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    settled(page)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    settled(page)
+
+
+def sidebar_links(page: Page) -> list[str]:
+    nav = page.get_by_test_id("stSidebarNav")
+    # A link's text starts with its icon's ligature name on a line of its own.
+    return [t.strip().splitlines()[-1].strip() for t in nav.get_by_role("link").all_inner_texts()]
+
+
+def test_deep_link_logged_out_logs_in_in_place_and_opens_that_page(page, app_url, world):
+    interview = world["iv_mia"].id  # Paul sits on three panels; Mia's is not his first
+    page.goto(f"{app_url}/scorecard?interview={interview}")
+    log_in_strict(page, "paul@example.com", world["password"])
+    expect(page.get_by_role("heading", name=f"Scorecard: {world['mia'].name}")).to_be_visible()
+    assert urlsplit(page.url).path == "/scorecard"
+    assert f"interview={interview}" in urlsplit(page.url).query
+
+
+def test_reload_of_a_deep_link_shows_the_login_form_without_a_dialog(page, app_url, world):
+    page.goto(f"{app_url}/dashboard?position={world['position'].id}")
+    log_in_strict(page, "hana@example.com", world["password"])
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.reload()
+    log_in_strict(page, "hana@example.com", world["password"])
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    assert urlsplit(page.url).path == "/dashboard"
+
+
+def test_fresh_server_runs_app_frame_for_a_first_deep_link(browser, world, tmp_path):
+    """The very first request a new server gets is a page's URL: app.py still draws its
+    frame (no raw page files listed, the login in place, then Log out and the role's menu)."""
+    with streamlit_server(world["url"], tmp_path / "fresh.log") as base:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{base}/scorecard?interview={world['iv_cara'].id}")
+        expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+        settled(page)
+        # Streamlit's old pages/ handling would list every file of pages/ here.
+        assert not [t for t in sidebar_links(page) if t.lower() in {"dashboard", "users"}]
+        log_in_strict(page, "pia@example.com", world["password"])
+        expect(page.get_by_role("heading", name=f"Scorecard: {world['cara'].name}")
+               ).to_be_visible()
+        links = sidebar_links(page)
+        assert "My interviews" in links and "Scorecard" in links, links
+        assert not {"Dashboard", "Users", "app", "dashboard"} & set(links), links
+        context.close()
+
+
+def _start_title() -> str:
+    return "Overview" if (ROOT / "pages" / "overview.py").exists() else "Interviews"
+
+
+@pytest.mark.parametrize(("who", "heading"), [
+    ("pia@example.com", "My interviews"),
+    ("hana@example.com", "Dashboard"),
+    ("rita@example.com", None),
+    ("ada@example.com", "Users"),
+])
+def test_each_role_starts_on_its_own_page_with_a_menu_by_task(page, app_url, world, staff,
+                                                              who, heading):
+    heading = heading or _start_title()
+    page.goto(app_url)
+    log_in_strict(page, who, world["password"])
+    expect(page.get_by_role("heading", name=heading, exact=True).first).to_be_visible()
+    expect(page.get_by_text("You are not on any interview panel yet")).to_have_count(0)
+    nav = page.get_by_test_id("stSidebarNav")
+    # Grouped by task, every page listed: nothing hides under "View N more".
+    expect(nav.get_by_text("Your account")).to_be_visible()
+    expect(nav.get_by_text(re.compile(r"View \d+ more"))).to_have_count(0)
+    if who == "ada@example.com":
+        for section in ("Scoring", "Deciding", "Recruiting", "Administration"):
+            expect(nav.get_by_text(section, exact=True)).to_be_visible()
+
+
+@pytest.mark.parametrize("who", ["pia@example.com", "hana@example.com", "rita@example.com",
+                                 "ada@example.com"])
+def test_no_request_leaves_the_app_on_any_page(page, app_url, world, staff, who):
+    origin = urlsplit(app_url).netloc
+    foreign: list[str] = []
+    page.context.on("request", lambda r: urlsplit(r.url).netloc not in (origin, "")
+                    and urlsplit(r.url).scheme not in ("data", "blob")
+                    and foreign.append(r.url))
+    page.goto(f"{app_url}/scorecard?interview={world['iv_cara'].id}")
+    log_in_strict(page, who, world["password"])
+    titles = sidebar_links(page)
+    assert titles
+    for title in titles:
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(
+            rf"(^|\s){re.escape(title)}$")).click()
+        settled(page)
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    settled(page)
+    assert not foreign, sorted(set(foreign))
