@@ -369,7 +369,7 @@ def test_letters_never_show_an_order_the_tests_did_not_find():
 def test_letters_of_many_positions_equal_one_at_a_time():
     rng = np.random.default_rng(9)
     parts = []
-    for p in range(20):
+    for _ in range(20):
         n = int(rng.integers(1, 8))
         i, j = np.triu_indices(n, 1)
         parts.append((n, i, j, rng.random(i.size) < 0.5))
