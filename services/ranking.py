@@ -3,12 +3,13 @@ the chance of being best, and the one sentence that says what the scores settle.
 
 Pure numpy over flat arrays (one entry per candidate, many positions at once); the method is
 specified in services.stats' module docstring ("Intervals", "Ranking statements"). Nothing here
-imports the rest of the project, so both the per-position and the batch path use it.
+imports the rest of the project; services.stats calls it for one position or many at once.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 COMMON_SPAN = 4.0  # spreads are kept on the footing of a 1-5 scale and converted per position
@@ -23,7 +24,7 @@ DF_MIN, DF_MAX = 1.0, 100.0
 # unusual, which lowers the prior's weight: the bands widen rather than narrow.
 VAR_FLOOR = 1e-6
 TOP_N = 3  # candidates given a chance of being best
-_GAUSS_NODES = 48
+_GAUSS_NODES = 24
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,42 @@ def moderated_variance(variance: np.ndarray, n: np.ndarray, prior: SpreadPrior,
     return (prior.df * s0_sq + d * own) / total, total, prior.df / total
 
 
+def _pair_keys(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes of the distinct (a, b) pairs of two float arrays, and each code's a and b."""
+    code_a, uniq_a = pd.factorize(a)
+    code_b, uniq_b = pd.factorize(b)
+    codes, keys = pd.factorize(code_a.astype(np.int64) * max(len(uniq_b), 1) + code_b)
+    keys = np.asarray(keys, dtype=np.int64)
+    return codes, np.asarray(uniq_a)[keys // max(len(uniq_b), 1)], \
+        np.asarray(uniq_b)[keys % max(len(uniq_b), 1)]
+
+
 def t_quantile(p: float | np.ndarray, df: np.ndarray) -> np.ndarray:
-    """Student t quantile, each distinct degrees of freedom computed once."""
+    """Student t quantile, each distinct (p, degrees of freedom) computed once."""
     df = np.asarray(df, dtype=float)
     p = np.broadcast_to(np.asarray(p, dtype=float), df.shape)
     if df.size == 0:
         return np.zeros(df.shape)
-    pairs, where = np.unique(np.stack([df.ravel(), p.ravel()]), axis=1, return_inverse=True)
-    return special.stdtrit(pairs[0], pairs[1])[where.ravel()].reshape(df.shape)
+    codes, u_df, u_p = _pair_keys(df.ravel(), p.ravel())
+    return special.stdtrit(u_df, u_p)[codes].reshape(df.shape)
+
+
+# The t distribution function is tabulated per degrees of freedom on z = sinh(x), x in
+# [-12, 12] (|z| up to 81,000), and read by linear interpolation in x: within 1e-6 of
+# scipy's stdtr, at a tenth of its cost on millions of points.
+_X_GRID = np.linspace(-12.0, 12.0, 4801)
+
+
+def t_cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Student t distribution function at z (rows x nodes), one df per row."""
+    z = np.asarray(z, dtype=float)
+    out = np.empty(z.shape)
+    codes, uniques = pd.factorize(np.asarray(df, dtype=float))
+    for k, d in enumerate(np.asarray(uniques)):
+        sel = codes == k
+        table = special.stdtr(d, np.sinh(_X_GRID))
+        out[sel] = np.interp(np.arcsinh(z[sel]), _X_GRID, table)
+    return out
 
 
 def pairwise_separated(seg: np.ndarray, mean: np.ndarray, var_mean: np.ndarray,
@@ -135,9 +164,16 @@ def pairwise_separated(seg: np.ndarray, mean: np.ndarray, var_mean: np.ndarray,
     j = i + 1 + offset
     diff = np.abs(mean[i] - mean[j])
     se = np.sqrt(var_mean[i] + var_mean[j])
-    m = k[i] * (k[i] - 1) / 2.0
-    level = -np.expm1(np.log1p(-alpha) / m)  # Sidak: 1 - (1 - alpha)^(1/m), without cancelling
-    crit = t_quantile(1 - level / 2, np.minimum(df[i], df[j]))
+    # One critical value per (position, degrees of freedom): a small table, then a look-up
+    # for each of the (possibly millions of) pairs.
+    df_code, df_values = pd.factorize(df, sort=True)
+    n_df = len(df_values)
+    pos_k = k[starts].astype(float)
+    m = pos_k * (pos_k - 1) / 2.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = -np.expm1(np.log1p(-alpha) / m)  # Sidak: 1 - (1 - alpha)^(1/m), no cancelling
+    table = t_quantile(np.repeat(1 - level / 2, n_df), np.tile(np.asarray(df_values), len(m)))
+    crit = table[seg[i] * n_df + np.minimum(df_code[i], df_code[j])]
     with np.errstate(invalid="ignore", divide="ignore"):
         separated = diff > crit * se
     return i, j, separated
@@ -184,11 +220,17 @@ def letter_names(first: np.ndarray, last: np.ndarray) -> list[str]:
     def name(x: int) -> str:
         return chr(97 + x % 26) + (str(x // 26 + 1) if x >= 26 else "")
 
-    out = []
-    for lo, hi in zip(first.tolist(), last.tolist(), strict=True):
-        parts = [name(x) for x in range(lo, hi + 1)]
-        out.append(("" if hi < 26 else " ").join(parts))
-    return out
+    def text(lo: int, hi: int) -> str:
+        return ("" if hi < 26 else " ").join(name(x) for x in range(lo, hi + 1))
+
+    if len(first) == 0:
+        return []
+    # Few distinct (first, last) pairs: each is spelt once.
+    codes, u_first, u_last = _pair_keys(np.asarray(first, dtype=float),
+                                        np.asarray(last, dtype=float))
+    words = np.array([text(int(a), int(b)) for a, b in zip(u_first, u_last, strict=True)],
+                     dtype=object)
+    return words[codes].tolist()
 
 
 def _gauss_legendre_01(m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -218,48 +260,64 @@ def chance_best(seg: np.ndarray, mean: np.ndarray, scale_sd: np.ndarray, df: np.
     i = np.repeat(who, count)
     j = order[np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count,
                                                                          count)]
-    keep = i != j
-    i, j = i[keep], j[keep]
     # Q_i(u) for every top row and node, then each rival's CDF there.
     q = mean[who][:, None] + scale_sd[who][:, None] * t_quantile(
         np.broadcast_to(u, (who.size, u.size)), np.broadcast_to(df[who][:, None],
                                                                 (who.size, u.size)))
     slot = np.searchsorted(who, i)
+    # A rival whose 1 - 1e-9 quantile lies below i's lowest node has F = 1 at every node (to
+    # 1e-9): it changes nothing and is left out.
+    far = mean[j] + scale_sd[j] * t_quantile(1 - 1e-9, df[j]) < q[slot, 0]
+    keep = (i != j) & ~far
+    i, j, slot = i[keep], j[keep], slot[keep]
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (q[slot] - mean[j][:, None]) / scale_sd[j][:, None]
-        cdf = np.where(np.isnan(z), (q[slot] >= mean[j][:, None]).astype(float),
-                       special.stdtr(np.broadcast_to(df[j][:, None], z.shape),
-                                     np.nan_to_num(z)))
-        log_cdf = np.log(cdf)
+        log_cdf = np.log(t_cdf(z, df[j]))
+    # Rows of one top candidate are contiguous (i repeats each of `who` in turn).
     total = np.zeros((who.size, u.size))
-    np.add.at(total, slot, log_cdf)
+    if len(slot):
+        bounds = np.r_[0, np.flatnonzero(np.diff(slot)) + 1]
+        total[slot[bounds]] = np.add.reduceat(log_cdf, bounds, axis=0)
     out[who] = np.exp(total) @ w
     return out
 
 
-def ranking_sentence(names: list[str], first: list[int], last: list[int]) -> str:
-    """What the scores settle about the top, in one sentence, for candidates in rank order
-    with their first and last letter (see letter_groups)."""
+def letter_span(letters: str) -> tuple[int, int]:
+    """The first and last letter (0 = a) of a letters text from letter_names."""
+    parts = letters.split(" ") if " " in letters else list(letters)
+
+    def number(part: str) -> int:
+        return ord(part[0]) - 97 + 26 * (int(part[1:]) - 1 if len(part) > 1 else 0)
+
+    return number(parts[0]), number(parts[-1])
+
+
+def ranking_sentence(names: list[str], letters: list[str]) -> str:
+    """What the scores settle about the top, in one sentence, for the scored candidates in
+    rank order with their letters (see letter_groups). Every view shows this sentence."""
     k = len(names)
     if k == 0:
         return "No candidate has scores yet, so there is no ranking."
     if k == 1:
         return f"Only {names[0]} has scores so far; there is nobody to compare with."
+    spans = [letter_span(x) for x in letters]
+    first = [a for a, _ in spans]
+    last = [b for _, b in spans]
     top = [x for x in range(k) if first[x] == 0]  # those sharing the leader's letter
     if len(top) == k:
         return (f"The scores do not separate any of the {k} candidates: their order is not "
                 "settled.")
-    top_letters = set(range(0, max(last[x] for x in top) + 1))
-    overlap = [x for x in range(k) if x not in top and first[x] in top_letters]
+    top_last = max(last[x] for x in top)
+    overlap = [x for x in range(k) if x not in top and first[x] <= top_last]
     listed = _names([names[x] for x in top])
     if not overlap:
         if len(top) == 1:
             return f"The scores separate {listed} from the rest."
         return (f"The scores separate {listed} from the rest; between them the order is not "
                 "settled.")
-    lead = (f"{listed} lead" if len(top) > 1 else f"{listed} leads")
-    return (f"{lead}, but the scores do not separate {_names([names[x] for x in overlap])} "
-            "from the top either: the order at the top is not settled.")
+    return (f"{listed} lead, but the scores do not separate "
+            f"{_names([names[x] for x in overlap])} from the top either: the order at the top "
+            "is not settled.")
 
 
 def _names(items: list[str], limit: int = 5) -> str:

@@ -408,9 +408,14 @@ def test_chance_best_matches_a_seeded_simulation():
 ])
 def test_ranking_sentence(letters, words):
     names = ["A", "B", "C", "D"][:len(letters)]
-    first = [ord(x[0]) - 97 for x in letters]
-    last = [ord(x[-1]) - 97 for x in letters]
-    assert ranking.ranking_sentence(names, first, last) == words
+    assert ranking.ranking_sentence(names, letters) == words
+
+
+def test_letter_names_past_z_read_back():
+    first, last = np.array([0, 25, 27]), np.array([1, 27, 27])
+    texts = ranking.letter_names(first, last)
+    assert texts == ["ab", "z a2 b2", "b2"]
+    assert [ranking.letter_span(t) for t in texts] == [(0, 1), (25, 27), (27, 27)]
 
 
 # ---------------------------------------------------------------------------------------------
