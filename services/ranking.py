@@ -6,6 +6,7 @@ specified in services.stats' module docstring ("Intervals", "Ranking statements"
 imports the rest of the project; services.stats calls it for one position or many at once.
 """
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -284,7 +285,7 @@ def chance_best(seg: np.ndarray, mean: np.ndarray, scale_sd: np.ndarray, df: np.
 
 def letter_span(letters: str) -> tuple[int, int]:
     """The first and last letter (0 = a) of a letters text from letter_names."""
-    parts = letters.split(" ") if " " in letters else list(letters)
+    parts = re.findall(r"[a-z]\d*", letters)
 
     def number(part: str) -> int:
         return ord(part[0]) - 97 + 26 * (int(part[1:]) - 1 if len(part) > 1 else 0)
