@@ -100,6 +100,8 @@ from scipy import linalg, sparse, special
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import cg, spsolve
 
+from services import ranking
+
 DIMENSIONS = ("technical", "social", "company")
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 ICC_TYPES = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
@@ -108,7 +110,8 @@ PANELIST_COLUMNS = ["candidate_id", "panelist_id", "overall", *DIMENSIONS, "n_as
 CRITERION_COLUMNS = ["candidate_id", "criterion_id", "dimension", "weight", "n", "mean",
                      "median", "min", "max", "range", "std"]
 SUMMARY_COLUMNS = ["candidate_id", "overall", *DIMENSIONS, "n_panelists", "ci_low", "ci_high",
-                   "rank", "tie_group", "n_yes", "n_no",
+                   "spread_df", "history_share", "rank", "rank_best", "rank_worst", "letters",
+                   "tie_group", "p_best", "n_yes", "n_no",
                    *(f"rec_{r}" for r in RECOMMENDATIONS),
                    "split_recommendation", "n_disagreements", "disagreement"]
 AGENDA_COLUMNS = ["candidate_id", "kind", "criterion_id", "spread", "detail"]
@@ -323,51 +326,6 @@ def _rank_order(ids: np.ndarray, overall: np.ndarray) -> np.ndarray:
     return np.lexsort((np.asarray(ids), np.where(missing, 0.0, -key), missing))
 
 
-def _tie_groups(overall: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """Tie groups for candidates already in rank order (see the module docstring)."""
-    return _segment_tie_groups(np.asarray(overall, dtype=float), np.asarray(low, dtype=float),
-                               np.asarray(high, dtype=float), np.array([0]),
-                               np.array([len(overall)]))
-
-
-def _segment_tie_groups(overall: np.ndarray, low: np.ndarray, high: np.ndarray,
-                        starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """_tie_groups of many rankings at once: segment k is rows starts[k]:starts[k]+lengths[k],
-    each in rank order; group numbers start at 1 within each segment.
-
-    The walk down a ranking is sequential, so it steps through rank 1, 2, ... of every
-    segment together: as many vector steps as the longest ranking, not one Python step per
-    candidate.
-    """
-    groups = np.zeros(len(overall), dtype=np.int64)
-    n_seg = len(starts)
-    group = np.zeros(n_seg, dtype=np.int64)
-    lead_lo = np.full(n_seg, np.nan)  # the current group's leader's band (NaN: no group yet)
-    lead_hi = np.full(n_seg, np.nan)
-    unscored = np.zeros(n_seg, dtype=np.int64)
-    for i in range(int(lengths.max()) if n_seg else 0):
-        seg = np.flatnonzero(lengths > i)
-        idx = starts[seg] + i
-        mid, lo, hi = overall[idx], low[idx], high[idx]
-        none = np.isnan(mid)
-        # No score at all: tied with each other and with nobody else.
-        s_un = seg[none]
-        first_un = s_un[unscored[s_un] == 0]
-        group[first_un] += 1
-        unscored[first_un] = group[first_un]
-        groups[idx[none]] = unscored[s_un]
-        # A candidate without a band stands for the point [score, score].
-        s_sc, mid, lo, hi = seg[~none], mid[~none], lo[~none], hi[~none]
-        no_band = np.isnan(lo) | np.isnan(hi)
-        lo, hi = np.where(no_band, mid, lo), np.where(no_band, mid, hi)
-        l_lo, l_hi = lead_lo[s_sc], lead_hi[s_sc]
-        new = np.isnan(l_lo) | ~((lo <= l_hi) & (l_lo <= hi))
-        group[s_sc[new]] += 1
-        lead_lo[s_sc[new]], lead_hi[s_sc[new]] = lo[new], hi[new]
-        groups[idx[~none]] = group[s_sc]
-    return groups
-
-
 def _recommendation_counts(r: pd.DataFrame) -> pd.DataFrame:
     """Per candidate: counts of each recommendation, yes/no totals and whether it is split."""
     counts = pd.DataFrame(index=pd.Index(sorted(set(r["candidate_id"])), name="candidate_id"))
@@ -382,55 +340,32 @@ def _recommendation_counts(r: pd.DataFrame) -> pd.DataFrame:
 
 def candidate_summary(scores: pd.DataFrame, recs: pd.DataFrame | None, *, scale_min: int = 1,
                       scale_max: int = 5, disagreement_fraction: float = 0.5,
-                      confidence: float = 0.95) -> pd.DataFrame:
-    """One row per candidate: scores, uncertainty band, rank, tie group, votes, disagreement."""
+                      confidence: float = 0.95,
+                      prior: ranking.SpreadPrior | None = None) -> pd.DataFrame:
+    """One row per candidate: scores, uncertainty band, rank, letters, chance of being best,
+    votes, disagreement. One position of position_summaries (the same code computes both);
+    `prior` is the organisation's spread (default: fitted on these scores alone)."""
     _span(scale_min, scale_max)
     _check_confidence(confidence)
-    ps = panelist_scores(scores)
+    s = _clean_scores(scores)
     r = _clean_recs(recs)
-    ids = np.array(sorted(set(ps["candidate_id"]) | set(r["candidate_id"])), dtype=np.int64)
-    if len(ids) == 0:
+    if s.empty and r.empty:
         return _empty(SUMMARY_COLUMNS,
                       ints=("candidate_id", "n_panelists", "rank", "tie_group", "n_yes", "n_no",
                             *(f"rec_{x}" for x in RECOMMENDATIONS), "n_disagreements"),
-                      bools=("split_recommendation", "disagreement"))
-    index = pd.Index(ids, name="candidate_id")
-    g = ps.groupby("candidate_id")
-    out = g[["overall", *DIMENSIONS]].mean().reindex(index)
-    n = g["overall"].count().reindex(index, fill_value=0).astype(np.int64)
-    sd = g["overall"].std().reindex(index)
-    out["n_panelists"] = n
-    pooled_df = float(((n - 1).clip(lower=0) * sd.notna()).sum())
-    if pooled_df >= 2:
-        pooled_var = float(((n - 1) * sd.pow(2)).where(n >= 2).sum()) / pooled_df
-        t = _t_quantile((1 + confidence) / 2, pooled_df)
-        half = t * np.sqrt(pooled_var) / np.sqrt(n.where(n >= 1).astype(float))
-        low = (out["overall"] - half).to_numpy()
-        high = (out["overall"] + half).to_numpy()
-    else:
-        low, high = _t_interval(out["overall"].to_numpy(), sd.to_numpy(), n.to_numpy(),
-                                confidence)
-    out["ci_low"] = np.clip(low, scale_min, scale_max)
-    out["ci_high"] = np.clip(high, scale_min, scale_max)
-
-    counts = _recommendation_counts(r).reindex(index)
-    for col in ("n_yes", "n_no", *(f"rec_{x}" for x in RECOMMENDATIONS)):
-        out[col] = counts[col].fillna(0).astype(np.int64)
-    out["split_recommendation"] = counts["split_recommendation"].fillna(False).astype(bool)
-
-    agenda = disagreements(scores, recs, scale_min=scale_min, scale_max=scale_max,
-                           fraction=disagreement_fraction)
-    flagged = agenda.loc[agenda["kind"] == "criterion"].groupby("candidate_id").size()
-    out["n_disagreements"] = flagged.reindex(index, fill_value=0).astype(np.int64)
-    out["disagreement"] = (out["n_disagreements"] > 0) | out["split_recommendation"]
-
-    out = out.reset_index()
-    order = _rank_order(out["candidate_id"].to_numpy(), out["overall"].to_numpy())
-    out = out.iloc[order].reset_index(drop=True)
-    out["rank"] = np.arange(1, len(out) + 1, dtype=np.int64)
-    out["tie_group"] = _tie_groups(out["overall"].to_numpy(), out["ci_low"].to_numpy(),
-                                   out["ci_high"].to_numpy())
-    return out[SUMMARY_COLUMNS]
+                      bools=("split_recommendation", "disagreement"), strings=("letters",))
+    one = np.zeros(len(r), dtype=np.int64)
+    rec_frame = pd.DataFrame({"candidate_id": r["candidate_id"], "panelist_id": r["panelist_id"],
+                              "recommendation": [RECOMMENDATIONS[x] if x >= 0 else None
+                                                 for x in r["step"].tolist()],
+                              "position_id": one})
+    scales = pd.DataFrame({"position_id": [0], "scale_min": [scale_min],
+                           "scale_max": [scale_max]})
+    summary, _, _ = position_summaries(s.assign(position_id=np.zeros(len(s), dtype=np.int64)),
+                                       rec_frame, scales,
+                                       disagreement_fraction=disagreement_fraction,
+                                       confidence=confidence, prior=prior)
+    return summary[SUMMARY_COLUMNS].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,7 +500,11 @@ def _alpha_long(units: np.ndarray, values: np.ndarray, level: str) -> tuple[floa
         # Krippendorff's ordinal distance between values c < k is
         # (sum of n_g for g from c to k - (n_c + n_k) / 2) ** 2, which equals the squared
         # difference of the mid-ranks C_g - n_g / 2 (C = cumulative count of paired values).
-        _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+        # Ranked on values rounded to _DECIMALS: weighted means of the same scores summed in
+        # another row order differ in the last bits (4.6000000000000005 against 4.6) and would
+        # otherwise count as two values with different mid-ranks.
+        _, inverse, counts = np.unique(np.round(values, _DECIMALS), return_inverse=True,
+                                       return_counts=True)
         midrank = np.cumsum(counts) - counts / 2
         values = midrank[inverse]
     # Interval metric: sum over coincidences o_ck (c - k)^2 is sum_u 2 m_u SS_u / (m_u - 1), and
@@ -881,6 +820,7 @@ def _group_alpha(pos: np.ndarray, cand: np.ndarray, values: np.ndarray,
     if ordinal and v.size:
         # Mid-ranks of the paired values within each position (see _alpha_long): the count
         # of values at or below this one, less half the count of this very value.
+        v = np.round(v, _DECIMALS)  # as in _alpha_long: equal values must tie exactly
         order = np.lexsort((v, p_code))
         ps, vs = p_code[order], v[order]
         step = np.r_[True, (ps[1:] != ps[:-1]) | (vs[1:] != vs[:-1])]
@@ -919,7 +859,8 @@ def _group_alpha(pos: np.ndarray, cand: np.ndarray, values: np.ndarray,
 
 
 def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: pd.DataFrame,
-                       *, disagreement_fraction: float = 0.5, confidence: float = 0.95
+                       *, disagreement_fraction: float = 0.5, confidence: float = 0.95,
+                       prior: ranking.SpreadPrior | None = None
                        ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """candidate_summary, disagreements and reliability of many positions in one pass.
 
@@ -973,7 +914,8 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     # The million-row temporaries are done with: free them before the agenda needs its own.
     del w, wv, code, dim_code, total
 
-    # Candidate level: mean of panelists, spread pooled per position.
+    # Candidate level: mean of panelists; the spread shrunk towards the organisation's
+    # (services.ranking, see "Intervals" above).
     g = ps.groupby(["position_id", "candidate_id"], sort=True)
     cands = g[["overall", *DIMENSIONS]].mean()
     rec_ids = r[["position_id", "candidate_id"]].drop_duplicates().set_index(
@@ -981,26 +923,27 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     index = cands.index.union(rec_ids).sort_values()
     out = cands.reindex(index)
     n = g["overall"].count().reindex(index, fill_value=0).astype(np.int64)
-    sd = g["overall"].std().reindex(index)
+    var = g["overall"].var().reindex(index)
     out["n_panelists"] = n
     pos_of = index.get_level_values("position_id").to_numpy()
-    dfs = ((n - 1).clip(lower=0) * sd.notna()).groupby(level="position_id").sum().astype(float)
-    var_num = ((n - 1) * sd.pow(2)).where(n >= 2).groupby(level="position_id").sum()
-    pooled_df = dfs.reindex(pos_of).to_numpy()
-    pooled = pooled_df >= 2
-    pooled_var = (var_num / dfs.where(dfs >= 2)).reindex(pos_of).to_numpy()
-    t_pool = _t_quantile((1 + confidence) / 2, np.where(pooled, pooled_df, 1.0))
-    n_arr = n.to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = t_pool * np.sqrt(pooled_var) / np.sqrt(np.where(n_arr >= 1, n_arr, np.nan))
-    mid = out["overall"].to_numpy()
-    own_low, own_high = _t_interval(mid, sd.to_numpy(), n_arr, confidence)
-    low = np.where(pooled, mid - half, own_low)
-    high = np.where(pooled, mid + half, own_high)
     lo_scale = sc["scale_min"].reindex(pos_of).to_numpy(dtype=float)
     hi_scale = sc["scale_max"].reindex(pos_of).to_numpy(dtype=float)
-    out["ci_low"] = np.clip(low, lo_scale, hi_scale)
-    out["ci_high"] = np.clip(high, lo_scale, hi_scale)
+    span = hi_scale - lo_scale
+    n_arr = n.to_numpy()
+    own_var = var.to_numpy(dtype=float)
+    if prior is None:
+        prior = ranking.fit_spread_prior(own_var * (ranking.COMMON_SPAN / span) ** 2, n_arr - 1)
+    mod_var, spread_df, history_share = ranking.moderated_variance(own_var, n_arr, prior, span)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var_mean = np.where(n_arr >= 1, mod_var / np.where(n_arr >= 1, n_arr, 1), np.nan)
+    half = ranking.t_quantile((1 + confidence) / 2, spread_df) * np.sqrt(var_mean)
+    mid = out["overall"].to_numpy()
+    out["ci_low"] = np.clip(mid - half, lo_scale, hi_scale)
+    out["ci_high"] = np.clip(mid + half, lo_scale, hi_scale)
+    scored = ~np.isnan(mid)
+    out["spread_df"] = np.where(scored, spread_df, np.nan)
+    out["history_share"] = np.where(scored, history_share, np.nan)
+    out["_var_mean"] = var_mean
 
     counts = _many_rec_counts(r).reindex(index.get_level_values("candidate_id"))
     for col in ("n_yes", "n_no", *(f"rec_{x}" for x in RECOMMENDATIONS)):
@@ -1022,13 +965,73 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
                         out["position_id"].to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     out["rank"] = (out.groupby("position_id").cumcount() + 1).astype(np.int64)
-    bounds = np.flatnonzero(np.diff(out["position_id"].to_numpy())) + 1
-    starts = np.r_[0, bounds].astype(np.int64)
-    out["tie_group"] = _segment_tie_groups(
-        *(out[c].to_numpy(dtype=float) for c in ("overall", "ci_low", "ci_high")),
-        starts, np.diff(np.r_[starts, len(out)]))
+    _rank_statements(out, 1 - confidence)
     summary = out[["position_id", *SUMMARY_COLUMNS]]
     return summary, agenda, _many_reliability(ps)
+
+
+def _rank_statements(out: pd.DataFrame, alpha: float) -> None:
+    """Letters, tie group, possible ranks and chance of being best, for rows sorted by
+    (position, rank) with the scored candidates first in each position (see "Ranking
+    statements" above). Adds the columns in place."""
+    scored = out["overall"].notna().to_numpy()
+    rows = np.flatnonzero(scored)
+    seg = pd.factorize(out["position_id"].to_numpy()[rows], sort=True)[0]
+    k = np.bincount(seg)[seg] if seg.size else seg
+    mean = out["overall"].to_numpy(dtype=float)[rows]
+    var_mean = out["_var_mean"].to_numpy(dtype=float)[rows]
+    df = out["spread_df"].to_numpy(dtype=float)[rows]
+    i, j, separated = ranking.pairwise_separated(seg, mean, var_mean, df, k, alpha)
+    first, last = ranking.letter_groups(seg, i, j, separated)
+    letters = np.full(len(out), "", dtype=object)
+    letters[rows] = ranking.letter_names(first, last)
+    out["letters"] = letters
+    # Rank of each scored row within its position (0-based), and its stretch ends.
+    starts = np.r_[0, np.flatnonzero(np.diff(seg)) + 1] if seg.size else seg
+    base = np.repeat(starts, np.diff(np.r_[starts, len(seg)])) if seg.size else seg
+    local = np.arange(len(seg)) - base
+    # The rows sharing any letter run from the start of the first letter's stretch to the
+    # end of the last one's: the ranks a candidate could hold.
+    reach_end, reach_start = _stretch_bounds(seg, first, last, local)
+    groups = np.zeros(len(out), dtype=np.int64)
+    groups[rows] = first + 1
+    # Candidates without any score share one group after the last letter of their position.
+    pos = out["position_id"].to_numpy()
+    most = pd.Series(groups).groupby(pos).transform("max").to_numpy()
+    groups[~scored] = most[~scored] + 1
+    out["tie_group"] = groups
+    rank_best = np.full(len(out), np.nan)
+    rank_worst = np.full(len(out), np.nan)
+    rank_best[rows] = reach_start + 1
+    rank_worst[rows] = reach_end + 1
+    out["rank_best"] = rank_best
+    out["rank_worst"] = rank_worst
+    top = local < ranking.TOP_N
+    p_best = np.full(len(out), np.nan)
+    with np.errstate(invalid="ignore"):
+        scale_sd = np.sqrt(var_mean)
+    p_best[rows] = ranking.chance_best(seg, mean, scale_sd, df, top & (k >= 1))
+    out["p_best"] = p_best
+    del out["_var_mean"]
+
+
+def _stretch_bounds(seg: np.ndarray, first: np.ndarray, last: np.ndarray,
+                    local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each scored row, the lowest and highest local rank of the rows sharing a letter
+    with it: (end of its last letter's stretch, start of its first letter's stretch)."""
+    if seg.size == 0:
+        return seg, seg
+    # Per (position, letter): the first and last local rank holding it.
+    n_let = int(last.max()) + 1
+    width = last - first + 1
+    key_rows = np.repeat(np.arange(len(seg)), width)
+    letter = first[key_rows] + np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+    key = seg[key_rows].astype(np.int64) * n_let + letter
+    lo = pd.Series(local[key_rows]).groupby(key).min()
+    hi = pd.Series(local[key_rows]).groupby(key).max()
+    own_first = seg.astype(np.int64) * n_let + first
+    own_last = seg.astype(np.int64) * n_let + last
+    return hi.reindex(own_last).to_numpy(), lo.reindex(own_first).to_numpy()
 
 
 def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from services import stats
+from services import ranking, stats
 
 NAN = float("nan")
 PINGOUIN_TYPES = {"ICC1": "ICC(1,1)", "ICC2": "ICC(A,1)", "ICC3": "ICC(C,1)",
@@ -248,29 +248,66 @@ def panel(candidate: int, values: list[float]) -> list[tuple]:
     return [(candidate, p, 1, v) for p, v in enumerate(values, start=1)]
 
 
-def test_constant_panel_collapses_the_interval():
-    summary = stats.candidate_summary(make_scores(panel(1, [4.0, 4.0, 4.0])), None)
-    assert summary.at[0, "ci_low"] == summary.at[0, "ci_high"] == 4.0
+HISTORY = ranking.SpreadPrior(variance=0.25, df=6.0, n_candidates=200, source="history")
+
+
+def test_a_panel_that_happens_to_agree_still_gets_a_band():
+    summary = stats.candidate_summary(make_scores(panel(1, [4.0, 4.0, 4.0])), None,
+                                      prior=HISTORY)
+    # s~^2 = 6 * 0.25 / (6 + 2), t on 8 degrees of freedom
+    half = sps.t.ppf(0.975, 8) * np.sqrt(6 * 0.25 / 8 / 3)
+    assert summary.at[0, "ci_low"] == pytest.approx(4.0 - half, abs=1e-12)
+    assert summary.at[0, "ci_high"] == pytest.approx(min(5.0, 4.0 + half), abs=1e-12)
+    assert summary.at[0, "history_share"] == pytest.approx(0.75)
 
 
 @pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95])
-def test_interval_is_the_student_t_interval(confidence):
+def test_interval_is_the_moderated_t_interval(confidence):
     rng = np.random.default_rng(3)
     for n in (2, 3, 4, 7):
         values = rng.uniform(2.5, 3.5, n)
         summary = stats.candidate_summary(make_scores(panel(1, list(values))), None,
-                                          scale_min=0, scale_max=100, confidence=confidence)
-        low, high = sps.t.interval(confidence, n - 1, loc=values.mean(),
-                                   scale=values.std(ddof=1) / np.sqrt(n))
-        assert summary.at[0, "ci_low"] == pytest.approx(low, abs=1e-12)
-        assert summary.at[0, "ci_high"] == pytest.approx(high, abs=1e-12)
+                                          scale_min=0, scale_max=100, confidence=confidence,
+                                          prior=HISTORY)
+        d0, d = HISTORY.df, n - 1
+        s0_sq = HISTORY.variance * (100 / 4) ** 2  # the prior is kept on a 1-5 footing
+        var = (d0 * s0_sq + d * values.var(ddof=1)) / (d0 + d)
+        low, high = sps.t.interval(confidence, d0 + d, loc=values.mean(),
+                                   scale=np.sqrt(var / n))
+        assert summary.at[0, "ci_low"] == pytest.approx(max(0, low), abs=1e-12)
+        assert summary.at[0, "ci_high"] == pytest.approx(min(100, high), abs=1e-12)
+        assert summary.at[0, "spread_df"] == d0 + d
 
 
-def test_interval_is_clipped_to_the_scale_and_missing_for_one_panelist():
-    summary = stats.candidate_summary(make_scores(panel(1, [1.0, 5.0]) + panel(2, [3.0])),
-                                      None).set_index("candidate_id")
-    assert (summary.at[1, "ci_low"], summary.at[1, "ci_high"]) == (1.0, 5.0)
-    assert np.isnan(summary.at[2, "ci_low"]) and np.isnan(summary.at[2, "ci_high"])
+def test_a_single_panelist_gets_the_organisations_spread():
+    summary = stats.candidate_summary(make_scores(panel(1, [4.9, 5.0]) + panel(2, [3.0])),
+                                      None, prior=HISTORY).set_index("candidate_id")
+    assert summary.at[2, "history_share"] == 1.0
+    half = sps.t.ppf(0.975, 6) * np.sqrt(0.25)
+    assert summary.at[2, "ci_low"] == pytest.approx(3.0 - half, abs=1e-12)
+    assert summary.at[1, "ci_high"] == 5.0  # clipped to the scale
+
+
+def test_a_lone_candidate_gets_no_t_of_twelve():
+    summary = stats.candidate_summary(make_scores(panel(1, [3.0, 4.0])), None, prior=HISTORY)
+    width = summary.at[0, "ci_high"] - summary.at[0, "ci_low"]
+    assert 0 < width < 3  # t on 1 degree of freedom would give 12.7 * 0.5 / 0.71 each side
+
+
+def test_without_history_the_default_prior_is_used():
+    prior = ranking.fit_spread_prior(np.array([0.2, 0.3]), np.array([1, 2]))
+    assert prior == ranking.DEFAULT_PRIOR
+
+
+def test_prior_is_fitted_from_history():
+    rng = np.random.default_rng(5)
+    d = rng.integers(1, 4, 4000).astype(float)
+    sigma2 = 0.3 / (rng.chisquare(8, d.size) / 8)  # inverse chi-square prior, d0 = 8
+    s2 = sigma2 * rng.chisquare(d) / d
+    prior = ranking.fit_spread_prior(s2, d)
+    assert prior.source == "history"
+    assert prior.df == pytest.approx(8, rel=0.35)
+    assert prior.variance == pytest.approx(0.3, rel=0.1)
 
 
 def test_rank_breaks_ties_by_id_and_puts_unscored_last():
@@ -282,42 +319,103 @@ def test_rank_breaks_ties_by_id_and_puts_unscored_last():
     assert summary["candidate_id"].tolist() == [3, 9, 5, 1, 8]
     assert summary["rank"].tolist() == [1, 2, 3, 4, 5]
     assert summary.set_index("candidate_id").at[8, "n_yes"] == 1
+    assert summary["letters"].tolist()[3:] == ["", ""]
 
 
-def test_tie_groups_follow_overlapping_intervals():
-    scores = make_scores(panel(1, [4.0, 4.2, 4.1]) + panel(2, [3.9, 4.0, 4.1])
-                         + panel(3, [2.0, 2.1, 1.9]) + panel(4, [2.05])
-                         + panel(5, [1.0, 1.1, 1.05]) + panel(6, [NAN]))
-    summary = stats.candidate_summary(scores, None).set_index("candidate_id")
-    # 1 and 2 overlap; 3 is far below; 4 has one panelist and sits inside 3's interval (a
-    # point); 5 is separate again; 6 has no score at all.
-    assert summary["tie_group"].to_dict() == {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4}
+def test_audit_example_is_not_split_by_the_leader_rule():
+    # The audit's panels: 2nd and 3rd differ with p = .64, 1st and 2nd with p = .022. No
+    # multiplicity-controlled test separates any of them, so all share one letter.
+    scores = make_scores(panel(1, [4.2, 4.0, 3.8]) + panel(2, [3.7, 3.5, 3.3])
+                         + panel(3, [3.62, 3.42, 3.22]))
+    summary = stats.candidate_summary(scores, None, prior=HISTORY).set_index("candidate_id")
+    assert summary["letters"].to_dict() == {1: "a", 2: "a", 3: "a"}
+    assert summary["rank_best"].tolist() == [1, 1, 1]
+    assert summary["rank_worst"].tolist() == [3, 3, 3]
 
 
-def test_tie_group_is_measured_against_its_leader():
-    # 2 overlaps 1 and 3 overlaps 2, but 3 does not overlap 1: 3 starts a new group rather
-    # than chaining onto the first.
-    scores = make_scores(panel(1, [4.0, 4.2, 3.8]) + panel(2, [3.7, 3.9, 3.5])
-                         + panel(3, [3.4, 3.6, 3.2]))
-    summary = stats.candidate_summary(scores, None).set_index("candidate_id")
-    assert summary.at[2, "ci_high"] >= summary.at[1, "ci_low"]
-    assert summary.at[3, "ci_high"] >= summary.at[2, "ci_low"]
-    assert summary.at[3, "ci_high"] < summary.at[1, "ci_low"]
-    assert summary["tie_group"].to_dict() == {1: 1, 2: 1, 3: 2}
+def test_clear_gaps_give_separate_letters():
+    scores = make_scores(panel(1, [4.9, 5.0, 4.8, 5.0]) + panel(2, [4.8, 5.0, 4.9, 4.9])
+                         + panel(3, [1.1, 1.0, 1.2, 1.0]) + panel(4, [NAN]))
+    tight = ranking.SpreadPrior(variance=0.04, df=20.0, n_candidates=500, source="history")
+    summary = stats.candidate_summary(scores, None, prior=tight).set_index("candidate_id")
+    assert summary["letters"].to_dict() == {1: "a", 2: "a", 3: "b", 4: ""}
+    assert summary["tie_group"].to_dict() == {1: 1, 2: 1, 3: 2, 4: 3}
+    assert summary.at[3, "rank_best"] == 3
+    assert summary.at[1, "p_best"] + summary.at[2, "p_best"] == pytest.approx(1.0, abs=1e-6)
+    assert summary.at[3, "p_best"] == pytest.approx(0.0, abs=1e-6)
 
 
-def test_interval_pools_the_spread_over_the_positions_candidates():
-    values = {1: [4.0, 3.0], 2: [2.0, 2.5, 3.0], 3: [3.0, 4.0, 3.5, 4.5]}
-    scores = make_scores([row for c, v in values.items() for row in panel(c, v)])
-    summary = stats.candidate_summary(scores, None, scale_min=0, scale_max=10)
-    summary = summary.set_index("candidate_id")
-    groups = [np.array(v) for v in values.values()]
-    df = sum(len(g) - 1 for g in groups)
-    pooled = np.sqrt(sum((len(g) - 1) * g.var(ddof=1) for g in groups) / df)
-    for c, g in zip(values, groups, strict=True):
-        low, high = sps.t.interval(0.95, df, loc=g.mean(), scale=pooled / np.sqrt(len(g)))
-        assert summary.at[c, "ci_low"] == pytest.approx(low, abs=1e-12)
-        assert summary.at[c, "ci_high"] == pytest.approx(high, abs=1e-12)
+def test_letters_overlap_in_a_chain():
+    seg = np.zeros(4, dtype=np.int64)
+    # 0-1 and 1-2 and 2-3 not separated, the rest separated: a, ab, bc, c
+    i = np.array([0, 0, 0, 1, 1, 2])
+    j = np.array([1, 2, 3, 2, 3, 3])
+    sep = np.array([False, True, True, False, True, False])
+    first, last = ranking.letter_groups(seg, i, j, sep)
+    assert ranking.letter_names(first, last) == ["a", "ab", "bc", "c"]
+
+
+def test_letters_never_show_an_order_the_tests_did_not_find():
+    rng = np.random.default_rng(8)
+    for _ in range(200):
+        n = int(rng.integers(2, 9))
+        i, j = np.triu_indices(n, 1)
+        sep = rng.random(i.size) < 0.5
+        first, last = ranking.letter_groups(np.zeros(n, dtype=np.int64), i, j, sep)
+        share = (first[i] <= last[j]) & (first[j] <= last[i])
+        assert share[~sep].all()  # not separated by the test: always a common letter
+
+
+def test_letters_of_many_positions_equal_one_at_a_time():
+    rng = np.random.default_rng(9)
+    parts = []
+    for _ in range(20):
+        n = int(rng.integers(1, 8))
+        i, j = np.triu_indices(n, 1)
+        parts.append((n, i, j, rng.random(i.size) < 0.5))
+    seg = np.concatenate([np.full(n, p) for p, (n, *_ ) in enumerate(parts)])
+    offsets = np.cumsum([0] + [n for n, *_ in parts])[:-1]
+    i = np.concatenate([o + x[1] for o, x in zip(offsets, parts, strict=True)])
+    j = np.concatenate([o + x[2] for o, x in zip(offsets, parts, strict=True)])
+    sep = np.concatenate([x[3] for x in parts])
+    together = ranking.letter_groups(seg, i, j, sep)
+    alone = [ranking.letter_groups(np.zeros(n, dtype=np.int64), a, b, c)
+             for n, a, b, c in parts]
+    assert together[0].tolist() == np.concatenate([x[0] for x in alone]).tolist()
+    assert together[1].tolist() == np.concatenate([x[1] for x in alone]).tolist()
+
+
+def test_chance_best_matches_a_seeded_simulation():
+    mean = np.array([4.0, 3.8, 3.0, 3.7])
+    sd = np.array([0.2, 0.3, 0.25, 0.5])
+    df = np.array([5.0, 7.0, 9.0, 3.0])
+    got = ranking.chance_best(np.zeros(4, dtype=np.int64), mean, sd, df,
+                              np.array([True, True, True, True]))
+    rng = np.random.default_rng(0)
+    draws = mean + sd * rng.standard_t(df, size=(400_000, 4))
+    want = np.bincount(draws.argmax(axis=1), minlength=4) / len(draws)
+    assert got == pytest.approx(want, abs=0.004)
+
+
+@pytest.mark.parametrize(("letters", "words"), [
+    (["a", "a", "b", "b"], "The scores separate A and B from the rest; between them the "
+                           "order is not settled."),
+    (["a", "b", "b"], "The scores separate A from the rest."),
+    (["a", "a", "a"], "The scores do not separate any of the 3 candidates: their order is "
+                      "not settled."),
+    (["a", "ab", "b"], "A and B lead, but the scores do not separate C from the top either: "
+                       "the order at the top is not settled."),
+])
+def test_ranking_sentence(letters, words):
+    names = ["A", "B", "C", "D"][:len(letters)]
+    assert ranking.ranking_sentence(names, letters) == words
+
+
+def test_letter_names_past_z_read_back():
+    first, last = np.array([0, 25, 27]), np.array([1, 27, 27])
+    texts = ranking.letter_names(first, last)
+    assert texts == ["ab", "z a2 b2", "b2"]
+    assert [ranking.letter_span(t) for t in texts] == [(0, 1), (25, 27), (27, 27)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -709,7 +807,9 @@ def test_single_panelist_candidates():
     scores = make_scores(panel(1, [4.0]) + panel(2, [3.0]))
     summary = stats.candidate_summary(scores, None)
     assert summary["n_panelists"].tolist() == [1, 1]
-    assert summary["tie_group"].tolist() == [1, 2]
+    # A single panelist each: nothing separates 4 from 3 without history.
+    assert summary["letters"].tolist() == ["a", "a"]
+    assert summary["ci_low"].notna().all()
     assert stats.disagreements(scores, None).empty
     result = stats.reliability(stats.panelist_scores(scores))
     assert result["alpha_interval"] is None and result["n_candidates"] == 0
@@ -723,46 +823,6 @@ def test_small_codes_is_a_sorted_factorize(ids):
     want_codes, want_uniques = pd.factorize(ids, sort=True)
     assert codes.tolist() == want_codes.tolist()
     assert uniques.tolist() == list(want_uniques)
-
-
-def test_tie_groups_of_many_rankings_equal_one_ranking_at_a_time():
-    rng = np.random.default_rng(4)
-    parts, lengths = [], []
-    for _ in range(30):
-        n = int(rng.integers(1, 12))
-        mid = np.sort(rng.uniform(1, 5, n))[::-1]
-        mid[rng.random(n) < 0.15] = np.nan
-        mid = np.r_[mid[~np.isnan(mid)], mid[np.isnan(mid)]]  # unscored last, as ranked
-        half = rng.uniform(0, 0.6, n)
-        half[rng.random(n) < 0.2] = np.nan  # no band
-        parts.append((mid, mid - half, mid + half))
-        lengths.append(n)
-    joined = [np.concatenate([p[i] for p in parts]) for i in range(3)]
-    starts = np.r_[0, np.cumsum(lengths)[:-1]]
-    together = stats._segment_tie_groups(*joined, starts, np.array(lengths))
-    alone = np.concatenate([_walk_tie_groups(*p) for p in parts])
-    assert together.tolist() == alone.tolist()
-    assert together.max() > 1
-
-
-def _walk_tie_groups(mid, low, high) -> np.ndarray:
-    """The module docstring's rule, one candidate at a time: join the group when the band
-    overlaps the group leader's; no band = the point; unscored candidates share a last group."""
-    groups, group, leader, unscored = [], 0, None, None
-    for m, lo, hi in zip(mid, low, high, strict=True):
-        if np.isnan(m):
-            if unscored is None:
-                group += 1
-                unscored = group
-            groups.append(unscored)
-            continue
-        if np.isnan(lo) or np.isnan(hi):
-            lo = hi = m
-        if leader is None or not (lo <= leader[1] and leader[0] <= hi):
-            group += 1
-            leader = (lo, hi)
-        groups.append(group)
-    return np.array(groups, dtype=np.int64)
 
 
 def test_leniency_takes_ids_of_any_integer_kind():
