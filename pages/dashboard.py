@@ -47,10 +47,9 @@ ranking_tab, candidate_tab, compare_tab, agenda_tab = st.tabs(
 
 with ranking_tab:
     ranked = table["Rank"].notna()
+    stats_view.ranking_notes(board)
     st.dataframe(table[ranked].drop(columns="candidate_id"), hide_index=True, width="stretch",
                  key="ranking_table")
-    st.caption("Candidates in the same tie group have overlapping 95% intervals: the panel's "
-               "scores do not separate them, so their order is not settled.")
     if not ranked.all():
         st.markdown("**Not ranked yet**")
         st.dataframe(table.loc[~ranked, ["Candidate", "Scorecards", "Discuss", "Decision"]]

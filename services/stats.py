@@ -944,6 +944,12 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     out["spread_df"] = np.where(scored, spread_df, np.nan)
     out["history_share"] = np.where(scored, history_share, np.nan)
     out["_var_mean"] = var_mean
+    # The ranking's tests use the position's pooled spread (prior included).
+    pos_code = pd.factorize(pos_of)[0]
+    pool_var, pool_df = ranking.pooled_variance(pos_code, own_var, n_arr, prior, span)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["_pool_var_mean"] = pool_var / np.where(n_arr >= 1, n_arr, np.nan)
+    out["_pool_df"] = pool_df
 
     counts = _many_rec_counts(r).reindex(index.get_level_values("candidate_id"))
     for col in ("n_yes", "n_no", *(f"rec_{x}" for x in RECOMMENDATIONS)):
@@ -981,7 +987,9 @@ def _rank_statements(out: pd.DataFrame, alpha: float) -> None:
     mean = out["overall"].to_numpy(dtype=float)[rows]
     var_mean = out["_var_mean"].to_numpy(dtype=float)[rows]
     df = out["spread_df"].to_numpy(dtype=float)[rows]
-    i, j, separated = ranking.pairwise_separated(seg, mean, var_mean, df, k, alpha)
+    i, j, separated = ranking.pairwise_separated(
+        seg, mean, out["_pool_var_mean"].to_numpy(dtype=float)[rows],
+        out["_pool_df"].to_numpy(dtype=float)[rows], k, alpha)
     first, last = ranking.letter_groups(seg, i, j, separated)
     letters = np.full(len(out), "", dtype=object)
     letters[rows] = ranking.letter_names(first, last)
@@ -1012,7 +1020,8 @@ def _rank_statements(out: pd.DataFrame, alpha: float) -> None:
         scale_sd = np.sqrt(var_mean)
     p_best[rows] = ranking.chance_best(seg, mean, scale_sd, df, top & (k >= 1))
     out["p_best"] = p_best
-    del out["_var_mean"]
+    for col in ("_var_mean", "_pool_var_mean", "_pool_df"):
+        del out[col]
 
 
 def _stretch_bounds(seg: np.ndarray, first: np.ndarray, last: np.ndarray,
