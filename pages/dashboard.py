@@ -44,9 +44,9 @@ table = table[["candidate_id", *FIRST, *(c for c in table.columns
                                          if c not in FIRST and c != "candidate_id")]]
 COLUMNS = {
     "Rank": st.column_config.NumberColumn("Rank", width=50),
-    "Tie group": st.column_config.NumberColumn(
-        "Tie", width=40, help="Candidates in the same tie group have overlapping 95% intervals: "
-        "the scores do not separate them."),
+    "Letters": st.column_config.TextColumn(
+        "Letters", width="small", help="Candidates who share a letter are not separated by the "
+        "scores (pairwise tests with the error rate controlled over the position)."),
     "Discuss": st.column_config.TextColumn("Discuss", width="medium"),
     "Decision": st.column_config.TextColumn("Decision", width="small"),
 }
@@ -63,10 +63,9 @@ ranking_tab, candidate_tab, compare_tab, agenda_tab = st.tabs(
 
 with ranking_tab:
     ranked = table["Rank"].notna()
+    stats_view.ranking_notes(board)
     st.dataframe(table[ranked].drop(columns="candidate_id"), hide_index=True, width="stretch",
                  key="ranking_table", column_config=COLUMNS)
-    st.caption("Candidates in the same tie group have overlapping 95% intervals: the panel's "
-               "scores do not separate them, so their order is not settled.")
     if not ranked.all():
         st.markdown("**Not ranked yet**")
         st.dataframe(table.loc[~ranked, ["Candidate", "Scorecards", "Discuss", "Decision"]]

@@ -7,6 +7,7 @@ statistics are pure functions in services.stats. Candidates whose panel the view
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session, func, select
 
@@ -26,7 +27,7 @@ from models import (
     ScorecardTemplate,
     User,
 )
-from services import stats
+from services import ranking, stats
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.db import fetch_rows, gc_paused
@@ -56,6 +57,8 @@ class Board:
     agenda: pd.DataFrame
     panelists: pd.DataFrame
     consensus: pd.DataFrame
+    # The organisation's typical panel spread the candidates' bands borrow from.
+    prior: ranking.SpreadPrior = ranking.DEFAULT_PRIOR
     # Figures derived from the board (reliability, sensitivity, ranking table), computed once
     # per board; a cached board carries them along (see precompute).
     memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -163,8 +166,9 @@ def _build(session: Session, position: Position, viewer: Viewer,
     recs = cards[["candidate_id", "panelist_id", "recommendation"]]
 
     scale = (template.scale_min, template.scale_max)
+    prior = organisation_prior(session)
     summary = stats.candidate_summary(scores, recs, scale_min=scale[0], scale_max=scale[1],
-                                      disagreement_fraction=fraction)
+                                      disagreement_fraction=fraction, prior=prior)
     summary = candidates[["candidate_id", "name"]].merge(summary, on="candidate_id", how="inner")
     agenda = stats.disagreements(scores, recs, scale_min=scale[0], scale_max=scale[1],
                                  fraction=fraction)
@@ -183,7 +187,41 @@ def _build(session: Session, position: Position, viewer: Viewer,
         ["candidate_id", "criterion_id", "value", "note"])
     return Board(position=position, scale_min=scale[0], scale_max=scale[1], fraction=fraction,
                  criteria=criteria, candidates=candidates, scores=scores, cards=cards,
-                 summary=summary, agenda=agenda, panelists=panelists, consensus=consensus)
+                 summary=summary, agenda=agenda, panelists=panelists, consensus=consensus,
+                 prior=prior)
+
+
+def organisation_prior(session: Session) -> ranking.SpreadPrior:
+    """The organisation's typical panel spread (services.ranking.fit_spread_prior) over every
+    submitted scorecard, each position on its current scale: the prior that
+    stats.position_summaries fits when given the whole organisation, so the dashboard, panel
+    view, report, exports and `make bench` agree.
+
+    It is one number for the organisation (a variance and its weight), not any panel's
+    scores; the first level is a GROUP BY in the database.
+    """
+    assessed = Score.value.is_not(None)
+    w = func.sum(Criterion.weight).filter(assessed)
+    wv = func.sum(Criterion.weight * Score.value).filter(assessed)
+    rows = fetch_rows(session,
+        select(Interview.candidate_id, Candidate.position_id, wv, w)
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .join(Candidate, Candidate.id == Interview.candidate_id)
+        .join(Score, Score.scorecard_id == Scorecard.id)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Scorecard.status == ScorecardStatus.submitted)
+        .group_by(Interview.candidate_id, Candidate.position_id, Scorecard.panelist_id))
+    frame = _frame(rows, ["candidate_id", "position_id", "wv", "w"])
+    frame = frame.loc[pd.to_numeric(frame["w"]).fillna(0) > 0]
+    if frame.empty:
+        return ranking.fit_spread_prior(np.array([]), np.array([]))
+    _, scales = organisation_scales(session)
+    span = (scales.set_index("position_id")["scale_max"]
+            - scales.set_index("position_id")["scale_min"]).astype(float)
+    overall = frame["wv"].astype(float) / frame["w"].astype(float)
+    common = overall * (ranking.COMMON_SPAN / frame["position_id"].map(span).to_numpy())
+    by_cand = common.groupby(frame["candidate_id"].to_numpy())
+    return ranking.fit_spread_prior(by_cand.var().to_numpy(), by_cand.count().to_numpy() - 1)
 
 
 def reliability(board: Board) -> dict:
@@ -204,6 +242,7 @@ def precompute(board: Board) -> Board:
     criterion_reliability(board)
     sensitivity(board)
     ranking_table(board)
+    ranking_statement(board)
     return board
 
 
@@ -267,6 +306,54 @@ def ranking_table(board: Board) -> pd.DataFrame:
     return board.remember("ranking_table", lambda: _ranking_table(board))
 
 
+# A band "leans on history" when the organisation's spread carries at least half its weight.
+LEANS_ON_HISTORY = 0.5
+
+
+def ranking_statement(board: Board) -> str:
+    """The one sentence on what the scores settle (services.ranking.ranking_sentence)."""
+    return board.remember("ranking_statement", lambda: _ranking_statement(board))
+
+
+def _ranking_statement(board: Board) -> str:
+    visible = set(board.candidates.loc[board.candidates["visible"], "candidate_id"])
+    scored = board.summary.loc[board.summary["overall"].notna()
+                               & board.summary["candidate_id"].isin(visible)]
+    scored = scored.sort_values("rank")
+    return ranking.ranking_sentence(scored["name"].astype(str).tolist(),
+                                    scored["letters"].tolist())
+
+
+def chance_text(p: float) -> str:
+    """A chance of being best as people read it: '62%', 'under 1%', '' when not computed."""
+    if p is None or pd.isna(p):
+        return ""
+    if p < 0.005:
+        return "under 1%"
+    if p > 0.995:
+        return "over 99%"
+    return f"{p:.0%}"
+
+
+def rank_range(best, worst) -> str:
+    """'1' or '1–3': the ranks the letters leave open."""
+    if pd.isna(best):
+        return ""
+    best, worst = int(best), int(worst)
+    return str(best) if best == worst else f"{best}–{worst}"
+
+
+def band_text(history_share: float, n_panelists: int) -> str:
+    """Where the width of a candidate's band comes from, in words."""
+    if pd.isna(history_share):
+        return ""
+    if n_panelists <= 1:
+        return "one panelist: width from history"
+    if history_share >= LEANS_ON_HISTORY:
+        return "leans on history"
+    return "own panel"
+
+
 def _ranking_table(board: Board) -> pd.DataFrame:
     cands = board.candidates.set_index("candidate_id")
     summary = board.summary.set_index("candidate_id")
@@ -289,18 +376,20 @@ def _ranking_table(board: Board) -> pd.DataFrame:
         s = summary.loc[cid]
         ci = ("" if pd.isna(s["ci_low"]) else f"{s['ci_low']:.2f}–{s['ci_high']:.2f}")
         rows.append({
-            "candidate_id": cid, "Rank": int(s["rank"]), "Tie group": int(s["tie_group"]),
+            "candidate_id": cid, "Rank": int(s["rank"]),
+            "Could rank": rank_range(s["rank_best"], s["rank_worst"]),
+            "Letters": s["letters"], "Chance best": chance_text(s["p_best"]),
             "Candidate": cand["name"], "Overall": round(float(s["overall"]), 2),
-            "95% interval": ci,
+            "95% interval": ci, "Band": band_text(s["history_share"], int(s["n_panelists"])),
             "Technical": _round(s["technical"]), "Social": _round(s["social"]),
             "Company": _round(s["company"]), "Scorecards": scorecards,
             "Recommendations": _tally(s), "Discuss": _flag(s), "Decision": decision,
         })
-    columns = ["candidate_id", "Rank", "Tie group", "Candidate", "Overall", "95% interval",
-               "Technical", "Social", "Company", "Scorecards", "Recommendations", "Discuss",
-               "Decision"]
+    columns = ["candidate_id", "Rank", "Could rank", "Letters", "Chance best", "Candidate",
+               "Overall", "95% interval", "Band", "Technical", "Social", "Company",
+               "Scorecards", "Recommendations", "Discuss", "Decision"]
     table = pd.DataFrame(rows, columns=columns)
-    table[["Rank", "Tie group"]] = table[["Rank", "Tie group"]].astype("Int64")
+    table["Rank"] = table["Rank"].astype("Int64")
     table["_order"] = table["Rank"].fillna(10**6)
     return table.sort_values(["_order", "Candidate"]).drop(columns="_order").reset_index(
         drop=True)

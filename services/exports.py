@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 from models import Candidate, Position
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
-from services.board import load_board, ranking_table
+from services.board import load_board, ranking_statement, ranking_table
 from services.errors import NotAllowed, NotFound
-from services.exports_safety import neutralise_frame
+from services.exports_safety import neutralise_cell, neutralise_frame
 from services.scores_io import export_scores
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -72,10 +72,14 @@ def scores_xlsx(session: Session, viewer: Viewer, position_id: int) -> bytes:
     scores = scores.assign(score=pd.to_numeric(scores["score"], errors="coerce"),
                            weight=pd.to_numeric(scores["weight"], errors="coerce"))
     summary = comparison_frame(session, viewer, position_id)
+    statement = ranking_statement(load_board(session, position_id, viewer))
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         neutralise_frame(scores).to_excel(writer, sheet_name="Scores", index=False)
         neutralise_frame(summary).to_excel(writer, sheet_name="Summary", index=False)
+        # The one sentence on what the scores settle, two rows below the table.
+        sheet = writer.book["Summary"]
+        sheet.cell(row=len(summary) + 3, column=1, value=neutralise_cell(statement))
         for sheet in writer.book.worksheets:
             sheet.freeze_panes = "A2"
             for column in sheet.columns:

@@ -18,7 +18,14 @@ from sqlmodel import Session
 from models import label
 from services import stats
 from services.auth import Viewer
-from services.board import Board, load_board, ranking_table
+from services.board import (
+    Board,
+    chance_text,
+    load_board,
+    rank_range,
+    ranking_statement,
+    ranking_table,
+)
 from services.coverage import uncovered_tasks
 from services.exports import position_for_export
 from services.first_interview import change_per_criterion, first_scores
@@ -143,15 +150,20 @@ def debrief_pack(session: Session, viewer: Viewer, position_id: int, *,
     if not pdf.has_unicode:
         pdf.line_text(TRANSLITERATED_NOTE, 8)
     pdf.heading("Ranking")
+    pdf.line_text(ranking_statement(board), 10, True)
     table = ranking_table(board)
-    cols = ["Rank", "Candidate", "Overall", "95% interval", "Technical", "Social", "Company",
-            "Scorecards", "Decision"]
+    cols = ["Rank", "Could rank", "Letters", "Chance best", "Candidate", "Overall",
+            "95% interval", "Band", "Scorecards", "Decision"]
     shown = table.reindex(columns=cols).assign(
         Rank=table["Rank"].map(lambda v: "" if pd.isna(v) else str(int(v))),
         Decision=table["Decision"].map(label_or_blank))
-    pdf.frame_table(shown, [12, 44, 16, 26, 18, 16, 18, 20, 20])
-    pdf.line_text("Candidates in the same tie group have overlapping 95% intervals: the scores "
-                  "do not settle their order.", 7)
+    pdf.frame_table(shown, [10, 14, 13, 17, 38, 14, 22, 28, 16, 18])
+    pdf.line_text("Letters: candidates sharing a letter are not separated by the scores (pairwise "
+                  "tests with the 5% error shared over every pair), so their order is not "
+                  "settled; Could rank: the ranks this leaves open. Chance best: how likely each "
+                  "of the top three is truly the strongest. Band: where the interval's width "
+                  "comes from (a band that leans on history borrows the organisation's typical "
+                  "panel spread because this panel is small or happens to agree).", 7)
 
     order = table["candidate_id"].tolist()
     for cid in order:
@@ -185,8 +197,11 @@ def _candidate_pages(pdf: _Pack, session: Session, board: Board, cid: int,
     row = board.summary.set_index("candidate_id").loc[cid]
     ci = ("" if pd.isna(row["ci_low"]) else
           f" (95% interval {row['ci_low']:.2f} to {row['ci_high']:.2f})")
-    pdf.line_text(f"Overall {row['overall']:.2f}{ci} · rank {int(row['rank'])}, tie group "
-                  f"{int(row['tie_group'])} · recommendations: "
+    chance = chance_text(row["p_best"])
+    pdf.line_text(f"Overall {row['overall']:.2f}{ci} · rank {int(row['rank'])} (could rank "
+                  f"{rank_range(row['rank_best'], row['rank_worst'])}), letters "
+                  f"{row['letters']}" + (f", chance best {chance}" if chance else "")
+                  + " · recommendations: "
                   + ", ".join(f"{int(row[f'rec_{r}'])} {label(r).lower()}"
                               for r in reversed(stats.RECOMMENDATIONS)
                               if int(row[f"rec_{r}"])), 10, True)

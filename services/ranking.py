@@ -20,10 +20,10 @@ MIN_HISTORY = 10
 # The prior's weight in panelists' worth of degrees of freedom is kept in [DF_MIN, DF_MAX]:
 # never more certain than a hundred panelists' spread, never less than one.
 DF_MIN, DF_MAX = 1.0, 100.0
-# Exact agreement (a variance of 0) is floored at 1e-6 (a thousandth of a point, 1-5 footing)
-# before taking logarithms (log 0 is minus infinity); each such candidate then counts as very
-# unusual, which lowers the prior's weight: the bands widen rather than narrow.
-VAR_FLOOR = 1e-6
+# As limma's fitFDist: variances below 1e-5 of the median (exact agreement, which integer
+# scores make common) are left out of the fit; their log would be minus infinity. Their own
+# bands still borrow the prior, so they never come out with zero width.
+ZERO_SHARE = 1e-5
 TOP_N = 3  # candidates given a chance of being best
 _GAUSS_NODES = 24
 
@@ -73,14 +73,17 @@ def fit_spread_prior(variance: np.ndarray, df: np.ndarray) -> SpreadPrior:
     variance = np.asarray(variance, dtype=float)
     df = np.asarray(df, dtype=float)
     ok = (df >= 1) & np.isfinite(variance)
+    if ok.any():
+        ok &= variance > ZERO_SHARE * np.median(variance[ok])
     if ok.sum() < MIN_HISTORY:
         return DEFAULT_PRIOR
-    s2, d = np.maximum(variance[ok], VAR_FLOOR), df[ok]
+    s2, d = variance[ok], df[ok]
     e = np.log(s2) - special.digamma(d / 2) + np.log(d / 2)
     e_mean = float(e.mean())
     e_var = float(e.var(ddof=1) - special.polygamma(1, d / 2).mean())
     d0 = DF_MAX if e_var <= 0 else 2 * _trigamma_inverse(e_var)
-    d0 = float(np.clip(d0, DF_MIN, DF_MAX))
+    # Never worth more than the history it was fitted on.
+    d0 = float(np.clip(d0, DF_MIN, min(DF_MAX, float(d.sum()))))
     s0_sq = float(np.exp(e_mean + special.digamma(d0 / 2) - np.log(d0 / 2)))
     return SpreadPrior(variance=s0_sq, df=d0, n_candidates=int(ok.sum()), source="history")
 
@@ -109,6 +112,19 @@ def _pair_keys(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     keys = np.asarray(keys, dtype=np.int64)
     return codes, np.asarray(uniq_a)[keys // max(len(uniq_b), 1)], \
         np.asarray(uniq_b)[keys % max(len(uniq_b), 1)]
+
+
+def pooled_variance(seg: np.ndarray, variance: np.ndarray, n: np.ndarray, prior: SpreadPrior,
+                    span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's position-wide pooled spread, with the prior as one more (weighted) term:
+    (d0 * s0^2 + sum d_i * s_i^2) / (d0 + sum d_i) on d0 + sum d_i degrees of freedom."""
+    d = np.maximum(np.asarray(n, dtype=float) - 1, 0.0)
+    own = np.where(d > 0, np.nan_to_num(np.asarray(variance, dtype=float)), 0.0)
+    s0_sq = prior.variance * (np.asarray(span, dtype=float) / COMMON_SPAN) ** 2
+    sum_d = np.bincount(seg, weights=d)[seg]
+    sum_ss = np.bincount(seg, weights=d * own)[seg]
+    df = prior.df + sum_d
+    return (prior.df * s0_sq + sum_ss) / df, df
 
 
 def t_quantile(p: float | np.ndarray, df: np.ndarray) -> np.ndarray:
@@ -310,15 +326,17 @@ def ranking_sentence(names: list[str], letters: list[str]) -> str:
                 "settled.")
     top_last = max(last[x] for x in top)
     overlap = [x for x in range(k) if x not in top and first[x] <= top_last]
-    listed = _names([names[x] for x in top])
     if not overlap:
+        listed = _names([names[x] for x in top])
         if len(top) == 1:
             return f"The scores separate {listed} from the rest."
         return (f"The scores separate {listed} from the rest; between them the order is not "
                 "settled.")
-    return (f"{listed} lead, but the scores do not separate "
-            f"{_names([names[x] for x in overlap])} from the top either: the order at the top "
-            "is not settled.")
+    verb = "is" if len(overlap) == 1 else "are"
+    others = _names([names[x] for x in top[1:]])
+    return (f"No group stands apart at the top: the scores do not separate {others} from "
+            f"{names[0]}, and {_names([names[x] for x in overlap])} {verb} not separated from "
+            "some of them; the order is not settled.")
 
 
 def _names(items: list[str], limit: int = 5) -> str:

@@ -3,10 +3,16 @@
 JSON schema (documented in README):
 {
   "position": str, "scale": [min, max], "disagreement_fraction": float,
-  "candidates": [{"candidate", "overall", "ci": [low, high], "dimensions": {technical, social,
-                  company}, "n_panelists", "recommendations": {strong_no, no, yes, strong_yes},
-                  "disagreements": [{"criterion", "kind", "spread", "detail"}], "rank",
-                  "tie_group", "consensus": {criterion: value}}],
+  "ranking_statement": str (the one sentence on what the scores settle),
+  "spread_prior": {"variance", "df", "n_candidates", "source"} (the organisation's typical
+                  panel spread the bands borrow, on a 1-5 footing; source history/default),
+  "candidates": [{"candidate", "overall", "ci": [low, high], "band" (own panel / leans on
+                  history / one panelist: width from history), "dimensions": {technical,
+                  social, company}, "n_panelists", "recommendations": {strong_no, no, yes,
+                  strong_yes}, "disagreements": [{"criterion", "kind", "spread", "detail"}],
+                  "rank", "could_rank": [best, worst], "letters" (sharing a letter = not
+                  separated), "p_best" (chance of being truly best, top three only, else
+                  null), "consensus": {criterion: value}}],
   "reliability": {"ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k", "alpha_interval",
                   "alpha_ordinal", "n_candidates", "n_panelists", "reading"},
   "weight_sensitivity": {"stable", "baseline_top": [candidate], "changes": [...]},
@@ -23,7 +29,7 @@ from sqlmodel import Session, select
 from models import ConsensusScore, Criterion, Position, Role
 from services import calibration, stats
 from services.auth import Viewer
-from services.board import load_board
+from services.board import band_text, load_board, ranking_statement
 from services.board import reliability as board_reliability
 from services.board import sensitivity as board_sensitivity
 from services.errors import NotFound
@@ -83,7 +89,11 @@ def position_report(session: Session, position_id: int, viewer: Viewer = OPERATO
                  "spread": _num(a.spread), "detail": a.detail}
                 for a in agenda.itertuples(index=False)],
             "rank": int(row.rank),
-            "tie_group": int(row.tie_group),
+            "could_rank": ([None, None] if pd.isna(row.rank_best)
+                           else [int(row.rank_best), int(row.rank_worst)]),
+            "letters": row.letters or None,
+            "p_best": _num(row.p_best),
+            "band": band_text(row.history_share, int(row.n_panelists)) or None,
             "consensus": dict(zip(agreed["criterion"], agreed["value"].astype(int),
                                   strict=True)),
         })
@@ -111,6 +121,10 @@ def position_report(session: Session, position_id: int, viewer: Viewer = OPERATO
         "position": board.position.title,
         "scale": [board.scale_min, board.scale_max],
         "disagreement_fraction": board.fraction,
+        "ranking_statement": ranking_statement(board),
+        "spread_prior": {"variance": _num(board.prior.variance), "df": _num(board.prior.df),
+                         "n_candidates": board.prior.n_candidates,
+                         "source": board.prior.source},
         "candidates": candidates,
         "reliability": reliability,
         "weight_sensitivity": sensitivity,
@@ -123,10 +137,21 @@ def report_csv(report: dict) -> pd.DataFrame:
     rows = []
     for c in report["candidates"]:
         rows.append({
-            "position": report["position"], "rank": c["rank"], "tie_group": c["tie_group"],
-            "candidate": c["candidate"], "overall": c["overall"], "ci_low": c["ci"][0],
-            "ci_high": c["ci"][1], **c["dimensions"], "n_panelists": c["n_panelists"],
+            "position": report["position"], "rank": c["rank"],
+            "could_rank": _rank_range(c["could_rank"]), "letters": c["letters"],
+            "p_best": c["p_best"], "candidate": c["candidate"], "overall": c["overall"],
+            "ci_low": c["ci"][0], "ci_high": c["ci"][1], "band": c["band"],
+            **c["dimensions"], "n_panelists": c["n_panelists"],
             **{f"rec_{k}": v for k, v in c["recommendations"].items()},
             "n_disagreements": len(c["disagreements"]),
+            "ranking_statement": report["ranking_statement"],
         })
     return pd.DataFrame(rows)
+
+
+def _rank_range(pair: list) -> str | None:
+    """[1, 3] -> '1-3'; [2, 2] -> '2' (plain hyphen: a CSV cell, not a typeset range)."""
+    best, worst = pair
+    if best is None:
+        return None
+    return str(best) if best == worst else f"{best}-{worst}"

@@ -17,24 +17,47 @@ Scores
   criterion neither drags the score down nor up.
 * A candidate's score is the plain mean of their panelists' scores: each panelist counts once,
   however many criteria they assessed.
-* The uncertainty band around a candidate's overall score is a Student t-interval over the
-  panelists' overall scores: mean +- t * s / sqrt(n). It answers "how far might this score move
-  with a different panel of the same size?", treating panelists as a sample of possible
-  panelists. Panels are small (2 to 4), so the spread s is pooled over the candidates of the
-  position: s^2 = sum((n_i - 1) * s_i^2) / sum(n_i - 1), with t on sum(n_i - 1) degrees of
-  freedom. This assumes panelists disagree about as much on every candidate, and turns a band
-  that would otherwise span the whole scale for a two-person panel (t = 12.7 on 1 degree of
-  freedom) into a usable one. With fewer than 2 pooled degrees of freedom each candidate's own
-  spread is used instead (and a single panelist gets no band). The band is clipped to the
-  scale.
+* Intervals. The uncertainty band around a candidate's overall score answers "how far might
+  this score move with a different panel of the same size?", treating panelists as a sample of
+  possible panelists. Panels are small (2 to 4), so each candidate's spread borrows strength
+  from the organisation's history (empirical Bayes, Smyth 2004 as in limma's moderated t):
+  the variances s_i^2 of panelists' overall scores around each candidate's mean, over every
+  candidate of the history with two or more panelists (1-5 footing: times (4 / span)^2), are
+  modelled as s_i^2 ~ sigma_i^2 chi2(d_i) / d_i with 1 / sigma_i^2 ~ chi2(d0) / (d0 s0^2),
+  d_i = n_i - 1; d0 and s0^2 come from the mean and variance of log s_i^2 (method of moments,
+  ranking.fit_spread_prior). d0 is kept within [1, min(100, sum d_i)]; variances below 1e-5
+  of the median (exact agreement) are left out of the fit; with fewer than 10 usable
+  candidates the default prior is used (s0 = 1 point on 1-5, d0 = 2). A candidate's spread is
+  then s~_i^2 = (d0 s0^2 + d_i s_i^2) / (d0 + d_i) (s0^2 on the position's scale) and the band
+  is ybar_i +- t(d0 + d_i) * s~_i / sqrt(n_i), clipped to the scale: also the Bayesian
+  posterior interval of the candidate's level under a flat prior on it. A single panelist gets
+  s0^2 on d0 degrees of freedom; agreement by chance never yields a zero-width band.
+  `history_share` = d0 / (d0 + d_i): a band "leans on history" when it is 0.5 or more.
+  The prior is fitted on whatever `scores` the batch is given (the organisation, for
+  position_summaries from services.board / calibration), or passed in (`prior=`, the board's
+  organisation_prior, the same fit read through SQL).
 * Ranking is by overall score, best first; exact ties go to the lower candidate id and
-  candidates without any score come last. Tie groups walk down that ranking: a candidate joins
-  the current group when its band overlaps the band of the group's leader (its best-ranked
-  member), otherwise it starts a new group. Measuring against the leader, rather than against
-  any member, stops long chains of small overlaps from tying the first and the last candidate.
-  A candidate without a band (a single panelist) is represented by the point
-  [score, score]; candidates without any score share one last group. Candidates in one tie group
-  cannot be told apart by the scores alone.
+  candidates without any score come last.
+* Ranking statements. Separation between candidates i and j of a position: |ybar_i - ybar_j|
+  / sqrt(s_p^2 (1/n_i + 1/n_j)) above the Student t quantile at level 1 - (1 - alpha)^(1/m)
+  (Sidak over the m = k(k-1)/2 pairs of the k scored candidates, alpha = 1 - confidence), on
+  d0 + sum d_i degrees of freedom, where s_p^2 = (d0 s0^2 + sum d_i s_i^2) / (d0 + sum d_i) is
+  the position's pooled spread with the prior as one more term. With all candidates equal and
+  the spread homogeneous, any separation is claimed in at most alpha of positions. Letters
+  (compact letter display; sharing a letter = not separated): "not separated" is widened to
+  stretches of the ranking (i and j not separated => nobody between them is separated from
+  either), so the display never shows an order the tests did not find; row a is tied with
+  rows a..M(a), M = running maximum of each row's furthest unseparated partner, and each
+  stretch not inside the previous one is a letter (a, b, ..., z, a2, ...). `tie_group` is the
+  number of a candidate's first letter (1 = a); candidates without a score share one group
+  after the last letter. `rank_best` / `rank_worst` are the ranks of the first and last row
+  sharing a letter with the candidate.
+* Chance of being best (`p_best`, the top three scored candidates of each position): each
+  candidate's level is taken as ybar_i + s~_i / sqrt(n_i) * t(d0 + d_i), independently (the
+  posterior behind the bands); P(i best) = integral over u in (0, 1) of prod_{j != i}
+  F_j(Q_i(u)), by a 24-point Gauss-Legendre rule (deterministic; rivals whose 1 - 1e-9
+  quantile lies below i's lowest node are left out, changing nothing beyond 1e-9).
+* The sentence on what the scores settle comes from ranking.ranking_sentence alone.
 
 Disagreements (the debrief agenda)
 ----------------------------------
@@ -59,6 +82,8 @@ Panel reliability
   ordinal metric is the same computation on each value's mid-rank among all paired values, which
   is exactly Krippendorff's ordinal distance. Candidates scored by a single panelist are not
   pairable and are left out.
+* The ordinal metric ranks values rounded to 9 decimals (_DECIMALS): weighted means of the
+  same scores summed in another order differ in the last bits and must tie.
 * The plain-language reading uses Krippendorff's benchmarks for alpha: >= 0.8 high (reliable),
   >= 0.667 moderate (tentative conclusions only), below that low. When alpha is unavailable it
   falls back to ICC2 with Koo & Li's (2016) benchmarks: >= 0.75 high (good or excellent),
@@ -944,6 +969,12 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     out["spread_df"] = np.where(scored, spread_df, np.nan)
     out["history_share"] = np.where(scored, history_share, np.nan)
     out["_var_mean"] = var_mean
+    # The ranking's tests use the position's pooled spread (prior included).
+    pos_code = pd.factorize(pos_of)[0]
+    pool_var, pool_df = ranking.pooled_variance(pos_code, own_var, n_arr, prior, span)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["_pool_var_mean"] = pool_var / np.where(n_arr >= 1, n_arr, np.nan)
+    out["_pool_df"] = pool_df
 
     counts = _many_rec_counts(r).reindex(index.get_level_values("candidate_id"))
     for col in ("n_yes", "n_no", *(f"rec_{x}" for x in RECOMMENDATIONS)):
@@ -981,7 +1012,9 @@ def _rank_statements(out: pd.DataFrame, alpha: float) -> None:
     mean = out["overall"].to_numpy(dtype=float)[rows]
     var_mean = out["_var_mean"].to_numpy(dtype=float)[rows]
     df = out["spread_df"].to_numpy(dtype=float)[rows]
-    i, j, separated = ranking.pairwise_separated(seg, mean, var_mean, df, k, alpha)
+    i, j, separated = ranking.pairwise_separated(
+        seg, mean, out["_pool_var_mean"].to_numpy(dtype=float)[rows],
+        out["_pool_df"].to_numpy(dtype=float)[rows], k, alpha)
     first, last = ranking.letter_groups(seg, i, j, separated)
     letters = np.full(len(out), "", dtype=object)
     letters[rows] = ranking.letter_names(first, last)
@@ -1012,7 +1045,8 @@ def _rank_statements(out: pd.DataFrame, alpha: float) -> None:
         scale_sd = np.sqrt(var_mean)
     p_best[rows] = ranking.chance_best(seg, mean, scale_sd, df, top & (k >= 1))
     out["p_best"] = p_best
-    del out["_var_mean"]
+    for col in ("_var_mean", "_pool_var_mean", "_pool_df"):
+        del out[col]
 
 
 def _stretch_bounds(seg: np.ndarray, first: np.ndarray, last: np.ndarray,

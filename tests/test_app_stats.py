@@ -34,24 +34,28 @@ def frame_with(at, column):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
-def test_ranking_chart_has_error_bars_and_tie_groups(crossed):
+def test_ranking_chart_has_error_bars_and_letters(crossed):
     at = app_as(crossed["manager"].id, "pages/dashboard.py")
     assert not at.exception
     fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Overall"))
-    names = [y for trace in fig["data"] for y in trace["y"]]
-    assert sorted(names) == sorted(c.name for c in crossed["cands"])
-    assert all(trace["error_x"]["type"] == "data" for trace in fig["data"])
     table = at.dataframe[0].value
-    # Cand 1 and Cand 2 have identical scores: they must share a tie group.
-    groups = dict(zip(table["Candidate"], table["Tie group"], strict=True))
-    assert groups["Cand 1"] == groups["Cand 2"]
+    letters = dict(zip(table["Candidate"], table["Letters"], strict=True))
+    labels = [y for trace in fig["data"] for y in trace["y"]]
+    assert sorted(labels) == sorted(f"{c.name} ({letters[c.name]})" for c in crossed["cands"])
+    assert all(trace["error_x"]["type"] == "data" for trace in fig["data"])
+    # Letters carry text, not colour alone: trace names and point labels spell them.
+    for trace in fig["data"]:
+        assert trace["name"] == f"Letters {trace['text'][0]}"
+    # Cand 1 and Cand 2 have identical scores: they must share a letter.
+    assert set(letters["Cand 1"]) & set(letters["Cand 2"])
 
 
 def test_agreement_reading_and_weight_sensitivity_are_shown(crossed):
     at = app_as(crossed["manager"].id, "pages/dashboard.py")
     text = all_text(at)
     assert "Panel agreement" in text
-    assert "panel agreement:" in text.lower()
+    assert "Panel agreement is" in text
+    assert "alpha_interval" not in text and "n_candidates" not in text
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Alpha, interval"] != "—"
     assert metrics["ICC(2,1)"] != "—"  # fully crossed design

@@ -158,7 +158,8 @@ def test_report_json_has_the_documented_keys(db_url, tmp_path):
     report = json.loads(result.output)
     cand = report["candidates"][0]
     assert set(cand) >= {"candidate", "overall", "ci", "dimensions", "n_panelists",
-                         "recommendations", "disagreements", "rank", "tie_group"}
+                         "recommendations", "disagreements", "rank", "could_rank", "letters",
+                         "p_best", "band"}
     assert set(report["reliability"]) >= {"ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k",
                                           "alpha_interval", "alpha_ordinal", "n_candidates",
                                           "n_panelists"}
@@ -181,7 +182,7 @@ def test_report_csv_and_unknown_position(db_url, tmp_path):
                                         "--out", str(out)])
     assert result.exit_code == 0
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("position,rank,tie_group,candidate,overall")
+    assert lines[0].startswith("position,rank,could_rank,letters,p_best,candidate,overall")
     assert len(lines) == 3
     missing = runner.invoke(manage.app, ["report", "--position", "Nope"])
     assert missing.exit_code == 1 and "no position titled 'Nope'" in missing.output

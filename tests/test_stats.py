@@ -301,7 +301,7 @@ def test_without_history_the_default_prior_is_used():
 
 def test_prior_is_fitted_from_history():
     rng = np.random.default_rng(5)
-    d = rng.integers(1, 4, 4000).astype(float)
+    d = rng.integers(3, 6, 20000).astype(float)
     sigma2 = 0.3 / (rng.chisquare(8, d.size) / 8)  # inverse chi-square prior, d0 = 8
     s2 = sigma2 * rng.chisquare(d) / d
     prior = ranking.fit_spread_prior(s2, d)
@@ -403,8 +403,8 @@ def test_chance_best_matches_a_seeded_simulation():
     (["a", "b", "b"], "The scores separate A from the rest."),
     (["a", "a", "a"], "The scores do not separate any of the 3 candidates: their order is "
                       "not settled."),
-    (["a", "ab", "b"], "A and B lead, but the scores do not separate C from the top either: "
-                       "the order at the top is not settled."),
+    (["a", "ab", "b"], "No group stands apart at the top: the scores do not separate B from A, "
+                       "and C is not separated from some of them; the order is not settled."),
 ])
 def test_ranking_sentence(letters, words):
     names = ["A", "B", "C", "D"][:len(letters)]

@@ -6,7 +6,7 @@ import streamlit as st
 from models import label
 from services import stats
 from services.auth import Viewer
-from services.board import Board
+from services.board import Board, band_text
 from services.coverage import coverage_recorded, uncovered_tasks
 from services.first_interview import change_per_criterion, first_scores
 from services.scorecards import amendments
@@ -34,7 +34,11 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
     ci = "" if pd.isna(row["ci_low"]) else f"95% interval {row['ci_low']:.2f}–{row['ci_high']:.2f}"
     cols[0].metric("Overall", "—" if pd.isna(row["overall"]) else f"{row['overall']:.2f}",
                    help="Weighted mean of the assessed criteria, averaged over panelists.")
-    cols[0].caption(ci or "interval needs two or more panelists")
+    band = band_text(row["history_share"], int(row["n_panelists"]))
+    cols[0].caption(f"{ci} ({band})" if ci and band else ci or "no interval yet",
+                    help="A band that leans on history takes its width mostly from the "
+                         "organisation's typical panel spread, because this panel is small "
+                         "or happens to agree.")
     cols[1].metric("Scorecards", f"{int(cand['submitted'])} of {int(cand['expected'])}")
     cols[2].metric("Recommendations", f"{int(row['n_yes'])} yes · {int(row['n_no'])} no")
     cols[3].metric("Points to discuss", int((board.agenda["candidate_id"] == candidate_id).sum()))

@@ -8,6 +8,7 @@ from ui.text import chart_text
 
 DIMENSIONS = ("technical", "social", "company")
 PALETTE = ["#2f5d8a", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
 TIE_COLOURS = ["#2f5d8a", "#00798c", "#8d6a9f", "#d1495b", "#edae49", "#66a182"]
 
 
@@ -18,25 +19,34 @@ def _layout(fig: go.Figure, height: int = 360, **kw) -> go.Figure:
 
 
 def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
-    """Overall score per candidate with its confidence interval, coloured by tie group."""
+    """Overall score per candidate with its 95% interval, labelled with its letters.
+
+    One trace per distinct letters text, named "Letters ab"; the letters are also written
+    beside each point and in the axis label, so the grouping never rests on colour alone.
+    """
     data = summary.dropna(subset=["overall"]).sort_values("rank", ascending=False)
     fig = go.Figure()
-    for group, rows in data.groupby("tie_group", sort=True):
+    labels = [chart_text(f"{n} ({x})") for n, x in zip(data["name"], data["letters"],
+                                                      strict=True)]
+    data = data.assign(_label=labels)
+    for k, (letters, rows) in enumerate(data.groupby("letters", sort=True)):
         upper = (rows["ci_high"] - rows["overall"]).fillna(0)
         lower = (rows["overall"] - rows["ci_low"]).fillna(0)
         fig.add_trace(go.Scatter(
-            x=rows["overall"], y=[chart_text(n) for n in rows["name"]], mode="markers",
-            name=f"Tie group {int(group)}",
-            marker={"size": 12, "color": TIE_COLOURS[(int(group) - 1) % len(TIE_COLOURS)]},
+            x=rows["overall"], y=rows["_label"].tolist(), mode="markers+text",
+            name=f"Letters {letters}", text=[letters] * len(rows), textposition="top center",
+            marker={"size": 12, "color": TIE_COLOURS[k % len(TIE_COLOURS)],
+                    "symbol": SYMBOLS[k % len(SYMBOLS)]},
             error_x={"type": "data", "symmetric": False, "array": upper, "arrayminus": lower,
                      "thickness": 2, "width": 6},
-            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+            customdata=rows[["ci_low", "ci_high"]].to_numpy(),
+            hovertemplate="%{y}: %{x:.2f} (95% interval %{customdata[0]:.2f}–"
+                          "%{customdata[1]:.2f})<extra></extra>",
         ))
     fig.update_xaxes(range=[scale[0] - 0.2, scale[1] + 0.2], title="Weighted overall score")
-    fig.update_yaxes(categoryorder="array",
-                     categoryarray=[chart_text(n) for n in data["name"]])
+    fig.update_yaxes(categoryorder="array", categoryarray=data["_label"].tolist())
     return _layout(fig, height=max(260, 40 * len(data) + 100),
-                   title="Overall score with 95% interval (same colour = statistically tied)")
+                   title="Overall score with 95% interval (sharing a letter = not separated)")
 
 
 def radar(profiles: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:

@@ -1,11 +1,18 @@
 """Panel agreement, weight sensitivity, consensus and calibration, as shown to people."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from models import ConsensusInput
 from services import stats
-from services.board import Board, criterion_reliability, reliability, sensitivity
+from services.board import (
+    Board,
+    criterion_reliability,
+    ranking_statement,
+    reliability,
+    sensitivity,
+)
 from services.consensus import consensus_beside_independent, record_consensus
 from services.errors import InvalidInput, NotAllowed
 from ui import db
@@ -17,23 +24,62 @@ def _fmt(value) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.2f}"
 
 
+ADVICE = {
+    "high": "Panel agreement is high: panelists largely agree on who is stronger, so the "
+            "scores can be compared with confidence.",
+    "moderate": "Panel agreement is moderate: draw only tentative conclusions, and discuss "
+                "the criteria with the lowest agreement below before deciding.",
+    "low": "Panel agreement is low: discuss the criteria below before deciding.",
+    "not enough data": "Not enough data to judge panel agreement yet: it needs two or more "
+                       "candidates each scored by two or more panelists.",
+}
+ICC_NAMES = {"ICC1": "ICC(1,1)", "ICC2": "ICC(2,1)", "ICC3": "ICC(3,1)", "ICC1k": "ICC(1,k)",
+             "ICC2k": "ICC(2,k)", "ICC3k": "ICC(3,k)"}
+
+
+def _level(reading: str) -> str:
+    """'panel agreement: low' -> 'low'."""
+    return reading.split(": ", 1)[-1]
+
+
+def ranking_notes(board: Board) -> None:
+    """The sentence on what the scores settle, and how to read the ranking's columns."""
+    st.markdown(f"**{md_escape(ranking_statement(board))}**")
+    prior = board.prior
+    history = (f"the organisation's history ({count(prior.n_candidates, 'candidate')})"
+               if prior.source == "history" else
+               "a cautious default (too little history yet)")
+    st.caption(
+        "Letters: candidates sharing a letter are not separated by the scores (pairwise tests "
+        "with the 5% error shared over every pair), so their order is not settled; "
+        "Could rank: the ranks this leaves open. Chance best: how likely each of the top "
+        "three is truly the strongest, given the scores. Band: a band that leans on "
+        f"history takes its width mostly from {history} because this panel is small or "
+        "happens to agree.")
+
+
 def agreement(board: Board) -> None:
-    """Reliability of the panel's overall scores, with its plain-language reading."""
+    """Reliability of the panel's overall scores in words, with what to do about it."""
     rel = reliability(board)
     st.subheader("Panel agreement")
-    st.markdown(f"**{rel['reading'].capitalize()}** — over {rel['n_candidates']} candidates "
-                f"scored by two or more of {rel['n_panelists']} panelists.")
+    level = _level(rel["reading"])
+    advice = ADVICE.get(level, ADVICE["not enough data"])
+    (st.success if level == "high" else st.warning if level in ("moderate", "low")
+     else st.info)(advice)
+    if rel["n_candidates"]:
+        st.caption(f"Measured over {count(rel['n_candidates'], 'candidate')} scored by two or "
+                   f"more of {count(rel['n_panelists'], 'panelist')}.")
     c = st.columns(3)
     c[0].metric("Alpha, interval", _fmt(rel["alpha_interval"]),
                 help="Krippendorff's alpha: 1 = perfect agreement, 0 = no better than chance. "
-                     "0.8 and above is reliable; 0.667 to 0.8 allows tentative conclusions.")
+                     "0.80 and above is reliable; 0.67 to 0.80 allows tentative conclusions.")
     c[1].metric("Alpha, ordinal", _fmt(rel["alpha_ordinal"]),
                 help="Krippendorff's alpha treating scores as ranks only.")
     c[2].metric("ICC(2,1)", _fmt(rel["ICC2"]),
                 help="Intraclass correlation (Shrout & Fleiss 1979); only when every panelist "
                      "scored every candidate.")
     if rel["crossed"]:
-        st.dataframe(pd.DataFrame([{k: _fmt(rel[k]) for k in stats.ICC_TYPES}]),
+        st.dataframe(pd.DataFrame([{ICC_NAMES[k]: _fmt(rel[k]) for k in stats.ICC_TYPES}]),
                      hide_index=True)
     else:
         st.caption("ICCs need every panelist to score every candidate; these panels differ "
@@ -41,10 +87,17 @@ def agreement(board: Board) -> None:
     by_crit = criterion_reliability(board)
     if not by_crit.empty:
         names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
-        with st.expander("Agreement per criterion"):
-            st.dataframe(by_crit.assign(criterion=by_crit["criterion_id"].map(names))[
-                ["criterion", "alpha_interval", "alpha_ordinal", "n_candidates", "reading"]],
-                hide_index=True, width="stretch")
+        table = pd.DataFrame({
+            "Criterion": by_crit["criterion_id"].map(names).fillna("(older criterion)"),
+            "Alpha, interval": by_crit["alpha_interval"].map(_fmt),
+            "Alpha, ordinal": by_crit["alpha_ordinal"].map(_fmt),
+            "Candidates compared": by_crit["n_candidates"].astype(int),
+            "Agreement": by_crit["reading"].map(_level),
+            "_key": by_crit["alpha_interval"].fillna(np.inf),
+        }).sort_values(["_key", "Criterion"]).drop(columns="_key")
+        with st.expander("Agreement per criterion (lowest first)",
+                         expanded=level in ("moderate", "low")):
+            st.dataframe(table, hide_index=True, width="stretch", key="criterion_agreement")
 
 
 def weights(board: Board) -> None:

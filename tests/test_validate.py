@@ -1,0 +1,30 @@
+"""validate/__main__.py: one table over every module's rows, non-zero exit on a missed target."""
+
+import sys
+import types
+
+import validate.__main__ as harness
+
+
+def fake(name: str, passed: bool):
+    module = types.ModuleType(name)
+    module.rows = lambda seed=0: [{"area": "a", "scenario": f"s{seed}", "measure": "m",
+                                   "value": 0.5, "target": "t", "passed": passed}]
+    return module
+
+
+def test_all_rows_met_exits_zero_and_prints_the_table(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "validate.fake_ok", fake("validate.fake_ok", True))
+    monkeypatch.setattr(harness, "MODULES", ("validate.fake_ok", "validate.not_there"))
+    assert harness.main(["--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "| a | s3 | m | 0.500 | t | yes |" in out
+    assert "1 of 1 rows meet their target." in out
+
+
+def test_a_missed_target_exits_non_zero(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "validate.fake_ok", fake("validate.fake_ok", True))
+    monkeypatch.setitem(sys.modules, "validate.fake_bad", fake("validate.fake_bad", False))
+    monkeypatch.setattr(harness, "MODULES", ("validate.fake_ok", "validate.fake_bad"))
+    assert harness.main([]) == 1
+    assert "**NO**" in capsys.readouterr().out

@@ -1,0 +1,53 @@
+"""Run every validation module (validate/ranking.py, and validate/leniency.py when present),
+print one table and exit non-zero if any row misses its target."""
+
+import argparse
+import importlib
+import sys
+import time
+from datetime import UTC, datetime
+
+MODULES = ("validate.ranking", "validate.leniency")
+COLUMNS = ("area", "scenario", "measure", "value", "target", "passed")
+
+
+def _value(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 1e-3 and v != 0 else f"{v:.3f}"
+    return str(v)
+
+
+def table(rows: list[dict]) -> str:
+    """The rows as a Markdown table (README shows it as printed)."""
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for r in rows:
+        cells = [_value(r[c]) if c != "passed" else ("yes" if r[c] else "**NO**")
+                 for c in COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m validate")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    rows: list[dict] = []
+    for name in MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a module that is there but fails to import is an error
+                raise
+            continue
+        rows.extend(module.rows(seed=args.seed))
+    took = time.perf_counter() - started
+    print(f"Validation of {datetime.now(UTC):%Y-%m-%d} (seed {args.seed}, {took:.0f} s)\n")
+    print(table(rows))
+    failed = [r for r in rows if not r["passed"]]
+    print(f"\n{len(rows) - len(failed)} of {len(rows)} rows meet their target.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
