@@ -105,6 +105,16 @@ def _seat_allows(visibility: str, submitted: bool, manager: bool) -> bool:
     return visibility == "always" or (submitted and (visibility == "after_submit" or manager))
 
 
+def _seats_and_allowed(session: Session, viewer: Viewer, position: Position,
+                       candidate_ids: list[int]) -> tuple[dict[int, bool], set[int]]:
+    visibility = get_setting(session, "panel_visibility")
+    on_panel = panel_status(session, viewer, candidate_ids)
+    manager = manages_position(viewer, position)
+    allowed = {cid for cid in candidate_ids
+               if cid not in on_panel or _seat_allows(visibility, on_panel[cid], manager)}
+    return on_panel, allowed
+
+
 def panel_seat_allows(session: Session, viewer: Viewer, position: Position,
                       candidate_ids: list[int]) -> set[int]:
     """Of these candidates, those the blind rule does not hide from the viewer.
@@ -113,20 +123,16 @@ def panel_seat_allows(session: Session, viewer: Viewer, position: Position,
     viewer may see the panel at all is the matrix's question); a seated viewer sees colleagues'
     cards per *panel_visibility*.
     """
-    visibility = get_setting(session, "panel_visibility")
-    on_panel = panel_status(session, viewer, candidate_ids)
-    manager = manages_position(viewer, position)
-    return {cid for cid in candidate_ids
-            if cid not in on_panel or _seat_allows(visibility, on_panel[cid], manager)}
+    return _seats_and_allowed(session, viewer, position, candidate_ids)[1]
 
 
 def visible_candidates(
     session: Session, viewer: Viewer, position: Position, candidate_ids: list[int]
 ) -> set[int]:
-    """Of these candidates (of one position), those whose panel scores the viewer may see."""
-    on_panel = panel_status(session, viewer, candidate_ids)
+    """Of these candidates (of one position), those whose panel scores the viewer may see:
+    seated ones the blind rule allows, and, for who manages the position, the others."""
+    on_panel, allowed = _seats_and_allowed(session, viewer, position, candidate_ids)
     manager = manages_position(viewer, position)
-    allowed = panel_seat_allows(session, viewer, position, candidate_ids)
     return {cid for cid in allowed if cid in on_panel or manager}
 
 

@@ -1,10 +1,10 @@
 """A position's data for taking away: scores (CSV, Excel), the comparison table, the PDF pack.
 
 Only who may see the position's dashboard may export it (admin, or the position's hiring
-manager); the command line acts as an admin operator (services.report.OPERATOR). Candidates whose
-panel the viewer may not see yet (blind scoring: they sit on it and have not submitted) are left
-out of score exports, as they are left out of the dashboard. Cells that a spreadsheet would run as
-a formula are neutralised.
+manager; services.access.manages_position); the command line acts as the admin operator
+(services.access.OPERATOR). Candidates whose panel the viewer may not see yet (blind scoring:
+they sit on it and have not submitted) are left out of score exports, as they are left out of
+the dashboard. Cells that a spreadsheet would run as a formula are neutralised.
 """
 
 import io

@@ -27,6 +27,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 # logged-out visitor is caught by looking for one string.
 MARKER = "Zq7x"
 SECRET_EVIDENCE = f"Zanzibar-evidence-note {MARKER}"
+# Rex's panel (another position): Rita, a recruiter who has not submitted, beside colleagues.
+REX_SUBMITTED_NOTE = f"Rex-submitted-colleague-note {MARKER}"
+REX_DRAFT_NOTE = f"Rex-draft-colleague-note {MARKER}"
+REX_OWN_NOTE = f"Rex-own-draft-note {MARKER}"
 STARTUP_SECONDS = 45
 
 
@@ -57,6 +61,8 @@ def world(tmp_path_factory) -> dict:
     - Cara: panel Pia (to score in the desktop test) and Paul (submitted, with SECRET_EVIDENCE).
     - Mia: panel Mo (to score in the phone test) and Paul (submitted).
     - Dan: panel Paul and Hugo (both submitted), so the ranking has another scored row.
+    - Rex (position Data Analyst, no manager): panel Rita (recruiter, own draft), Paul
+      (submitted, REX_SUBMITTED_NOTE), Hugo (draft, REX_DRAFT_NOTE).
     """
     path = tmp_path_factory.mktemp("browser-db") / "browser.db"
     url = f"sqlite:///{path}"
@@ -87,10 +93,21 @@ def world(tmp_path_factory) -> dict:
             make.scorecard(iv_dan, paul, [3, 3, 2, 3], "no", evidence=SECRET_EVIDENCE)
             make.scorecard(iv_dan, hugo, [2, 3, 3, 3], "no", evidence=SECRET_EVIDENCE)
             criteria = [c.name for c in position_criteria(s, iv_cara.id, paul.id)]
+            rita = make.user("recruiter", "panelist", name=f"Rita {MARKER} Recruiter",
+                             email="rita@example.com")
+            analyst = make.position(title=f"Data Analyst {MARKER}")
+            rex = make.candidate(analyst, name=f"Rex {MARKER} Candidate")
+            iv_rex = make.interview(rex, [rita, paul, hugo])
+            make.scorecard(iv_rex, paul, [4, 4, 4, 4], "strong_no", evidence=REX_SUBMITTED_NOTE)
+            make.scorecard(iv_rex, hugo, [2, 2, 2, 2], "strong_yes", evidence=REX_DRAFT_NOTE,
+                           submit=False)
+            make.scorecard(iv_rex, rita, [3, 3, 3, 3], "yes", evidence=REX_OWN_NOTE,
+                           submit=False)
     get_engine(url).dispose()
     return {"url": url, "password": PASSWORD, "manager": manager, "pia": pia, "paul": paul,
             "mo": mo, "hugo": hugo, "position": position, "cara": cara, "mia": mia, "dan": dan,
-            "iv_cara": iv_cara, "iv_mia": iv_mia, "iv_dan": iv_dan, "criteria": criteria}
+            "iv_cara": iv_cara, "iv_mia": iv_mia, "iv_dan": iv_dan, "criteria": criteria,
+            "rita": rita, "analyst": analyst, "rex": rex}
 
 
 def position_criteria(session: Session, interview_id: int, panelist_id: int):
