@@ -62,7 +62,7 @@ DIMENSION_NAMES = {
     "knowledge of the company": "company",
 }
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
-MAX_BYTES = 20 * 1024 * 1024  # the file; an .xlsx file unpacked
+MAX_BYTES = 50 * 1024 * 1024  # the file; an .xlsx file unpacked
 MAX_ROWS = 500_000
 # Imported panelists without an email get an address that can never receive mail (RFC 2606),
 # and a password hash that never verifies: an admin gives them a real login if they need one.
