@@ -334,9 +334,11 @@ def run_import(rows: int, out: Path) -> list[dict]:
     return results
 
 
-def print_header() -> None:
+def print_header(table: bool = True) -> None:
     print(f"Second Look benchmark on {platform.node()}: {os.cpu_count()} CPUs, "
           f"load {os.getloadavg()[0]:.1f}, Python {platform.python_version()}")
+    if not table:
+        return
     print(f"{'database':<11}{'scores':>10}{'pipeline_s':>12}{'bare_s':>9}{'ratio':>7}"
           f"{'peak_mb':>9}{'cold_ms':>9}{'warm_ms':>9}{'save_ms':>9}")
 
@@ -359,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS)
     parser.add_argument("--import-out", type=Path, default=ROOT / "bench-import-results.json")
     args = parser.parse_args(argv)
-    print_header()
+    print_header(table=not args.import_only)
     if not args.import_only:
         run(tuple(args.sizes or SIZES), args.out)
         print(f"figures written to {args.out}")

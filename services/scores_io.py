@@ -537,7 +537,7 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
                         dtype=np.int64)[crit_group.ngroup().to_numpy()]
     given = (frame["score"] != "").to_numpy()
     values = _score_values(frame["score"]).to_numpy()
-    comments = frame["comment"].to_numpy(dtype=object)
+    comments = frame["comment"]
     existing: dict[tuple[int, int], tuple] = {}
     for chunk in _chunks(sorted(c.id for c in cards.values())):  # new cards have none
         for sid, card, crit, value, na, evidence in session.exec(
@@ -545,19 +545,24 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
                        Score.not_assessed, Score.evidence)
                 .where(Score.scorecard_id.in_(chunk))).all():
             existing[(card, crit)] = (sid, value, na, evidence)
-    inserts, updates = [], []
+    inserts, updates, inserted = [], [], 0
     for card, crit, has, value, comment in zip(row_card.tolist(), row_crit.tolist(),
                                                 given.tolist(), values.tolist(),
-                                                comments.tolist(), strict=True):
+                                                comments, strict=True):
         new = (value if has else None, not has, comment)
         old = existing.get((card, crit)) if existing else None
         if old is None:
             inserts.append({"scorecard_id": card, "criterion_id": crit, "value": new[0],
                             "not_assessed": new[1], "evidence": comment})
+            if len(inserts) == BATCH:  # written as they come: the rows are never all in memory
+                _insert(session, Score, inserts, returning=False)
+                inserted += len(inserts)
+                inserts = []
         elif old[1:] != new:
             updates.append({"_id": old[0], "value": new[0], "not_assessed": new[1],
                             "evidence": comment})
     _insert(session, Score, inserts, returning=False)
+    inserted += len(inserts)
     if updates:
         table = Score.__table__
         statement = table.update().where(table.c.id == bindparam("_id")).values(
@@ -565,7 +570,7 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
             evidence=bindparam("evidence"))
         for i in range(0, len(updates), BATCH):
             session.execute(statement, updates[i:i + BATCH])
-    result.scores_changed = len(inserts) + len(updates)
+    result.scores_changed = inserted + len(updates)
 
 
 BATCH = 5000
