@@ -440,8 +440,12 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
     visit = frame.groupby(["position", "candidate", "interview_date"], sort=False)
     visit_keys: list[tuple] = []
     new_candidates: dict[tuple, dict] = {}
-    for (title, name, _day), email in visit["candidate_email"].agg(_first_given).items():
+    # A candidate's email is the first the file gives for them on any row, whatever the date.
+    emails = frame.groupby(["position", "candidate"], sort=False)["candidate_email"].agg(
+        _first_given).to_dict()
+    for title, name, _day in visit.size().index:
         pid = positions[title].id
+        email = emails[(title, name)]
         email = _email(email) if email else None
         key = (pid, email) if email else (pid, None, name)
         visit_keys.append(key)

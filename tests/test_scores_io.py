@@ -225,3 +225,12 @@ def test_one_bulk_insert_leaves_every_cards_score_pairs_as_its_rows(db_url, sess
         numbers = [int(x) for x in card.score_pairs.split()]
         assert set(zip(numbers[::2], numbers[1::2], strict=True)) == expected
         assert len(numbers) == 2 * len(rows)
+
+
+def test_a_candidate_with_an_email_on_one_date_only_is_one_candidate(db_url, session, tmp_path):
+    text = ("position,candidate,panelist,criterion,score,candidate_email,interview_date\n"
+            "A,Ann,Pat,SQL,3,ann@example.com,2026-01-01\n"
+            "A,Ann,Pat,SQL,4,,2026-02-01\n")
+    assert run_import(write(tmp_path, text)).exit_code == 0
+    assert count(session, Candidate) == 1
+    assert count(session, Scorecard) == 2
