@@ -21,6 +21,17 @@ size, all in one process on one warm database:
   save_field_ms      median time of one field save while filling it (services.scorecards.save_score)
 
 The table is printed and the same figures written to bench-results.json (a list of objects).
+
+A separate section times `import-scores` (services.scores_io.import_scores, what the command and
+the Import page run) on a 200,000-row file into an empty database, per database: 10 positions,
+2,000 candidates, 40 panelists, 25 criteria a position, every row validated and written in one
+transaction. Measured in a fresh interpreter:
+
+  import_s           wall time of the import (reading, validating, writing, committing)
+  import_peak_mb     that process's peak resident memory (VmHWM), the interpreter included
+
+It runs with the full benchmark (no --sizes) or on its own (`--import-only`), and writes
+bench-import-results.json.
 """
 
 import argparse
@@ -235,9 +246,99 @@ def run(sizes: tuple[int, ...], out: Path) -> list[dict]:
     return results
 
 
-def print_header() -> None:
+# --- import-scores at 200,000 rows -----------------------------------------------------------
+
+IMPORT_ROWS = 200_000
+IMPORT_CHILD = """
+import sys, time
+from pathlib import Path
+from services.db import session_scope
+from services.scores_io import import_scores
+t = time.perf_counter()
+with session_scope(sys.argv[1]) as s:
+    result = import_scores(s, Path(sys.argv[2]))
+took = time.perf_counter() - t
+status = Path("/proc/self/status").read_text()
+peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+print(took, peak, result.scores_changed)
+"""
+
+
+def import_file(path: Path, rows: int = IMPORT_ROWS) -> int:
+    """An import-scores CSV of `rows` rows (10 positions x 200 candidates x 4 panelists x 25
+    criteria at 200,000), with emails, weights, comments and recommendations; its row count."""
+    criteria = [(f"Criterion {k:02d}", ("technical", "social", "company")[k % 3], 1 + k % 4)
+                for k in range(25)]
+    per_card = len(criteria)
+    header = ("position,candidate,panelist,criterion,score,dimension,weight,comment,"
+              "recommendation,candidate_email,interview_date\n")
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write(header)
+        card = 0
+        while written < rows:
+            position, candidate = divmod(card // 4, 200)
+            panelist = (position * 4 + card % 4) % 40
+            rec = ("strong_no", "no", "yes", "strong_yes")[(card * 7) % 4]
+            lines = []
+            for k, (name, dim, weight) in enumerate(criteria[:min(per_card, rows - written)]):
+                score = "" if (card + k) % 17 == 0 else str(1 + (card * 3 + k) % 5)
+                lines.append(f"Position {position:02d},Candidate {position}-{candidate},"
+                             f"Panelist {panelist:02d},{name},{score},{dim},{weight},"
+                             f"Seen in exercise {(card + k) % 50},{rec},"
+                             f"c{position}-{candidate}@example.com,2026-11-{1 + card % 28:02d}\n")
+            out.write("".join(lines))
+            written += len(lines)
+            card += 1
+    return written
+
+
+def time_import(url: str, path: Path) -> tuple[float, float, int]:
+    """(seconds, peak MB, scores written) of one import in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", IMPORT_CHILD, url, str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=1800,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode != 0:
+        raise RuntimeError(f"the import failed: {done.stderr[-2000:]}")
+    took, peak, scores = done.stdout.split()[-3:]
+    return float(took), int(peak) / 1024, int(scores)
+
+
+def run_import(rows: int, out: Path) -> list[dict]:
+    """The import section: one fresh database per kind, the same file into each."""
+    results = []
+    tmp = Path(tempfile.mkdtemp(prefix="secondlook-bench-import-"))
+    try:
+        path = tmp / "scores.csv"
+        n = import_file(path, rows)
+        targets = [("sqlite", f"sqlite:///{tmp / 'import.db'}", None)]
+        if os.environ.get("TEST_DATABASE_URL"):
+            targets.append(("postgresql", *_postgres(os.environ["TEST_DATABASE_URL"])))
+        for database, url, drop in targets:
+            try:
+                migrate(url)
+                get_engine(url).dispose()
+                took, peak, scores = time_import(url, path)
+            finally:
+                if drop is not None:
+                    drop()
+            results.append({"database": database, "rows": n, "scores": scores,
+                            "file_mb": round(path.stat().st_size / 1024 / 1024, 1),
+                            "import_s": round(took, 2), "import_peak_mb": round(peak, 1)})
+            r = results[-1]
+            print(f"import-scores {r['database']:<11}{r['rows']:>9,} rows ({r['file_mb']} MB)"
+                  f"{r['import_s']:>9.1f} s{r['import_peak_mb']:>8.0f} MB peak", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def print_header(table: bool = True) -> None:
     print(f"Second Look benchmark on {platform.node()}: {os.cpu_count()} CPUs, "
           f"load {os.getloadavg()[0]:.1f}, Python {platform.python_version()}")
+    if not table:
+        return
     print(f"{'database':<11}{'scores':>10}{'pipeline_s':>12}{'bare_s':>9}{'ratio':>7}"
           f"{'peak_mb':>9}{'cold_ms':>9}{'warm_ms':>9}{'save_ms':>9}")
 
@@ -251,12 +352,22 @@ def print_row(r: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--sizes", type=int, nargs="+", default=None,
+                        help=f"scores per database (default {', '.join(map(str, SIZES))}, "
+                             "then the import section)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results.json")
+    parser.add_argument("--import-only", action="store_true",
+                        help="run only the import-scores section")
+    parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS)
+    parser.add_argument("--import-out", type=Path, default=ROOT / "bench-import-results.json")
     args = parser.parse_args(argv)
-    print_header()
-    run(tuple(args.sizes), args.out)
-    print(f"figures written to {args.out}")
+    print_header(table=not args.import_only)
+    if not args.import_only:
+        run(tuple(args.sizes or SIZES), args.out)
+        print(f"figures written to {args.out}")
+    if args.import_only or args.sizes is None:
+        run_import(args.import_rows, args.import_out)
+        print(f"import figures written to {args.import_out}")
     return 0
 
 

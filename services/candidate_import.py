@@ -49,6 +49,11 @@ def read_table(data: bytes, filename: str, *, max_bytes: int | None = None) -> p
                              else max_bytes, max_rows=MAX_ROWS)
 
 
+def _show(value: str) -> str:
+    """A cell as a message quotes it, cut short when long."""
+    return repr(value) if len(value) <= 40 else f"{value[:20]!r}... ({len(value):,} characters)"
+
+
 def guess_mapping(columns: list[str]) -> dict[str, str | None]:
     """For each candidate field, the file's column that looks like it (or None)."""
     lower = {c.lower().strip(): c for c in columns}
@@ -94,6 +99,7 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
                                       Candidate.email.is_not(None))).all())
     seen: dict[str, int] = {}
     rows: list[CandidateCreate] = []
+    bad: list[tuple[int, str, str]] = []  # (row, column, message), grouped at the end
     total = len(frame)
     for i, (row, r) in enumerate(frame.iterrows(), start=1):
         if progress is not None and (i % 100 == 0 or i == total):
@@ -108,13 +114,12 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
                 try:
                     data[f] = _salary(value) if value else None
                 except ValueError:
-                    problems.append(f"row {row}, column {col}: {value!r} is not a whole "
-                                    "amount of money")
+                    bad.append((row, col, f"{_show(value)} is not a whole amount of money"))
                     bad_here = True
             elif f == "stage":
                 if value and _stage(value) is None:
-                    problems.append(f"row {row}, column {col}: {value!r} is not a stage "
-                                    f"({', '.join(s.value for s in Stage)})")
+                    bad.append((row, col, f"{_show(value)} is not a stage "
+                                          f"({', '.join(s.value for s in Stage)})"))
                     bad_here = True
                 elif value:
                     data[f] = _stage(value)
@@ -127,21 +132,19 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
                 field, _, message = p.partition(": ")
                 key = next((k for k, v in FIELDS.items() if v == field), None)
                 col = mapping.get(key) if key else field
-                problems.append(f"row {row}, column {col}: {message or p}")
+                bad.append((row, col, message or p))
             continue
         if bad_here:
             continue
         if item.email:
             col = mapping["email"]
             if item.email in seen:
-                problems.append(f"row {row}, column {col}: {item.email} appears already in "
-                                f"row {seen[item.email]}")
+                bad.append((row, col, f"{item.email} appears already in row {seen[item.email]}"))
             elif item.email in existing:
-                problems.append(f"row {row}, column {col}: {item.email} is already a "
-                                "candidate for this position")
+                bad.append((row, col, f"{item.email} is already a candidate for this position"))
             seen.setdefault(item.email, row)
         rows.append(item)
-    return rows, problems
+    return rows, problems + tables.grouped(bad)
 
 
 def import_candidates(session: Session, actor: Viewer, position_id: int, frame: pd.DataFrame,

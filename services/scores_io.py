@@ -11,11 +11,13 @@ exists (position by title, candidate by email or name, panelist by email or name
 name) and only missing things are created.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 from pydantic import ValidationError
@@ -60,7 +62,7 @@ DIMENSION_NAMES = {
     "knowledge of the company": "company",
 }
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
-MAX_BYTES = 20 * 1024 * 1024  # the file; an .xlsx file unpacked
+MAX_BYTES = 50 * 1024 * 1024  # the file; an .xlsx file unpacked
 MAX_ROWS = 500_000
 # Imported panelists without an email get an address that can never receive mail (RFC 2606),
 # and a password hash that never verifies: an admin gives them a real login if they need one.
@@ -131,6 +133,7 @@ def _show(value: str) -> str:
     return f"{value[:20]!r}... ({len(value):,} characters)"
 
 
+@functools.lru_cache(maxsize=65536)  # the same addresses come again on thousands of rows
 def _email(value: str) -> str | None:
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
@@ -171,11 +174,15 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
     problems: list[Problem] = []
 
     def bad(mask: pd.Series, column: str, message) -> None:
-        rows = frame.index[mask.to_numpy()]
+        """Rows where `mask` holds; `message` a text or a function of the row's number."""
+        mask = mask.to_numpy(dtype=bool)
+        if not mask.any():
+            return
+        rows = frame.index[mask]
         if isinstance(message, str):
             problems.extend((int(r), column, message) for r in rows)
         else:
-            problems.extend((int(r), column, m) for r, m in zip(rows, message[mask], strict=True))
+            problems.extend((int(r), column, message(r)) for r in rows)
 
     def bad_rows(rows, column: str, message: str) -> None:
         problems.extend((int(r), column, message) for r in rows)
@@ -196,27 +203,25 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
     score = frame["score"]
     has_score = score != ""
     whole = score.str.fullmatch(r"-?\d+(\.0+)?").astype(bool)
-    bad(has_score & ~whole, "score", score.map(lambda v: f"{_show(v)} is not a whole number"))
+    bad(has_score & ~whole, "score", lambda r: f"{_show(score[r])} is not a whole number")
     lo = frame["position"].map(lambda t: existing_scale.get(t, scale)[0])
     hi = frame["position"].map(lambda t: existing_scale.get(t, scale)[1])
     value = _score_values(score.where(has_score & whole, ""))
     outside = has_score & whole & ((value < lo) | (value > hi))
-    bad(outside, "score", pd.Series(
-        [f"{v if len(v) <= 12 else _show(v)} is outside the scale {a}-{b}"
-         for v, a, b in zip(score, lo, hi, strict=True)], index=frame.index))
+    bad(outside, "score", lambda r: f"{score[r] if len(score[r]) <= 12 else _show(score[r])} "
+                                    f"is outside the scale {lo[r]}-{hi[r]}")
     for (evidence,), rows in _by_group(frame, ["comment"]):
         for column, message in _schema_problems(
                 ScoreInput, {"criterion_id": 0, "evidence": evidence}, {"evidence": "comment"}):
             bad_rows(rows, column, message)
 
     dimension = frame["dimension"].str.lower().map(DIMENSION_NAMES)
-    bad((frame["dimension"] != "") & dimension.isna(), "dimension", frame["dimension"].map(
-        lambda v: f"{_show(v)} is not technical, social or company"))
+    bad((frame["dimension"] != "") & dimension.isna(), "dimension",
+        lambda r: f"{_show(frame.at[r, 'dimension'])} is not technical, social or company")
     known = (frame["position"] + "\x00" + frame["criterion"].str.lower()).map(existing_dims)
     clash = dimension.notna() & known.notna() & (known != dimension)
-    bad(clash, "dimension", pd.Series(
-        [f"criterion {c!r} already exists with dimension {k}"
-         for c, k in zip(frame["criterion"], known, strict=True)], index=frame.index))
+    bad(clash, "dimension", lambda r: f"criterion {frame.at[r, 'criterion']!r} already exists "
+                                      f"with dimension {known[r]}")
 
     # Criteria, candidates, panelists and new positions: each distinct one through its schema.
     crit = frame.assign(_dim=dimension.fillna("technical"))
@@ -264,16 +269,16 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
 
     recommendation = frame["recommendation"].str.lower()
     bad((recommendation != "") & ~recommendation.isin(RECOMMENDATIONS), "recommendation",
-        frame["recommendation"].map(
-            lambda v: f"{_show(v)} is not one of {', '.join(RECOMMENDATIONS)}"))
+        lambda r: f"{_show(frame.at[r, 'recommendation'])} is not one of "
+                  f"{', '.join(RECOMMENDATIONS)}")
     for (day,), rows in _by_group(frame, ["interview_date"]):
         if day and not _is_date(day):
             bad_rows(rows, "interview_date", f"{_show(day)} is not a YYYY-MM-DD date")
 
     keys = ["position", "candidate", "panelist", "criterion", "interview_date"]
     first = _first_row(frame.assign(criterion=frame["criterion"].str.lower()), keys)
-    dup = pd.Series(first != frame.index, index=frame.index)
-    bad(dup, "criterion", first.map(lambda r: f"the same score appears already in row {r}"))
+    bad(first != frame.index, "criterion",
+        lambda r: f"the same score appears already in row {first[r]}")
     _consistent(frame, ["position", "criterion"], "dimension", bad,
                 lambda v: DIMENSION_NAMES.get(v.lower(), v))
     _consistent(frame, ["position", "criterion"], "weight", bad, _float_or_text)
@@ -331,11 +336,8 @@ def _consistent(frame, keys, column, bad, norm) -> None:
     first_row = pd.Series(given.index, index=given.index).groupby(group).transform("first")
     differs = pd.Series(False, index=frame.index)
     differs[given.index] = (values != first_value).to_numpy()
-    messages = pd.Series("", index=frame.index, dtype=object)
-    messages[given.index] = [
-        f"{_show(raw)} differs from row {row} for the same {' and '.join(keys)}"
-        for raw, row in zip(given[column], first_row, strict=True)]
-    bad(differs, column, messages)
+    bad(differs, column, lambda r: f"{_show(given.at[r, column])} differs from row "
+                                   f"{first_row[r]} for the same {' and '.join(keys)}")
 
 
 def _chunks(values: list, size: int = 900):
@@ -425,73 +427,71 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
             _first_given).items():
         users[name] = _panelist(session, name, _email(email) if email else None, result)
 
-    # Candidates: matched by email within the position, else by name.
+    # Candidates: matched by email within the position, else by name; new ones in bulk.
     pids = sorted({p.id for p in positions.values()})
-    by_email: dict[tuple[int, str], int] = {}
-    by_name: dict[tuple[int, str], int] = {}
+    by_key: dict[tuple, int] = {}
     for chunk in _chunks(pids):
         for cid, name, email, pid in session.exec(
                 select(Candidate.id, Candidate.name, Candidate.email, Candidate.position_id)
                 .where(Candidate.position_id.in_(chunk)).order_by(Candidate.id)).all():
             if email:
-                by_email.setdefault((pid, email), cid)
-            by_name.setdefault((pid, name), cid)
-    groups = frame.groupby(["position", "candidate", "interview_date"], sort=False)
-    group_email = groups["candidate_email"].agg(_first_given)
-    wanted: dict[tuple, int | Candidate] = {}
-    for (title, name, _day), email in group_email.items():
+                by_key.setdefault((pid, email), cid)
+            by_key.setdefault((pid, None, name), cid)
+    visit = frame.groupby(["position", "candidate", "interview_date"], sort=False)
+    visit_keys: list[tuple] = []
+    new_candidates: dict[tuple, dict] = {}
+    # A candidate's email is the first the file gives for them on any row, whatever the date.
+    emails = frame.groupby(["position", "candidate"], sort=False)["candidate_email"].agg(
+        _first_given).to_dict()
+    for title, name, _day in visit.size().index:
         pid = positions[title].id
+        email = emails[(title, name)]
         email = _email(email) if email else None
-        key = (pid, email) if email else (pid, name)
-        if key in wanted:
-            continue
-        found = by_email.get(key) if email else by_name.get(key)
-        if found is None:
+        key = (pid, email) if email else (pid, None, name)
+        visit_keys.append(key)
+        if key not in by_key and key not in new_candidates:
             item = validated(CandidateCreate, {"name": name, "email": email, "position_id": pid})
-            found = Candidate.model_validate(item)
-            session.add(found)
-            result.created["candidates"] += 1
-        wanted[key] = found
-    session.flush()
-    candidate_of: dict[tuple, int] = {}
-    for (title, name, day), email in group_email.items():
-        pid = positions[title].id
-        email = _email(email) if email else None
-        c = wanted[(pid, email) if email else (pid, name)]
-        candidate_of[(title, name, day)] = c if isinstance(c, int) else c.id
+            new_candidates[key] = item.model_dump()
+    for key, cid in zip(new_candidates, _insert(session, Candidate, list(
+            new_candidates.values())), strict=True):
+        by_key[key] = cid
+    result.created["candidates"] += len(new_candidates)
+    visit_candidate = [by_key[k] for k in visit_keys]  # per visit group, in group order
 
     # Interviews: the one on the file's date, else the candidate's first; made if missing.
-    interviews: dict[int, list[tuple[int, datetime]]] = {}
-    for chunk in _chunks(sorted(set(candidate_of.values()))):
+    have: dict[int, list[tuple[int, datetime]]] = {}
+    for chunk in _chunks(sorted(set(visit_candidate))):
         for iid, cid, when in session.exec(
                 select(Interview.id, Interview.candidate_id, Interview.scheduled_at)
                 .where(Interview.candidate_id.in_(chunk))
                 .order_by(Interview.scheduled_at, Interview.id)).all():
-            interviews.setdefault(cid, []).append((iid, when))
-    interview_of: dict[tuple, int] = {}
-    made: dict[tuple[int, str], Interview] = {}
-    for key, cid in candidate_of.items():
-        day = key[2]
-        have = interviews.get(cid, [])
+            have.setdefault(cid, []).append((iid, when))
+    visit_interview: list[int | tuple] = []
+    new_interviews: dict[tuple[int, str], dict] = {}
+    for (_title, _name, day), cid in zip(visit.size().index, visit_candidate,
+                                         strict=True):
         if day:
-            match = [i for i, w in have if _aware(w).date() == date.fromisoformat(day)]
+            match = [i for i, w in have.get(cid, []) if _aware(w).date() ==
+                     date.fromisoformat(day)]
         else:
-            match = [i for i, _ in have]
+            match = [i for i, _ in have.get(cid, [])]
         if match:
-            interview_of[key] = match[0]
-        elif (cid, day) not in made:
+            visit_interview.append(match[0])
+            continue
+        visit_interview.append((cid, day))
+        if (cid, day) not in new_interviews:
             when = (datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
                     if day else now)
-            made[(cid, day)] = Interview(candidate_id=cid, scheduled_at=when, setting="other")
-            session.add(made[(cid, day)])
-            result.created["interviews"] += 1
-    session.flush()
-    for key, cid in candidate_of.items():
-        if key not in interview_of:
-            interview_of[key] = made[(cid, key[2])].id
+            new_interviews[(cid, day)] = {"candidate_id": cid, "scheduled_at": when,
+                                          "setting": "other", "location": "",
+                                          "created_at": now}
+    made = dict(zip(new_interviews, _insert(session, Interview, list(new_interviews.values())),
+                    strict=True))
+    result.created["interviews"] += len(new_interviews)
+    visit_interview = [made[i] if isinstance(i, tuple) else i for i in visit_interview]
 
-    # Panel seats and scorecards, then every score in bulk.
-    iids = sorted(set(interview_of.values()))
+    # Panel seats and scorecards: one per (interview, panelist); new ones in bulk.
+    iids = sorted(set(visit_interview))
     seats: set[tuple[int, int]] = set()
     cards: dict[tuple[int, int], Scorecard] = {}
     for chunk in _chunks(iids):
@@ -500,62 +500,97 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
         for card in session.exec(select(Scorecard)
                                  .where(Scorecard.interview_id.in_(chunk))).all():
             cards[(card.interview_id, card.panelist_id)] = card
-    card_groups = frame.groupby(["position", "candidate", "interview_date", "panelist"],
-                                sort=False)
-    for (title, name, day, panelist), rec in card_groups["recommendation"].agg(
-            _first_given).items():
-        iid, uid = interview_of[(title, name, day)], users[panelist]
+    visit_of = dict(zip(visit.size().index, visit_interview, strict=True))
+    seat = frame.groupby(["position", "candidate", "interview_date", "panelist"], sort=False)
+    card_keys: list[tuple[int, int]] = []
+    new_seats: list[dict] = []
+    new_cards: dict[tuple[int, int], dict] = {}
+    for (title, name, day, panelist), rec in seat["recommendation"].agg(_first_given).items():
+        iid, uid = visit_of[(title, name, day)], users[panelist]
+        card_keys.append((iid, uid))
         if (iid, uid) not in seats:
-            session.add(PanelMember(interview_id=iid, user_id=uid, panel_role="other"))
+            new_seats.append({"interview_id": iid, "user_id": uid, "panel_role": "other"})
             seats.add((iid, uid))
+        rec = rec.lower() or None
         card = cards.get((iid, uid))
         if card is None:
-            card = Scorecard(interview_id=iid, panelist_id=uid,
-                             template_id=templates[positions[title].id].id)
-            session.add(card)
-            cards[(iid, uid)] = card
-            result.created["scorecards"] += 1
-        rec = rec.lower() or None
+            new_cards[(iid, uid)] = {
+                "interview_id": iid, "panelist_id": uid, "recommendation": rec,
+                "template_id": templates[positions[title].id].id,
+                "status": ScorecardStatus.submitted.value, "submitted_at": now,
+                "updated_at": now, "version": 1, "tasks_covered": [],
+                "candidate_questions": "", "interest": "", "concerns": ""}
+            continue
         if rec and card.recommendation != rec:
             card.recommendation = rec
         if card.status != ScorecardStatus.submitted:
             card.status = ScorecardStatus.submitted
             card.submitted_at = now
     session.flush()
+    _insert(session, PanelMember, new_seats, returning=False)
+    card_id = {k: c.id for k, c in cards.items()}
+    card_id.update(zip(new_cards, _insert(session, Scorecard, list(new_cards.values())),
+                       strict=True))
+    result.created["scorecards"] += len(new_cards)
 
+    # Scores: each row's card and criterion by its group number, then written in bulk.
+    row_card = np.array([card_id[k] for k in card_keys], dtype=np.int64)[
+        seat.ngroup().to_numpy()]
+    crit_group = frame.groupby(["position", "crit_key"], sort=False)
+    row_crit = np.array([criteria[(positions[t].id, c)] for t, c in crit_group.size().index],
+                        dtype=np.int64)[crit_group.ngroup().to_numpy()]
+    given = (frame["score"] != "").to_numpy()
+    values = _score_values(frame["score"]).to_numpy()
+    comments = frame["comment"]
     existing: dict[tuple[int, int], tuple] = {}
-    card_ids = sorted(c.id for c in cards.values())
-    for chunk in _chunks(card_ids):
-        for sid, card_id, crit_id, value, na, evidence in session.exec(
+    for chunk in _chunks(sorted(c.id for c in cards.values())):  # new cards have none
+        for sid, card, crit, value, na, evidence in session.exec(
                 select(Score.id, Score.scorecard_id, Score.criterion_id, Score.value,
                        Score.not_assessed, Score.evidence)
                 .where(Score.scorecard_id.in_(chunk))).all():
-            existing[(card_id, crit_id)] = (sid, value, na, evidence)
-    inserts, updates = [], []
-    for r in frame.itertuples(index=False):
-        pid = positions[r.position].id
-        card = cards[(interview_of[(r.position, r.candidate, r.interview_date)],
-                      users[r.panelist])]
-        crit_id = criteria[(pid, r.crit_key)]
-        value = int(r.score.split(".")[0]) if r.score else None
-        new = (value, value is None, r.comment)
-        old = existing.get((card.id, crit_id))
+            existing[(card, crit)] = (sid, value, na, evidence)
+    inserts, updates, inserted = [], [], 0
+    for card, crit, has, value, comment in zip(row_card.tolist(), row_crit.tolist(),
+                                                given.tolist(), values.tolist(),
+                                                comments, strict=True):
+        new = (value if has else None, not has, comment)
+        old = existing.get((card, crit)) if existing else None
         if old is None:
-            inserts.append({"scorecard_id": card.id, "criterion_id": crit_id, "value": new[0],
-                            "not_assessed": new[1], "evidence": new[2]})
+            inserts.append({"scorecard_id": card, "criterion_id": crit, "value": new[0],
+                            "not_assessed": new[1], "evidence": comment})
+            if len(inserts) == BATCH:  # written as they come: the rows are never all in memory
+                _insert(session, Score, inserts, returning=False)
+                inserted += len(inserts)
+                inserts = []
         elif old[1:] != new:
             updates.append({"_id": old[0], "value": new[0], "not_assessed": new[1],
-                            "evidence": new[2]})
-    table = Score.__table__
-    for i in range(0, len(inserts), 5000):
-        session.execute(table.insert(), inserts[i:i + 5000])
+                            "evidence": comment})
+    _insert(session, Score, inserts, returning=False)
+    inserted += len(inserts)
     if updates:
+        table = Score.__table__
         statement = table.update().where(table.c.id == bindparam("_id")).values(
             value=bindparam("value"), not_assessed=bindparam("not_assessed"),
             evidence=bindparam("evidence"))
-        for i in range(0, len(updates), 5000):
-            session.execute(statement, updates[i:i + 5000])
-    result.scores_changed = len(inserts) + len(updates)
+        for i in range(0, len(updates), BATCH):
+            session.execute(statement, updates[i:i + BATCH])
+    result.scores_changed = inserted + len(updates)
+
+
+BATCH = 5000
+
+
+def _insert(session: Session, model, rows: list[dict], *, returning: bool = True) -> list[int]:
+    """Insert rows of a table in batches (one statement each); their ids in the rows' order."""
+    table = model.__table__
+    ids: list[int] = []
+    for i in range(0, len(rows), BATCH):
+        if returning:
+            statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+            ids.extend(session.execute(statement, rows[i:i + BATCH]).scalars().all())
+        else:
+            session.execute(table.insert(), rows[i:i + BATCH])
+    return ids
 
 
 def _aware(value: datetime) -> datetime:

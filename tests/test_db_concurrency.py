@@ -301,3 +301,21 @@ def test_serialised_work_refused_writes_nothing(session, make):
     with pytest.raises(InvalidInput):
         serialised(session, work)
     assert session.exec(select(func.count()).select_from(Position)).one() == 0
+
+
+def test_serialised_work_holds_the_write_lock_before_it_reads(session, make):
+    from services.db import CREATE_LOCK, serialised
+
+    make.position()  # leaves the session with a finished transaction, as callers do
+
+    def work() -> bool:
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            # BEGIN IMMEDIATE ran: the driver is inside a transaction before any write.
+            return conn.connection.driver_connection.in_transaction
+        held = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            f"AND objid = {CREATE_LOCK & 0xFFFFFFFF} AND pid = pg_backend_pid()").scalar()
+        return held == 1
+
+    assert serialised(session, work) is True

@@ -212,3 +212,26 @@ def test_import_service_is_all_or_nothing(session, tmp_path):
     with pytest.raises(InvalidInput):
         import_scores(session, write(tmp_path, GOOD + "Analyst,Cy,Pat,SQL,9,technical,2,,yes\n"))
     assert snapshot(session) == [0] * len(TABLES)
+
+
+def test_one_bulk_insert_leaves_every_cards_score_pairs_as_its_rows(db_url, session, tmp_path):
+    # The import writes all scores of several cards in one statement (migration 0006's
+    # statement-level trigger on PostgreSQL, 0003's row triggers on SQLite).
+    assert run_import(write(tmp_path, GOOD)).exit_code == 0
+    session.expire_all()
+    for card in session.exec(Scorecard.__table__.select()).all():
+        rows = session.exec(Score.__table__.select().where(Score.scorecard_id == card.id)).all()
+        expected = {(-r.criterion_id, 0) if r.value is None else (r.criterion_id, r.value)
+                    for r in rows}
+        numbers = [int(x) for x in card.score_pairs.split()]
+        assert set(zip(numbers[::2], numbers[1::2], strict=True)) == expected
+        assert len(numbers) == 2 * len(rows)
+
+
+def test_a_candidate_with_an_email_on_one_date_only_is_one_candidate(db_url, session, tmp_path):
+    text = ("position,candidate,panelist,criterion,score,candidate_email,interview_date\n"
+            "A,Ann,Pat,SQL,3,ann@example.com,2026-01-01\n"
+            "A,Ann,Pat,SQL,4,,2026-02-01\n")
+    assert run_import(write(tmp_path, text)).exit_code == 0
+    assert count(session, Candidate) == 1
+    assert count(session, Scorecard) == 2
