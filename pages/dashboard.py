@@ -38,17 +38,24 @@ st.caption(
 )
 table = ranking_table(board)
 table["Decision"] = table["Decision"].map(lambda d: label(d) if d else "")
-# What the decision rests on first, so Discuss and Decision are never cut off to the right.
-FIRST = ["Rank", "Tie group", "Candidate", "Overall", "Discuss", "Decision", "Recommendations"]
-table = table[["candidate_id", *FIRST, *(c for c in table.columns
-                                         if c not in FIRST and c != "candidate_id")]]
+# What the decision rests on first, so Discuss and Decision are never cut off to the right;
+# the per-dimension scores follow in their own table (the ranking fits 1280 px without them).
+MAIN = ["Rank", "Tie group", "Candidate", "Overall", "Discuss", "Decision", "Recommendations",
+        "95% interval", "Scorecards"]
+DIMENSIONS = ["Candidate", "Technical", "Social", "Company"]
+table = table[["candidate_id", *MAIN, *(c for c in table.columns
+                                        if c not in MAIN and c != "candidate_id")]]
 COLUMNS = {
-    "Rank": st.column_config.NumberColumn("Rank", width=50),
+    "Rank": st.column_config.NumberColumn("Rank", width=45),
     "Tie group": st.column_config.NumberColumn(
-        "Tie", width=40, help="Candidates in the same tie group have overlapping 95% intervals: "
+        "Tie", width=38, help="Candidates in the same tie group have overlapping 95% intervals: "
         "the scores do not separate them."),
-    "Discuss": st.column_config.TextColumn("Discuss", width="medium"),
-    "Decision": st.column_config.TextColumn("Decision", width="small"),
+    "Overall": st.column_config.NumberColumn("Overall", width=60),
+    "Discuss": st.column_config.TextColumn("Discuss", width=190),
+    "Recommendations": st.column_config.TextColumn("Recommendations", width=130),
+    "Decision": st.column_config.TextColumn("Decision", width=70),
+    "95% interval": st.column_config.TextColumn("95% interval", width=82),
+    "Scorecards": st.column_config.TextColumn("Scorecards", width=75),
 }
 headline.position(board)
 c = st.columns(4)
@@ -63,8 +70,11 @@ ranking_tab, candidate_tab, compare_tab, agenda_tab = st.tabs(
 
 with ranking_tab:
     ranked = table["Rank"].notna()
-    st.dataframe(table[ranked].drop(columns="candidate_id"), hide_index=True, width="stretch",
+    st.dataframe(table.loc[ranked, MAIN], hide_index=True, width="stretch",
                  key="ranking_table", column_config=COLUMNS)
+    with st.expander("Scores by dimension"):
+        st.dataframe(table.loc[ranked, DIMENSIONS], hide_index=True, width="stretch",
+                     key="dimension_table")
     st.caption("Candidates in the same tie group have overlapping 95% intervals: the panel's "
                "scores do not separate them, so their order is not settled.")
     if not ranked.all():
@@ -133,7 +143,8 @@ with compare_tab:
     else:
         subset = ranked.set_index("candidate_id").loc[chosen].reset_index()
         st.plotly_chart(charts.compare(subset, scale), key="compare_chart")
-        st.dataframe(table[table["candidate_id"].isin(chosen)].drop(columns="candidate_id"),
+        st.dataframe(table.loc[table["candidate_id"].isin(chosen),
+                               [*DIMENSIONS, "Overall", "Recommendations", "Discuss", "Decision"]],
                      hide_index=True, width="stretch")
 
 with agenda_tab:
