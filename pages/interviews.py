@@ -7,8 +7,9 @@ a second tab creates one interview. After a change or a cancellation the panel i
 calendar invitation (.ics) when a mail server is configured.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from models import InterviewStatus, PanelRole, Role, Setting, label
@@ -155,8 +156,16 @@ with change_tab:
     if active.empty:
         st.info("No scheduled interview to change.")
         st.stop()
+    # Upcoming interviews first (soonest on top), then those that took place, newest first.
+    now = datetime.now(UTC)
+    at_utc = active["scheduled_at"].map(lambda t: t if t.tzinfo else t.replace(tzinfo=UTC))
+    upcoming = at_utc >= now
+    active = pd.concat([active[upcoming].assign(_t=at_utc[upcoming]).sort_values("_t"),
+                        active[~upcoming]])
+    scored = set(table.loc[table["status"] == "submitted", "interview_id"])
     choices = {int(r.interview_id):
                f"{when(r.scheduled_at)} · {cand_names.get(r.candidate_id, r.candidate)}"
+               + (" · scorecards in" if r.interview_id in scored else "")
                for r in active.itertuples(index=False)}
     chosen = st.selectbox("Interview", list(choices), format_func=choices.get,
                           key="iv_edit_choice")
