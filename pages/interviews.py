@@ -17,6 +17,7 @@ from services.auth import list_users
 from services.candidates import list_candidates
 from services.errors import InvalidInput
 from services.interviews import (
+    InterviewChange,
     cancel_interview,
     interview_form_data,
     list_interviews,
@@ -140,6 +141,8 @@ with schedule_tab:
                                 f"{cand_names[candidate_id]} already has this interview at "
                                 f"{when(interview.scheduled_at)}; nothing was added.")
                     st.session_state["iv_notice"] = warnings
+                    if created:
+                        tell_panel(InterviewChange(interview=interview))
                     for key in SCHEDULE_KEYS:  # an empty form for the next interview
                         st.session_state.pop(key, None)
                     st.rerun()
