@@ -38,17 +38,24 @@ st.caption(
 )
 table = ranking_table(board)
 table["Decision"] = table["Decision"].map(lambda d: label(d) if d else "")
-# What the decision rests on first, so Discuss and Decision are never cut off to the right.
-FIRST = ["Rank", "Tie group", "Candidate", "Overall", "Discuss", "Decision", "Recommendations"]
-table = table[["candidate_id", *FIRST, *(c for c in table.columns
-                                         if c not in FIRST and c != "candidate_id")]]
+# What the decision rests on first, so Discuss and Decision are never cut off to the right;
+# intervals and per-dimension scores follow in their own table (the ranking fits 1280 px).
+MAIN = ["Rank", "Letters", "Candidate", "Overall", "Discuss", "Decision", "Chance best",
+        "Recommendations", "Scorecards"]
+DETAILS = ["Candidate", "95% interval", "Could rank", "Band", "Technical", "Social", "Company"]
+table = table[["candidate_id", *MAIN, *(c for c in table.columns
+                                        if c not in MAIN and c != "candidate_id")]]
 COLUMNS = {
-    "Rank": st.column_config.NumberColumn("Rank", width=50),
+    "Rank": st.column_config.NumberColumn("Rank", width=45),
     "Letters": st.column_config.TextColumn(
-        "Letters", width="small", help="Candidates who share a letter are not separated by the "
+        "Letters", width=55, help="Candidates who share a letter are not separated by the "
         "scores (pairwise tests with the error rate controlled over the position)."),
-    "Discuss": st.column_config.TextColumn("Discuss", width="medium"),
-    "Decision": st.column_config.TextColumn("Decision", width="small"),
+    "Overall": st.column_config.NumberColumn("Overall", width=60),
+    "Discuss": st.column_config.TextColumn("Discuss", width=190),
+    "Decision": st.column_config.TextColumn("Decision", width=70),
+    "Chance best": st.column_config.TextColumn("Chance best", width=80),
+    "Recommendations": st.column_config.TextColumn("Recommendations", width=130),
+    "Scorecards": st.column_config.TextColumn("Scorecards", width=75),
 }
 headline.position(board)
 c = st.columns(4)
@@ -64,8 +71,11 @@ ranking_tab, candidate_tab, compare_tab, agenda_tab = st.tabs(
 with ranking_tab:
     ranked = table["Rank"].notna()
     stats_view.ranking_notes(board)
-    st.dataframe(table[ranked].drop(columns="candidate_id"), hide_index=True, width="stretch",
+    st.dataframe(table.loc[ranked, MAIN], hide_index=True, width="stretch",
                  key="ranking_table", column_config=COLUMNS)
+    with st.expander("Intervals and scores by dimension"):
+        st.dataframe(table.loc[ranked, DETAILS], hide_index=True, width="stretch",
+                     key="dimension_table")
     if not ranked.all():
         st.markdown("**Not ranked yet**")
         st.dataframe(table.loc[~ranked, ["Candidate", "Scorecards", "Discuss", "Decision"]]
@@ -132,7 +142,9 @@ with compare_tab:
     else:
         subset = ranked.set_index("candidate_id").loc[chosen].reset_index()
         st.plotly_chart(charts.compare(subset, scale), key="compare_chart")
-        st.dataframe(table[table["candidate_id"].isin(chosen)].drop(columns="candidate_id"),
+        st.dataframe(table.loc[table["candidate_id"].isin(chosen),
+                               ["Candidate", "Technical", "Social", "Company", "Overall", "Letters",
+                                "Recommendations", "Discuss", "Decision"]],
                      hide_index=True, width="stretch")
 
 with agenda_tab:

@@ -7,8 +7,9 @@ a second tab creates one interview. After a change or a cancellation the panel i
 calendar invitation (.ics) when a mail server is configured.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from models import InterviewStatus, PanelRole, Role, Setting, label
@@ -16,6 +17,7 @@ from services.auth import list_users
 from services.candidates import list_candidates
 from services.errors import InvalidInput
 from services.interviews import (
+    InterviewChange,
     cancel_interview,
     interview_form_data,
     list_interviews,
@@ -139,6 +141,8 @@ with schedule_tab:
                                 f"{cand_names[candidate_id]} already has this interview at "
                                 f"{when(interview.scheduled_at)}; nothing was added.")
                     st.session_state["iv_notice"] = warnings
+                    if created:
+                        tell_panel(InterviewChange(interview=interview))
                     for key in SCHEDULE_KEYS:  # an empty form for the next interview
                         st.session_state.pop(key, None)
                     st.rerun()
@@ -155,8 +159,16 @@ with change_tab:
     if active.empty:
         st.info("No scheduled interview to change.")
         st.stop()
+    # Upcoming interviews first (soonest on top), then those that took place, newest first.
+    now = datetime.now(UTC)
+    at_utc = active["scheduled_at"].map(lambda t: t if t.tzinfo else t.replace(tzinfo=UTC))
+    upcoming = at_utc >= now
+    active = pd.concat([active[upcoming].assign(_t=at_utc[upcoming]).sort_values("_t"),
+                        active[~upcoming]])
+    scored = set(table.loc[table["status"] == "submitted", "interview_id"])
     choices = {int(r.interview_id):
                f"{when(r.scheduled_at)} · {cand_names.get(r.candidate_id, r.candidate)}"
+               + (" · scorecards in" if r.interview_id in scored else "")
                for r in active.itertuples(index=False)}
     chosen = st.selectbox("Interview", list(choices), format_func=choices.get,
                           key="iv_edit_choice")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from models import label
-from services.board import Board
+from services.board import Board, ranking_statement
 
 RECOMMENDATIONS = ("strong_yes", "yes", "no", "strong_no")
 
@@ -111,9 +111,5 @@ def position_agenda(board: Board) -> list[tuple[str, int]]:
 
 
 def ranking_sentence(board: Board) -> str | None:
-    """What the scores settle about the ranking, in one sentence, when services.board has it
-    (written elsewhere); None until then. The one call site of that sentence."""
-    from services import board as board_service
-
-    sentence = getattr(board_service, "ranking_sentence", None)
-    return sentence(board) if callable(sentence) else None
+    """What the scores settle about the ranking, in one sentence (board.ranking_statement)."""
+    return ranking_statement(board) or None

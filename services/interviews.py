@@ -393,7 +393,8 @@ def invitation_for(session: Session, interview: Interview, organizer: Viewer) ->
 def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
                  config: SmtpConfig | None, sender: Callable = send_all,
                  removed_users: list[User] | None = None) -> NotifyResult | None:
-    """E-mail the panel an invitation after a change (METHOD:REQUEST), or a cancellation
+    """E-mail the panel an invitation when an interview is scheduled or changed
+    (METHOD:REQUEST), or a cancellation
     (METHOD:CANCEL) when the interview is cancelled; people taken off the panel get a
     cancellation. None when no mail server is configured (nothing is sent)."""
     if config is None:
@@ -406,9 +407,11 @@ def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
         subject = f"Cancelled: {invite.summary}"
         body = f"The {invite.summary.lower()} on {when} is cancelled."
     else:
-        subject = f"Updated: {invite.summary}, {when}"
+        first = interview.sequence == 0
+        subject = f"{'Invitation' if first else 'Updated'}: {invite.summary}, {when}"
         body = (f"{invite.description}\nWhen: {when}\nWhere: {invite.location}\n\n"
-                "The attached invitation updates the one in your calendar.")
+                + ("The attached invitation puts it in your calendar." if first else
+                   "The attached invitation updates the one in your calendar."))
     messages, people = [], []
     method = "CANCEL" if cancelled else "REQUEST"
     text = ics.calendar(invite, method)

@@ -72,7 +72,7 @@ def test_dashboard_headline_speaks_in_plain_words(world):
 def test_ranking_table_puts_discuss_and_decision_before_the_details(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
     columns = list(at.dataframe[0].value.columns)
-    assert columns[:6] == ["Rank", "Tie group", "Candidate", "Overall", "Discuss", "Decision"]
+    assert columns[:6] == ["Rank", "Letters", "Candidate", "Overall", "Discuss", "Decision"]
 
 
 def test_no_decision_is_preselected_and_none_is_recorded_without_a_choice(session, world):

@@ -13,6 +13,7 @@ from models import AuditEvent, Interview, InterviewStatus
 from services import ics
 from services.errors import InvalidInput, NotAllowed
 from services.interviews import (
+    InterviewChange,
     cancel_interview,
     list_interviews,
     my_interviews,
@@ -180,6 +181,16 @@ def test_the_panel_gets_an_updating_invitation_then_a_cancellation(session, worl
     assert cancel["METHOD"] == ["CANCEL"] and cancel["STATUS"] == ["CANCELLED"]
     assert cancel["UID"] == uid and cancel["SEQUENCE"] == ["2"]
     assert inbox.messages[-1]["Subject"].startswith("Cancelled: Second interview: Cara")
+
+
+def test_a_new_interview_sends_the_first_invitation(session, world, smtp):
+    config, inbox = smtp
+    notify_panel(session, world["rv"], InterviewChange(interview=world["iv"]), config)
+    assert len(inbox.messages) == 2
+    assert inbox.messages[0]["Subject"].startswith("Invitation: Second interview: Cara")
+    cal = _calendar(inbox.messages[0])
+    assert cal["METHOD"] == ["REQUEST"] and cal["SEQUENCE"] == ["0"]
+    assert len(cal["ATTENDEE"]) == 2
 
 
 def test_someone_taken_off_the_panel_gets_a_cancellation(session, world, smtp):

@@ -159,8 +159,9 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     manager.get_by_role("tab", name="Candidate").click()
     panel = manager.get_by_role("tabpanel", name="Candidate")
     panel.get_by_role("combobox", name="Candidate").click()
-    manager.get_by_role("option", name=cara, exact=True).click()
-    expect(panel.get_by_role("combobox", name="Candidate")).to_have_value(cara)
+    picked = f"{cara} · {world['position'].title}"  # candidates are named with their position
+    manager.get_by_role("option", name=picked, exact=True).click()
+    expect(panel.get_by_role("combobox", name="Candidate")).to_have_value(picked)
     settled(manager)
     expect(panel.get_by_text("Dimension profile by panelist")).to_be_visible()
     expect(panel.get_by_text("Scores by criterion")).to_be_visible()

@@ -29,7 +29,6 @@ def test_manager_downloads_the_pdf_pack_and_page_one_renders(page, app_url, worl
     page.get_by_role("link", name="Exports").click()
     expect(page.get_by_role("heading", name="Exports")).to_be_visible()
     settled(page)
-    page.get_by_role("button", name="Build the PDF pack").click()
     download_button = page.get_by_role("button", name="Download the PDF pack")
     expect(download_button).to_be_visible()
     with page.expect_download(timeout=TIMEOUT_MS) as info:
