@@ -1,12 +1,15 @@
 """Tests of services.leniency: hand-checkable cases, an exact least-squares oracle, graph
 connectivity, self-pairs, and simulations of lenient and harsh panelists."""
 
+import base64
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from services import leniency, stats
+from services import calibration, leniency, stats
+from tests.apptest import app_as, figures
 from tests.test_stats import NAN, make_scores, panel
 from validate import leniency as harness
 
@@ -304,6 +307,79 @@ def test_single_panelist_candidates_have_no_leniency():
 def test_bad_intervals_argument_is_refused():
     with pytest.raises(ValueError, match="intervals"):
         leniency.panelist_leniency(make_scores(panel(1, [4.0, 3.0])), intervals="some")
+
+
+# ---------------------------------------------------------------------------------------------
+# Who sees what (issue 10: leniency from the scores the viewer may see)
+# ---------------------------------------------------------------------------------------------
+
+def _scored_position(make, manager, panel, levels, offsets, title):
+    position = make.position(manager=manager, title=title)
+    for i, level in enumerate(levels):
+        iv = make.interview(make.candidate(position, name=f"{title} {i}"), panel)
+        for p, off in zip(panel, offsets, strict=True):
+            make.scorecard(iv, p, max(1, min(5, level + off)))
+    return position
+
+
+def test_hidden_scores_do_not_move_the_leniency_a_hiring_manager_sees(session, make):
+    mine, other = make.user("hiring_manager"), make.user("hiring_manager")
+    panel = [make.user(name=n) for n in ("Lenny", "Sam", "Tess")]
+    _scored_position(make, mine, panel, [4, 3, 3, 2, 4, 3], [1, 0, -1], "Mine")
+    hidden = _scored_position(make, other, panel, [3, 3, 4, 2], [0, 0, 0], "Hidden")
+    viewer = make.viewer(mine)
+    before = calibration.leniency(session, viewer=viewer)
+    admin_before = calibration.leniency(session, viewer=make.admin)
+    # The other manager's position gets a candidate on whom Lenny is harsh.
+    iv = make.interview(make.candidate(hidden, name="Hidden extra"), panel)
+    for p, value in zip(panel, [1, 5, 5], strict=True):
+        make.scorecard(iv, p, value)
+    after = calibration.leniency(session, viewer=viewer)
+    admin_after = calibration.leniency(session, viewer=make.admin)
+    pd.testing.assert_frame_equal(after, before)
+    assert set(after["n_shared"]) == {6}  # only the manager's own six candidates
+    lenny = admin_after["panelist"] == "Lenny"
+    assert admin_after.loc[lenny, "leniency"].item() < admin_before.loc[
+        admin_before["panelist"] == "Lenny", "leniency"].item() - 0.05
+
+
+def test_a_manager_on_an_unsubmitted_panel_gets_no_leniency_from_it(session, make):
+    manager = make.user("hiring_manager")
+    panel = [make.user(name=n) for n in ("Ann", "Ben")]
+    position = make.position(manager=manager, title="Seated")
+    iv = make.interview(make.candidate(position), [*panel, manager])
+    for p, value in zip(panel, [5, 2], strict=True):
+        make.scorecard(iv, p, value)
+    viewer = make.viewer(manager)
+    assert calibration.leniency(session, viewer=viewer).empty
+    make.scorecard(iv, manager, 3)
+    seen = calibration.leniency(session, viewer=viewer).set_index("panelist")
+    assert seen.loc[["Ann", "Ben"], "n_shared"].tolist() == [1, 1]
+
+
+def test_calibration_page_prints_no_interval_without_enough_data(session, make):
+    manager = make.user("hiring_manager")
+    position = make.position(manager=manager)
+    panel = [make.user(name="New One"), make.user(name="New Two"), make.user(name="New Three")]
+    for values in ([4, 2, 3], [5, 3, 1]):
+        iv = make.interview(make.candidate(position), panel)
+        for p, value in zip(panel, values, strict=True):
+            make.scorecard(iv, p, value)
+    at = app_as(manager.id, "pages/calibration.py")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Shared candidates" in d.value.columns)
+    assert set(table["Leniency"]) == {"not enough data"}
+    assert set(table["Interval"]) == {""}
+    fig = next(f for f in figures(at) if "leniency" in f["layout"]["title"]["text"].lower())
+    for side in ("array", "arrayminus"):
+        assert not _plotted(fig["data"][0]["error_x"][side]).any()
+
+
+def _plotted(values) -> np.ndarray:
+    """A plotly array from the figure's JSON: a list, or base64 "bdata" with its dtype."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values, dtype=float)
 
 
 # ---------------------------------------------------------------------------------------------
