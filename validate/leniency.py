@@ -23,6 +23,8 @@ Measures
 * correlation: mean over runs of the correlation of estimated and planted offsets; >= 0.95.
 * slope: least-squares slope of estimated on planted offsets (1 = no shrinkage).
 * enough data: share of panelists marked as having enough data (reported, no target).
+* effective/shared: effective shared candidates over shared candidates (1 = the colleagues are
+  as well tied to the organisation as in a fully mixed pool; reported, no target).
 """
 
 import numpy as np
@@ -93,6 +95,7 @@ def _centred(planted: np.ndarray, table: pd.DataFrame) -> np.ndarray:
 
 def _run(scenario: dict, seed: int, runs: int) -> dict:
     hits = total = enough = 0
+    effective = shared = 0.0
     corrs, xs, ys = [], [], []
     for r in range(runs):
         rng = np.random.default_rng([seed, scenario["code"], r])
@@ -104,12 +107,15 @@ def _run(scenario: dict, seed: int, runs: int) -> dict:
         hits += int(((table["ci_low"] <= truth) & (truth <= table["ci_high"])).sum())
         total += len(table)
         enough += int(table["enough_data"].sum())
+        effective += float(table["n_effective"].sum())
+        shared += float(table["n_shared"].sum())
         corrs.append(np.corrcoef(est, truth)[0, 1])
         xs.append(truth)
         ys.append(est)
     x, y = np.concatenate(xs), np.concatenate(ys)
     return {"coverage": hits / total, "correlation": float(np.mean(corrs)),
-            "slope": float(np.dot(x, y) / np.dot(x, x)), "enough data": enough / total}
+            "slope": float(np.dot(x, y) / np.dot(x, x)), "enough data": enough / total,
+            "effective/shared": effective / shared}
 
 
 SCENARIOS = [
@@ -142,6 +148,6 @@ if __name__ == "__main__":
 
     start = time.perf_counter()
     for row in rows():
-        print(f"{row['scenario']:<20}{row['measure']:<13}{row['value']:>7.3f}  "
+        print(f"{row['scenario']:<20}{row['measure']:<17}{row['value']:>7.3f}  "
               f"{row['target']:<8}{'' if row['passed'] is None else row['passed']}")
     print(f"{time.perf_counter() - start:.1f} s")
