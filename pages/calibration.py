@@ -39,10 +39,10 @@ shown = table.assign(
     "Effective": "Effective shared candidates", "n_pairs": "Scores compared"})
 st.dataframe(shown, hide_index=True, width="stretch", key="leniency_table")
 st.caption(f"A panelist needs {needed} candidates shared with other panelists, in a group of at "
-           f"least three, and {needed} effective shared candidates (shared candidates discounted "
-           "when their colleagues rarely sit with the rest of the organisation) before their "
-           "leniency is used; below that the table says \"not enough data\", shows no "
-           "interval, and nothing is adjusted.")
+           "least three, and effective shared candidates (shared candidates discounted when "
+           "their colleagues rarely sit with the rest of the organisation) at least half the "
+           "shared ones before their leniency is used; below that the table says \"not enough "
+           "data\", shows no interval, and nothing is adjusted.")
 st.plotly_chart(charts.leniency(table), key="leniency_chart")
 
 st.subheader("Ranking, raw and adjusted")

@@ -40,12 +40,14 @@ A panelist's leniency is trusted ("enough data") when all three hold:
   panelist also scored;
 * their connected group holds at least three panelists (with two, "A is harsher than B" cannot
   say which of the two is off);
-* n_effective >= min_shared, where n_effective = n_shared * min(1, ideal / actual): actual is
+* n_effective >= n_shared / 2, where n_effective = n_shared * min(1, ideal / actual): actual is
   the model variance of their offset (L+ diagonal), ideal the variance it would have if every
   colleague's offset were known exactly (((P - 1) / P)^2 / L_pp in a group of P). It discounts
   shared candidates for weak crossings in the graph: a panelist who sits with many colleagues of
   a team that rarely meets the rest of the organisation has a large n_shared but a small
-  n_effective. In a fully mixed pool n_effective = n_shared.
+  n_effective. In a fully mixed pool n_effective = n_shared; below half of it, more of the
+  uncertainty comes from how the panelist's colleagues are tied to the organisation than from
+  the panelist's own scores, and the figure says more about their team than about them.
 Where there is not enough data no standard error or interval is given (`intervals="trusted"`,
 the default): an interval there would look like information it is not. Adjusted scores only
 correct trusted panelists; they are raw arithmetic (value - leniency) and may leave the scale.
@@ -84,6 +86,7 @@ _INPUT = ["candidate_id", "panelist_id", "criterion_id", "value"]
 _DENSE_MAX = 2500
 _BLOCK = 256
 _MIN_GROUP = 3
+_MIN_EFFECTIVE_SHARE = 0.5
 
 
 def _empty_table() -> pd.DataFrame:
@@ -288,7 +291,8 @@ def panelist_leniency(scores: pd.DataFrame, *, min_shared: int = 5, confidence: 
         se = np.where(n_shared >= 2, np.sqrt(np.maximum(var, 0.0)), np.nan)
         n_eff = n_shared * ratio
 
-    enough = (n_shared >= min_shared) & (group >= _MIN_GROUP) & (n_eff >= min_shared)
+    enough = ((n_shared >= min_shared) & (group >= _MIN_GROUP)
+              & (n_eff >= _MIN_EFFECTIVE_SHARE * n_shared))
     df = np.where(n_shared >= 2, n_shared - 1, 1)
     half = _t_quantile((1 + confidence) / 2, df) * se
     if intervals == "trusted":

@@ -216,9 +216,11 @@ def test_rare_crossings_widen_the_interval_and_cut_effective_shared_candidates()
     assert (rare["se"] > 2 * mixed["se"].median()).all()
     assert (rare["n_effective"] < 0.25 * rare["n_shared"]).all()
     assert (mixed["n_effective"] > 0.6 * mixed["n_shared"]).all()
-    trusted = leniency.panelist_leniency(two_teams(2, crossing=2), min_shared=20)
+    # Effective shared candidates below half the shared ones: not enough data, no interval.
+    trusted = leniency.panelist_leniency(two_teams(2, crossing=2))
     assert not trusted["enough_data"].any()
     assert trusted["ci_low"].isna().all() and trusted["se"].isna().all()
+    assert leniency.panelist_leniency(two_teams(2, crossing=100))["enough_data"].all()
 
 
 # ---------------------------------------------------------------------------------------------
