@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
+from sqlmodel import select
 
 from services import calibration, leniency, stats
 from tests.apptest import app_as, figures
@@ -357,6 +358,32 @@ def test_a_manager_on_an_unsubmitted_panel_gets_no_leniency_from_it(session, mak
     make.scorecard(iv, manager, 3)
     seen = calibration.leniency(session, viewer=viewer).set_index("panelist")
     assert seen.loc[["Ann", "Ben"], "n_shared"].tolist() == [1, 1]
+
+
+def test_visible_scores_equal_asking_visible_candidates_for_every_position(session, make):
+    from models import Position
+    from services.access import visible_candidates
+
+    manager, other = make.user("hiring_manager"), make.user("hiring_manager", "panelist")
+    panel = [make.user(name=n) for n in ("Ann", "Ben")]
+    mine = make.position(manager=manager, title="Mine")
+    theirs = make.position(manager=other, title="Theirs")
+    for position, seats in ((mine, [*panel, other]), (theirs, [*panel, manager]),
+                            (mine, panel), (theirs, panel)):
+        iv = make.interview(make.candidate(position), seats)
+        for p in panel:
+            make.scorecard(iv, p, 3)
+    scores = calibration.submitted_scores(session)[0]
+    for user in (manager, other, panel[0]):
+        viewer = make.viewer(user)
+        want = set()
+        for position in session.exec(select(Position)).all():
+            ids = sorted(set(scores.loc[scores["position_id"] == position.id, "candidate_id"]))
+            want |= visible_candidates(session, viewer, position, [int(c) for c in ids])
+        got = calibration.visible_scores(session, scores, viewer=viewer)
+        assert set(got["candidate_id"]) == want
+    assert len(set(calibration.visible_scores(session, scores, viewer=make.viewer(manager))[
+        "candidate_id"])) == 2  # the two candidates of Mine; Theirs' seat is unsubmitted
 
 
 def test_calibration_page_prints_no_interval_without_enough_data(session, make):
