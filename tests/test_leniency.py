@@ -307,6 +307,21 @@ def test_single_panelist_candidates_have_no_leniency():
     assert leniency.panelist_leniency(scores)["leniency"].isna().all()
 
 
+def test_row_order_does_not_change_anything():
+    scores, _, _ = simulate(9, rounding=True, n_cand=40, n_pan=8)
+    plain = leniency.panelist_leniency(scores, intervals="all")
+    shuffled = scores.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    again = leniency.panelist_leniency(shuffled, intervals="all")
+    pd.testing.assert_frame_equal(again, plain, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+def test_nothing_assessed_gives_no_leniency():
+    scores = make_scores([(1, 1, 1, NAN), (1, 2, 1, NAN)])
+    lenient = leniency.panelist_leniency(scores, intervals="all")
+    assert lenient["leniency"].isna().all() and not lenient["enough_data"].any()
+    assert lenient["n_pairs"].tolist() == [0, 0]
+
+
 def test_bad_intervals_argument_is_refused():
     with pytest.raises(ValueError, match="intervals"):
         leniency.panelist_leniency(make_scores(panel(1, [4.0, 3.0])), intervals="some")
