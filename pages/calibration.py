@@ -17,8 +17,10 @@ st.title("Calibration")
 st.caption("Some panelists score everyone higher, others lower. Leniency is a panelist's "
            "average offset from colleagues who scored the same candidates on the same "
            "criteria, over all history, on a 1–5 footing. Adjusted scores remove it; they are "
-           "shown beside the raw scores and never replace them.")
-table, needed = cache.leniency()
+           "shown beside the raw scores and never replace them. You see leniency computed only "
+           "from the scorecards you may see yourself, so it can differ from what a colleague "
+           "with other positions sees.")
+table, needed = cache.leniency(viewer)
 with db.session() as s:
     positions = dashboard_positions(s, viewer)
 if table.empty:
@@ -28,13 +30,19 @@ if table.empty:
 shown = table.assign(
     Leniency=table.apply(lambda r: f"{r['leniency']:+.2f}" if r["enough_data"] else
                          "not enough data", axis=1),
-    Interval=table.apply(lambda r: "" if pd.isna(r["ci_low"]) else
+    # No interval without enough data: it would look like information it is not.
+    Interval=table.apply(lambda r: "" if not r["enough_data"] or pd.isna(r["ci_low"]) else
                          f"{r['ci_low']:+.2f} to {r['ci_high']:+.2f}", axis=1),
-)[["panelist", "Leniency", "Interval", "n_shared", "n_pairs"]].rename(columns={
-    "panelist": "Panelist", "n_shared": "Shared candidates", "n_pairs": "Scores compared"})
+    Effective=table["n_effective"].round(1),
+)[["panelist", "Leniency", "Interval", "n_shared", "Effective", "n_pairs"]].rename(columns={
+    "panelist": "Panelist", "n_shared": "Shared candidates",
+    "Effective": "Effective shared candidates", "n_pairs": "Scores compared"})
 st.dataframe(shown, hide_index=True, width="stretch", key="leniency_table")
-st.caption(f"A panelist needs {needed} candidates shared with colleagues before their leniency "
-           "is used; below that the table says \"not enough data\" and nothing is adjusted.")
+st.caption(f"A panelist needs {needed} candidates shared with other panelists, in a group of at "
+           "least three, and effective shared candidates (shared candidates discounted when "
+           "their colleagues rarely sit with the rest of the organisation) at least half the "
+           "shared ones before their leniency is used; below that the table says \"not enough "
+           "data\", shows no interval, and nothing is adjusted.")
 st.plotly_chart(charts.leniency(table), key="leniency_chart")
 
 st.subheader("Ranking, raw and adjusted")

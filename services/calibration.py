@@ -3,7 +3,15 @@
 Positions may use different rating scales, so every score is first put on a common 1-5 footing
 (value - min) / (max - min) * 4 + 1; leniency is reported in points of a 1-5 scale and converted
 back to a position's own scale when its scores are adjusted. Adjusted scores are shown beside the
-raw ones and never replace them.
+raw ones and never replace them. The model is services.leniency.
+
+Who sees what: leniency shown to a viewer is computed only from the scores that viewer may see
+(services.access.visible_candidates, position by position). A panelist's offset is a summary of
+every score they and their colleagues gave; computed from positions hidden from a hiring
+manager, it would let them read something of those scores (changing one hidden candidate's
+scores moves it). So two hiring managers may see different leniency for the same panelist, each
+from their own positions; admins, who see every panel, get the organisation-wide figure
+(organisation_overview computes that one, for the operator and the benchmark).
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -16,12 +24,17 @@ from models import (
     Candidate,
     Criterion,
     Interview,
+    PanelMember,
+    Position,
     Scorecard,
     ScorecardStatus,
     ScorecardTemplate,
     User,
 )
 from services import board, stats
+from services import leniency as lenient_model
+from services.access import manages_position, visible_candidates
+from services.auth import Viewer
 from services.board import Board
 from services.db import fetch_rows, gc_paused
 from services.settings import get_setting
@@ -136,14 +149,53 @@ def min_shared(session: Session) -> int:
     return int(get_setting(session, "calibration_min_shared"))
 
 
+def visible_scores(session: Session, scores: pd.DataFrame, *, viewer: Viewer) -> pd.DataFrame:
+    """The rows of submitted_scores' frame whose candidate's panel the viewer may see.
+
+    Asked of services.access.visible_candidates for every position where the viewer sits on a
+    panel. Where they sit on none, the blind rule hides nothing and the matrix alone decides
+    (manages_position: all the position's candidates or none), which saves a query per
+    position on the admin's organisation-wide view (tests/test_leniency.py checks it against
+    asking visible_candidates for every position).
+    """
+    if len(scores) == 0:
+        return scores
+    seated = set(session.exec(
+        select(Candidate.position_id)
+        .join(Interview, Interview.candidate_id == Candidate.id)
+        .join(PanelMember, PanelMember.interview_id == Interview.id)
+        .where(PanelMember.user_id == viewer.id)).all())
+    by_position = scores[["position_id", "candidate_id"]].drop_duplicates()
+    allowed: set[int] = set()
+    ids_of = by_position.groupby("position_id")["candidate_id"].agg(list).to_dict()
+    for position in session.exec(select(Position)).all():
+        ids = [int(c) for c in ids_of.get(position.id, [])]
+        if not ids:
+            continue
+        if position.id in seated:
+            allowed |= visible_candidates(session, viewer, position, ids)
+        elif manages_position(viewer, position):
+            allowed.update(ids)
+    return scores.loc[scores["candidate_id"].isin(allowed)]
+
+
 @gc_paused
-def leniency(session: Session, scores: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each panelist's leniency (1-5 points) with uncertainty and shared-candidate count.
+def leniency(session: Session, scores: pd.DataFrame | None = None, *,
+             viewer: Viewer) -> pd.DataFrame:
+    """Each panelist's leniency (1-5 points) with uncertainty and shared-candidate count,
+    computed only from the scores the viewer may see.
 
     `scores`: submitted_scores' frame when the caller has read it already.
     """
-    frame = history(session) if scores is None else to_common_scale(scores, slim=True)
-    return _named(session, stats.panelist_leniency(frame, min_shared=min_shared(session)))
+    raw = submitted_scores(session)[0] if scores is None else scores
+    frame = to_common_scale(visible_scores(session, raw, viewer=viewer), slim=True)
+    return _named(session, lenient_model.panelist_leniency(frame, min_shared=min_shared(session)))
+
+
+def organisation_leniency(session: Session, scores: pd.DataFrame) -> pd.DataFrame:
+    """Leniency from every submitted score: the operator's view (organisation_overview)."""
+    frame = to_common_scale(scores, slim=True)
+    return _named(session, lenient_model.panelist_leniency(frame, min_shared=min_shared(session)))
 
 
 def _named(session: Session, table: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +207,8 @@ def _named(session: Session, table: pd.DataFrame) -> pd.DataFrame:
 @gc_paused
 def organisation_overview(session: Session) -> dict[str, pd.DataFrame]:
     """Everything the dashboards and the calibration page show, for the whole organisation:
-    services.board.organisation_boards (every position) plus "leniency" (every panelist).
+    services.board.organisation_boards (every position) plus "leniency" (every panelist, from
+    every submitted score: the operator's view, see organisation_leniency).
 
     The submitted scores are read once. Three things run at once: the names, panel sizes and
     decisions are read by a worker with its own database session (on PostgreSQL while this
@@ -180,7 +233,7 @@ def organisation_overview(session: Session) -> dict[str, pd.DataFrame]:
         named = pool.submit(labels) if early else None
         scores, cards = submitted_scores(session)
         named = named or pool.submit(labels)
-        lenient = pool.submit(stats.panelist_leniency, to_common_scale(scores, slim=True),
+        lenient = pool.submit(lenient_model.panelist_leniency, to_common_scale(scores, slim=True),
                               min_shared=minimum)
         figures = board.organisation_figures(scores, cards, scales, fraction)
         boards = board.label_figures(figures, named.result(), cards)
@@ -192,10 +245,10 @@ def adjusted_summary(board: Board, table: pd.DataFrame) -> pd.DataFrame:
     """Raw and leniency-adjusted overall score and rank per candidate of a board."""
     factor = (board.scale_max - board.scale_min) / COMMON_SPAN
     on_scale = table.assign(leniency=table["leniency"] * factor)
-    adjusted = stats.adjust_scores(board.scores, on_scale)
+    adjusted = lenient_model.adjust_scores(board.scores, on_scale)
     recs = board.cards[["candidate_id", "panelist_id", "recommendation"]]
     kw = {"scale_min": board.scale_min, "scale_max": board.scale_max,
-          "disagreement_fraction": board.fraction}
+          "disagreement_fraction": board.fraction, "prior": board.prior}
     raw = stats.candidate_summary(board.scores, recs, **kw)
     adj = stats.candidate_summary(adjusted.assign(value=adjusted["adjusted"]), recs, **kw)
     out = raw[["candidate_id", "overall", "rank", "tie_group"]].merge(

@@ -110,7 +110,7 @@ def position_report(session: Session, position_id: int, viewer: Viewer = OPERATO
                      "direction": ch["direction"], "top": [names.get(c) for c in ch["top"]]}
                     for ch in moved["changes"]],
     }
-    table = calibration.leniency(session)
+    table = calibration.leniency(session, viewer=viewer)
     here = set(board.scores["panelist_id"])
     panelists = [
         {"name": r.panelist, "leniency": _num(r.leniency), "se": _num(r.se),

@@ -91,27 +91,8 @@ Panel reliability
 
 Panelist calibration
 --------------------
-* Leniency is estimated with an additive model: value = (candidate, criterion) effect +
-  panelist offset + noise, fitted by least squares over all the history given. Eliminating the
-  (candidate, criterion) effects leaves a small graph-Laplacian system in the panelist offsets,
-  solved with sparse linear algebra. Offsets are only comparable between panelists who are
-  connected through shared candidates, so they are centred to sum to zero within each connected
-  group of panelists: leniency +0.4 means "scores 0.4 points above the average colleague".
-  Unlike the naive "my score minus my co-panelists' mean", the model accounts for the
-  co-panelists' own leniency: naively, anyone who often sits with a harsh colleague looks
-  lenient, and with random panels every offset comes out inflated by about P / (P - 1) for a
-  pool of P panelists.
-* Each offset is exactly a weighted mean of per-cell differences (my score minus my
-  co-panelists' leniency-corrected mean, weighted (m - 1) / m for a panel of m). Cells within one
-  candidate are correlated, so the standard error treats candidates as the independent units: a
-  cluster-robust standard error over candidates (with equal weights, the sd of the per-candidate
-  average differences over sqrt(number of candidates)), with a t-interval on n - 1 degrees of
-  freedom. It treats the colleagues' offsets as known; in simulations with a dozen panelists and
-  panels of 2-4 its 95% intervals cover the planted offsets about 95% of the time, and it errs
-  on the wide side when only two or three panelists ever meet.
-* A panelist needs `min_shared` candidates scored alongside colleagues before their leniency is
-  trusted; adjusted scores only correct trusted panelists. Adjusted scores are raw arithmetic
-  (value - leniency) and may fall outside the scale.
+Leniency (the additive model, its standard errors and what counts as enough data) lives in
+services/leniency.py, whose docstring is its specification.
 
 Weight sensitivity
 ------------------
@@ -121,9 +102,7 @@ fixed) and the ranking recomputed; the result lists the perturbations that chang
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, sparse, special
-from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import cg, spsolve
+from scipy import special
 
 from services import ranking
 
@@ -140,21 +119,16 @@ SUMMARY_COLUMNS = ["candidate_id", "overall", *DIMENSIONS, "n_panelists", "ci_lo
                    *(f"rec_{r}" for r in RECOMMENDATIONS),
                    "split_recommendation", "n_disagreements", "disagreement"]
 AGENDA_COLUMNS = ["candidate_id", "kind", "criterion_id", "spread", "detail"]
-LENIENCY_COLUMNS = ["panelist_id", "leniency", "se", "ci_low", "ci_high", "n_shared", "n_pairs",
-                    "enough_data"]
 CRITERION_RELIABILITY_COLUMNS = ["criterion_id", "alpha_interval", "alpha_ordinal",
                                  "n_candidates", "reading"]
 
 _SCORE_INPUT = ["candidate_id", "panelist_id", "criterion_id", "dimension", "weight", "value"]
-_LENIENCY_INPUT = ["candidate_id", "panelist_id", "criterion_id", "value"]
 _REC_STEP = {name: step for step, name in enumerate(RECOMMENDATIONS)}
 _REC_WORDS = {"strong_yes": "strong yes", "yes": "yes", "no": "no", "strong_no": "strong no"}
 # Float sums of equal scores can differ in the last bits; this keeps them equal when ranking
 # and when testing a range against the disagreement threshold.
 _DECIMALS = 9
 _EPS = 1e-9
-# Up to this many panelists a fallback solve of the leniency system uses a dense matrix.
-_DENSE_SOLVE_MAX = 2000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -609,7 +583,7 @@ def reliability_by_criterion(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
-# Calibration
+# Id codes (shared with services/leniency.py)
 # ---------------------------------------------------------------------------------------------
 
 def _int_ids(column: pd.Series) -> np.ndarray:
@@ -647,142 +621,6 @@ def _small_codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return lookup[ids], uniques.astype(np.int64)
     codes, uniques = pd.factorize(ids, sort=True)
     return codes, np.asarray(uniques, dtype=np.int64)
-
-
-def _solve_offsets(cell: np.ndarray, pan: np.ndarray, v: np.ndarray, n_cells: int,
-                   n_pan: int) -> np.ndarray:
-    """Least-squares panelist offsets of value = cell effect + offset, centred per component."""
-    m_cell = np.bincount(cell, minlength=n_cells).astype(float)
-    z = sparse.csr_matrix((np.ones(cell.size), (cell, pan)), shape=(n_cells, n_pan))
-    # Normal equations after profiling out the cell effects: L b = r, where L is the weighted
-    # Laplacian of the "scored the same cell" graph between panelists.
-    zw = sparse.diags(1.0 / m_cell) @ z
-    lap = (sparse.diags(np.asarray(z.sum(axis=0)).ravel()) - z.T @ zw).tocsr()
-    cell_mean = np.bincount(cell, weights=v, minlength=n_cells) / m_cell
-    rhs = np.bincount(pan, weights=v - cell_mean[cell], minlength=n_pan)
-
-    # Offsets are identified only up to a constant within each connected group of panelists:
-    # pin one panelist per group to zero, solve the rest, then centre each group on zero.
-    n_comp, label = connected_components(lap, directed=False)  # the diagonal links nobody
-    anchor = np.zeros(n_pan, dtype=bool)
-    anchor[np.unique(label, return_index=True)[1]] = True
-    free = np.flatnonzero(~anchor)
-    offsets = np.zeros(n_pan)
-    if free.size:
-        sub = lap[free][:, free].tocsr()
-        # A Laplacian with one panelist per group pinned is symmetric positive definite:
-        # conjugate gradients with a diagonal preconditioner converge in a few dozen steps on
-        # real panel graphs (1,500 panelists: 17 steps, 4 ms, within 1e-13 of a direct
-        # solve; a dense Cholesky takes 50 ms, a sparse LU 0.2-1.3 s). Should it ever not
-        # converge, a direct solve answers instead.
-        solution, info = cg(sub, rhs[free], rtol=1e-13, atol=0.0,
-                            M=sparse.diags(1.0 / sub.diagonal()), maxiter=20 * free.size + 100)
-        if info != 0:
-            solution = (linalg.solve(sub.toarray(), rhs[free], assume_a="pos")
-                        if free.size <= _DENSE_SOLVE_MAX
-                        else np.atleast_1d(spsolve(sub.tocsc(), rhs[free])))
-        offsets[free] = solution
-    size = np.bincount(label, minlength=n_comp)
-    offsets -= (np.bincount(label, weights=offsets, minlength=n_comp) / size)[label]
-    return offsets
-
-
-def panelist_leniency(scores: pd.DataFrame, *, min_shared: int = 5,
-                      confidence: float = 0.95) -> pd.DataFrame:
-    """Each panelist's offset from their colleagues (additive model) with its uncertainty."""
-    _check_confidence(confidence)
-    if scores is None or len(scores) == 0:
-        return _empty(LENIENCY_COLUMNS, ints=("panelist_id", "n_shared", "n_pairs"),
-                      bools=("enough_data",))
-    # Only the columns the model needs, as plain arrays (no copies of a million-row frame).
-    missing = [c for c in _LENIENCY_INPUT if c not in scores.columns]
-    if missing:
-        raise ValueError(f"scores lacks column(s): {', '.join(missing)}")
-    value = pd.to_numeric(scores["value"]).to_numpy(dtype=float)
-    pan_all, pan_ids = _small_codes(_int_ids(scores["panelist_id"]))
-    n_pan = len(pan_ids)
-    assessed = ~np.isnan(value)
-    # Ids in their own integer type (submitted_scores gives int32); keys are built in int64.
-    cand = _int_ids(scores["candidate_id"])[assessed]
-    crit = _int_ids(scores["criterion_id"])[assessed]
-    pan = pan_all[assessed]
-    v = value[assessed]
-
-    del value, pan_all
-    cell = _pair_codes(cand, crit)[0]
-    del crit
-    # Cells scored by one panelist only carry no information about offsets.
-    keep = np.bincount(cell) >= 2
-    shared = keep[cell]
-    cell = (np.cumsum(keep) - 1)[cell[shared]]
-    pan, v, cand = pan[shared], v[shared], cand[shared]
-    del shared
-    n_cells = int(keep.sum())
-
-    n_pairs = np.bincount(pan, minlength=n_pan)
-    lenient = np.full(n_pan, np.nan)
-    se = np.full(n_pan, np.nan)
-    n_shared = np.zeros(n_pan, dtype=np.int64)
-    if n_cells:
-        b = _solve_offsets(cell, pan, v, n_cells, n_pan)
-        lenient = np.where(n_pairs > 0, b, np.nan)
-
-        # Per cell: my score minus my co-panelists' leniency-corrected mean; b is the weighted
-        # mean of these with weights (m - 1) / m.
-        # Computed in place where it can be: each of these arrays is a million rows.
-        m = np.bincount(cell, minlength=n_cells).astype(float)
-        adj = v - b[pan]
-        diff = np.bincount(cell, weights=adj, minlength=n_cells)[cell]
-        diff -= adj
-        del adj
-        m_row = m[cell]
-        del cell, m
-        w = m_row - 1  # the cell's weight (m - 1) / m, built in steps
-        diff /= w
-        np.subtract(v, diff, out=diff)  # my score minus the others' corrected mean
-        del v
-        w /= m_row
-        del m_row
-        # Cluster by (panelist, candidate): cells of one candidate share that interview.
-        cluster, c_pan, _ = _pair_codes(pan, cand)
-        del cand
-        c_w = np.bincount(cluster, weights=w)
-        diff *= w
-        del w
-        c_mean = np.bincount(cluster, weights=diff) / c_w
-        del diff, cluster
-        n_shared = np.bincount(c_pan, minlength=n_pan).astype(np.int64)
-        sum_w = np.bincount(c_pan, weights=c_w, minlength=n_pan)
-        resid = np.bincount(c_pan, weights=(c_w * (c_mean - b[c_pan])) ** 2, minlength=n_pan)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # Cluster-robust (CR1) variance of a weighted mean; equals sd / sqrt(n) when the
-            # candidates carry equal weight.
-            var = n_shared / (n_shared - 1) * resid / sum_w**2
-        se = np.where(n_shared >= 2, np.sqrt(np.where(n_shared >= 2, var, 0.0)), np.nan)
-
-    df = np.where(n_shared >= 2, n_shared - 1, 1)
-    half = _t_quantile((1 + confidence) / 2, df) * se
-    return pd.DataFrame({
-        "panelist_id": np.asarray(pan_ids, dtype=np.int64),
-        "leniency": lenient,
-        "se": se,
-        "ci_low": lenient - half,
-        "ci_high": lenient + half,
-        "n_shared": n_shared,
-        "n_pairs": n_pairs.astype(np.int64),
-        "enough_data": n_shared >= min_shared,
-    }, columns=LENIENCY_COLUMNS)
-
-
-def adjust_scores(scores: pd.DataFrame, leniency: pd.DataFrame) -> pd.DataFrame:
-    """scores plus `adjusted` = value - leniency of trusted panelists (not clipped)."""
-    out = scores.copy()
-    trusted = leniency.loc[leniency["enough_data"].astype(bool) & leniency["leniency"].notna()]
-    offset = dict(zip(trusted["panelist_id"].astype(np.int64), trusted["leniency"].astype(float),
-                      strict=True))
-    shift = out["panelist_id"].map(offset).astype(float).fillna(0.0) if len(out) else 0.0
-    out["adjusted"] = pd.to_numeric(out["value"]).astype(float) - shift
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from ui.text import chart_text
 def demo(session):
     load_demo(session)
     return {"daniel": user_by_email(session, "daniel.okafor@example.com"),
-            "aiko": user_by_email(session, "aiko.tanaka@example.com")}
+            "aiko": user_by_email(session, "aiko.tanaka@example.com"),
+            "morgan": user_by_email(session, "morgan.keller@example.com")}
 
 
 def test_demo_dashboard_is_populated_with_a_flagged_disagreement(demo):
@@ -38,7 +39,8 @@ def test_demo_candidate_view_draws_radar_and_heatmap(demo):
 
 
 def test_demo_calibration_finds_the_lenient_and_the_severe_panelist(demo):
-    at = app_as(demo["daniel"].id, "pages/calibration.py")
+    # The admin sees every panel, hence the organisation-wide leniency.
+    at = app_as(demo["morgan"].id, "pages/calibration.py")
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Shared candidates" in d.value.columns)
     table = table.set_index("Panelist")
@@ -46,6 +48,15 @@ def test_demo_calibration_finds_the_lenient_and_the_severe_panelist(demo):
     assert float(table.at["Jonas Becker", "Leniency"]) < -0.3
     chart = next(f for f in figures(at) if "leniency" in f["layout"]["title"]["text"].lower())
     assert chart_text("Liam O'Connor") in chart["data"][0]["y"]  # escaped for plotly
+
+
+def test_demo_hiring_manager_sees_leniency_from_his_positions_only(demo):
+    # Liam only ever scored Customer Success candidates, which Daniel may not see.
+    at = app_as(demo["daniel"].id, "pages/calibration.py")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Shared candidates" in d.value.columns)
+    assert "Jonas Becker" in set(table["Panelist"])
+    assert "Liam O'Connor" not in set(table["Panelist"])
 
 
 def test_demo_panelist_sees_no_colleague_scores_before_submitting(demo, session):

@@ -19,7 +19,7 @@ from models import (
     ScorecardStatus,
     ScorecardTemplate,
 )
-from services import board, calibration, stats
+from services import board, calibration, leniency, stats
 from services.auth import get_viewer
 from services.db import get_engine, migrate
 from tests.conftest import ROOT
@@ -98,17 +98,17 @@ def test_packed_history_is_the_row_history(history_db):
 
 
 def test_leniency_from_packed_history_matches_rows(history_db):
-    url, _ = history_db
+    url, made = history_db
     with Session(get_engine(url)) as s:
-        fast = calibration.leniency(s)
-        slow = stats.panelist_leniency(history_rows(s),
-                                       min_shared=calibration.min_shared(s))
+        fast = calibration.leniency(s, viewer=get_viewer(s, made.admin_id))
+        slow = leniency.panelist_leniency(history_rows(s),
+                                          min_shared=calibration.min_shared(s))
     fast = fast.sort_values("panelist_id", ignore_index=True)
     slow = slow.sort_values("panelist_id", ignore_index=True)
     assert fast["panelist_id"].tolist() == slow["panelist_id"].tolist()
-    for col in ("leniency", "se", "ci_low", "ci_high"):
+    for col in ("leniency", "se", "ci_low", "ci_high", "n_effective"):
         np.testing.assert_allclose(fast[col], slow[col], rtol=1e-9, atol=1e-12)
-    for col in ("n_shared", "n_pairs", "enough_data"):
+    for col in ("n_shared", "n_pairs", "group_size", "enough_data"):
         assert fast[col].tolist() == slow[col].tolist()
 
 
@@ -157,7 +157,7 @@ def test_organisation_overview_is_boards_plus_leniency(history_db):
         overview = calibration.organisation_overview(s)
         scores, cards = calibration.submitted_scores(s)
         plain = board.organisation_boards(s, scores, cards)
-        lenient = calibration.leniency(s, scores)
+        lenient = calibration.organisation_leniency(s, scores)
     assert set(overview) == {*plain, "leniency"}
     for key, frame in plain.items():
         pd.testing.assert_frame_equal(overview[key], frame, check_exact=False, rtol=1e-12)
@@ -173,7 +173,7 @@ def test_organisation_overview_on_each_database(db_url):
         overview = calibration.organisation_overview(s)
         scores, cards = calibration.submitted_scores(s)
         plain = board.organisation_boards(s, scores, cards)
-        lenient = calibration.leniency(s, scores)
+        lenient = calibration.organisation_leniency(s, scores)
     for key, frame in plain.items():
         pd.testing.assert_frame_equal(overview[key], frame, check_exact=False, rtol=1e-12)
     pd.testing.assert_frame_equal(overview["leniency"], lenient, check_exact=False,

@@ -30,11 +30,11 @@ def _board(url: str, position_id: int, position_fingerprint: str, viewer: Viewer
     return precompute(board)
 
 
-@st.cache_data(show_spinner=False, max_entries=8, ttl=TTL_SECONDS)
-def _leniency(url: str, marker: tuple) -> tuple[pd.DataFrame, int]:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=TTL_SECONDS)
+def _leniency(url: str, viewer: Viewer, marker: tuple) -> tuple[pd.DataFrame, int]:
     del url, marker
     with db.session() as s:
-        return calibration.leniency(s), calibration.min_shared(s)
+        return calibration.leniency(s, viewer=viewer), calibration.min_shared(s)
 
 
 def board(position, viewer: Viewer) -> Board:
@@ -46,8 +46,9 @@ def board(position, viewer: Viewer) -> Board:
     return _board(db.url(), position.id, fingerprint, viewer, marker)
 
 
-def leniency() -> tuple[pd.DataFrame, int]:
-    """calibration.leniency and the trust threshold, recomputed only after a change."""
+def leniency(viewer: Viewer) -> tuple[pd.DataFrame, int]:
+    """calibration.leniency for this viewer and the trust threshold, recomputed only after a
+    change."""
     with db.session() as s:
         marker = change_marker(s)
-    return _leniency(db.url(), marker)
+    return _leniency(db.url(), viewer, marker)
