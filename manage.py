@@ -133,7 +133,7 @@ def report_cmd(
     from pathlib import Path
 
     from services.errors import NotFound
-    from services.report import position_by_title, position_report, report_csv
+    from services.report import position_by_title, position_report, report_csv_text
 
     if format not in ("json", "csv"):
         _fail(f"--format: {format!r} is not json or csv")
@@ -144,7 +144,7 @@ def report_cmd(
         except NotFound as exc:
             _fail(str(exc))
     text = (json.dumps(report, indent=2, ensure_ascii=False) + "\n" if format == "json"
-            else report_csv(report).to_csv(index=False))
+            else report_csv_text(report))
     if out:
         Path(out).write_text(text, encoding="utf-8")
         typer.echo(f"wrote {out}")

@@ -27,6 +27,7 @@ from services.board import load_board
 from services.board import reliability as board_reliability
 from services.board import sensitivity as board_sensitivity
 from services.errors import NotFound
+from services.exports_safety import csv_text
 
 # The command line is an operator's tool: whoever can run it can read the database file.
 OPERATOR = Viewer(id=0, name="command line", email="", roles=frozenset({Role.admin}))
@@ -130,3 +131,8 @@ def report_csv(report: dict) -> pd.DataFrame:
             "n_disagreements": len(c["disagreements"]),
         })
     return pd.DataFrame(rows)
+
+
+def report_csv_text(report: dict) -> str:
+    """The report's candidates as CSV text, safe to open in a spreadsheet."""
+    return csv_text(report_csv(report))
