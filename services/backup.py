@@ -27,6 +27,10 @@ def backup(url: str, file: Path) -> None:
     """Write the database at `url` to `file` (replaced only once the copy is complete)."""
     check_reachable(url)
     file = Path(file)
+    if file.is_dir():
+        raise BackupFailed(f"{file} is a folder; give the backup file's name")
+    if not file.parent.is_dir():
+        raise BackupFailed(f"no folder {file.parent} for the backup; create it first")
     partial = file.with_name(file.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -88,15 +92,17 @@ def _sqlite_path(url: str) -> str:
 
 def _sqlite_copy(source: Path | str, target: Path) -> None:
     # timeout: wait for a writer of the target (or source) like the app does, not fail at once.
-    src = sqlite3.connect(source, timeout=30)
-    dst = sqlite3.connect(target, timeout=30)
+    src = dst = None
     try:
+        src = sqlite3.connect(source, timeout=30)
+        dst = sqlite3.connect(target, timeout=30)
         src.backup(dst)
     except sqlite3.Error as exc:
         raise BackupFailed(f"SQLite copy {source} -> {target} failed: {exc}") from exc
     finally:
-        dst.close()
-        src.close()
+        for conn in (dst, src):
+            if conn is not None:
+                conn.close()
 
 
 def _check_sqlite_backup(file: Path) -> None:
