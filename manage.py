@@ -250,7 +250,11 @@ def restore_cmd(
     yes: Annotated[bool, typer.Option(
         "--yes", help="Do not ask; replace the database's contents.")] = False,
 ) -> None:
-    """Replace every table of the database with a backup (stop the app servers first)."""
+    """Replace every table of the database with a backup (stop the app servers first).
+
+    Checks first that the file is a Second Look backup (format, integrity, tables, a known
+    schema revision, at least one user) and that nothing else uses the database, then saves
+    the current database as a safety copy and says where; on any failure nothing changes."""
     from pathlib import Path
 
     from services.backup import BackupFailed, restore
@@ -259,10 +263,13 @@ def restore_cmd(
             f"Replace everything in {_safe_url()} with {file}?", default=False):
         _fail("nothing restored")
     try:
-        restore(database_url(), Path(file))
+        done = restore(database_url(), Path(file))
     except (DatabaseUnavailable, BackupFailed) as exc:
         _fail(str(exc))
-    typer.echo(f"restored {file} into {_safe_url()}")
+    typer.echo(f"restored {file} into {_safe_url()} (schema {done.revision}, "
+               f"{done.users} user{'s' if done.users != 1 else ''})")
+    if done.safety_copy is not None:
+        typer.echo(f"the database as it was before is saved in {done.safety_copy}")
 
 
 def _safe_url() -> str:
