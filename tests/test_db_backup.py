@@ -187,28 +187,34 @@ def _foreign_sqlite(path, *, revision="0004", users=True, tables=True):
     return path
 
 
+# Checks of SQLite files restored into SQLite (the PostgreSQL file checks run beside them).
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def sqlite_only(db_url):
-    if not db_url.startswith("sqlite"):
-        pytest.skip("a SQLite file restored into a SQLite database")
     return db_url
 
 
+@SQLITE_ONLY
 def test_a_foreign_sqlite_file_with_alembic_version_is_refused(sqlite_only, filled, tmp_path):
     file = _foreign_sqlite(tmp_path / "foreign.db", tables=False)
     _refused(sqlite_only, file, "is not a Second Look backup", "no table")
 
 
+@SQLITE_ONLY
 def test_a_backup_without_users_is_refused(sqlite_only, filled, tmp_path):
     file = _foreign_sqlite(tmp_path / "empty.db", users=False)
     _refused(sqlite_only, file, "holds no user account")
 
 
+@SQLITE_ONLY
 def test_a_backup_from_a_newer_schema_is_refused(sqlite_only, filled, tmp_path):
     file = _foreign_sqlite(tmp_path / "newer.db", revision="9999")
     _refused(sqlite_only, file, "schema revision '9999'", "does not know")
 
 
+@SQLITE_ONLY
 def test_a_truncated_backup_is_refused(sqlite_only, filled, tmp_path):
     good = _sqlite_backup_of(sqlite_only, tmp_path).read_bytes()
     cut = tmp_path / "cut.backup"
@@ -216,6 +222,7 @@ def test_a_truncated_backup_is_refused(sqlite_only, filled, tmp_path):
     _refused(sqlite_only, cut, "nothing was changed")
 
 
+@SQLITE_ONLY
 def test_a_damaged_backup_is_refused(sqlite_only, filled, tmp_path):
     good = bytearray(_sqlite_backup_of(sqlite_only, tmp_path).read_bytes())
     page = int.from_bytes(good[16:18], "big")
@@ -271,7 +278,8 @@ def test_a_live_app_process_blocks_the_restore_and_is_named(db_url, filled, tmp_
     assert runner.invoke(manage.app, ["backup", str(file)]).exit_code == 0
     sqlite = db_url.startswith("sqlite")
     # PostgreSQL names a connection by its server pid and application_name.
-    holder_url = db_url if sqlite else f"{db_url}?application_name=holder-app"
+    holder_url = db_url if sqlite else make_url(db_url).update_query_dict(
+        {"application_name": "holder-app"}).render_as_string(hide_password=False)
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys\nfrom sqlalchemy import text\nfrom services.db import get_engine\n"
@@ -292,6 +300,7 @@ def test_a_live_app_process_blocks_the_restore_and_is_named(db_url, filled, tmp_
     assert runner.invoke(manage.app, ["restore", str(file), "--yes"]).exit_code == 0
 
 
+@SQLITE_ONLY
 def test_an_open_connection_in_this_process_blocks_a_sqlite_restore(sqlite_only, filled,
                                                                     tmp_path):
     import sqlite3
@@ -305,6 +314,7 @@ def test_an_open_connection_in_this_process_blocks_a_sqlite_restore(sqlite_only,
         conn.close()
 
 
+@SQLITE_ONLY
 def test_an_older_backup_is_upgraded_after_the_restore(sqlite_only, tmp_path):
     from alembic import command
 
