@@ -85,6 +85,18 @@ def _embedded_pg_url() -> str:
 _embedded_servers: list = []
 
 
+def require_tool(command: str, package: str) -> str:
+    """The path of an external program a test needs: missing, the test skips with the reason on
+    a developer machine and fails under CI=true (CI installs everything, see .ci/run)."""
+    found = shutil.which(command)
+    if found is None:
+        message = f"{command} not installed (apt-get install {package})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return found
+
+
 @cache
 def _pg_admin(server_url: str) -> Engine:
     # CREATE/DROP DATABASE cannot run inside a transaction; NullPool keeps no idle connection.
