@@ -152,3 +152,17 @@ def test_a_session_without_a_generation_is_not_logged_in(session, make):
     at.session_state["user_id"] = user.id
     at.run()
     assert "user_id" not in at.session_state
+
+
+@pytest.mark.parametrize(("password", "why"), [(" " * 12, "only spaces"),
+                                               ("secondlook-demo", "demo password")])
+def test_my_account_refuses_a_weak_new_password_with_the_reason(session, make, password, why):
+    user = make.user("panelist", email="me@example.com")
+    at = app_as(user.id, "pages/account.py")
+    at.text_input(key="pw_current").input(PASSWORD)
+    at.text_input(key="pw_new").input(password)
+    at.text_input(key="pw_again").input(password)
+    at.button(key="pw_submit").click().run()
+    assert not at.exception
+    assert why in all_text(at)
+    assert auth.authenticate(session, "me@example.com", PASSWORD) is not None
