@@ -310,7 +310,7 @@ def _tell_owner_of_lock(user: User, config: mailer.SmtpConfig | None) -> None:
 
     # A thread: the answer to the locking attempt must take no longer than any other answer.
     thread = threading.Thread(target=send, name="lock-notice", daemon=True)
-    _notices.append(thread)
+    _notices[:] = [t for t in _notices if t.is_alive()] + [thread]
     thread.start()
 
 
