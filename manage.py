@@ -1,6 +1,7 @@
 """Second Look's command line for operators. Every command takes the database from DATABASE_URL
 (default: data/secondlook.db)."""
 
+import functools
 import sys
 from typing import Annotated
 
@@ -16,6 +17,50 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def user_error_message(exc: BaseException) -> str | None:
+    """One line for an error the operator caused (a path, a value, a name), else None."""
+    from services.backup import BackupFailed
+    from services.errors import InvalidInput, NotAllowed, NotFound
+
+    if isinstance(exc, InvalidInput):
+        return "; ".join(exc.problems)
+    if isinstance(exc, (NotFound, NotAllowed, BackupFailed, DatabaseUnavailable)):
+        return str(exc)
+    if isinstance(exc, OSError):  # missing file or folder, a folder given for a file, rights
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        hints = {IsADirectoryError: " (give a file, not a folder)",
+                 FileNotFoundError: " (check the path and that its folder exists)",
+                 PermissionError: " (check the file's and folder's permissions)"}
+        return f"{where}{reason}{hints.get(type(exc), '')}"
+    if isinstance(exc, OverflowError):
+        return f"a number is too large: {exc}"
+    if isinstance(exc, (ValueError, UnicodeError)):
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
+
+
+def command(name: str):
+    """app.command, with the top-level handler: a user error becomes one line on stderr and
+    exit status 1; anything else (a bug) keeps its traceback."""
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except (typer.Exit, typer.Abort, SystemExit):
+                raise
+            except Exception as exc:
+                message = user_error_message(exc)
+                if message is None:
+                    raise
+                _fail(message)
+
+        return app.command(name)(wrapper)
+
+    return decorate
+
+
 def _migrate_or_fail() -> None:
     try:
         migrate()
@@ -23,14 +68,14 @@ def _migrate_or_fail() -> None:
         _fail(str(exc))
 
 
-@app.command("migrate")
+@command("migrate")
 def migrate_cmd() -> None:
     """Create or upgrade the database schema to the newest migration."""
     _migrate_or_fail()
     typer.echo(f"database is up to date: {_safe_url()}")
 
 
-@app.command("seed-demo")
+@command("seed-demo")
 def seed_demo(
     if_empty: Annotated[bool, typer.Option(
         "--if-empty", help="Load only when the database has no users; otherwise say so.")] = False,
@@ -66,7 +111,7 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
     typer.echo("")
 
 
-@app.command("create-user")
+@command("create-user")
 def create_user_cmd(
     email: Annotated[str, typer.Option(prompt=True, help="Login email.")],
     name: Annotated[str, typer.Option(prompt=True, help="Full name.")],
@@ -94,7 +139,7 @@ def create_user_cmd(
     typer.echo(f"created user {user.email} with roles {', '.join(sorted(set(role)))}")
 
 
-@app.command("import-scores")
+@command("import-scores")
 def import_scores_cmd(
     file: Annotated[str, typer.Argument(help="CSV file, UTF-8, one row per score.")],
     scale: Annotated[str, typer.Option(
@@ -115,6 +160,8 @@ def import_scores_cmd(
         try:
             result = import_scores(s, Path(file), scale=scale_pair)
         except InvalidInput as exc:
+            if len(exc.problems) == 1:
+                _fail(f"{exc.problems[0]}; nothing imported")
             for problem in exc.problems:
                 typer.echo(problem, err=True)
             typer.echo(f"nothing imported: {len(exc.problems)} problem(s)", err=True)
@@ -122,7 +169,7 @@ def import_scores_cmd(
     typer.echo(result.summary())
 
 
-@app.command("report")
+@command("report")
 def report_cmd(
     position: Annotated[str, typer.Option(help="The position's exact title.")],
     format: Annotated[str, typer.Option(help="json or csv.")] = "json",
@@ -133,7 +180,7 @@ def report_cmd(
     from pathlib import Path
 
     from services.errors import NotFound
-    from services.report import position_by_title, position_report, report_csv
+    from services.report import position_by_title, position_report, report_csv_text
 
     if format not in ("json", "csv"):
         _fail(f"--format: {format!r} is not json or csv")
@@ -144,7 +191,7 @@ def report_cmd(
         except NotFound as exc:
             _fail(str(exc))
     text = (json.dumps(report, indent=2, ensure_ascii=False) + "\n" if format == "json"
-            else report_csv(report).to_csv(index=False))
+            else report_csv_text(report))
     if out:
         Path(out).write_text(text, encoding="utf-8")
         typer.echo(f"wrote {out}")
@@ -152,7 +199,7 @@ def report_cmd(
         typer.echo(text, nl=False)
 
 
-@app.command("export")
+@command("export")
 def export_cmd(
     position: Annotated[str, typer.Option(help="The position's exact title.")],
     format: Annotated[str, typer.Option(
@@ -181,7 +228,7 @@ def export_cmd(
     typer.echo(f"wrote {out} ({len(data)} bytes)")
 
 
-@app.command("backup")
+@command("backup")
 def backup_cmd(
     file: Annotated[str, typer.Argument(help="Backup file to write (replaced if it exists).")],
 ) -> None:
@@ -197,13 +244,17 @@ def backup_cmd(
     typer.echo(f"backed up {_safe_url()} to {file}")
 
 
-@app.command("restore")
+@command("restore")
 def restore_cmd(
     file: Annotated[str, typer.Argument(help="A file written by `manage.py backup`.")],
     yes: Annotated[bool, typer.Option(
         "--yes", help="Do not ask; replace the database's contents.")] = False,
 ) -> None:
-    """Replace every table of the database with a backup (stop the app servers first)."""
+    """Replace every table of the database with a backup (stop the app servers first).
+
+    Checks first that the file is a Second Look backup (format, integrity, tables, a known
+    schema revision, at least one user) and that nothing else uses the database, then saves
+    the current database as a safety copy and says where; on any failure nothing changes."""
     from pathlib import Path
 
     from services.backup import BackupFailed, restore
@@ -212,10 +263,13 @@ def restore_cmd(
             f"Replace everything in {_safe_url()} with {file}?", default=False):
         _fail("nothing restored")
     try:
-        restore(database_url(), Path(file))
+        done = restore(database_url(), Path(file))
     except (DatabaseUnavailable, BackupFailed) as exc:
         _fail(str(exc))
-    typer.echo(f"restored {file} into {_safe_url()}")
+    typer.echo(f"restored {file} into {_safe_url()} (schema {done.revision}, "
+               f"{done.users} user{'s' if done.users != 1 else ''})")
+    if done.safety_copy is not None:
+        typer.echo(f"the database as it was before is saved in {done.safety_copy}")
 
 
 def _safe_url() -> str:

@@ -146,6 +146,7 @@ def _run_dashboard(st, AppTest, manager_id: int, position_id: int) -> tuple[floa
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["user_id"] = manager_id
+    at.session_state["session_generation"] = 0  # a new user's (ui.guard checks it)
     at.query_params["position"] = str(position_id)
     t = time.perf_counter()
     at.run()

@@ -69,6 +69,7 @@ class UserUpdate(SQLModel):
 
     name: str | None = None
     email: EmailStr | None = None
+    team: str | None = Field(default=None, max_length=200)
     roles: list[Role] | None = None
     active: bool | None = None
 
@@ -82,6 +83,8 @@ class User(UserBase, table=True):
     demo: bool = False
     failed_logins: int = 0
     locked_until: datetime | None = None
+    # Bumped to end every browser session of the user (see services.auth).
+    session_generation: int = 0
     created_at: datetime = Field(default_factory=utcnow)
 
 

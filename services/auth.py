@@ -1,10 +1,25 @@
-"""Local accounts: argon2id password hashes, lockout after repeated failures, roles."""
+"""Local accounts: argon2id password hashes, lockout after repeated failures, roles, sessions.
 
+Lockout: every attempt on an existing account first claims one of its MAX_FAILED tries in a
+single UPDATE ... RETURNING, before argon2 runs, so parallel attempts cannot all read the same
+old count: at most MAX_FAILED passwords are ever checked before the lock.
+
+Sessions: each user has a session generation; a browser session remembers the generation it
+logged in with and ends as soon as the stored one moves on (log out everywhere, password change
+or reset, deactivation, a role taken away).
+"""
+
+import logging
+import smtplib
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import zxcvbn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import case, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import (
@@ -18,8 +33,10 @@ from models import (
     utcnow,
 )
 from models.users import PASSWORD_MAX
-from services import audit
+from services import audit, mailer
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
+
+log = logging.getLogger(__name__)
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
 _hasher = PasswordHasher()
@@ -28,6 +45,14 @@ LOCK_MINUTES = 15
 # Verifying against a fixed hash for unknown emails keeps the timing of "no such user" and
 # "wrong password" alike, so the login form does not reveal which emails have accounts.
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+PASSWORD_HELP = (f"At least {PASSWORD_MIN} characters, not only spaces or one character "
+                 "repeated, not a common or easily guessed password; a few unusual words work.")
+# The published password of the demo accounts (data/demo.json); refused for any real account.
+DEMO_PASSWORD = "secondlook-demo"
+# zxcvbn's scale 0-4; 3 is "safely unguessable: moderate protection from offline attacks".
+MIN_STRENGTH = 3
+# zxcvbn refuses longer input; the first 72 characters of a longer password decide its strength.
+ZXCVBN_MAX = 72
 
 
 @dataclass(frozen=True)
@@ -51,12 +76,29 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rules(password: str) -> None:
-    """Refuse passwords that are too short or absurdly long."""
+def check_password_rules(password: str, *, demo: bool = False) -> None:
+    """Refuse a password that is too short or long, blank, one character repeated, the demo
+    password (outside demo accounts) or easy to guess (zxcvbn); the message says why.
+
+    The one rule for every entrance: the account forms, the command line, the demo loader.
+    """
+    password = password or ""
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(f"Password: must be at least {PASSWORD_MIN} characters")
     if len(password) > PASSWORD_MAX:
         raise InvalidInput(f"Password: must be at most {PASSWORD_MAX} characters")
+    if not password.strip():
+        raise InvalidInput("Password: must not be only spaces")
+    if len(set(password)) == 1:
+        raise InvalidInput("Password: must not be one character repeated")
+    if password.strip().lower() == DEMO_PASSWORD and not demo:
+        raise InvalidInput("Password: is the published demo password; choose another")
+    result = zxcvbn.zxcvbn(password[:ZXCVBN_MAX])
+    if result["score"] < MIN_STRENGTH:
+        why = result["feedback"].get("warning") or "it is too easy to guess"
+        tip = " ".join(result["feedback"].get("suggestions") or [])
+        raise InvalidInput(f"Password: too easy to guess ({why.rstrip('.')})"
+                           + (f". {tip}" if tip else "") )
 
 
 def roles_of(session: Session, user_id: int) -> frozenset[str]:
@@ -73,12 +115,28 @@ def viewer_for(session: Session, user: User) -> Viewer:
                   granted=frozenset(granted))
 
 
-def get_viewer(session: Session, user_id: int) -> Viewer | None:
-    """The Viewer for an active user id, or None."""
+def get_viewer(session: Session, user_id: int, generation: int | None = None) -> Viewer | None:
+    """The Viewer for an active user id, or None; with `generation`, None as well when the
+    user's sessions were ended since that generation was handed out."""
     user = session.get(User, user_id)
     if user is None or not user.active:
         return None
+    if generation is not None and user.session_generation != generation:
+        return None
     return viewer_for(session, user)
+
+
+def end_sessions(session: Session, user_id: int) -> int:
+    """End every browser session of the user (log out everywhere); the new generation.
+
+    Commits: the bump must hold even when the caller goes on to fail.
+    """
+    new = session.execute(
+        update(User).where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1)
+        .returning(User.session_generation)).scalar()
+    session.commit()
+    return int(new) if new is not None else 0
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -97,11 +155,18 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
     data = validated(UserCreate, data)
     if user_by_email(session, data.email):
         raise InvalidInput(f"Email: {data.email} already has an account")
-    user = User(
-        name=data.name, email=data.email, password_hash=hash_password(data.password), demo=demo
-    )
+    from services.settings import demo_mode
+
+    check_password_rules(data.password, demo=demo or demo_mode(session))
+    user = User(name=data.name, email=data.email, team=data.team.strip(),
+                password_hash=hash_password(data.password), demo=demo)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request created the same email between the check above and this insert.
+        session.rollback()
+        raise InvalidInput(f"Email: {data.email} already has an account") from None
     for role in sorted(set(data.roles)):
         session.add(UserRole(user_id=user.id, role=role))
     audit.record(session, "user_created", actor=actor, entity="user", entity_id=user.id,
@@ -120,8 +185,9 @@ def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate 
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("No such user.")
-    before = {"name": user.name, "email": user.email, "active": user.active,
+    before = {"name": user.name, "email": user.email, "team": user.team, "active": user.active,
               "roles": sorted(roles_of(session, user.id))}
+    ends_sessions = False
     if data.email is not None:
         email = str(data.email).strip().lower()
         other = user_by_email(session, email)
@@ -132,17 +198,25 @@ def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate 
         if not data.name.strip():
             raise InvalidInput("Name: must not be empty")
         user.name = data.name.strip()
+    if data.team is not None:
+        user.team = data.team.strip()
     if data.active is not None:
+        ends_sessions = user.active and not data.active
         user.active = data.active
     if data.roles is not None:
         if not data.roles:
             raise InvalidInput("Roles: a user needs at least one role")
+        # A role taken away ends the user's sessions: a page open in another tab would keep
+        # showing what the role allowed until its next rerun otherwise.
+        ends_sessions = ends_sessions or bool(set(before["roles"]) - set(data.roles))
         for row in session.exec(select(UserRole).where(UserRole.user_id == user.id)).all():
             session.delete(row)
         session.flush()
         for role in sorted(set(data.roles)):
             session.add(UserRole(user_id=user.id, role=role))
-    after = {"name": user.name, "email": user.email, "active": user.active,
+    if ends_sessions:
+        user.session_generation += 1
+    after = {"name": user.name, "email": user.email, "team": user.team, "active": user.active,
              "roles": sorted(set(data.roles)) if data.roles is not None else before["roles"]}
     changes = {k: {"old": before[k], "new": after[k]} for k in before if before[k] != after[k]}
     if changes:
@@ -154,51 +228,90 @@ def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate 
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: Session, email: str, password: str, *,
+                 smtp: mailer.SmtpConfig | None = None) -> User | None:
     """The user when email and password match and the account is not locked, else None.
 
-    Failed attempts are counted in the database, so a lockout holds across sessions and restarts.
-    Demo accounts log in only while the database is in demo mode. Every attempt is audited; the
-    typed email is recorded only when it belongs to an account (a password typed into the email
-    field must not end up in the trail).
+    Wrong password, unknown email, inactive or locked account look the same from outside: one
+    None, one argon2 verification each. Failed attempts are counted in the database by an
+    atomic UPDATE before the password is checked (see the module's docstring), so a lockout
+    holds across sessions, restarts and parallel attempts. When an attempt locks the account,
+    its owner is told by e-mail if SMTP is configured (`smtp`, default: the environment's).
+    Demo accounts log in only while the database is in demo mode. Every attempt is audited;
+    the typed email is recorded only when it belongs to an account.
     """
     from services.settings import demo_mode
 
     user = user_by_email(session, email or "")
-    now = utcnow()
     if user is None or not user.active:
         _safe_verify(_DUMMY_HASH, password)
         _failed(session, user, "unknown or inactive account")
-        return None
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        _safe_verify(_DUMMY_HASH, password)
-        _failed(session, user, "account locked")
         return None
     if user.demo and not demo_mode(session):
         _safe_verify(_DUMMY_HASH, password)
         _failed(session, user, "demo account outside demo mode")
         return None
+    now = utcnow()
+    until = now + timedelta(minutes=LOCK_MINUTES)
+    reaches_limit = User.failed_logins + 1 >= MAX_FAILED
+    # Claim a try: only while not locked; the try that reaches the limit locks at once (and
+    # starts the next count at zero), before its own password is even checked.
+    claimed = session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=case((reaches_limit, 0), else_=User.failed_logins + 1),
+                locked_until=case((reaches_limit, until), else_=None))
+        .returning(User.locked_until)).first()
+    session.commit()
+    if claimed is None:
+        _safe_verify(_DUMMY_HASH, password)
+        _failed(session, user, "account locked")
+        return None
+    locks = claimed[0] is not None
+    session.refresh(user)
     if _safe_verify(user.password_hash, password):
-        user.failed_logins = 0
-        user.locked_until = None
+        session.execute(update(User).where(User.id == user.id)
+                        .values(failed_logins=0, locked_until=None))
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        session.add(user)
+            session.add(user)
         audit.record(session, "login", actor=user, entity="user", entity_id=user.id)
         session.commit()
+        session.refresh(user)
         return user
-    user.failed_logins += 1
-    locked = user.failed_logins >= MAX_FAILED
-    if locked:
-        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        user.failed_logins = 0
-    session.add(user)
     _failed(session, user, "wrong password")
-    if locked:
+    if locks:
         audit.record(session, "login_locked", actor=user, entity="user", entity_id=user.id,
                      detail={"minutes": LOCK_MINUTES})
-    session.commit()
+        session.commit()
+        _tell_owner_of_lock(user, smtp if smtp is not None else mailer.smtp_config())
     return None
+
+
+# Lock notices in flight (tests wait on them; the login answer never does).
+_notices: list[threading.Thread] = []
+
+
+def _tell_owner_of_lock(user: User, config: mailer.SmtpConfig | None) -> None:
+    if config is None:
+        return
+    msg = mailer.message(
+        config, user.name, user.email, "Second Look: your account was locked",
+        f"Hello {user.name},\n\n{MAX_FAILED} wrong passwords were entered for your Second Look "
+        f"account ({user.email}), so it is locked for {LOCK_MINUTES} minutes.\n\n"
+        "If that was not you, tell your administrator; they can also lift the lock by setting "
+        "a new password.\n")
+
+    def send() -> None:
+        try:
+            mailer.send_all(config, [msg])
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("lock notice to user %s not sent: %s", user.id, exc)
+
+    # A thread: the answer to the locking attempt must take no longer than any other answer.
+    thread = threading.Thread(target=send, name="lock-notice", daemon=True)
+    _notices[:] = [t for t in _notices if t.is_alive()] + [thread]
+    thread.start()
 
 
 def _failed(session: Session, user: User | None, reason: str) -> None:
@@ -225,29 +338,37 @@ def _safe_verify(hashed: str, password: str) -> bool:
         return False
 
 
-def change_password(session: Session, user_id: int, current: str, new: str) -> None:
-    """A user changes their own password, proving the current one."""
+def change_password(session: Session, user_id: int, current: str, new: str) -> int:
+    """A user changes their own password, proving the current one; every other session of
+    theirs ends. Returns the new session generation, for the session that made the change."""
     user = session.get(User, user_id)
+    from services.settings import demo_mode
+
     if user is None or not _safe_verify(user.password_hash, current):
         raise InvalidInput("Current password: does not match")
-    check_password_rules(new)
+    check_password_rules(new, demo=user.demo and demo_mode(session))
     user.password_hash = hash_password(new)
+    user.session_generation += 1
     session.add(user)
     audit.record(session, "password_changed", actor=user, entity="user", entity_id=user.id)
     session.commit()
+    return user.session_generation
 
 
 def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> None:
-    """An admin sets a new password for a user and lifts any lockout."""
+    """An admin sets a new password for a user, lifts any lockout and ends their sessions."""
     if not actor.has(Role.admin):
         raise NotAllowed("Only an admin can reset passwords.")
-    check_password_rules(new)
+    from services.settings import demo_mode
+
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("No such user.")
+    check_password_rules(new, demo=user.demo and demo_mode(session))
     user.password_hash = hash_password(new)
     user.failed_logins = 0
     user.locked_until = None
+    user.session_generation += 1
     session.add(user)
     audit.record(session, "password_reset", actor=actor, entity="user", entity_id=user.id)
     session.commit()
@@ -266,6 +387,7 @@ def list_users(session: Session, actor: Viewer) -> list[dict]:
             "id": u.id,
             "name": u.name,
             "email": u.email,
+            "team": u.team,
             "roles": sorted(roles.get(u.id, [])),
             "active": u.active,
             "locked": bool(u.locked_until and _aware(u.locked_until) > utcnow()),

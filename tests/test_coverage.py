@@ -82,14 +82,14 @@ def test_no_task_is_flagged_when_no_panelist_recorded_coverage(session, make, wo
 
 
 def test_the_pdf_pack_lists_uncovered_tasks(session, make, world, tmp_path):
-    import shutil
     import subprocess
 
     _tick(session, world, "pia", ["Design APIs"])
     make.scorecard(world["iv"], world["pia"], [3, 3, 3, 3])
     data = debrief_pack(session, make.viewer(world["manager"]), world["cara"].position_id)
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) not installed")
+    from tests.conftest import require_tool
+
+    require_tool("pdftotext", "poppler-utils")
     (tmp_path / "p.pdf").write_bytes(data)
     text = subprocess.run(["pdftotext", str(tmp_path / "p.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout

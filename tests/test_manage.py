@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel
 from typer.testing import CliRunner
@@ -75,3 +76,16 @@ def test_manage_runs_as_a_script(db_url):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "database is up to date" in done.stdout
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    (" " * 12, "only spaces"), ("a" * 12, "one character repeated"),
+    ("secondlook-demo", "demo password"), ("password1234", "too easy to guess")])
+def test_create_user_refuses_weak_passwords_with_the_reason(db_url, password, why):
+    result = runner.invoke(manage.app, [
+        "create-user", "--email", "w@example.com", "--name", "W", "--role", "admin",
+        "--password-stdin"], input=password + "\n")
+    assert result.exit_code == 1
+    assert why in result.stderr
+    with Session(get_engine(db_url)) as s:
+        assert auth.user_by_email(s, "w@example.com") is None

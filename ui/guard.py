@@ -10,10 +10,12 @@ from pathlib import Path
 import streamlit as st
 
 from models import Role
-from services.auth import Viewer, get_viewer
+from services.auth import Viewer, end_sessions, get_viewer
 from ui import db, sso
 
 USER_KEY = "user_id"
+# The user's session generation at login; the session ends when the stored one moves on.
+GENERATION_KEY = "session_generation"
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,21 @@ PAGES: list[PageSpec] = [
 def current_viewer() -> Viewer | None:
     """The logged-in user, re-read from the database on every run (roles may have changed).
 
-    With single sign-on configured, the provider's verified email decides who it is.
+    The session's generation must still be the user's: log out everywhere, a password change
+    or reset, deactivation or a role taken away end every session on its next run. A session
+    without a generation is not logged in. With single sign-on configured, the provider's
+    verified email decides who it is.
     """
     user_id = st.session_state.get(USER_KEY)
     if user_id is None:
         return sso.viewer_from_identity() if sso.configured() else None
-    with db.session() as s:
-        viewer = get_viewer(s, int(user_id))
+    generation = st.session_state.get(GENERATION_KEY)
+    viewer = None
+    if generation is not None:
+        with db.session() as s:
+            viewer = get_viewer(s, int(user_id), int(generation))
     if viewer is None:
-        st.session_state.pop(USER_KEY, None)
+        st.session_state.clear()
     return viewer
 
 
@@ -160,14 +168,26 @@ def require(*roles: str) -> Viewer:
     return viewer
 
 
-def log_in(user_id: int) -> None:
-    """Remember the user for this browser session."""
+def log_in(user_id: int, generation: int) -> None:
+    """Remember the user, and their session generation, for this browser session."""
     st.session_state.clear()
     st.session_state[USER_KEY] = user_id
+    st.session_state[GENERATION_KEY] = generation
+
+
+def keep_session(generation: int) -> None:
+    """This session made the change that ended the user's sessions (a password change): it
+    alone goes on, with the new generation."""
+    st.session_state[GENERATION_KEY] = generation
 
 
 def log_out() -> None:
-    """Forget everything this session held (and end a company sign-in)."""
+    """Log out everywhere: end every session of this user (all tabs, browsers, machines), forget
+    everything this session held (and end a company sign-in)."""
+    user_id = st.session_state.get(USER_KEY)
+    if user_id is not None:
+        with db.session() as s:
+            end_sessions(s, int(user_id))
     st.session_state.clear()
     if sso.identity() is not None:
         sso.logout()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from services.auth import LOCK_MINUTES, authenticate, is_locked
+from services.auth import LOCK_MINUTES, authenticate
 from services.demo import demo_logins
 from services.settings import demo_mode
 from ui import db, sso
@@ -11,7 +11,8 @@ from ui.guard import log_in
 
 
 def login_page() -> None:
-    """Email and password form; a locked account is told so without revealing more."""
+    """Email and password form; one answer for every refusal, so nobody learns which emails
+    have accounts or which are locked."""
     st.title("Second Look")
     st.caption("Panel scorecards for second interviews")
     if sso.configured():
@@ -28,15 +29,12 @@ def login_page() -> None:
     if submitted:
         with db.session() as s:
             user = authenticate(s, email, password)
-            locked = user is None and is_locked(s, email)
         if user is not None:
-            log_in(user.id)
+            log_in(user.id, user.session_generation)
             st.rerun()
-        elif locked:
-            st.error(f"Too many failed attempts: this account is locked for up to "
-                     f"{LOCK_MINUTES} minutes.")
         else:
-            st.error("Email or password is not right.")
+            st.error(f"Email or password is not right, or the account is locked after too many "
+                     f"attempts (for up to {LOCK_MINUTES} minutes).")
     if demo:
         logins = demo_logins()
         st.info("**Demo mode** — sample data. Every demo account's password is "

@@ -1,6 +1,5 @@
 """The hiring manager downloads the PDF debrief pack in a real browser, and it renders."""
 
-import shutil
 import subprocess
 
 import pytest
@@ -8,6 +7,7 @@ from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
 from tests.browser.test_browser import DESKTOP, TIMEOUT_MS, log_in, settled
+from tests.conftest import require_tool
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,7 @@ def _patient_expect():
 
 @pytest.mark.browser_context_args(viewport=DESKTOP, accept_downloads=True)
 def test_manager_downloads_the_pdf_pack_and_page_one_renders(page, app_url, world, tmp_path):
-    if shutil.which("pdftoppm") is None:
-        pytest.fail("pdftoppm not installed (apt-get install poppler-utils)")
+    require_tool("pdftoppm", "poppler-utils")
     page.goto(app_url)
     log_in(page, "hana@example.com", world["password"])
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()

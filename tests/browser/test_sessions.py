@@ -1,0 +1,41 @@
+"""Sessions that end: "Log out everywhere" in one browser ends the same account's session in
+another browser (two browser contexts: two people's worth of cookies and tabs)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_browser import DESKTOP, TIMEOUT_MS, log_in, settled
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+def test_log_out_everywhere_ends_the_session_in_another_browser(browser, app_url, world):
+    first = browser.new_context(viewport=DESKTOP)
+    second = browser.new_context(viewport=DESKTOP)
+    try:
+        one, two = first.new_page(), second.new_page()
+        for page in (one, two):
+            page.goto(app_url)
+            log_in(page, "hugo@example.com", world["password"])
+            expect(page.get_by_role("heading", name="My interviews")).to_be_visible()
+            settled(page)
+        one.get_by_role("button", name="Log out everywhere").click()
+        expect(one.get_by_role("textbox", name="Password")).to_be_visible()
+        # The other browser's next action (here: opening another page) finds its session over.
+        two.get_by_role("link", name="My account").click()
+        expect(two.get_by_role("textbox", name="Password")).to_be_visible()
+        expect(two.get_by_role("heading", name="My account")).to_have_count(0)
+        expect(two.get_by_role("button", name="Log out everywhere")).to_have_count(0)
+        # And logging in again works: only the old sessions ended.
+        log_in(two, "hugo@example.com", world["password"])
+        expect(two.get_by_role("heading", name="My interviews")).to_be_visible()
+    finally:
+        first.close()
+        second.close()
