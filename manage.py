@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from services.access import OPERATOR
 from services.db import DatabaseUnavailable, database_url, is_empty, migrate, session_scope
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
@@ -20,11 +21,11 @@ def _fail(message: str, code: int = 1) -> None:
 def user_error_message(exc: BaseException) -> str | None:
     """One line for an error the operator caused (a path, a value, a name), else None."""
     from services.backup import BackupFailed
-    from services.errors import InvalidInput, NotAllowed, NotFound
+    from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
     if isinstance(exc, InvalidInput):
         return "; ".join(exc.problems)
-    if isinstance(exc, (NotFound, NotAllowed, BackupFailed, DatabaseUnavailable)):
+    if isinstance(exc, (NotFound, NotAllowed, Conflict, BackupFailed, DatabaseUnavailable)):
         return str(exc)
     if isinstance(exc, OSError):  # missing file or folder, a folder given for a file, rights
         where = f"{exc.filename}: " if exc.filename else ""
@@ -141,7 +142,7 @@ def create_user_cmd(
 
 @command("import-scores")
 def import_scores_cmd(
-    file: Annotated[str, typer.Argument(help="CSV file, UTF-8, one row per score.")],
+    file: Annotated[str, typer.Argument(help="CSV (UTF-8) or xlsx file, one row per score.")],
     scale: Annotated[str, typer.Option(
         help="Rating scale of positions this import creates, e.g. 1-5, 1-7, 1-10.")] = "1-5",
 ) -> None:
@@ -158,7 +159,7 @@ def import_scores_cmd(
     _migrate_or_fail()
     with session_scope() as s:
         try:
-            result = import_scores(s, Path(file), scale=scale_pair)
+            result = import_scores(s, Path(file), viewer=OPERATOR, scale=scale_pair)
         except InvalidInput as exc:
             if len(exc.problems) == 1:
                 _fail(f"{exc.problems[0]}; nothing imported")
@@ -212,7 +213,7 @@ def export_cmd(
 
     from services.errors import NotFound
     from services.exports import FORMATS, export
-    from services.report import OPERATOR, position_by_title
+    from services.report import position_by_title
 
     if format not in FORMATS:
         _fail(f"--format: {format!r} is not one of {', '.join(FORMATS)}")

@@ -253,11 +253,12 @@ IMPORT_ROWS = 200_000
 IMPORT_CHILD = """
 import sys, time
 from pathlib import Path
+from services.access import OPERATOR
 from services.db import session_scope
 from services.scores_io import import_scores
 t = time.perf_counter()
 with session_scope(sys.argv[1]) as s:
-    result = import_scores(s, Path(sys.argv[2]))
+    result = import_scores(s, Path(sys.argv[2]), viewer=OPERATOR)
 took = time.perf_counter() - t
 status = Path("/proc/self/status").read_text()
 peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))

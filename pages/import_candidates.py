@@ -3,6 +3,7 @@
 import streamlit as st
 
 from models import SCALES, Role
+from services.access import is_admin
 from services.candidate_import import (
     FIELDS,
     MAX_BYTES,
@@ -76,23 +77,23 @@ with candidates_tab:
                     problems(exc.problems, "Nothing imported")
 
 with scores_tab:
-    if Role.admin not in viewer.roles:
+    if not is_admin(viewer):
         st.info("Importing scores creates panelists' accounts, so it is for admins.")
     else:
         st.caption("Scores in the `import-scores` format (see README): one row per score. The "
                    "same checks as `manage.py import-scores`; one bad row and nothing is "
                    "imported.")
-        scores_file = st.file_uploader("Scores file (CSV)", key="imp_scores_file")
+        scores_file = st.file_uploader("Scores file (CSV or xlsx)", type=["csv", "xlsx"],
+                                       key="imp_scores_file")
         labels = [f"{a}-{b}" for a, b in SCALES]
         scale = st.selectbox("Rating scale of positions the import creates", labels, index=1,
                              key="imp_scores_scale")
         if scores_file is not None and st.button("Import scores", type="primary",
                                                  key="imp_scores_submit"):
             try:
-                if not scores_file.name.lower().endswith(".csv"):
-                    raise InvalidInput(f"{scores_file.name}: not a CSV file")
                 with db.session() as s:
-                    result = import_scores(s, scores_file.getvalue(),
+                    result = import_scores(s, scores_file.getvalue(), viewer=viewer,
+                                           filename=scores_file.name,
                                            scale=SCALES[labels.index(scale)])
                 st.success(result.summary())
             except InvalidInput as exc:

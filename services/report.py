@@ -26,17 +26,15 @@ import math
 import pandas as pd
 from sqlmodel import Session, select
 
-from models import ConsensusScore, Criterion, Position, Role
+from models import ConsensusScore, Criterion, Position
 from services import calibration, stats
+from services.access import OPERATOR
 from services.auth import Viewer
 from services.board import band_text, load_board, ranking_statement
 from services.board import reliability as board_reliability
 from services.board import sensitivity as board_sensitivity
 from services.errors import NotFound
 from services.exports_safety import csv_text
-
-# The command line is an operator's tool: whoever can run it can read the database file.
-OPERATOR = Viewer(id=0, name="command line", email="", roles=frozenset({Role.admin}))
 
 
 def _num(value) -> float | int | None:

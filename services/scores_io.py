@@ -47,6 +47,8 @@ from models import (
 from models.positions import WEIGHT_MAX
 from models.users import ImportedUserCreate
 from services import tables
+from services.access import require_admin
+from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, explain, validated
 from services.positions import criteria_of, current_template
@@ -346,14 +348,16 @@ def _chunks(values: list, size: int = 900):
         yield values[i:i + size]
 
 
-def import_scores(session: Session, data: bytes | str | Path, *,
+def import_scores(session: Session, data: bytes | str | Path, *, viewer: Viewer,
                   scale: tuple[int, int] = (1, 5), filename: str | None = None) -> ImportResult:
-    """Validate every row, then import all of them in one transaction (or none).
+    """Validate every row, then import all of them in one transaction (or none). Admins only:
+    an import creates panelist accounts and submitted scorecards (services.access owns the rule).
 
     The whole import runs in one serialised transaction (services.db.serialised): imports
     started at the same time for the same new position, candidates or panelists create each
     once, one after the other, and each finds what the others made.
     """
+    require_admin(viewer, "import scores")
     frame = read_rows(data, filename)
 
     def work() -> ImportResult:

@@ -11,6 +11,7 @@ import pytest
 
 from models import Candidate, Criterion, Position, Score, Scorecard, User
 from services import candidates, positions, tables
+from services.access import OPERATOR
 from services.candidate_import import guess_mapping, import_candidates, read_table
 from services.errors import InvalidInput
 from services.scores_io import import_scores
@@ -28,7 +29,7 @@ def snapshot(session) -> list[int]:
 def scores_problems(session, data: bytes, filename: str = "scores.csv") -> list[str]:
     before = snapshot(session)
     with pytest.raises(InvalidInput) as err:
-        import_scores(session, data, filename=filename)
+        import_scores(session, data, viewer=OPERATOR, filename=filename)
     assert snapshot(session) == before
     return err.value.problems
 
@@ -83,7 +84,7 @@ def test_a_line_break_inside_a_name_cell_is_refused(session):
 
 def test_a_line_break_inside_a_comment_is_kept(session):
     data = (HEADER + 'Analyst,Ann,Pat,SQL,4,2,"first line\nsecond line"\n').encode()
-    import_scores(session, data)
+    import_scores(session, data, viewer=OPERATOR)
     assert session.exec(Score.__table__.select()).one().evidence == "first line\nsecond line"
 
 
@@ -111,7 +112,7 @@ def test_an_xlsx_scores_file_imports(session):
     pd.DataFrame({"position": ["Analyst"] * 2, "candidate": ["Ann"] * 2,
                   "panelist": ["Pat", "Quinn"], "criterion": ["SQL"] * 2,
                   "score": ["4", "2"]}).to_excel(buffer, index=False)
-    result = import_scores(session, buffer.getvalue(), filename="scores.xlsx")
+    result = import_scores(session, buffer.getvalue(), viewer=OPERATOR, filename="scores.xlsx")
     assert result.scores_changed == 2
     assert snapshot(session) == [1, 1, 2, 1, 2, 2]
 

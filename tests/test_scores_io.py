@@ -7,6 +7,8 @@ from typer.testing import CliRunner
 
 import manage
 from models import Candidate, Criterion, Position, Score, Scorecard, User
+from services.access import OPERATOR
+from services.errors import NotAllowed
 from services.scores_io import export_scores, import_scores
 from tests.conftest import count
 
@@ -210,7 +212,8 @@ def test_import_service_is_all_or_nothing(session, tmp_path):
     from services.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        import_scores(session, write(tmp_path, GOOD + "Analyst,Cy,Pat,SQL,9,technical,2,,yes\n"))
+        import_scores(session, write(tmp_path, GOOD + "Analyst,Cy,Pat,SQL,9,technical,2,,yes\n"),
+                      viewer=OPERATOR)
     assert snapshot(session) == [0] * len(TABLES)
 
 
@@ -235,3 +238,11 @@ def test_a_candidate_with_an_email_on_one_date_only_is_one_candidate(db_url, ses
     assert run_import(write(tmp_path, text)).exit_code == 0
     assert count(session, Candidate) == 1
     assert count(session, Scorecard) == 2
+
+
+def test_only_an_admin_may_import_scores(session, make, tmp_path):
+    recruiter = make.viewer(make.user("recruiter", "hiring_manager"))
+    before = snapshot(session)
+    with pytest.raises(NotAllowed, match="Only admins import scores"):
+        import_scores(session, write(tmp_path, GOOD), viewer=recruiter)
+    assert snapshot(session) == before
