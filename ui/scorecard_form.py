@@ -66,7 +66,8 @@ AUTOSAVE_JS = """
 
 # Phone ergonomics: score and recommendation options drawn as buttons of at least 36 x 40 CSS
 # px (the radio circle's 16 px was the only target), "Not assessed" kept on the scores' line, and
-# the status bar ("N left", "saved") kept in view at the bottom of the screen.
+# the status bar ("N left", "saved", Submit) kept in view at the bottom of the screen (the
+# sticky box is the container's layout wrapper, a child of the page's full-height block).
 STYLE = """
 <style>
 :is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"]) [role="radiogroup"] {
@@ -86,8 +87,10 @@ STYLE = """
 :is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"])
   label[data-testid="stRadioOption"]:has(input:focus-visible) {
   outline: 2px solid #2f5d8a; outline-offset: 2px; }
-.st-key-sc_status { position: sticky; bottom: 0; z-index: 50; padding: 6px 0 4px;
-  background: var(--background-color, #ffffff); border-top: 1px solid rgba(49, 51, 63, 0.2); }
+[data-testid="stLayoutWrapper"]:has(> .st-key-sc_status) {
+  position: sticky; bottom: 0; z-index: 50; }
+.st-key-sc_status { padding: 6px 0 4px; background: var(--background-color, #ffffff);
+  border-top: 1px solid rgba(49, 51, 63, 0.2); }
 </style>
 """
 
