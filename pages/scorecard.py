@@ -53,7 +53,10 @@ st.caption(
     + (f" ({md_escape(kit.interview.location)})" if kit.interview.location else "")
 )
 
-with st.expander("Interview kit", expanded=False, icon=":material/checklist:"):
+# Open until the first answer (the kit is read before and during the interview), then folded
+# away so scoring on a phone scrolls less.
+with st.expander("Interview kit", expanded=kit.scorecard.id is None,
+                 icon=":material/checklist:"):
     st.markdown("**The position's tasks**")
     st.text("\n".join(f"• {t}" for t in kit.position.tasks) or "No task list.")
     st.markdown("**First-interview notes**")
