@@ -52,6 +52,11 @@ sections = {
     section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=url_path(p)) for p in pages]
     for section, pages in menu(viewer).items()
 }
+# Pages outside the viewer's roles are registered too, unlisted: their address then shows the
+# page's own "no access" message instead of Streamlit's "Page not found" over another page.
+mine = {p.path for pages in menu(viewer).values() for p in pages}
+hidden = [st.Page(p.path, title=p.title, url_path=url_path(p), visibility="hidden")
+          for p in PAGES if p.path not in mine]
 start = next(page for pages in sections.values() for page in pages
              if page.url_path == url_path(start_page(viewer)))
 
@@ -63,6 +68,6 @@ def home() -> None:
 
 # The root page is hidden and only forwards: a listed default page would own "/" instead of
 # its own URL, and a bookmark of that URL would meet "Page not found".
-next(iter(sections.values())).append(
-    st.Page(home, title="Home", url_path="home", default=True, visibility="hidden"))
+next(iter(sections.values())).extend(
+    [st.Page(home, title="Home", url_path="home", default=True, visibility="hidden"), *hidden])
 st.navigation(sections, expanded=True).run()

@@ -80,13 +80,15 @@ def _radio(at, key_):
 
 
 def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session):
-    from services.scorecards import open_scorecard
+    from services.scorecards import find_scorecard, scorecard_kit
 
     pia = world["panel"][0]
-    kit = open_scorecard(session, world["iv_cara"].id, pia.id)
-    card = kit.scorecard.id
+    kit = scorecard_kit(session, world["iv_cara"].id, pia.id)
+    card = world["iv_cara"].id  # the widgets' keys name the interview
     at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
     assert not at.exception
+    # Opening the scorecard starts nothing; the first answer creates the card.
+    assert find_scorecard(session, world["iv_cara"].id, pia.id) is None
     # Blind: nothing of Paul's or Petra's scorecards reaches Pia before she submits.
     assert SECRET not in all_text(at)
     assert not at.get("plotly_chart")
@@ -111,11 +113,11 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session):
 
 
 def test_extreme_score_without_evidence_blocks_submission(world, session):
-    from services.scorecards import open_scorecard
+    from services.scorecards import scorecard_kit
 
     pia = world["panel"][0]
-    kit = open_scorecard(session, world["iv_cara"].id, pia.id)
-    card = kit.scorecard.id
+    kit = scorecard_kit(session, world["iv_cara"].id, pia.id)
+    card = world["iv_cara"].id  # the widgets' keys name the interview
     at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
     for c in kit.criteria:
         at.radio(key=f"sc_score_{card}_{c.id}").set_value("5")

@@ -224,20 +224,20 @@ def test_admin_browses_and_filters_the_audit_page(session, make, scored):
 
 
 def test_panelist_changes_a_submitted_card_in_the_app_and_the_panel_sees_it(session, scored):
-    pia, card = scored["pia"], scored["card"]
+    pia = scored["pia"]
     first = scorecards.open_scorecard(session, scored["iv"].id, pia.id).criteria[1]
     at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(scored["iv"].id)})
-    score = at.radio(key=f"sc_score_{card.id}_{first.id}")
+    score = at.radio(key=f"sc_score_{scored['iv'].id}_{first.id}")
     assert score.disabled
     at.button(key="amend_start").click().run()
-    score = at.radio(key=f"sc_score_{card.id}_{first.id}")
+    score = at.radio(key=f"sc_score_{scored['iv'].id}_{first.id}")
     assert not score.disabled
     score.set_value("2").run()
     assert not at.exception
     row = last(session, "scorecard_amended")
     assert (row.detail["old"]["value"], row.detail["new"]["value"]) == (3, 2)
     at.button(key="amend_done").click().run()
-    assert at.radio(key=f"sc_score_{card.id}_{first.id}").disabled
+    assert at.radio(key=f"sc_score_{scored['iv'].id}_{first.id}").disabled
     manager = app_as(scored["manager"].id, "pages/dashboard.py")
     manager.selectbox(key="dash_candidate").select(scored["cara"].id).run()
     assert "Changed after submission by Pia Panel on" in all_text(manager)

@@ -1,15 +1,20 @@
-"""The panelist's scorecard widgets: every field saves itself to the draft when it is left.
+"""The panelist's scorecard widgets: every answer is saved to the draft as it is given.
 
-Widget values live in st.session_state under keys made from the scorecard id; they are seeded
-from the database once per browser session, so a reload (a new session) shows what was saved.
+Widget values live in st.session_state under keys made from the interview id (one card per
+panelist and interview; the card itself is only created by the first saved answer). They are
+seeded from the database once per browser session, so a reload (a new session) shows what was
+saved. Text is saved while it is typed: AUTOSAVE_JS commits a text field after a short pause
+and when the page is hidden or left (phone locked, app switched, reload), see README
+"Reload and drafts".
 """
 
 import streamlit as st
 
-from models import Recommendation, ScoreInput, label
+from models import Recommendation, label
+from models.scorecards import TEXT_MAX
 from services.coverage import save_tasks_covered
-from services.errors import Conflict, InvalidInput, NotAllowed
-from services.scorecards import Kit, save_fields, save_score
+from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.scorecards import Kit, ensure_scorecard, save_fields, save_score
 from ui import db
 
 NOT_ASSESSED = "Not assessed"
@@ -19,17 +24,86 @@ TEXT_FIELDS = {
     "interest": "The candidate's interest in the role",
     "concerns": "Concerns",
 }
+# Milliseconds of no typing before a text field's value is sent to the server.
+AUTOSAVE_PAUSE_MS = 700
+
+# Streamlit sends a text area's value when it loses focus or on Ctrl+Enter, a number input's on
+# Enter: text typed but not yet left would be lost on reload. This presses those keys for the
+# panelist after a pause in typing and at once when the page is hidden or unloaded. Only the
+# scorecard's own fields (keys "sc_...") are touched.
+AUTOSAVE_JS = """
+<script>
+(() => {
+  if (window.__secondLookAutosave) return;
+  window.__secondLookAutosave = true;
+  const pending = new Map();
+  const field = (el) => el && el.closest && el.closest('[class*="st-key-sc_"]')
+    && (el.tagName === 'TEXTAREA' || el.type === 'number');
+  const commit = (el) => {
+    pending.delete(el);
+    if (!el.isConnected) return;
+    el.dispatchEvent(new KeyboardEvent('keydown', {
+      key: 'Enter', code: 'Enter', keyCode: 13, which: 13, bubbles: true, cancelable: true,
+      ctrlKey: el.tagName === 'TEXTAREA'}));
+  };
+  document.addEventListener('input', (event) => {
+    const el = event.target;
+    if (!field(el)) return;
+    clearTimeout(pending.get(el));
+    pending.set(el, setTimeout(() => commit(el), PAUSE));
+  }, true);
+  const flush = () => {
+    for (const [el, timer] of [...pending]) { clearTimeout(timer); commit(el); }
+  };
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush();
+  });
+  window.addEventListener('pagehide', flush);
+  window.addEventListener('beforeunload', flush);
+})();
+</script>
+""".replace("PAUSE", str(AUTOSAVE_PAUSE_MS))
+
+# Phone ergonomics: score and recommendation options drawn as buttons of at least 36 x 40 CSS
+# px (the radio circle's 16 px was the only target), "Not assessed" kept on the scores' line, and
+# the status bar ("N left", "saved", Submit) kept in view at the bottom of the screen (the
+# sticky box is the container's layout wrapper, a child of the page's full-height block).
+STYLE = """
+<style>
+:is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"]) [role="radiogroup"] {
+  gap: 5px; }
+:is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"])
+  label[data-testid="stRadioOption"] {
+  min-width: 36px; min-height: 40px; margin: 0; padding: 0 7px; box-sizing: border-box;
+  display: flex; justify-content: center; align-items: center; white-space: nowrap;
+  border: 1px solid rgba(49, 51, 63, 0.35); border-radius: 8px; cursor: pointer; }
+:is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"])
+  label[data-testid="stRadioOption"] > div > div:first-child { display: none; }
+:is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"])
+  label[data-testid="stRadioOption"]:has(input:checked) {
+  background: #2f5d8a; border-color: #2f5d8a; }
+:is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"])
+  label[data-testid="stRadioOption"]:has(input:checked) p { color: #ffffff; }
+:is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"])
+  label[data-testid="stRadioOption"]:has(input:focus-visible) {
+  outline: 2px solid #2f5d8a; outline-offset: 2px; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-sc_status) {
+  position: sticky; bottom: 0; z-index: 50; }
+.st-key-sc_status { padding: 6px 0 4px; background: var(--background-color, #ffffff);
+  border-top: 1px solid rgba(49, 51, 63, 0.2); }
+</style>
+"""
 
 
-def key(kind: str, card_id: int, item: int | str = "") -> str:
+def key(kind: str, interview_id: int, item: int | str = "") -> str:
     """The session-state key of one scorecard widget."""
-    return f"sc_{kind}_{card_id}_{item}"
+    return f"sc_{kind}_{interview_id}_{item}"
 
 
 def seed_state(kit: Kit) -> None:
     """Put the saved draft into session state once, before the widgets are drawn."""
-    card = kit.scorecard
-    marker = key("loaded", card.id)
+    card, iid = kit.scorecard, kit.interview.id
+    marker = key("loaded", iid)
     if st.session_state.get(marker):
         return
     for c in kit.criteria:
@@ -37,87 +111,134 @@ def seed_state(kit: Kit) -> None:
         choice = None
         if s is not None:
             choice = NOT_ASSESSED if s.not_assessed else (str(s.value) if s.value else None)
-        st.session_state[key("score", card.id, c.id)] = choice
-        st.session_state[key("evidence", card.id, c.id)] = s.evidence if s else ""
-    st.session_state[key("recommendation", card.id)] = card.recommendation
+        st.session_state[key("score", iid, c.id)] = choice
+        st.session_state[key("evidence", iid, c.id)] = s.evidence if s else ""
+    st.session_state[key("recommendation", iid)] = card.recommendation
     for name in TEXT_FIELDS:
-        st.session_state[key(name, card.id)] = getattr(card, name) or ""
-    st.session_state[key("salary_heard", card.id)] = card.salary_heard
-    st.session_state[key("tasks", card.id)] = [
-        t for t in (card.tasks_covered or []) if t in kit.position.tasks]
-    st.session_state[key("version", card.id)] = card.version
+        st.session_state[key(name, iid)] = getattr(card, name) or ""
+    st.session_state[key("salary_heard", iid)] = card.salary_heard
+    covered = set(card.tasks_covered or [])
+    for i, task in enumerate(kit.position.tasks):
+        st.session_state[key("task", iid, i)] = task in covered
+    st.session_state[key("card", iid)] = card.id
+    # A card not created yet will start at version 1: a save from another tab that created it
+    # in the meantime is then a conflict, not a silent overwrite.
+    st.session_state[key("version", iid)] = card.version if card.id is not None else 1
     st.session_state[marker] = True
 
 
-def forget_state(card_id: int) -> None:
-    """Drop this card's widget state so the next run reloads it from the database."""
-    prefix = f"_{card_id}_"
+def forget_state(interview_id: int) -> None:
+    """Drop this interview's widget state so the next run reloads it from the database."""
+    prefix = f"_{interview_id}_"
     for k in [k for k in st.session_state if str(k).startswith("sc_") and prefix in str(k)]:
         del st.session_state[k]
 
 
-def _report(card_id: int, exc: Exception) -> None:
-    message = "; ".join(exc.problems) if isinstance(exc, InvalidInput) else str(exc)
-    st.session_state[key("error", card_id)] = message
-
-
-def amending(card_id: int) -> bool:
+def amending(interview_id: int) -> bool:
     """True while the panelist changes their submitted scorecard (every change is audited)."""
-    return bool(st.session_state.get(key("amend", card_id)))
+    return bool(st.session_state.get(key("amend", interview_id)))
 
 
 def locked(kit: Kit) -> bool:
     """Whether the widgets are read-only: a submitted card, unless the panelist amends it."""
-    return kit.submitted and not amending(kit.scorecard.id)
+    return kit.submitted and not amending(kit.interview.id)
 
 
-def _save_score_cb(card_id: int, panelist_id: int, criterion_id: int) -> None:
-    choice = st.session_state.get(key("score", card_id, criterion_id))
-    item = ScoreInput(
-        criterion_id=criterion_id,
-        value=None if choice in (None, NOT_ASSESSED) else int(choice),
-        not_assessed=choice == NOT_ASSESSED,
-        evidence=st.session_state.get(key("evidence", card_id, criterion_id)) or "",
-    )
-    _persist(card_id, lambda s, v: save_score(s, card_id, panelist_id, item, v,
-                                              amend=amending(card_id)))
+def _card_id(interview_id: int, panelist_id: int) -> int:
+    """The card's id, creating the card now: the first saved answer is what starts it."""
+    card_id = st.session_state.get(key("card", interview_id))
+    if card_id is None:
+        with db.session() as s:
+            card_id = ensure_scorecard(s, interview_id, panelist_id).id
+        st.session_state[key("card", interview_id)] = card_id
+    return card_id
 
 
-def _save_field_cb(card_id: int, panelist_id: int, name: str) -> None:
-    value = st.session_state.get(key(name, card_id))
+def _persist(interview_id: int, panelist_id: int, where: str, action) -> None:
+    """Run one save; a refusal is shown beside the field (and the typed text stays there)."""
+    version_key = key("version", interview_id)
+    error_key = key("error", interview_id, where)
+    try:
+        card_id = _card_id(interview_id, panelist_id)
+        with db.session() as s:
+            st.session_state[version_key] = action(s, card_id, st.session_state.get(version_key))
+    except InvalidInput as exc:
+        st.session_state[error_key] = "; ".join(exc.problems)
+        return
+    except (Conflict, NotAllowed, NotFound) as exc:
+        st.session_state[key("error", interview_id)] = str(exc)
+        return
+    st.session_state.pop(error_key, None)
+    st.session_state.pop(key("error", interview_id), None)
+    st.session_state[key("saved", interview_id)] = True
+
+
+def _too_long(text: str | None) -> str | None:
+    n = len(text or "")
+    if n <= TEXT_MAX:
+        return None
+    return (f"Too long to save: {n:,} characters, at most {TEXT_MAX:,}. Your text is kept in the "
+            "box but not saved: shorten it, or move part of it to another field.")
+
+
+def _save_score_cb(interview_id: int, panelist_id: int, criterion_id: int) -> None:
+    choice = st.session_state.get(key("score", interview_id, criterion_id))
+    evidence = st.session_state.get(key("evidence", interview_id, criterion_id)) or ""
+    where = f"c{criterion_id}"
+    problem = _too_long(evidence)
+    if problem:
+        st.session_state[key("error", interview_id, where)] = problem
+        return
+    item = {"criterion_id": criterion_id,
+            "value": None if choice in (None, NOT_ASSESSED) else int(choice),
+            "not_assessed": choice == NOT_ASSESSED, "evidence": evidence}
+    _persist(interview_id, panelist_id, where,
+             lambda s, card_id, v: save_score(s, card_id, panelist_id, item, v,
+                                              amend=amending(interview_id)))
+
+
+def _save_field_cb(interview_id: int, panelist_id: int, name: str) -> None:
+    value = st.session_state.get(key(name, interview_id))
     if name == "salary_heard" and value is not None:
         value = int(value)
-    _persist(card_id, lambda s, v: save_fields(s, card_id, panelist_id, {name: value}, v,
-                                               amend=amending(card_id)))
+    problem = _too_long(value) if isinstance(value, str) else None
+    if problem:
+        st.session_state[key("error", interview_id, name)] = problem
+        return
+    _persist(interview_id, panelist_id, name,
+             lambda s, card_id, v: save_fields(s, card_id, panelist_id, {name: value}, v,
+                                               amend=amending(interview_id)))
 
 
-def _save_tasks_cb(card_id: int, panelist_id: int) -> None:
-    tasks = list(st.session_state.get(key("tasks", card_id)) or [])
-    _persist(card_id, lambda s, v: save_tasks_covered(s, card_id, panelist_id, tasks, v))
+def _save_tasks_cb(interview_id: int, panelist_id: int, tasks: list[str]) -> None:
+    ticked = [t for i, t in enumerate(tasks) if st.session_state.get(key("task", interview_id, i))]
+    _persist(interview_id, panelist_id, "tasks",
+             lambda s, card_id, v: save_tasks_covered(s, card_id, panelist_id, ticked, v))
+
+
+def _field_error(interview_id: int, where: str) -> None:
+    message = st.session_state.get(key("error", interview_id, where))
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def style() -> None:
+    """The scorecard's phone-sized targets and sticky status bar, and the typing autosave."""
+    st.html(STYLE + AUTOSAVE_JS, unsafe_allow_javascript=True)
 
 
 def tasks_widget(kit: Kit, panelist_id: int) -> None:
-    """Which of the position's tasks the panelist probed (saved when changed)."""
+    """Which of the position's tasks the panelist probed: one tick each, saved when changed."""
     if not kit.position.tasks:
         return
+    iid = kit.interview.id
     st.subheader("Tasks you probed")
-    st.multiselect(
-        "Tick the position's tasks you asked about", kit.position.tasks,
-        key=key("tasks", kit.scorecard.id), on_change=_save_tasks_cb,
-        args=(kit.scorecard.id, panelist_id), disabled=kit.submitted,
-        help="Before the debrief, tasks no panelist probed are flagged.",
-    )
-
-
-def _persist(card_id: int, action) -> None:
-    version_key = key("version", card_id)
-    try:
-        with db.session() as s:
-            st.session_state[version_key] = action(s, st.session_state.get(version_key))
-        st.session_state.pop(key("error", card_id), None)
-        st.session_state[key("saved", card_id)] = True
-    except (InvalidInput, Conflict, NotAllowed) as exc:
-        _report(card_id, exc)
+    st.caption("Tick the position's tasks you asked about. Before the debrief, tasks no "
+               "panelist probed are flagged.")
+    for i, task in enumerate(kit.position.tasks):
+        st.checkbox(task, key=key("task", iid, i), on_change=_save_tasks_cb,
+                    args=(iid, panelist_id, list(kit.position.tasks)), disabled=kit.submitted)
+    _field_error(iid, "tasks")
 
 
 def scale_options(kit: Kit) -> list[str]:
@@ -130,7 +251,7 @@ def criterion_widgets(kit: Kit, panelist_id: int) -> None:
     """One block per criterion: description, anchors, score, evidence."""
     from ui.text import md_escape
 
-    card_id = kit.scorecard.id
+    iid = kit.interview.id
     lo, hi = kit.template.scale_min, kit.template.scale_max
     mid = (lo + hi) / 2
     options = scale_options(kit)
@@ -150,36 +271,40 @@ def criterion_widgets(kit: Kit, panelist_id: int) -> None:
                         st.caption(f"{point:g} — {md_escape(text)}")
                 st.radio(
                     "Score", options, index=None, horizontal=True,
-                    key=key("score", card_id, c.id),
-                    on_change=_save_score_cb, args=(card_id, panelist_id, c.id),
+                    key=key("score", iid, c.id),
+                    on_change=_save_score_cb, args=(iid, panelist_id, c.id),
                     disabled=locked(kit),
                 )
-                choice = st.session_state.get(key("score", card_id, c.id))
+                choice = st.session_state.get(key("score", iid, c.id))
                 extreme = choice in (str(lo), str(hi))
                 st.text_area(
                     "Evidence" + (" (required for a score at the end of the scale)"
                                   if extreme else ""),
-                    key=key("evidence", card_id, c.id), height=80,
+                    key=key("evidence", iid, c.id), height=80,
                     placeholder="What did the candidate say or do that supports this score?",
-                    on_change=_save_score_cb, args=(card_id, panelist_id, c.id),
+                    on_change=_save_score_cb, args=(iid, panelist_id, c.id),
                     disabled=locked(kit),
                 )
+                _field_error(iid, f"c{c.id}")
 
 
 def overall_widgets(kit: Kit, panelist_id: int) -> None:
     """Recommendation, the candidate's questions, salary heard, interest and concerns."""
-    card_id = kit.scorecard.id
+    iid = kit.interview.id
     st.subheader("Overall")
     st.radio(
         "Recommendation", RECOMMENDATIONS, index=None, horizontal=True, format_func=label,
-        key=key("recommendation", card_id), on_change=_save_field_cb,
-        args=(card_id, panelist_id, "recommendation"), disabled=locked(kit),
+        key=key("recommendation", iid), on_change=_save_field_cb,
+        args=(iid, panelist_id, "recommendation"), disabled=locked(kit),
     )
+    _field_error(iid, "recommendation")
     for name, title in TEXT_FIELDS.items():
-        st.text_area(title, key=key(name, card_id), height=80, on_change=_save_field_cb,
-                     args=(card_id, panelist_id, name), disabled=locked(kit))
+        st.text_area(title, key=key(name, iid), height=80, on_change=_save_field_cb,
+                     args=(iid, panelist_id, name), disabled=locked(kit))
+        _field_error(iid, name)
     st.number_input(
         f"Salary expectation heard ({kit.position.currency} per year)", min_value=0,
-        step=1000, value=None, key=key("salary_heard", card_id), on_change=_save_field_cb,
-        args=(card_id, panelist_id, "salary_heard"), disabled=locked(kit),
+        step=1000, value=None, key=key("salary_heard", iid), on_change=_save_field_cb,
+        args=(iid, panelist_id, "salary_heard"), disabled=locked(kit),
     )
+    _field_error(iid, "salary_heard")

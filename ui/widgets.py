@@ -52,3 +52,41 @@ def pick_position(positions: list[Position], *, key: str = "position") -> Positi
 def show_problems(problems: list[str], heading: str = "Not saved") -> None:
     """An error box listing what to fix, each line as plain text."""
     st.error(f"{heading}:\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems))
+
+
+def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
+                      format_func) -> int:
+    """A selectbox of ids kept in step with one query parameter, both ways.
+
+    The URL's value is taken when it is new (a link or a reload); a choice made in the box
+    (click or keyboard) is written back to the URL at once, so the next run does not put the
+    URL's old value back.
+    """
+    wanted = st.query_params.get(param)
+    marker = f"{key}__from_url"
+    if wanted is not None and wanted.isdigit() and int(wanted) in options and (
+            key not in st.session_state or st.session_state.get(marker) != wanted):
+        st.session_state[key] = int(wanted)
+        st.session_state[marker] = wanted
+
+    def chosen() -> None:
+        value = str(st.session_state[key])
+        st.query_params[param] = value
+        st.session_state[marker] = value
+
+    value = st.selectbox(label, options, key=key, format_func=format_func, on_change=chosen)
+    st.query_params[param] = str(value)
+    st.session_state[marker] = str(value)
+    return value
+
+
+def scroll_to(container_key: str) -> None:
+    """Scroll the browser to a keyed container once (e.g. a confirmation after a submit)."""
+    import json
+    import uuid
+
+    selector = json.dumps(f".st-key-{container_key}")
+    st.html(f"<script>/* {uuid.uuid4().hex} */ setTimeout(() => {{"
+            f" const el = document.querySelector({selector});"
+            " if (el) el.scrollIntoView({block: 'center'}); }, 150);</script>",
+            unsafe_allow_javascript=True)

@@ -125,10 +125,12 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     depth.get_by_role("textbox").press("Tab")  # a text area commits when it is left
     left_before_submit(page, 3)
 
-    # A reload is a new browser session: logged out, but the draft is on the server.
+    # A reload is a new browser session: logged out, but the draft is on the server, and
+    # logging in on the reloaded address opens this scorecard again.
     page.reload()
     log_in(page, "pia@example.com", password)
-    open_my_scorecard(page, cara)
+    expect(page.get_by_role("heading", name=f"Scorecard: {cara}")).to_be_visible()
+    settled(page)
     expect(radio_group(criterion(page, c[0])).get_by_role("radio", name="5", exact=True)
            ).to_be_checked()
     expect(radio_group(criterion(page, c[1])).get_by_role("radio", name="4", exact=True)

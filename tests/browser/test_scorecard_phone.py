@@ -1,0 +1,210 @@
+"""The panelist's scorecard in Chromium (issue 12, points 2 to 6): the picker keeps a choice,
+nothing typed is lost on reload, a card starts with the first answer, over-long text is kept,
+and at 390 x 844 the targets are big enough, the status stays in view and the confirmation
+is shown after submitting."""
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from sqlmodel import Session
+
+from services import auth
+from services.db import get_engine
+from services.scorecards import find_scorecard
+from tests.conftest import Factory
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+MIN_TARGET = 24  # CSS px, WCAG 2.2 target size (minimum)
+TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture(scope="module")
+def seats(world) -> dict:
+    """Three more panelists, each on a fresh interview of the world's position (with Hugo)."""
+    from argon2 import PasswordHasher
+
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+        with Session(get_engine(world["url"]), expire_on_commit=False) as s:
+            make = Factory(s)
+            admin = make.user("admin", name="Ann Admin", email="ann.admin@example.com")
+            make._admin = auth.viewer_for(s, admin)
+            for who in ("noor", "ravi", "lena"):
+                user = make.user("panelist", name=f"{who.capitalize()} Phone",
+                                 email=f"{who}@example.com")
+                candidate = make.candidate(world["position"], name=f"Cand {who.capitalize()}",
+                                           email=f"cand.{who}@example.com")
+                out[who] = {"user": user, "candidate": candidate,
+                            "iv": make.interview(candidate, [user, world["hugo"]])}
+    return out
+
+
+def settled(page: Page) -> None:
+    expect(page.get_by_test_id("stApp")).to_have_attribute(
+        "data-test-script-state", "notRunning")
+
+
+def open_card(page: Page, base: str, interview_id: int, email: str, password: str) -> None:
+    """Open the scorecard's URL logged out and log in right there."""
+    page.goto(f"{base}/scorecard?interview={interview_id}")
+    log_in_here(page, email, password)
+
+
+def log_in_here(page: Page, email: str, password: str) -> None:
+    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+    settled(page)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=re.compile("^Scorecard: "))).to_be_visible()
+    settled(page)
+
+
+def criterion(page: Page, name: str) -> Locator:
+    title = page.get_by_test_id("stMarkdownContainer").get_by_text(name, exact=True)
+    return page.get_by_test_id("stVerticalBlock").filter(
+        has=page.locator(":scope > [data-testid=stElementContainer]").filter(has=title))
+
+
+def card_of(world, seat):
+    with Session(get_engine(world["url"])) as s:
+        return find_scorecard(s, seat["iv"].id, seat["user"].id)
+
+
+def test_picker_keeps_the_interview_chosen_by_click_or_keyboard(page, app_url, world):
+    """Paul sits on three panels; the URL names Cara's, he picks another one."""
+    open_card(page, app_url, world["iv_cara"].id, "paul@example.com", world["password"])
+    expect(page.get_by_role("heading", name=f"Scorecard: {world['cara'].name}")).to_be_visible()
+    picker = page.get_by_role("combobox", name="Interview")
+    picker.click()
+    page.get_by_role("option", name=re.compile(re.escape(world["mia"].name))).click()
+    expect(page.get_by_role("heading", name=f"Scorecard: {world['mia'].name}")).to_be_visible()
+    settled(page)
+    expect(page.get_by_role("heading", name=f"Scorecard: {world['mia'].name}")).to_be_visible()
+    assert f"interview={world['iv_mia'].id}" in page.url
+
+    picker.focus()
+    picker.press("ArrowDown")
+    expect(page.get_by_role("option").first).to_be_visible()
+    options = page.get_by_role("option").all_inner_texts()
+    here = next(i for i, t in enumerate(options) if world["mia"].name in t)
+    target = (here + 1) % len(options)
+    for _ in range(target - here if target > here else len(options) - here + target):
+        picker.press("ArrowDown")
+    picker.press("Enter")
+    name = next(n for n in (world["cara"].name, world["mia"].name, world["dan"].name)
+                if n in options[target])
+    expect(page.get_by_role("heading", name=f"Scorecard: {name}")).to_be_visible()
+    settled(page)
+    expect(page.get_by_role("heading", name=f"Scorecard: {name}")).to_be_visible()
+    iv = {world["cara"].name: "iv_cara", world["mia"].name: "iv_mia",
+          world["dan"].name: "iv_dan"}[name]
+    assert f"interview={world[iv].id}" in page.url
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_text_typed_and_not_left_survives_a_reload_and_starts_the_card(page, app_url, world,
+                                                                     seats):
+    seat, c = seats["ravi"], world["criteria"]
+    note = "Asked sharp questions about on-call; typed and never left the field"
+    open_card(page, app_url, seat["iv"].id, "ravi@example.com", world["password"])
+    # Only looking starts nothing: no card, the seat stays "not started".
+    assert card_of(world, seat) is None
+    expect(page.get_by_text("Not started yet.")).to_be_visible()
+
+    box = criterion(page, c[1]).get_by_role("textbox")
+    box.tap()
+    box.press_sequentially(note, delay=5)
+    # The page saves after a pause in typing; the field still has the focus.
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    assert page.evaluate("() => document.activeElement.tagName") == "TEXTAREA"
+    card = card_of(world, seat)
+    assert card is not None
+
+    page.reload()
+    log_in_here(page, "ravi@example.com", world["password"])
+    expect(criterion(page, c[1]).get_by_role("textbox")).to_have_value(note)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_over_long_evidence_is_refused_with_a_message_and_kept(page, app_url, world, seats):
+    seat, c = seats["lena"], world["criteria"]
+    text = "x" * 10_001
+    open_card(page, app_url, seat["iv"].id, "lena@example.com", world["password"])
+    block = criterion(page, c[0])
+    block.get_by_role("textbox").fill(text)
+    block.get_by_role("textbox").press("Tab")
+    expect(block.get_by_text(re.compile(r"Too long to save: 10,001 characters, at most 10,000")
+                             )).to_be_visible()
+    settled(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(block.get_by_role("textbox")).to_have_value(text)
+    # The rest of the form still works and saves.
+    criterion(page, c[1]).get_by_role("radiogroup", name="Score").get_by_text("3", exact=True).tap()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_phone_targets_status_in_view_and_confirmation_after_submit(page, app_url, world,
+                                                                   seats):
+    seat, c = seats["noor"], world["criteria"]
+    height = PHONE["viewport"]["height"]
+    open_card(page, app_url, seat["iv"].id, "noor@example.com", world["password"])
+
+    options = page.get_by_test_id("stRadioOption")
+    expect(options).to_have_count(4 * 6 + 4)
+    for i in range(options.count()):
+        box = options.nth(i).bounding_box()
+        assert box["width"] >= MIN_TARGET and box["height"] >= MIN_TARGET, \
+            (options.nth(i).inner_text(), box)
+    for name in c:
+        group = criterion(page, name).get_by_role("radiogroup", name="Score")
+        one = group.get_by_test_id("stRadioOption").first.bounding_box()
+        skip = group.get_by_test_id("stRadioOption").last.bounding_box()
+        assert abs(one["y"] - skip["y"]) < 2, ("'Not assessed' wraps", name, one, skip)
+        assert skip["x"] + skip["width"] <= PHONE["viewport"]["width"]
+
+    status = page.locator(".st-key-sc_status")
+
+    def status_in_view() -> None:
+        expect(status).to_be_in_viewport()
+        box = status.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height + 1, box
+
+    status_in_view()
+    expect(status).to_contain_text("5 things left before you can submit.")
+    criterion(page, c[2]).scroll_into_view_if_needed()
+    status_in_view()
+
+    # Tasks are ticks, the first of them a task (no "Select all").
+    expect(page.get_by_text("Select all")).to_have_count(0)
+    ticks = page.get_by_test_id("stCheckbox")
+    expect(ticks.first).to_contain_text(world["position"].tasks[0])
+    ticks.first.get_by_text(world["position"].tasks[0]).tap()
+    expect(status).to_contain_text("Draft saved.")
+
+    for n, (name, option) in enumerate(zip(c, ["3", "4", "Not assessed", "2"], strict=True)):
+        criterion(page, name).get_by_role("radiogroup", name="Score").get_by_text(
+            option, exact=True).tap()
+        expect(status).to_contain_text(f"{4 - n} thing")
+    page.get_by_role("radiogroup", name="Recommendation").get_by_text("No", exact=True).tap()
+    expect(status).to_contain_text("Ready to submit.")
+    settled(page)
+    submit = status.get_by_role("button", name="Submit scorecard")
+    expect(submit).to_be_in_viewport()
+    submit.tap()
+    confirmation = page.get_by_text(re.compile(r"^Submitted .*read-only now\."))
+    expect(confirmation).to_be_visible()
+    expect(confirmation).to_be_in_viewport()
