@@ -5,7 +5,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import SALARY_MAX, Stage, utcnow
-from models.users import _clean_name
+from models.users import _clean_name, blank_is_none, lower_email
 
 
 class CandidateBase(SQLModel):
@@ -29,15 +29,8 @@ class CandidateCreate(CandidateBase):
 
     _name = field_validator("name")(_clean_name)
 
-    @field_validator("email", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("email")
-    @classmethod
-    def _lower_email(cls, value: str | None) -> str | None:
-        return value.strip().lower() if value else None
+    _email_blank = field_validator("email", mode="before")(blank_is_none)
+    _email = field_validator("email")(lower_email)
 
 
 class Candidate(CandidateBase, table=True):

@@ -11,6 +11,16 @@ PASSWORD_MIN = 12
 PASSWORD_MAX = 4096
 
 
+def blank_is_none(value: object) -> object:
+    """An empty or blank optional field (a spreadsheet cell) means no value."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def lower_email(value: str | None) -> str | None:
+    """Emails compare case-insensitively: stored trimmed and lower-case."""
+    return value.strip().lower() if value else None
+
+
 def _clean_name(value: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -53,15 +63,8 @@ class ImportedUserCreate(UserBase):
 
     _name = field_validator("name")(_clean_name)
 
-    @field_validator("email", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("email")
-    @classmethod
-    def _lower_email(cls, value: str | None) -> str | None:
-        return value.strip().lower() if value else None
+    _email_blank = field_validator("email", mode="before")(blank_is_none)
+    _email = field_validator("email")(lower_email)
 
 
 class UserUpdate(SQLModel):

@@ -29,7 +29,7 @@ from services.interviews import (
 from services.mailer import smtp_config
 from services.positions import visible_positions
 from services.scorecards import describe_status
-from ui import db, flash
+from ui import db, flash, secrets
 from ui.guard import require
 from ui.pickers import labels_for
 from ui.widgets import display_zone, show_problems, when
@@ -40,18 +40,9 @@ SCHEDULE_KEYS = ["iv_candidate", "iv_date", "iv_time", "iv_setting", "iv_locatio
                  *(f"iv_user_{i}" for i in range(4)), *(f"iv_role_{i}" for i in range(4))]
 
 
-def smtp_secrets() -> dict | None:
-    """The [smtp] section of .streamlit/secrets.toml, if there is one."""
-    try:
-        section = st.secrets.get("smtp")
-    except Exception:  # no secrets file at all raises; that simply means no setting
-        return None
-    return dict(section) if section else None
-
-
 def tell_panel(change) -> None:
     """E-mail the panel about a change, and queue what happened for the confirmation."""
-    config = smtp_config(smtp_secrets())
+    config = smtp_config(secrets.section("smtp"))
     with db.session() as s:
         result = notify_panel(s, viewer, change, config)
     if result is None:

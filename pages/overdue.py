@@ -7,21 +7,12 @@ from services.errors import InvalidInput
 from services.mailer import smtp_config
 from services.overdue import RESEND_AFTER, app_base_url, overdue_scorecards, send_reminders
 from services.scorecards import describe_status
-from ui import db
+from ui import db, secrets
 from ui.guard import require
 from ui.text import count
 from ui.widgets import show_problems, when
 
 viewer = require(Role.recruiter)
-
-
-def smtp_secrets() -> dict | None:
-    """The [smtp] section of .streamlit/secrets.toml, if there is one."""
-    try:
-        section = st.secrets.get("smtp")
-    except Exception:  # no secrets file at all raises; that simply means no setting
-        return None
-    return dict(section) if section else None
 
 
 def link_base() -> str:
@@ -45,7 +36,7 @@ st.dataframe(
     .rename(columns=lambda c: c.replace("_", " ").capitalize()),
     hide_index=True, width="stretch",
 )
-config = smtp_config(smtp_secrets())
+config = smtp_config(secrets.section("smtp"))
 if config is None:
     st.info("No mail server is configured ([smtp] in secrets or SECONDLOOK_SMTP_HOST), so "
             "reminders cannot be sent from here.")

@@ -6,19 +6,13 @@ from contextlib import contextmanager
 from sqlmodel import Session
 
 from services.db import database_url, session_scope
+from ui import secrets
 
 
 def _secrets_url() -> str | None:
     """`[database] url` from .streamlit/secrets.toml, if there is such a file and key."""
-    import streamlit as st
-
-    try:
-        section = st.secrets.get("database")
-    except Exception:  # no secrets file at all raises; that simply means no setting
-        return None
-    if section and section.get("url"):
-        return str(section["url"])
-    return None
+    found = secrets.section("database")
+    return str(found["url"]) if found and found.get("url") else None
 
 
 def url() -> str:
