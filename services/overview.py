@@ -7,7 +7,8 @@ were given). Two kinds of figure, with two access rules (services.access):
   submission, the share submitted within 24 hours, decisions taken) say *that* something was
   submitted or decided, never what it said. A recruiter sees them for every position, as on the
   Interviews and Overdue pages.
-* Score-derived figures (the panel-agreement reading and the size of the leading tie group) come
+* Score-derived figures (the panel-agreement reading and the size of the leading group, the
+  candidates sharing a letter with the first) come
   from the position's board as the viewer's own dashboard shows it (services.board.load_board:
   only candidates whose panel the viewer may see, blind scoring included), and only for positions
   the viewer manages (services.access.manages_position). Elsewhere they are None. `ranked`
@@ -111,17 +112,14 @@ def _ranked(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _leading_group(table: pd.DataFrame) -> int | None:
-    """How many candidates share the top tie group of a ranking table (services.board).
-
-    The group column is the board's (a number or a letter, whatever it names a group); the
-    candidates in the first-ranked candidate's group are the leading group.
-    """
-    group = next((c for c in table.columns if "group" in str(c).lower()), None)
+    """How many candidates the scores do not separate from the first-ranked one: those sharing
+    a letter with it in the board's ranking table (services.board, letters from
+    services.ranking), the leader included."""
     ranked = _ranked(table)
-    if group is None or ranked.empty:
+    if "Letters" not in table.columns or ranked.empty:
         return None
-    top = ranked.sort_values("Rank").iloc[0][group]
-    return int((ranked[group] == top).sum())
+    top = set(str(ranked.sort_values("Rank").iloc[0]["Letters"]))
+    return int(ranked["Letters"].map(lambda letters: bool(top & set(str(letters)))).sum())
 
 
 def _score_figures(session: Session, viewer: Viewer, position: Position) -> dict:

@@ -25,6 +25,7 @@ import services
 from services import (
     audit_view,
     board,
+    calibration,
     candidates,
     coverage,
     exports,
@@ -125,6 +126,16 @@ CALLED = {
     "scorecards.amendments": lambda w: scorecards.amendments(w.s, w.viewer, w.cara.id),
     "overview.position_overview": lambda w: overview.position_overview(w.s, viewer=w.viewer),
     "overview.panelist_overview": lambda w: overview.panelist_overview(w.s, viewer=w.viewer),
+    "calibration.leniency": lambda w: calibration.leniency(w.s, viewer=w.viewer),
+    "calibration.visible_scores": lambda w: calibration.visible_scores(
+        w.s, calibration.submitted_scores(w.s)[0], viewer=w.viewer),
+    "scorecards.scorecard_kit": lambda w: scorecards.scorecard_kit(w.s, w.panel.interview.id,
+                                                                   w.viewer.id),
+    "scorecards.find_scorecard": lambda w: scorecards.find_scorecard(w.s, w.panel.interview.id,
+                                                                     w.viewer.id),
+    "coverage.coverage_recorded": lambda w: coverage.coverage_recorded(w.s, w.viewer, w.cara.id),
+    "interviews.interview_form_data": lambda w: interviews.interview_form_data(
+        w.s, w.viewer, w.panel.interview.id),
 }
 
 _GATE = "the access rule itself: answers ids, booleans or SQL conditions, no card content"
@@ -166,7 +177,9 @@ EXCLUDED = {
         "organisation_boards", "organisation_scales", "organisation_labels")},
     "board.organisation_figures": _PURE, "board.label_figures": _PURE,
     **{f"calibration.{n}": ORGANISATION_WIDE for n in (
-        "history", "leniency", "min_shared", "organisation_overview", "submitted_scores")},
+        "history", "min_shared", "organisation_leniency", "organisation_overview",
+        "submitted_scores")},
+    "board.organisation_prior": ORGANISATION_WIDE + " (one spread figure, no candidate's)",
     "calibration.to_common_scale": _PURE, "calibration.adjusted_summary": _PURE,
     **{f"candidate_import.{n}": _NO_CANDIDATE for n in ("guess_mapping", "read_table")},
     "candidate_import.validate_rows": "checks an uploaded table; returns its problems",
@@ -205,12 +218,34 @@ EXCLUDED = {
     **{f"settings.{n}": _NO_CANDIDATE for n in (
         "demo_mode", "editable_settings", "get_setting", "set_setting", "update_settings")},
     **{f"stats.{n}": _PURE for n in (
-        "adjust_scores", "candidate_summary", "criterion_stats", "crossed_matrix",
-        "disagreements", "icc", "krippendorff_alpha", "panelist_leniency", "panelist_scores",
+        "candidate_summary", "criterion_stats", "crossed_matrix",
+        "disagreements", "icc", "krippendorff_alpha", "panelist_scores",
         "position_summaries", "reliability", "reliability_by_criterion", "weight_sensitivity")},
     **{f"templates.{n}": _NO_CANDIDATE for n in (
         "current_version", "template_criteria", "template_history")},
     "templates.copy_template": _WRITE,
+    **{f"leniency.{n}": _PURE for n in ("adjust_scores", "panelist_leniency")},
+    **{f"ranking.{n}": _PURE for n in (
+        "chance_best", "fit_spread_prior", "letter_groups", "letter_names", "letter_span",
+        "moderated_variance", "pairwise_separated", "pooled_variance", "ranking_sentence",
+        "t_cdf", "t_quantile")},
+    **{f"board.{n}": _PURE for n in ("band_text", "chance_text", "rank_range",
+                                     "ranking_statement")},
+    **{f"headline.{n}": _PURE for n in ("candidate_headline", "position_agenda",
+                                        "ranking_sentence", "salary_reading", "tally")},
+    **{f"tables.{n}": _PURE for n in ("grouped", "read_table", "suffix")},
+    **{f"exports_safety.{n}": _PURE for n in ("csv_bytes", "csv_text")},
+    "report.report_csv_text": _PURE, "scorecards.seat_status": _PURE,
+    **{f"ics.{n}": _NO_CANDIDATE for n in ("calendar", "escape", "fold", "interview_uid",
+                                           "parse")},
+    "mailer.invitation_message": _NO_CANDIDATE, "db.serialised": _NO_CANDIDATE,
+    **{f"backup.{n}": _NO_CANDIDATE for n in ("head_revision", "restore_safety_copy")},
+    **{f"overdue.{n}": _NO_CANDIDATE for n in ("app_base_url", "scorecard_link")},
+    "auth.end_sessions": _WRITE, "scorecards.ensure_scorecard": _WRITE,
+    **{f"interviews.{n}": _WRITE for n in ("cancel_interview", "schedule_interview_once",
+                                           "update_interview", "notify_panel")},
+    "interviews.same_interview": "finds an identical scheduled interview (recruiters), no card",
+    "interviews.invitation_for": "time, place and panel names of an interview, no card",
     **{name: f"viewerless, reached only through {via}" for name, via in VIEWERLESS.items()},
 }
 

@@ -84,13 +84,23 @@ def test_csv_text_quotes_a_lone_carriage_return():
 
 
 @pytest.fixture
-def poisoned(make):
-    """A position whose candidates are named, and whose evidence is written, in payloads."""
+def poisoned(session, make):
+    """A position whose candidates are named, and whose evidence is written, in payloads.
+
+    The forms and imports now refuse line breaks in names and titles; such rows can still come
+    from an older database or a restored backup, so they are written past the schemas here and
+    the exports must neutralise them all the same.
+    """
     manager = make.user("hiring_manager", name="Hana")
     panel = [make.user(name="Pia"), make.user(name="Paul")]
-    position = make.position(manager=manager, title="=Backend\r+Engineer")
+    position = make.position(manager=manager, title="Backend Engineer")
+    position.title = "=Backend\r+Engineer"
+    session.add(position)
     for i, payload in enumerate(PAYLOADS):
-        cand = make.candidate(position, name=f"{payload} {i}")
+        cand = make.candidate(position, name=f"Candidate {i}")
+        cand.name = f"{payload} {i}"
+        session.add(cand)
+        session.commit()
         iv = make.interview(cand, panel)
         make.scorecard(iv, panel[0], [2, 3, 4, 5], "yes", evidence=payload)
         make.scorecard(iv, panel[1], [3, 3, 3, 3], "no", evidence=f"ok\r{payload}")
