@@ -107,7 +107,7 @@ def world(tmp_path_factory) -> dict:
     return {"url": url, "password": PASSWORD, "manager": manager, "pia": pia, "paul": paul,
             "mo": mo, "hugo": hugo, "position": position, "cara": cara, "mia": mia, "dan": dan,
             "iv_cara": iv_cara, "iv_mia": iv_mia, "iv_dan": iv_dan, "criteria": criteria,
-            "rita": rita, "analyst": analyst, "rex": rex}
+            "rita": rita, "analyst": analyst, "rex": rex, "iv_rex": iv_rex}
 
 
 def position_criteria(session: Session, interview_id: int, panelist_id: int):

@@ -122,7 +122,9 @@ def test_markdown_and_html_in_names_and_notes_stay_text(pia, site, page: Page, p
     page.get_by_role("tab", name="Candidate").click()
     panel = page.get_by_role("tabpanel", name="Candidate")
     panel.get_by_role("combobox", name="Candidate").click()
-    page.get_by_role("option", name=IMAGE_NAME, exact=True).click()
+    # Candidates are named with their position in every picker.
+    page.get_by_role("option", name=f"{IMAGE_NAME} · {site['position'].title}",
+                     exact=True).click()
     expect(panel.get_by_text("Who said what")).to_be_visible()
     settled(page)
     expect(page.locator(INJECTED_IMAGES)).to_have_count(0)

@@ -84,7 +84,7 @@ def card_of(world, seat):
 
 
 def test_picker_keeps_the_interview_chosen_by_click_or_keyboard(page, app_url, world):
-    """Paul sits on three panels; the URL names Cara's, he picks another one."""
+    """Paul sits on four panels; the URL names Cara's, he picks another one."""
     open_card(page, app_url, world["iv_cara"].id, "paul@example.com", world["password"])
     expect(page.get_by_role("heading", name=f"Scorecard: {world['cara'].name}")).to_be_visible()
     picker = page.get_by_role("combobox", name="Interview")
@@ -96,21 +96,28 @@ def test_picker_keeps_the_interview_chosen_by_click_or_keyboard(page, app_url, w
     assert f"interview={world['iv_mia'].id}" in page.url
 
     picker.focus()
-    picker.press("ArrowDown")
-    expect(page.get_by_role("option").first).to_be_visible()
-    options = page.get_by_role("option").all_inner_texts()
-    here = next(i for i, t in enumerate(options) if world["mia"].name in t)
-    target = (here + 1) % len(options)
-    for _ in range(target - here if target > here else len(options) - here + target):
-        picker.press("ArrowDown")
+    picker.press("ArrowDown")  # opens the list; the highlight already moves one option on
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    expect(picker).to_have_attribute("aria-activedescendant", re.compile("."))
+    texts = options.all_inner_texts()
+    ids = [options.nth(i).get_attribute("id") for i in range(len(texts))]
+    here = next(i for i, t in enumerate(texts) if world["mia"].name in t)
+    lit = ids.index(picker.get_attribute("aria-activedescendant"))
+    # Another interview than the current one, reached with the arrow keys from the highlight
+    # (the list does not wrap around at either end).
+    target = min((i for i in range(len(texts)) if i not in (here, lit)),
+                 key=lambda i: abs(i - lit))
+    for _ in range(abs(target - lit)):
+        picker.press("ArrowDown" if target > lit else "ArrowUp")
+    expect(picker).to_have_attribute("aria-activedescendant", ids[target])
     picker.press("Enter")
-    name = next(n for n in (world["cara"].name, world["mia"].name, world["dan"].name)
-                if n in options[target])
+    interviews = {world[c].name: f"iv_{c}" for c in ("cara", "mia", "dan", "rex")}
+    name = next(n for n in interviews if n in texts[target])
     expect(page.get_by_role("heading", name=f"Scorecard: {name}")).to_be_visible()
     settled(page)
     expect(page.get_by_role("heading", name=f"Scorecard: {name}")).to_be_visible()
-    iv = {world["cara"].name: "iv_cara", world["mia"].name: "iv_mia",
-          world["dan"].name: "iv_dan"}[name]
+    iv = interviews[name]
     assert f"interview={world[iv].id}" in page.url
 
 

@@ -1,6 +1,8 @@
 """Sessions that end: "Log out everywhere" in one browser ends the same account's session in
 another browser (two browser contexts: two people's worth of cookies and tabs)."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -33,9 +35,12 @@ def test_log_out_everywhere_ends_the_session_in_another_browser(browser, app_url
         expect(two.get_by_role("textbox", name="Password")).to_be_visible()
         expect(two.get_by_role("heading", name="My account")).to_have_count(0)
         expect(two.get_by_role("button", name="Log out everywhere")).to_have_count(0)
-        # And logging in again works: only the old sessions ended.
+        # And logging in again works: only the old sessions ended. The login was shown in
+        # place at the page's URL, so logging in opens the page the click asked for.
         log_in(two, "hugo@example.com", world["password"])
-        expect(two.get_by_role("heading", name="My interviews")).to_be_visible()
+        expect(two.get_by_role("heading", name="My account")).to_be_visible()
+        expect(two.get_by_role("button", name="Log out everywhere")).to_be_visible()
+        assert urlsplit(two.url).path == "/account"
     finally:
         first.close()
         second.close()
