@@ -1,11 +1,5 @@
 """Recruiter: schedule second interviews with their panels, change or cancel them; every
-scorecard's status.
-
-Schedule is idempotent (services.interviews.schedule_interview_once): a candidate already
-interviewed at that exact time is not scheduled again, so a double-click, a resubmitted form or
-a second tab creates one interview. After a change or a cancellation the panel is e-mailed a
-calendar invitation (.ics) when a mail server is configured.
-"""
+scorecard's status."""
 
 from datetime import UTC, datetime, time, timedelta
 
@@ -35,6 +29,10 @@ from ui.pickers import labels_for
 from ui.widgets import display_zone, show_problems, when
 
 viewer = require(Role.recruiter)
+# Schedule is idempotent (services.interviews.schedule_interview_once): a candidate already
+# interviewed at that exact time is not scheduled again, so a double-click, a resubmitted form or
+# a second tab creates one interview. After a change or a cancellation the panel is e-mailed a
+# calendar invitation (.ics) when a mail server is configured.
 
 SCHEDULE_KEYS = ["iv_candidate", "iv_date", "iv_time", "iv_setting", "iv_location",
                  *(f"iv_user_{i}" for i in range(4)), *(f"iv_role_{i}" for i in range(4))]

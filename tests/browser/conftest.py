@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from services import auth
@@ -115,6 +116,17 @@ def position_criteria(session: Session, interview_id: int, panelist_id: int):
     from services.scorecards import open_scorecard
 
     return open_scorecard(session, interview_id, panelist_id).criteria
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect(request):
+    """expect() waits as long as the test module says (EXPECT_TIMEOUT_MS, else TIMEOUT_MS): a
+    Streamlit rerun on a loaded two-core machine outlasts Playwright's 5 s default."""
+    module = request.module
+    expect.set_options(timeout=getattr(module, "EXPECT_TIMEOUT_MS",
+                                       getattr(module, "TIMEOUT_MS", 15_000)))
+    yield
+    expect.set_options(timeout=5_000)
 
 
 def _free_port() -> int:

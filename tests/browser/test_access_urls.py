@@ -26,11 +26,8 @@ PANELIST_PAGES = {"my_interviews", "scorecard", "account"}
 INJECTED_IMAGES = "img[src='x'], img[src*='127.0.0.1:9']"
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
+# How long expect() waits here (the shared fixture in conftest.py reads it).
+EXPECT_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture(scope="module")

@@ -22,12 +22,6 @@ TIMEOUT_MS = 15_000
 PIA_EVIDENCE = f"Walked through the ledger API design, including idempotency keys {MARKER}-pia"
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
-
 
 # ---------------------------------------------------------------- helpers
 

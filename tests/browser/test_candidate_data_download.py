@@ -12,12 +12,6 @@ from tests.browser.test_browser import DESKTOP, TIMEOUT_MS, log_in, settled
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
-
 
 @pytest.mark.browser_context_args(viewport=DESKTOP, accept_downloads=True)
 def test_a_seated_recruiter_downloads_no_colleagues_notes(page, app_url, world, tmp_path):

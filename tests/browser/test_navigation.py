@@ -21,12 +21,6 @@ TIMEOUT_MS = 20_000
 STAFF = {"recruiter": "rory@example.com", "admin": "ada@example.com"}
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
-
 
 @pytest.fixture(scope="module")
 def staff(world) -> dict:

@@ -12,12 +12,6 @@ from tests.conftest import require_tool
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
-
 
 @pytest.mark.browser_context_args(viewport=DESKTOP, accept_downloads=True)
 def test_manager_downloads_the_pdf_pack_and_page_one_renders(page, app_url, world, tmp_path):

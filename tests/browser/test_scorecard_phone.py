@@ -22,12 +22,6 @@ MIN_TARGET = 24  # CSS px, WCAG 2.2 target size (minimum)
 TIMEOUT_MS = 20_000
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
-
 
 @pytest.fixture(scope="module")
 def seats(world) -> dict:

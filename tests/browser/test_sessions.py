@@ -6,16 +6,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser import DESKTOP, TIMEOUT_MS, log_in, settled
+from tests.browser.test_browser import DESKTOP, log_in, settled
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def test_log_out_everywhere_ends_the_session_in_another_browser(browser, app_url, world):

@@ -11,11 +11,8 @@ from tests.oidc_provider import OIDCProvider
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
+# How long expect() waits here (the shared fixture in conftest.py reads it).
+EXPECT_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture(scope="module")
