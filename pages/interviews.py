@@ -1,5 +1,5 @@
 """Recruiter: schedule second interviews with their panels, change or cancel them; every
-scorecard's status."""
+scorecard's status. Access: recruiters and admins (the require() after the imports)."""
 
 from datetime import UTC, datetime, time, timedelta
 
