@@ -3,8 +3,9 @@
 import streamlit as st
 
 from services.db import DatabaseUnavailable, check_reachable
-from services.settings import demo_mode
+from services.settings import demo_mode, get_setting
 from ui import db
+from ui import i18n as ui_i18n
 from ui.guard import PAGES, current_viewer, log_out, menu, start_page, url_path
 from ui.login import login_page
 from ui.sso import no_access_page, refused_email
@@ -30,7 +31,11 @@ def gate(page, title: str, slug: str) -> None:
     st.stop()
 
 
+ui_i18n.install()
 viewer = current_viewer()
+with db.session() as s:
+    ui_i18n.choose(viewer.language if viewer else None, viewer.time_zone if viewer else None,
+                   get_setting(s, "language"), get_setting(s, "time_zone"))
 if viewer is None and refused_email() is not None:
     gate(no_access_page, "No access", "no_access")
 if viewer is None:

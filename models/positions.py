@@ -60,6 +60,8 @@ class PositionBase(SQLModel):
     salary_min: int | None = Field(default=None, ge=0, le=SALARY_MAX)
     salary_max: int | None = Field(default=None, ge=0, le=SALARY_MAX)
     currency: str = Field(default="EUR", max_length=3)
+    # The language of the position's scorecard template and notes ("en" or "fr").
+    language: str = Field(default="en", max_length=8)
     hiring_manager_id: int | None = Field(default=None, foreign_key="user.id")
 
 

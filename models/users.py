@@ -88,6 +88,10 @@ class User(UserBase, table=True):
     locked_until: datetime | None = None
     # Bumped to end every browser session of the user (see services.auth).
     session_generation: int = 0
+    # The interface language the user chose ("en", "fr"); None follows the browser, then the
+    # organisation default (services.i18n). The time zone dates are shown in (IANA name).
+    language: str | None = Field(default=None, max_length=8)
+    time_zone: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -65,6 +65,9 @@ class Viewer:
     roles: frozenset[str] = field(default_factory=frozenset)
     # Positions whose dashboard was given to this hiring manager besides those they manage.
     granted: frozenset[int] = field(default_factory=frozenset)
+    # The user's chosen interface language and time zone (None: not chosen; see services.i18n).
+    language: str | None = None
+    time_zone: str | None = None
 
     def has(self, *roles: str) -> bool:
         """True when the viewer holds any of the roles (admin holds them all)."""
@@ -112,7 +115,8 @@ def viewer_for(session: Session, user: User) -> Viewer:
     granted = session.exec(
         select(PositionAccess.position_id).where(PositionAccess.user_id == user.id)).all()
     return Viewer(id=user.id, name=user.name, email=user.email, roles=roles_of(session, user.id),
-                  granted=frozenset(granted))
+                  granted=frozenset(granted), language=user.language,
+                  time_zone=user.time_zone)
 
 
 def get_viewer(session: Session, user_id: int, generation: int | None = None) -> Viewer | None:

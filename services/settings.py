@@ -3,6 +3,7 @@
 from sqlmodel import Session
 
 from models import AppSetting
+from services import i18n
 
 DEFAULTS = {
     # Whether demo accounts and the demo banner exist (set by seed-demo).
@@ -15,11 +16,15 @@ DEFAULTS = {
     "calibration_min_shared": "5",
     # Days after a candidate's last activity before they are listed for erasure (0: never).
     "retention_days": "365",
+    # The interface language of users who chose none and whose browser asks for none we have.
+    "language": "en",
+    # The time zone dates and times are shown in for users who chose none (IANA name).
+    "time_zone": "UTC",
 }
 PANEL_VISIBILITY = ("after_submit", "always", "never")
 # What an admin may change on the Settings page (demo_mode is set by seed-demo only).
 EDITABLE = ("panel_visibility", "disagreement_fraction", "calibration_min_shared",
-            "retention_days")
+            "retention_days", "language", "time_zone")
 
 
 def get_setting(session: Session, key: str) -> str:
@@ -63,6 +68,13 @@ def _check(key: str, value: str) -> str:
         if not 0 < number <= 1:
             raise InvalidInput("Disagreement threshold: must be a fraction above 0 and at most 1")
         value = f"{number:g}"
+    elif key == "language":
+        if i18n.normalise(value) != value:
+            raise InvalidInput(f"Language: must be one of {', '.join(i18n.LANGUAGES)}")
+    elif key == "time_zone":
+        if not i18n.valid_time_zone(value):
+            raise InvalidInput(f"Time zone: {value!r} is not a known time zone such as "
+                               "Europe/Paris or America/Toronto")
     elif key in _WHOLE_NUMBERS:
         name, low, high = _WHOLE_NUMBERS[key]
         if not value.isdigit() or not low <= int(value) <= high:

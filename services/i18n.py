@@ -1,0 +1,259 @@
+"""Languages: the one owner of translation and of locale formatting (issue 13).
+
+Every user-facing string goes through `_` (or `ngettext`); a string defined at import time
+(a page title, a label in a module-level table) is marked with `N_` and translated where it is
+shown, with `_(value)`. English is the source language: the msgids are the English text, and
+`locale/fr/LC_MESSAGES/messages.po` holds the French. `make i18n` extracts the catalogue from the
+code (`pybabel extract`, configuration in babel.cfg) and updates the .po; set-up compiles it
+(`pybabel compile`); without a compiled .mo the .po is read directly, so a fresh checkout works.
+
+Which language a string comes out in, first that applies:
+1. an explicit `with language("fr"):` block (the PDF pack and e-mails use the reader's language,
+   the command line its `--language` or SECONDLOOK_LANGUAGE);
+2. the resolver the UI registers (`set_resolver`): the session's language, which the app sets on
+   every run from the user's choice on *My account*, else the browser's language, else the
+   organisation default on *Settings*;
+3. English.
+
+Formatting follows the same language: `number`, `decimal`, `money`, `percent`, `date`,
+`datetime_`. French uses the Canadian French locale (decimal comma, narrow no-break space between
+thousands, "62 000 €"); English the Canadian English one ("€62,000", "$62,000" for CAD).
+Services never import streamlit: the resolver is a plain function.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
+
+# The languages the interface is complete in, and the name each is offered under.
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
+DEFAULT_LANGUAGE = "en"
+# The locale each language formats numbers and dates with.
+LOCALES: dict[str, str] = {"en": "en_CA", "fr": "fr_CA"}
+DEFAULT_TIME_ZONE = "UTC"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "messages"
+
+_override: ContextVar[str | None] = ContextVar("secondlook_language", default=None)
+_zone_override: ContextVar[str | None] = ContextVar("secondlook_time_zone", default=None)
+_resolver: Callable[[], str | None] | None = None
+_zone_resolver: Callable[[], str | None] | None = None
+
+
+def normalise(tag: str | None) -> str | None:
+    """"fr-CA", "fr_FR", "FR" -> "fr"; a language the app does not have -> None."""
+    if not tag:
+        return None
+    code = str(tag).strip().replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def set_resolver(language: Callable[[], str | None] | None,
+                 time_zone: Callable[[], str | None] | None = None) -> None:
+    """Register how the running interface finds the current language (and time zone)."""
+    global _resolver, _zone_resolver
+    _resolver, _zone_resolver = language, time_zone
+
+
+def current_language() -> str:
+    """The language strings and numbers come out in now (see the module docstring)."""
+    chosen = _override.get()
+    if chosen is None and _resolver is not None:
+        try:
+            chosen = _resolver()
+        except Exception:  # a resolver outside its context (a worker thread) means no choice
+            chosen = None
+    return normalise(chosen) or DEFAULT_LANGUAGE
+
+
+def current_time_zone() -> ZoneInfo:
+    """The time zone dates and times are shown in now; UTC when none is set or it is unknown."""
+    name = _zone_override.get()
+    if name is None and _zone_resolver is not None:
+        try:
+            name = _zone_resolver()
+        except Exception:
+            name = None
+    return zone(name)
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The ZoneInfo for an IANA name, UTC for an empty or unknown one."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def valid_time_zone(name: str) -> bool:
+    """True when `name` is an IANA time zone this machine knows."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@contextmanager
+def language(lang: str | None, time_zone: str | None = None) -> Iterator[str]:
+    """Within the block, strings and formats follow `lang` (None: leave the current one)."""
+    token = _override.set(normalise(lang) or current_language())
+    zone_token = _zone_override.set(time_zone) if time_zone else None
+    try:
+        yield current_language()
+    finally:
+        _override.reset(token)
+        if zone_token is not None:
+            _zone_override.reset(zone_token)
+
+
+def catalogue_path(lang: str) -> Path:
+    """The .po file of a language."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=8)
+def _load(lang: str, stamp: float) -> _gettext.NullTranslations:
+    """The translations of a language: the compiled .mo when it is current, else the .po."""
+    po = catalogue_path(lang)
+    mo = po.with_suffix(".mo")
+    parts = sorted((po.parent / "parts").glob("*.po"))  # TEMPORARY: folded in at merge time
+    if mo.exists() and mo.stat().st_mtime >= stamp and not parts:
+        with mo.open("rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    if not po.exists():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    for part in parts:
+        with part.open("rb") as fh:
+            for message in read_po(fh, locale=lang):
+                if message.id and message.string and not catalog.get(message.id):
+                    catalog.add(message.id, message.string)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def translations(lang: str | None = None) -> _gettext.NullTranslations:
+    """The gettext translations of `lang` (default: the current language)."""
+    lang = normalise(lang) or current_language()
+    if lang == DEFAULT_LANGUAGE:
+        return _gettext.NullTranslations()
+    po = catalogue_path(lang)
+    files = [po, *(po.parent / "parts").glob("*.po")]
+    return _load(lang, max((f.stat().st_mtime for f in files if f.exists()), default=0.0))
+
+
+def _(message: str) -> str:
+    """`message` (English) in the current language."""
+    if not message:
+        return message
+    return translations().gettext(message)
+
+
+gettext = _
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for `n`, in the current language."""
+    return translations().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now (translate it where shown)."""
+    return message
+
+
+def babel_locale(lang: str | None = None) -> Locale:
+    """The Babel locale numbers and dates are formatted with."""
+    return Locale.parse(LOCALES[normalise(lang) or current_language()])
+
+
+def number(value: float | int | None, digits: int = 0, *, empty: str = "—") -> str:
+    """A number with the language's separators: 1,234.5 / 1 234,5."""
+    if value is None or value != value:
+        return empty
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=babel_locale())
+
+
+def decimal(value: float | None, digits: int = 2, *, empty: str = "—") -> str:
+    """A statistic to a fixed number of decimals, without thousands grouping: 3.50 / 3,50."""
+    if value is None or value != value:
+        return empty
+    pattern = "0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=babel_locale())
+
+
+def signed(value: float | None, digits: int = 2, *, empty: str = "—") -> str:
+    """A difference with its sign: +0.30 / −0,30."""
+    if value is None or value != value:
+        return empty
+    text = decimal(abs(value), digits)
+    return ("+" if value >= 0 else "\u2212") + text
+
+
+def percent(fraction: float | None, digits: int = 0, *, empty: str = "—") -> str:
+    """A fraction as a percentage: 93% / 93 %."""
+    if fraction is None or fraction != fraction:
+        return empty
+    loc = babel_locale()
+    pattern = loc.percent_formats[None].pattern
+    if digits > 0:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    return format_percent(fraction, format=pattern, locale=loc)
+
+
+def money(amount: float | int | None, currency: str, *, empty: str = "—") -> str:
+    """A salary in whole units: "€62,000" in English, "62 000 €" in French."""
+    if amount is None:
+        return empty
+    loc = babel_locale()
+    pattern = loc.currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(amount, currency, format=pattern, locale=loc, currency_digits=False)
+
+
+def date_(value: date | datetime | None, fmt: str = "medium", *, empty: str = "—") -> str:
+    """A calendar date in the current language (a datetime is first put in the time zone)."""
+    if value is None:
+        return empty
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return _format_date(value, fmt, locale=babel_locale())
+
+
+def datetime_(value: datetime | None, fmt: str = "medium", *, empty: str = "—") -> str:
+    """A moment in the current language and time zone (naive values are taken as UTC)."""
+    if value is None:
+        return empty
+    return _format_datetime(local(value), _DATETIME_FORMATS.get(fmt, fmt),
+                            locale=babel_locale())
+
+
+# "medium" in Babel prints seconds ("09 h 00 min 00 s" in French); people schedule to the minute.
+_DATETIME_FORMATS = {"medium": "d MMM y, HH:mm", "long": "EEEE d MMMM y, HH:mm zzz",
+                     "short": "d MMM, HH:mm"}
+
+
+def local(value: datetime) -> datetime:
+    """`value` in the current time zone (naive values are taken as UTC)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(current_time_zone())

@@ -1,0 +1,45 @@
+"""The interface's language and time zone for this browser session (see services.i18n).
+
+`install` registers the resolver once per process; `choose` runs at the top of every run of
+app.py and stores the session's language: the user's choice, else the browser's language
+(`st.context.locale`), else the organisation default. A change on *My account* therefore applies
+on the next run, without logging out. `lang_attribute` keeps `<html lang>` on that language.
+"""
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from services import i18n
+
+LANGUAGE_KEY = "language"
+TIME_ZONE_KEY = "time_zone"
+
+
+def _session_value(key: str) -> str | None:
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get(key)
+
+
+def install() -> None:
+    """Make `services.i18n` follow this session's language and time zone."""
+    i18n.set_resolver(lambda: _session_value(LANGUAGE_KEY),
+                      lambda: _session_value(TIME_ZONE_KEY))
+
+
+def browser_language() -> str | None:
+    """The browser's language when the app has it ("fr-CA" -> "fr"), else None."""
+    try:
+        return i18n.normalise(st.context.locale)
+    except Exception:  # no browser context (bare mode)
+        return None
+
+
+def choose(user_language: str | None, user_time_zone: str | None,
+           default_language: str | None, default_time_zone: str | None) -> str:
+    """Set this session's language and time zone for the run; returns the language."""
+    lang = (i18n.normalise(user_language) or browser_language()
+            or i18n.normalise(default_language) or i18n.DEFAULT_LANGUAGE)
+    st.session_state[LANGUAGE_KEY] = lang
+    st.session_state[TIME_ZONE_KEY] = user_time_zone or default_time_zone or i18n.DEFAULT_TIME_ZONE
+    return lang
