@@ -7,6 +7,8 @@ migration of a PostgreSQL type; the Create schemas validate them.
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from services.i18n import N_, _
+
 # Money amounts (salary bands, expectations, what was heard) are whole units of the position's
 # currency, stored in 32-bit integer columns; two thousand million covers every currency's
 # yearly salaries.
@@ -79,39 +81,40 @@ class Outcome(StrEnum):
     reject = "reject"
 
 
-# Words shown to people; the enum values above are what is stored.
+# Words shown to people (English msgids, translated by `label`); the enum values above are
+# what is stored.
 LABELS: dict[str, str] = {
-    "admin": "Admin",
-    "recruiter": "Recruiter",
-    "hiring_manager": "Hiring manager",
-    "panelist": "Panelist",
-    "technical": "Technical skills",
-    "social": "Social qualities",
-    "company": "Company knowledge",
-    "office": "Office",
-    "informal": "Restaurant or other informal place",
-    "video": "Video call",
-    "other": "Other",
-    "immediate_superior": "Immediate superior",
-    "colleague": "Colleague",
-    "first_interview": "First interview",
-    "second_interview": "Second interview",
-    "offer": "Offer",
-    "hired": "Hired",
-    "on_hold": "On hold",
-    "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
-    "draft": "Draft",
-    "submitted": "Submitted",
-    "strong_no": "Strong no",
-    "no": "No",
-    "yes": "Yes",
-    "strong_yes": "Strong yes",
-    "advance": "Advance",
-    "hold": "Hold",
-    "reject": "Reject",
-    "scheduled": "Scheduled",
-    "cancelled": "Cancelled",
+    "admin": N_("Admin"),
+    "recruiter": N_("Recruiter"),
+    "hiring_manager": N_("Hiring manager"),
+    "panelist": N_("Panelist"),
+    "technical": N_("Technical skills"),
+    "social": N_("Social qualities"),
+    "company": N_("Company knowledge"),
+    "office": N_("Office"),
+    "informal": N_("Restaurant or other informal place"),
+    "video": N_("Video call"),
+    "other": N_("Other"),
+    "immediate_superior": N_("Immediate superior"),
+    "colleague": N_("Colleague"),
+    "first_interview": N_("First interview"),
+    "second_interview": N_("Second interview"),
+    "offer": N_("Offer"),
+    "hired": N_("Hired"),
+    "on_hold": N_("On hold"),
+    "rejected": N_("Rejected"),
+    "withdrawn": N_("Withdrawn"),
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "strong_no": N_("Strong no"),
+    "no": N_("No"),
+    "yes": N_("Yes"),
+    "strong_yes": N_("Strong yes"),
+    "advance": N_("Advance"),
+    "hold": N_("Hold"),
+    "reject": N_("Reject"),
+    "scheduled": N_("Scheduled"),
+    "cancelled": N_("Cancelled"),
 }
 
 
@@ -119,4 +122,5 @@ def label(value: str | None) -> str:
     """The human word for a stored vocabulary value."""
     if value is None:
         return "—"
-    return LABELS.get(str(value), str(value).replace("_", " ").capitalize())
+    word = LABELS.get(str(value))
+    return _(word) if word else str(value).replace("_", " ").capitalize()
