@@ -129,6 +129,25 @@ def pg_template() -> str:
     drop_pg_database(url)
 
 
+def pytest_collection_modifyitems(config, items):
+    """The app's own tests (AppTest: tests/test_app_*.py) run on SQLite alone.
+
+    Pages reach the database only through services, and every service, migration and database
+    behaviour is tested on both backends in the other modules; running each page a second time
+    on PostgreSQL doubled the slowest part of the suite and tested no further SQL.
+    """
+    keep, drop = [], []
+    for item in items:
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("db_url")
+        if backend == "postgresql" and item.path.name.startswith("test_app_"):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path, monkeypatch) -> str:
     """A fresh migrated database, also set as DATABASE_URL for the app under test.
