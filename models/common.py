@@ -62,6 +62,22 @@ class ScorecardStatus(StrEnum):
     submitted = "submitted"
 
 
+class SeatStatus(StrEnum):
+    """Where a panelist's seat on an interview stands: no saved answer yet, or the card's status."""
+
+    not_started = "not_started"
+    draft = "draft"
+    submitted = "submitted"
+
+
+class PanelVisibility(StrEnum):
+    """When a panelist sees the co-panelists' scores (the organisation setting)."""
+
+    after_submit = "after_submit"
+    always = "always"
+    never = "never"
+
+
 class Recommendation(StrEnum):
     strong_no = "strong_no"
     no = "no"
@@ -104,6 +120,7 @@ LABELS: dict[str, str] = {
     "on_hold": N_("On hold"),
     "rejected": N_("Rejected"),
     "withdrawn": N_("Withdrawn"),
+    "not_started": N_("Not started"),
     "draft": N_("Draft"),
     "submitted": N_("Submitted"),
     "strong_no": N_("Strong no"),
