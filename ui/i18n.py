@@ -43,3 +43,23 @@ def choose(user_language: str | None, user_time_zone: str | None,
     st.session_state[LANGUAGE_KEY] = lang
     st.session_state[TIME_ZONE_KEY] = user_time_zone or default_time_zone or i18n.DEFAULT_TIME_ZONE
     return lang
+
+
+LANG_KEY = "html_lang"
+
+
+def lang_attribute(lang: str) -> None:
+    """Keep `<html lang>` on the session's language, without taking any room on the page.
+
+    Streamlit serves `<html lang="en">` whatever the language. A script sets the attribute; it
+    runs again only when its text changes (a new language). It sits in a keyed container that
+    its own style hides, with the container's wrapper (else the wrapper, 0 px high, would still
+    add the column's 16 px gap).
+    """
+    import json
+
+    with st.container(key=LANG_KEY):
+        st.html(f"<style>.st-key-{LANG_KEY}, div:has(> .st-key-{LANG_KEY}) {{display: none;}}"
+                "</style>"
+                f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+                unsafe_allow_javascript=True)
