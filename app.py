@@ -5,7 +5,7 @@ import streamlit as st
 from models import label
 from services.db import DatabaseUnavailable, check_reachable
 from services.i18n import _
-from services.settings import demo_mode, get_setting
+from services.settings import demo_mode
 from ui import db
 from ui import i18n as ui_i18n
 from ui.guard import PAGES, current_viewer, log_out, menu, start_page, url_path
@@ -46,11 +46,7 @@ def gate(page, title: str, slug: str) -> None:
 
 
 viewer = current_viewer()
-with db.session() as s:
-    language = ui_i18n.choose(viewer.language if viewer else None,
-                              viewer.time_zone if viewer else None,
-                              get_setting(s, "language"), get_setting(s, "time_zone"))
-ui_i18n.lang_attribute(language)
+ui_i18n.lang_attribute(ui_i18n.choose_for(viewer))
 if viewer is None and refused_email() is not None:
     gate(no_access_page, _("No access"), "no_access")
 if viewer is None:

@@ -13,6 +13,7 @@ from models import Role
 from services.auth import Viewer, end_sessions, get_viewer
 from services.i18n import N_, _
 from ui import db, sso
+from ui import i18n as ui_i18n
 
 USER_KEY = "user_id"
 # The user's session generation at login; the session ends when the stored one moves on.
@@ -161,6 +162,10 @@ def require(*roles: str) -> Viewer:
     """Stop the page unless someone is logged in with one of the roles (none: any user)."""
     ensure_app_frame()
     viewer = current_viewer()
+    if not ui_i18n.chosen():
+        # A page run without app.py in this session (a pages/ file Streamlit served on its
+        # own, or a session just cleared by a log-out) still speaks the person's language.
+        ui_i18n.choose_for(viewer)
     if viewer is None and sso.refused_email() is not None:
         st.error(_("Your company account has no access to Second Look."))
         st.stop()
