@@ -150,7 +150,8 @@ def english() -> dict:
             regex = r"\S.*?".join(re.escape(part) for part in re.split(r"\{[^{}]*\}", text))
             if "{" not in text:
                 exact[text] = msgid
-            else:
+            elif len(letters) >= 2:
+                # ("{a} of {b}" alone would match any "Head of Sales (2)": too weak to judge.)
                 patterns.append((msgid, re.compile(rf"^{regex}$")))
             # A phrase of two words or more, which French text never uses as such.
             if len(letters) >= 2 and not re.search(rf"(?<!\w){regex}(?!\w)", french_text):
