@@ -292,5 +292,5 @@ def test_the_leak_detector_finds_english_and_spares_data():
         "Note: Please log in to see this page. Merci", data)
     assert leaks_in("Se déconnecter partout", data) == []
     assert leaks_in("Backend Engineer", data) == []
-    assert leaks_in("{n} postes.".replace("{n}", "3"), data) == []
-    assert leaks_in("3 positions.", data) == ["{n} positions."]
+    assert leaks_in("2 sur 5 classés", data) == []
+    assert leaks_in("2 of 5 ranked", data) == ["{group} of {ranked} ranked"]
