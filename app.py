@@ -23,10 +23,11 @@ ui_i18n.choose(None, None, None, None)
 try:
     check_reachable(db.url())
 except DatabaseUnavailable as exc:
-    # The first line is for whoever runs the server (a path, the driver's reason); the
-    # advice under it is for the person in front of the page.
-    st.error(f"{exc}\n\n" + _("Second Look cannot open its database just now. Try again in a "
-                               "moment; if it goes on, tell the person who runs Second Look."))
+    # The error line is for whoever runs the server (a path, the driver's reason, kept as the
+    # driver said it); the advice under it is for the person in front of the page.
+    st.error(str(exc))
+    st.caption(_("Second Look cannot open its database just now. Try again in a moment; if it "
+                 "goes on, tell the person who runs Second Look."))
     st.stop()
 
 
