@@ -63,6 +63,23 @@ PAGES: list[PageSpec] = [
 ]
 
 
+def forget_session() -> None:
+    """Empty this browser session's state, every key of it.
+
+    `st.session_state.clear()` is MutableMapping's: it stops silently at the first key whose
+    read raises KeyError (a widget of a page not drawn in this run), leaving the keys after it
+    in place, in an order that changes with each process's hash seed. The identity keys go
+    first, then every other key one by one.
+    """
+    for key in (USER_KEY, GENERATION_KEY):
+        st.session_state.pop(key, None)
+    for key in list(st.session_state.keys()):
+        try:
+            del st.session_state[key]
+        except KeyError:
+            pass
+
+
 def current_viewer() -> Viewer | None:
     """The logged-in user, re-read from the database on every run (roles may have changed).
 
@@ -80,7 +97,7 @@ def current_viewer() -> Viewer | None:
         with db.session() as s:
             viewer = get_viewer(s, int(user_id), int(generation))
     if viewer is None:
-        st.session_state.clear()
+        forget_session()
     return viewer
 
 
@@ -185,7 +202,7 @@ def require(*roles: str) -> Viewer:
 
 def log_in(user_id: int, generation: int) -> None:
     """Remember the user, and their session generation, for this browser session."""
-    st.session_state.clear()
+    forget_session()
     st.session_state[USER_KEY] = user_id
     st.session_state[GENERATION_KEY] = generation
 
@@ -203,6 +220,6 @@ def log_out() -> None:
     if user_id is not None:
         with db.session() as s:
             end_sessions(s, int(user_id))
-    st.session_state.clear()
+    forget_session()
     if sso.identity() is not None:
         sso.logout()
