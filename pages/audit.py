@@ -9,28 +9,30 @@ from models import Role
 from services.audit import ACTIONS
 from services.audit_view import list_events
 from services.auth import list_users
+from services.i18n import _, ngettext
 from ui import db
 from ui.guard import require
-from ui.text import count
 from ui.widgets import display_zone, when
 
 viewer = require(Role.admin)
 
-st.title("Audit trail")
-st.caption("Every login, change of users, roles and settings, scorecard, decision, consensus "
-           "score, export and erasure. Rows are only ever added. For a candidate whose panel "
-           "you sit on and have not submitted, you see that actions happened, not their details.")
+st.title(_("Audit trail"))
+st.caption(_("Every login, change of users, roles and settings, scorecard, decision, consensus "
+             "score, export and erasure. Rows are only ever added. For a candidate whose panel "
+             "you sit on and have not submitted, you see that actions happened, not their "
+             "details."))
 with db.session() as s:
     people = {u["id"]: u["name"] for u in list_users(s, viewer)}
 c1, c2, c3 = st.columns(3)
-action = c1.selectbox("What", [None, *ACTIONS], key="audit_action",
-                      format_func=lambda a: "Everything" if a is None else ACTIONS[a])
-actor = c2.selectbox("Who", [None, *people], key="audit_actor",
-                     format_func=lambda i: "Anyone" if i is None else people[i])
-candidate = c3.number_input("Candidate id", min_value=1, step=1, value=None,
+# The action names are stored values; their labels (services.audit.ACTIONS) are msgids.
+action = c1.selectbox(_("What"), [None, *ACTIONS], key="audit_action",
+                      format_func=lambda a: _("Everything") if a is None else _(ACTIONS[a]))
+actor = c2.selectbox(_("Who"), [None, *people], key="audit_actor",
+                     format_func=lambda i: _("Anyone") if i is None else people[i])
+candidate = c3.number_input(_("Candidate id"), min_value=1, step=1, value=None,
                             key="audit_candidate")
 today = datetime.now(display_zone()).date()
-days = st.date_input("Between", value=(today - timedelta(days=30), today), key="audit_days")
+days = st.date_input(_("Between"), value=(today - timedelta(days=30), today), key="audit_days")
 since = until = None
 if isinstance(days, tuple) and len(days) == 2:
     since = datetime.combine(days[0], time.min, tzinfo=display_zone()).astimezone(UTC)
@@ -41,12 +43,17 @@ with db.session() as s:
                          candidate_id=None if candidate is None else int(candidate),
                          since=since, until=until)
 if events.empty:
-    st.info("No audit rows match.")
+    st.info(_("No audit rows match."))
     st.stop()
-st.caption(f"{count(len(events), 'row')}, newest first (at most 1000).")
+st.caption(ngettext("{n} row, newest first (at most 1000).",
+                    "{n} rows, newest first (at most 1000).", len(events)).format(n=len(events)))
+# The detail stays JSON: it is the record as stored, keys and values as the services wrote them.
+COLUMNS = {"at": _("At"), "actor": _("Actor"), "what": _("What"), "entity": _("Entity"),
+           "entity_id": _("Entity id"), "candidate_id": _("Candidate id"),
+           "detail": _("Detail")}
 st.dataframe(events.assign(
     at=events["at"].map(when),
+    what=events["action"].map(lambda a: _(ACTIONS[a]) if a in ACTIONS else a),
     detail=events["detail"].map(lambda d: json.dumps(d, ensure_ascii=False, default=str)),
-)[["at", "actor", "what", "entity", "entity_id", "candidate_id", "detail"]].rename(
-    columns=lambda c: c.replace("_", " ").capitalize()), hide_index=True, width="stretch",
+)[list(COLUMNS)].rename(columns=COLUMNS), hide_index=True, width="stretch",
     key="audit_table")

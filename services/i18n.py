@@ -144,12 +144,28 @@ def _load(lang: str, stamp: float) -> _gettext.NullTranslations:
     for part in parts:
         with part.open("rb") as fh:
             for message in read_po(fh, locale=lang):
-                if message.id and message.string and not catalog.get(message.id):
+                if not (message.id and translated(message.string)):
+                    continue
+                # `make i18n` puts every msgid into messages.po, untranslated until folded in:
+                # an empty entry there must not hide the part's translation.
+                # (Catalog.add keeps an existing entry's empty msgstr: set it on the entry.)
+                known = catalog.get(message.id)
+                if known is None:
                     catalog.add(message.id, message.string)
+                elif not translated(known.string):
+                    known.string = message.string
+                    known.flags.discard("fuzzy")
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return _gettext.GNUTranslations(buffer)
+
+
+def translated(string: str | tuple | list | None) -> bool:
+    """True when a catalogue entry's msgstr is filled (every plural form, for a plural)."""
+    if isinstance(string, (tuple, list)):
+        return bool(string) and all(string)
+    return bool(string)
 
 
 def translations(lang: str | None = None) -> _gettext.NullTranslations:

@@ -41,6 +41,7 @@ from services import board as boards
 from services.access import listed_positions_clause, manages_position
 from services.auth import Viewer
 from services.errors import NotAllowed
+from services.i18n import _
 from services.interviews import OVERDUE_AFTER
 
 SUBMIT_WITHIN = timedelta(hours=24)
@@ -54,7 +55,7 @@ PANELIST_COLUMNS = ["panelist_id", "panelist", *SUBMISSION_COLUMNS]
 
 def _require_viewer(viewer: Viewer) -> None:
     if not viewer.has(Role.recruiter, Role.hiring_manager):
-        raise NotAllowed("Only recruiters, hiring managers and admins see the overview.")
+        raise NotAllowed(_("Only recruiters, hiring managers and admins see the overview."))
 
 
 def _positions(session: Session, viewer: Viewer) -> list[Position]:

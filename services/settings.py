@@ -1,9 +1,12 @@
 """Settings stored with the data, so every app server and the command line agree."""
 
+import os
+
 from sqlmodel import Session
 
 from models import AppSetting
 from services import i18n
+from services.i18n import N_, _
 
 DEFAULTS = {
     # Whether demo accounts and the demo banner exist (set by seed-demo).
@@ -18,9 +21,11 @@ DEFAULTS = {
     "retention_days": "365",
     # The interface language of users who chose none and whose browser asks for none we have.
     "language": "en",
-    # The time zone dates and times are shown in for users who chose none (IANA name).
+    # The time zone dates and times are shown in for users who chose none (IANA name); until
+    # an admin sets one, SECONDLOOK_TIMEZONE (the environment's older setting), else UTC.
     "time_zone": "UTC",
 }
+ENVIRONMENT_DEFAULTS = {"time_zone": "SECONDLOOK_TIMEZONE"}
 PANEL_VISIBILITY = ("after_submit", "always", "never")
 # What an admin may change on the Settings page (demo_mode is set by seed-demo only).
 EDITABLE = ("panel_visibility", "disagreement_fraction", "calibration_min_shared",
@@ -30,7 +35,12 @@ EDITABLE = ("panel_visibility", "disagreement_fraction", "calibration_min_shared
 def get_setting(session: Session, key: str) -> str:
     """The stored value of a setting, or its default."""
     row = session.get(AppSetting, key)
-    return row.value if row is not None else DEFAULTS.get(key, "")
+    if row is not None:
+        return row.value
+    from_env = os.environ.get(ENVIRONMENT_DEFAULTS.get(key, ""), "").strip()
+    if key == "time_zone" and from_env and i18n.valid_time_zone(from_env):
+        return from_env
+    return DEFAULTS.get(key, "")
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
@@ -48,8 +58,8 @@ def demo_mode(session: Session) -> bool:
     return get_setting(session, "demo_mode") == "true"
 
 
-_WHOLE_NUMBERS = {"calibration_min_shared": ("Calibration minimum", 1, 100),
-                  "retention_days": ("Retention", 0, 36500)}
+_WHOLE_NUMBERS = {"calibration_min_shared": (N_("Calibration minimum"), 1, 100),
+                  "retention_days": (N_("Retention"), 0, 36500)}
 
 
 def _check(key: str, value: str) -> str:
@@ -59,29 +69,33 @@ def _check(key: str, value: str) -> str:
     value = str(value).strip()
     if key == "panel_visibility":
         if value not in PANEL_VISIBILITY:
-            raise InvalidInput(f"Panel visibility: must be one of {', '.join(PANEL_VISIBILITY)}")
+            raise InvalidInput(_("Panel visibility: must be one of {choices}").format(
+                choices=", ".join(PANEL_VISIBILITY)))
     elif key == "disagreement_fraction":
         try:
             number = float(value)
         except ValueError:
             number = -1.0
         if not 0 < number <= 1:
-            raise InvalidInput("Disagreement threshold: must be a fraction above 0 and at most 1")
+            raise InvalidInput(_("Disagreement threshold: must be a fraction above 0 and at "
+                                 "most 1"))
         value = f"{number:g}"
     elif key == "language":
         if i18n.normalise(value) != value:
-            raise InvalidInput(f"Language: must be one of {', '.join(i18n.LANGUAGES)}")
+            raise InvalidInput(_("Language: must be one of {choices}").format(
+                choices=", ".join(i18n.LANGUAGES)))
     elif key == "time_zone":
         if not i18n.valid_time_zone(value):
-            raise InvalidInput(f"Time zone: {value!r} is not a known time zone such as "
-                               "Europe/Paris or America/Toronto")
+            raise InvalidInput(_("Time zone: {name} is not a known time zone such as "
+                                 "Europe/Paris or America/Toronto").format(name=repr(value)))
     elif key in _WHOLE_NUMBERS:
         name, low, high = _WHOLE_NUMBERS[key]
         if not value.isdigit() or not low <= int(value) <= high:
-            raise InvalidInput(f"{name}: must be a whole number from {low} to {high}")
+            raise InvalidInput(_("{name}: must be a whole number from {low} to {high}").format(
+                name=_(name), low=low, high=high))
         value = str(int(value))
     else:
-        raise InvalidInput(f"Setting {key}: cannot be changed here")
+        raise InvalidInput(_("Setting {key}: cannot be changed here").format(key=key))
     return value
 
 
@@ -91,7 +105,7 @@ def editable_settings(session: Session, actor) -> dict[str, str]:
     from services.errors import NotAllowed
 
     if Role.admin not in actor.roles:
-        raise NotAllowed("Only admins change settings.")
+        raise NotAllowed(_("Only admins change settings."))
     return {key: get_setting(session, key) for key in EDITABLE}
 
 

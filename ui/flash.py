@@ -31,6 +31,6 @@ def show(now: float | None = None) -> list[str]:
         if now - first <= KEEP_SECONDS:
             kept.append([item[0], first])
     st.session_state[_KEY] = kept
-    for message, _ in kept:
+    for message, _first in kept:
         st.toast(message, icon="✅")
-    return [m for m, _ in kept]
+    return [m for m, _first in kept]

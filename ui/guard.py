@@ -11,7 +11,9 @@ import streamlit as st
 
 from models import Role
 from services.auth import Viewer, end_sessions, get_viewer
+from services.i18n import N_, _
 from ui import db, sso
+from ui import i18n as ui_i18n
 
 USER_KEY = "user_id"
 # The user's session generation at login; the session ends when the stored one moves on.
@@ -20,7 +22,11 @@ GENERATION_KEY = "session_generation"
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page of the app and the roles that may open it (admin opens all)."""
+    """A page of the app and the roles that may open it (admin opens all).
+
+    `title` is the English msgid (marked with N_): app.py shows `_(title)`, the browser tab's
+    title in the session's language.
+    """
 
     path: str
     title: str
@@ -29,28 +35,49 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/my_interviews.py", "My interviews", ":material/event:", (Role.panelist,)),
-    PageSpec("pages/scorecard.py", "Scorecard", ":material/rate_review:", (Role.panelist,)),
-    PageSpec("pages/dashboard.py", "Dashboard", ":material/leaderboard:",
+    PageSpec("pages/my_interviews.py", N_("My interviews"), ":material/event:",
+             (Role.panelist,)),
+    PageSpec("pages/scorecard.py", N_("Scorecard"), ":material/rate_review:",
+             (Role.panelist,)),
+    PageSpec("pages/dashboard.py", N_("Dashboard"), ":material/leaderboard:",
              (Role.hiring_manager,)),
-    PageSpec("pages/calibration.py", "Calibration", ":material/tune:", (Role.hiring_manager,)),
-    PageSpec("pages/overview.py", "Overview", ":material/monitoring:",
+    PageSpec("pages/calibration.py", N_("Calibration"), ":material/tune:",
+             (Role.hiring_manager,)),
+    PageSpec("pages/overview.py", N_("Overview"), ":material/monitoring:",
              (Role.recruiter, Role.hiring_manager)),
-    PageSpec("pages/positions.py", "Positions", ":material/work:", (Role.recruiter,)),
-    PageSpec("pages/candidates.py", "Candidates", ":material/person_search:", (Role.recruiter,)),
-    PageSpec("pages/interviews.py", "Interviews", ":material/groups:", (Role.recruiter,)),
-    PageSpec("pages/import_candidates.py", "Import", ":material/upload_file:",
+    PageSpec("pages/positions.py", N_("Positions"), ":material/work:", (Role.recruiter,)),
+    PageSpec("pages/candidates.py", N_("Candidates"), ":material/person_search:",
              (Role.recruiter,)),
-    PageSpec("pages/overdue.py", "Overdue scorecards", ":material/schedule:",
+    PageSpec("pages/interviews.py", N_("Interviews"), ":material/groups:", (Role.recruiter,)),
+    PageSpec("pages/import_candidates.py", N_("Import"), ":material/upload_file:",
              (Role.recruiter,)),
-    PageSpec("pages/exports.py", "Exports", ":material/download:", (Role.hiring_manager,)),
-    PageSpec("pages/users.py", "Users", ":material/manage_accounts:", (Role.admin,)),
-    PageSpec("pages/settings.py", "Settings", ":material/settings:", (Role.admin,)),
-    PageSpec("pages/audit.py", "Audit trail", ":material/history:", (Role.admin,)),
-    PageSpec("pages/privacy.py", "Candidate data", ":material/shield_person:",
+    PageSpec("pages/overdue.py", N_("Overdue scorecards"), ":material/schedule:",
              (Role.recruiter,)),
-    PageSpec("pages/account.py", "My account", ":material/account_circle:", ()),
+    PageSpec("pages/exports.py", N_("Exports"), ":material/download:", (Role.hiring_manager,)),
+    PageSpec("pages/users.py", N_("Users"), ":material/manage_accounts:", (Role.admin,)),
+    PageSpec("pages/settings.py", N_("Settings"), ":material/settings:", (Role.admin,)),
+    PageSpec("pages/audit.py", N_("Audit trail"), ":material/history:", (Role.admin,)),
+    PageSpec("pages/privacy.py", N_("Candidate data"), ":material/shield_person:",
+             (Role.recruiter,)),
+    PageSpec("pages/account.py", N_("My account"), ":material/account_circle:", ()),
 ]
+
+
+def forget_session() -> None:
+    """Empty this browser session's state, every key of it.
+
+    `st.session_state.clear()` is MutableMapping's: it stops silently at the first key whose
+    read raises KeyError (a widget of a page not drawn in this run), leaving the keys after it
+    in place, in an order that changes with each process's hash seed. The identity keys go
+    first, then every other key one by one.
+    """
+    for key in (USER_KEY, GENERATION_KEY):
+        st.session_state.pop(key, None)
+    for key in list(st.session_state.keys()):
+        try:
+            del st.session_state[key]
+        except KeyError:
+            pass
 
 
 def current_viewer() -> Viewer | None:
@@ -70,7 +97,7 @@ def current_viewer() -> Viewer | None:
         with db.session() as s:
             viewer = get_viewer(s, int(user_id), int(generation))
     if viewer is None:
-        st.session_state.clear()
+        forget_session()
     return viewer
 
 
@@ -80,9 +107,10 @@ def pages_for(viewer: Viewer) -> list[PageSpec]:
 
 
 # The menu groups pages by the task they serve; a page's first role names its task.
-SECTIONS = {Role.panelist: "Scoring", Role.hiring_manager: "Deciding",
-            Role.recruiter: "Recruiting", Role.admin: "Administration"}
-ACCOUNT_SECTION = "Your account"
+# Section names are msgids (N_): menu() returns them in English, app.py shows `_(section)`.
+SECTIONS = {Role.panelist: N_("Scoring"), Role.hiring_manager: N_("Deciding"),
+            Role.recruiter: N_("Recruiting"), Role.admin: N_("Administration")}
+ACCOUNT_SECTION = N_("Your account")
 
 
 def section_of(page: PageSpec) -> str:
@@ -151,11 +179,15 @@ def require(*roles: str) -> Viewer:
     """Stop the page unless someone is logged in with one of the roles (none: any user)."""
     ensure_app_frame()
     viewer = current_viewer()
+    if not ui_i18n.chosen():
+        # A page run without app.py in this session (a pages/ file Streamlit served on its
+        # own, or a session just cleared by a log-out) still speaks the person's language.
+        ui_i18n.choose_for(viewer)
     if viewer is None and sso.refused_email() is not None:
-        st.error("Your company account has no access to Second Look.")
+        st.error(_("Your company account has no access to Second Look."))
         st.stop()
     if viewer is None:
-        st.warning("Please log in to see this page.")
+        st.warning(_("Please log in to see this page."))
         # The form is drawn right here: Streamlit serves a pages/ file opened by its URL on its
         # own, so a reload of /scorecard?interview=7 logs in and returns to that scorecard.
         from ui.login import login_page
@@ -163,14 +195,14 @@ def require(*roles: str) -> Viewer:
         login_page()
         st.stop()
     if roles and not viewer.has(*roles):
-        st.error("You do not have access to this page.")
+        st.error(_("You do not have access to this page."))
         st.stop()
     return viewer
 
 
 def log_in(user_id: int, generation: int) -> None:
     """Remember the user, and their session generation, for this browser session."""
-    st.session_state.clear()
+    forget_session()
     st.session_state[USER_KEY] = user_id
     st.session_state[GENERATION_KEY] = generation
 
@@ -188,6 +220,6 @@ def log_out() -> None:
     if user_id is not None:
         with db.session() as s:
             end_sessions(s, int(user_id))
-    st.session_state.clear()
+    forget_session()
     if sso.identity() is not None:
         sso.logout()

@@ -38,8 +38,45 @@ def browser_language() -> str | None:
 def choose(user_language: str | None, user_time_zone: str | None,
            default_language: str | None, default_time_zone: str | None) -> str:
     """Set this session's language and time zone for the run; returns the language."""
+    install()  # idempotent; a page run without app.py must follow the session too
     lang = (i18n.normalise(user_language) or browser_language()
             or i18n.normalise(default_language) or i18n.DEFAULT_LANGUAGE)
     st.session_state[LANGUAGE_KEY] = lang
     st.session_state[TIME_ZONE_KEY] = user_time_zone or default_time_zone or i18n.DEFAULT_TIME_ZONE
     return lang
+
+
+def choose_for(viewer) -> str:
+    """`choose` for a viewer (or None: logged out), with the organisation defaults read from
+    the database; returns the language."""
+    from services.settings import get_setting
+    from ui import db
+
+    with db.session() as s:
+        return choose(viewer.language if viewer else None, viewer.time_zone if viewer else None,
+                      get_setting(s, "language"), get_setting(s, "time_zone"))
+
+
+def chosen() -> bool:
+    """True when this session's language was chosen (app.py does it on every run)."""
+    return LANGUAGE_KEY in st.session_state
+
+
+LANG_KEY = "html_lang"
+
+
+def lang_attribute(lang: str) -> None:
+    """Keep `<html lang>` on the session's language, without taking any room on the page.
+
+    Streamlit serves `<html lang="en">` whatever the language. A script sets the attribute; it
+    runs again only when its text changes (a new language). It sits in a keyed container that
+    its own style hides, with the container's wrapper (else the wrapper, 0 px high, would still
+    add the column's 16 px gap).
+    """
+    import json
+
+    with st.container(key=LANG_KEY):
+        st.html(f"<style>.st-key-{LANG_KEY}, div:has(> .st-key-{LANG_KEY}) {{display: none;}}"
+                "</style>"
+                f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+                unsafe_allow_javascript=True)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from services import audit
 from services.auth import Viewer, user_by_email, viewer_for
+from services.i18n import _
 from ui import db
 
 SSO_CHECKED = "sso_checked"
@@ -78,7 +79,7 @@ def refused_email() -> str | None:
 
 def login_button() -> None:
     """The 'log in with your company account' button."""
-    if st.button("Log in with your company account", type="primary", key="sso_login",
+    if st.button(_("Log in with your company account"), type="primary", key="sso_login",
                  icon=":material/badge:"):
         st.login()
 
@@ -90,9 +91,9 @@ def logout() -> None:
 
 def no_access_page() -> None:
     """What a signed-in company account without access sees: this, and nothing else."""
-    st.title("No access")
-    st.text(f"You are signed in as {refused_email() or 'an unknown account'}, which has no "
-            "access to Second Look.")
-    st.caption("Ask an admin to add this email to Second Look's users.")
-    if st.button("Sign out", key="sso_logout", icon=":material/logout:"):
+    st.title(_("No access"))
+    st.text(_("You are signed in as {email}, which has no access to Second Look.").format(
+        email=refused_email() or _("an unknown account")))
+    st.caption(_("Ask an admin to add this email to Second Look's users."))
+    if st.button(_("Sign out"), key="sso_logout", icon=":material/logout:"):
         logout()

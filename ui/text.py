@@ -37,5 +37,9 @@ def chart_text(value: object) -> str:
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
-    """'1 scorecard', '2 scorecards' (or the given plural: '2 things')."""
+    """'1 scorecard', '2 scorecards' (or the given plural: '2 things').
+
+    English only: a translated count is `ngettext("{n} scorecard", "{n} scorecards", n)` at
+    the caller, where the noun is known (languages differ in more than the ending).
+    """
     return f"{n} {noun if n == 1 else plural or noun + 's'}"

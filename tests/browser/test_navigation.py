@@ -145,3 +145,70 @@ def test_no_request_leaves_the_app_on_any_page(page, app_url, world, staff, who)
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
     settled(page)
     assert not foreign, sorted(set(foreign))
+
+
+# ------------------------------------------------------------ language (issue 13)
+FRENCH_USER = "francine@example.com"
+
+
+@pytest.fixture(scope="module")
+def french_user(world) -> str:
+    """A panelist who chose French on My account."""
+    from argon2 import PasswordHasher
+
+    from models import User
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+        with Session(get_engine(world["url"]), expire_on_commit=False) as s:
+            user = Factory(s).user("panelist", name="Francine Tremblay", email=FRENCH_USER)
+            row = s.get(User, user.id)
+            row.language = "fr"
+            s.add(row)
+            s.commit()
+    return FRENCH_USER
+
+
+def test_a_french_browser_gets_the_login_in_french_with_html_lang_fr(browser, app_url):
+    context = browser.new_context(locale="fr-CA")
+    try:
+        page = context.new_page()
+        page.goto(app_url)
+        expect(page.get_by_role("textbox", name="Mot de passe")).to_be_visible()
+        settled(page)
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
+        expect(page).to_have_title(re.compile(r"^Se connecter · Second Look$"))
+        # Password managers: the fields say what they hold (WCAG 3.3.8, no cognitive test).
+        expect(page.locator("input[autocomplete='username']")).to_have_count(1)
+        expect(page.locator("input[autocomplete='current-password']")).to_have_count(1)
+        # The script that sets the language takes no room.
+        expect(page.locator(".st-key-html_lang")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_a_user_who_chose_french_gets_french_pages_in_an_english_browser(browser, app_url,
+                                                                          world, french_user):
+    context = browser.new_context(locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(app_url)
+        expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+        settled(page)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.get_by_role("textbox", name="Email").fill(french_user)
+        page.get_by_role("textbox", name="Password").fill(world["password"])
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("button", name="Se déconnecter partout")).to_be_visible()
+        settled(page)
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page).to_have_title(re.compile(r"^Mes entrevues · Second Look$"))
+        nav = page.get_by_test_id("stSidebarNav")
+        nav.get_by_role("link", name=re.compile(r"Mon compte$")).click()
+        expect(page.get_by_role("heading", name="Mon compte")).to_be_visible()
+        expect(page).to_have_title(re.compile(r"^Mon compte · Second Look$"))
+        expect(nav.get_by_text("Votre compte", exact=True)).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+    finally:
+        context.close()

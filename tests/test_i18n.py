@@ -1,0 +1,154 @@
+"""The French catalogue is complete for the code, consistent, compiles; numbers, money and dates
+come out the French and the English way (issue 13, points 1 and 3)."""
+
+import gettext
+import shutil
+from datetime import UTC, date, datetime
+from io import BytesIO
+
+import pytest
+from babel.messages.mofile import write_mo
+
+from services import i18n
+from tests.conftest import ROOT
+from tests.i18n_catalogue import (
+    catalogue,
+    extracted,
+    placeholders,
+    product_files,
+    translations,
+)
+
+# TEMPORARY, while the strings are wrapped file by file on separate branches: only these files
+# are checked now. The lead sets OWNED_NOW = None at merge, and every file babel.cfg names is
+# checked (one test per file, so a missing translation names its file).
+OWNED_NOW: set[str] | None = {
+    "app.py", "ui/guard.py", "ui/login.py", "ui/sso.py", "ui/widgets.py", "ui/flash.py",
+    "ui/text.py", "ui/db.py", "ui/secrets.py", "ui/i18n.py", "pages/account.py",
+    "pages/settings.py", "pages/users.py", "pages/audit.py", "pages/overview.py",
+    "services/overview.py", "services/settings.py", "services/i18n.py",
+    "services/preferences.py", "models/common.py",
+}
+CHECKED = sorted(OWNED_NOW) if OWNED_NOW is not None else product_files()
+
+
+def _space(text: str) -> str:
+    """Babel's French separators (no-break and narrow no-break spaces) as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_every_checked_file_is_one_babel_extracts():
+    assert set(CHECKED) <= set(product_files())
+
+
+@pytest.mark.parametrize("rel", CHECKED)
+def test_every_message_of_the_file_has_a_french_translation(rel):
+    known = translations("fr")
+    missing = []
+    for line, msgid in extracted(rel):
+        key = msgid if isinstance(msgid, str) else msgid[0]
+        entry = known.get(key)
+        if entry is None:
+            missing.append(f"{rel}:{line}: {key!r}")
+        elif isinstance(msgid, tuple) and isinstance(entry.string, str):
+            missing.append(f"{rel}:{line}: {key!r} needs its plural forms")
+    assert not missing, "untranslated (tools/i18n_part.py, then fill the msgstr):\n" + "\n".join(
+        missing)
+
+
+def test_translations_keep_the_placeholders_of_their_message():
+    wrong = []
+    for message in catalogue("fr"):
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.id, str):
+            if placeholders(message.string) != placeholders(message.id):
+                wrong.append(f"{message.id!r} -> {message.string!r}")
+            continue
+        singular, plural = message.id[0], message.id[-1]
+        expected = placeholders(singular) | placeholders(plural)
+        for form in message.string:
+            used = placeholders(form)
+            # A singular form may spell the number out ("une fiche" for n = 1).
+            if not (used <= expected and expected - {"n"} <= used):
+                wrong.append(f"{singular!r} -> {form!r}")
+    assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
+
+
+def test_pybabel_compile_succeeds_on_messages_po(tmp_path):
+    from babel.messages.frontend import CommandLineInterface
+
+    shutil.copytree(ROOT / "locale", tmp_path / "locale")
+    CommandLineInterface().run(["pybabel", "compile", "-d", str(tmp_path / "locale"),
+                                "-D", "messages", "-l", "fr"])
+    mo = tmp_path / "locale" / "fr" / "LC_MESSAGES" / "messages.mo"
+    with mo.open("rb") as fh:
+        gettext.GNUTranslations(fh)  # a readable catalogue
+
+
+def test_the_whole_catalogue_compiles_and_translates():
+    buffer = BytesIO()
+    write_mo(buffer, catalogue("fr"))
+    buffer.seek(0)
+    fr = gettext.GNUTranslations(buffer)
+    assert fr.gettext("Log out everywhere") == "Se déconnecter partout"
+    assert fr.ngettext("{n} position.", "{n} positions.", 1) == "{n} poste."
+    assert fr.ngettext("{n} position.", "{n} positions.", 2) == "{n} postes."
+
+
+def test_the_app_translates_through_the_parts():
+    with i18n.language("fr"):
+        assert i18n._("My account") == "Mon compte"
+        assert i18n.ngettext("{n} position.", "{n} positions.", 3) == "{n} postes."
+    with i18n.language("en"):
+        assert i18n._("My account") == "My account"
+
+
+@pytest.mark.parametrize(("lang", "euro", "dollars"), [
+    ("fr", "62 000 €", "62 000 $"),
+    ("en", "€62,000", "$62,000"),
+])
+def test_money_the_languages_way(lang, euro, dollars):
+    with i18n.language(lang):
+        assert _space(i18n.money(62000, "EUR")) == euro
+        assert _space(i18n.money(62000, "CAD")) == dollars
+
+
+@pytest.mark.parametrize(("lang", "text", "big"), [("fr", "3,50", "1 234,5"),
+                                                   ("en", "3.50", "1,234.5")])
+def test_decimals_the_languages_way(lang, text, big):
+    with i18n.language(lang):
+        assert i18n.decimal(3.5, 2) == text
+        assert _space(i18n.number(1234.5, 1)) == big
+        assert i18n.decimal(None) == "—"
+
+
+def test_dates_in_french_month_names_and_the_users_time_zone():
+    # 02:30 UTC on 1 December is still 30 November, 21:30, in Toronto.
+    moment = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)
+    with i18n.language("fr", "America/Toronto"):
+        assert i18n.date_(moment, "long") == "30 novembre 2026"
+        assert _space(i18n.datetime_(moment)) == "30 nov. 2026, 21:30"
+    with i18n.language("en", "America/Toronto"):
+        assert i18n.date_(moment, "long") == "November 30, 2026"
+    with i18n.language("fr", "Europe/Paris"):
+        assert i18n.date_(moment, "long") == "1 décembre 2026"
+        assert i18n.date_(date(2026, 7, 14), "long") == "14 juillet 2026"
+
+
+def test_ui_when_follows_language_and_time_zone():
+    from ui.widgets import money, when
+
+    moment = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    with i18n.language("fr", "America/Toronto"):
+        assert _space(when(moment)) == "mar. 1 déc. 2026, 09:00"
+        assert _space(money(62000, "EUR")) == "62 000 €"
+        assert when(None) == "—"
+    with i18n.language("en", "UTC"):
+        assert when(moment) == "Tue 1 Dec 2026, 14:00"
+
+
+def test_browser_tags_map_to_the_apps_languages():
+    assert i18n.normalise("fr-CA") == "fr" and i18n.normalise("fr_FR") == "fr"
+    assert i18n.normalise("EN-us") == "en"
+    assert i18n.normalise("de-DE") is None and i18n.normalise(None) is None
