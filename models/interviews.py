@@ -5,7 +5,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import InterviewStatus, PanelRole, Setting, utcnow
-from services.i18n import _, ngettext
+from services.i18n import _
 
 PANEL_MIN = 2
 PANEL_MAX = 4
@@ -23,9 +23,8 @@ def _check_panel(panel: list[PanelMemberCreate]) -> list[PanelMemberCreate]:
     if len(set(ids)) != len(ids):
         raise ValueError(_("the same person is on the panel twice"))
     if not PANEL_MIN <= len(ids) <= PANEL_MAX:
-        raise ValueError(ngettext("needs {low} to {high} members; this one has {n}",
-                                  "needs {low} to {high} members; this one has {n}",
-                                  len(ids)).format(low=PANEL_MIN, high=PANEL_MAX, n=len(ids)))
+        raise ValueError(_("needs {low} to {high} members; this one has {n}").format(
+            low=PANEL_MIN, high=PANEL_MAX, n=len(ids)))
     return panel
 
 

@@ -138,7 +138,7 @@ def create_position(session: Session, actor: Viewer, data: PositionCreate | dict
 
     def create() -> Position:
         if session.exec(select(Position).where(Position.title == data.title)).first():
-            raise InvalidInput(_("Title: a position called “{title}” already exists").format(
+            raise InvalidInput(_("Title: a position called '{title}' already exists").format(
                 title=data.title))
         position = Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
                                                                      "scale_max"}))
@@ -168,7 +168,7 @@ def update_position(
         select(Position).where(Position.title == data.title, Position.id != position_id)
     ).first()
     if clash:
-        raise InvalidInput(_("Title: a position called “{title}” already exists").format(
+        raise InvalidInput(_("Title: a position called '{title}' already exists").format(
             title=data.title))
     for key, value in data.model_dump(exclude={"criteria", "scale_min", "scale_max"}).items():
         setattr(position, key, value)
