@@ -34,13 +34,17 @@ FIELDS = {
 }
 REQUIRED = ("name",)
 ALIASES = {
-    "name": ("name", "full name", "candidate", "candidate name"),
-    "email": ("email", "e-mail", "email address", "mail"),
-    "salary_expectation": ("salary_expectation", "salary expectation", "salary", "expected salary"),
-    "stage": ("stage", "status"),
+    # The documented names first, then common English and French headings.
+    "name": ("name", "full name", "candidate", "candidate name", "nom", "nom complet",
+             "candidat"),
+    "email": ("email", "e-mail", "email address", "mail", "courriel", "adresse courriel"),
+    "salary_expectation": ("salary_expectation", "salary expectation", "salary", "expected salary",
+                           "attentes salariales", "salaire"),
+    "stage": ("stage", "status", "étape", "statut"),
     "first_interview_notes": ("first_interview_notes", "first-interview notes", "notes",
-                              "first interview notes"),
-    "revisit_questions": ("revisit_questions", "questions to revisit", "revisit", "questions"),
+                              "first interview notes", "notes de la première entrevue"),
+    "revisit_questions": ("revisit_questions", "questions to revisit", "revisit", "questions",
+                          "questions à reprendre"),
 }
 Progress = Callable[[int, int], None]
 
@@ -75,9 +79,9 @@ def _stage_words() -> dict[str, str]:
     return words | {k: k for k in Stage.__members__}
 
 
-def _stage(value: str) -> str | None:
+def _stage(value: str, words: dict[str, str] | None = None) -> str | None:
     """The stored stage for a cell: "on_hold", "On hold" or "En attente" -> "on_hold"."""
-    return _stage_words().get(value.strip().lower())
+    return (words or _stage_words()).get(value.strip().lower())
 
 
 def _salary(value: str) -> int | None:
@@ -111,6 +115,7 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
         select(Candidate.email).where(Candidate.position_id == position_id,
                                       Candidate.email.is_not(None))).all())
     seen: dict[str, int] = {}
+    stage_words = _stage_words()
     rows: list[CandidateCreate] = []
     bad: list[tuple[int, str, str]] = []  # (row, column, message), grouped at the end
     total = len(frame)
@@ -131,12 +136,12 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
                         value=_show(value))))
                     bad_here = True
             elif f == "stage":
-                if value and _stage(value) is None:
+                if value and _stage(value, stage_words) is None:
                     bad.append((row, col, _("{value} is not a stage ({stages})").format(
                         value=_show(value), stages=", ".join(s.value for s in Stage))))
                     bad_here = True
                 elif value:
-                    data[f] = _stage(value)
+                    data[f] = _stage(value, stage_words)
             else:
                 data[f] = value
         try:

@@ -238,3 +238,10 @@ def test_problems_come_in_the_current_language_with_the_column_names_unchanged(s
     assert len(problems) == 1 and problems[0].endswith(
         "email: ann@example.com figure déjà à la ligne 2")
     assert count(session, Candidate) == 0
+
+
+def test_french_headings_are_guessed_too():
+    frame = frame_of("Nom,Courriel,Salaire,Étape\nAnn,ann@example.com,50000,En attente\n")
+    assert guess_mapping(list(frame.columns)) == {
+        "name": "Nom", "email": "Courriel", "salary_expectation": "Salaire", "stage": "Étape",
+        "first_interview_notes": None, "revisit_questions": None}
