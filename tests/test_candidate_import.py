@@ -245,3 +245,16 @@ def test_french_headings_are_guessed_too():
     assert guess_mapping(list(frame.columns)) == {
         "name": "Nom", "email": "Courriel", "salary_expectation": "Salaire", "stage": "Étape",
         "first_interview_notes": None, "revisit_questions": None}
+
+
+def test_clicking_import_again_on_the_same_file_adds_nothing(session, make, recruiter):
+    make.position(title="Analyst")
+    at = app_as(recruiter.id, "pages/import_candidates.py")
+    upload(at, b"name\nNo Email One\nNo Email Two\n", "people.csv")
+    at.button(key="imp_submit").click().run()
+    assert "Imported 2 candidates." in [s.value for s in at.success]
+    at.button(key="imp_submit").click().run()  # rows without email would all be added again
+    assert not at.exception
+    assert "This file was just imported (2 candidates); nothing more was added." in [
+        i.value for i in at.info]
+    assert count(session, Candidate) == 2
