@@ -186,3 +186,38 @@ def test_a_position_without_criteria_starts_from_the_default_template(session, m
     template = current_template(session, position.id)
     assert [c.name for c in criteria_of(session, template.id)] == [
         c["name"] for c in default_template("en")]
+
+
+def _english_msgids() -> list[str]:
+    """This part's English messages of two words or more that French says differently."""
+    from babel.messages.pofile import read_po
+
+    from tests.conftest import ROOT
+
+    path = ROOT / "locale" / "fr" / "LC_MESSAGES" / "parts" / "recruiter.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale="fr")
+    return [m.id for m in catalog if isinstance(m.id, str) and m.id and " " in m.id
+            and "{" not in m.id and "**" not in m.id and m.string and m.string != m.id]
+
+
+FRENCH_TITLES = {"pages/positions.py": "Postes", "pages/candidates.py": "Candidats",
+                 "pages/interviews.py": "Entrevues", "pages/import_candidates.py": "Importer",
+                 "pages/overdue.py": "Fiches d’évaluation en retard",
+                 "pages/privacy.py": "Données des candidats"}
+
+
+@pytest.mark.parametrize("page", sorted(FRENCH_TITLES))
+def test_every_recruiter_page_renders_in_french_without_english_left(session, make, world,
+                                                                     page):
+    _speaks_french(session, world["admin"])
+    # An interview two days ago with no card in: the overdue page and the interviews table
+    # have rows to show.
+    make.interview(world["cara"], [world["panelist"], world["colleague"]], days_ago=2)
+    at = app_as(world["admin"].id, page)
+    assert not at.exception
+    assert [t.value for t in at.title] == [FRENCH_TITLES[page]]
+    shown = "\n".join([all_text(at), *(b.label for b in at.button),
+                       *(t.label for t in at.text_input), *(t.label for t in at.text_area),
+                       *(n.label for n in at.number_input), *(tab.label for tab in at.tabs)])
+    assert not [m for m in _english_msgids() if m in shown]
