@@ -5,6 +5,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import Outcome, utcnow
+from services.i18n import _
 
 
 class DecisionCreate(SQLModel):
@@ -19,7 +20,7 @@ class DecisionCreate(SQLModel):
     def _rationale(cls, value: str) -> str:
         value = (value or "").strip()
         if not value:
-            raise ValueError("a decision needs its rationale")
+            raise ValueError(_("a decision needs its rationale"))
         return value
 
 

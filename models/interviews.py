@@ -5,6 +5,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import InterviewStatus, PanelRole, Setting, utcnow
+from services.i18n import _
 
 PANEL_MIN = 2
 PANEL_MAX = 4
@@ -20,9 +21,10 @@ class PanelMemberCreate(SQLModel):
 def _check_panel(panel: list[PanelMemberCreate]) -> list[PanelMemberCreate]:
     ids = [m.user_id for m in panel]
     if len(set(ids)) != len(ids):
-        raise ValueError("the same person is on the panel twice")
+        raise ValueError(_("the same person is on the panel twice"))
     if not PANEL_MIN <= len(ids) <= PANEL_MAX:
-        raise ValueError(f"needs {PANEL_MIN} to {PANEL_MAX} members; this one has {len(ids)}")
+        raise ValueError(_("needs {low} to {high} members; this one has {n}").format(
+            low=PANEL_MIN, high=PANEL_MAX, n=len(ids)))
     return panel
 
 

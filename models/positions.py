@@ -6,6 +6,7 @@ from sqlmodel import Field, SQLModel
 
 from models.common import SALARY_MAX, Dimension, utcnow
 from models.users import _clean_name
+from services.i18n import LANGUAGES, _
 
 SCALES = ((1, 4), (1, 5), (1, 7), (1, 10))
 WEIGHT_MAX = 100  # a criterion's weight is a finite number above 0 and at most this
@@ -84,24 +85,32 @@ class PositionCreate(PositionBase):
     def _currency(cls, value: str) -> str:
         value = (value or "").strip().upper()
         if len(value) != 3 or not value.isalpha():
-            raise ValueError("must be a three-letter code such as EUR or USD")
+            raise ValueError(_("must be a three-letter code such as EUR or USD"))
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        value = (value or "").strip().lower()
+        if value not in LANGUAGES:
+            raise ValueError(_("must be one of {choices}").format(
+                choices=", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())))
         return value
 
     @model_validator(mode="after")
     def _check(self) -> "PositionCreate":
         if (self.scale_min, self.scale_max) not in SCALES:
-            raise ValueError(
-                "rating scale must be one of " + ", ".join(f"{a}-{b}" for a, b in SCALES)
-            )
+            raise ValueError(_("rating scale must be one of {scales}").format(
+                scales=", ".join(f"{a}-{b}" for a, b in SCALES)))
         if (
             self.salary_min is not None
             and self.salary_max is not None
             and self.salary_min > self.salary_max
         ):
-            raise ValueError("salary band minimum is above its maximum")
+            raise ValueError(_("salary band minimum is above its maximum"))
         names = [c.name.lower() for c in self.criteria]
         if len(set(names)) != len(names):
-            raise ValueError("criteria names must be unique within a position")
+            raise ValueError(_("criteria names must be unique within a position"))
         return self
 
 

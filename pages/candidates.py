@@ -7,16 +7,17 @@ from models import Candidate, Role, Stage, label
 from services.candidates import create_candidate, list_candidates, update_candidate
 from services.errors import InvalidInput
 from services.first_interview import first_score_form, save_first_scores
+from services.i18n import _, money, ngettext
 from services.positions import visible_positions
 from ui import db, flash
 from ui.guard import require
 from ui.pickers import labels_for
-from ui.text import count, md_escape
-from ui.widgets import money, pick_position, show_problems
+from ui.text import md_escape
+from ui.widgets import pick_position, show_problems
 
 viewer = require(Role.recruiter)
 
-st.title("Candidates")
+st.title(_("Candidates"))
 flash.show()
 with db.session() as s:
     positions = visible_positions(s, viewer)
@@ -26,9 +27,9 @@ if position is None:
 with db.session() as s:
     candidates = list_candidates(s, viewer, position.id)
 st.dataframe(
-    pd.DataFrame([{"Name": c.name, "Email": c.email, "Stage": label(c.stage),
-                   "Salary expectation": money(c.salary_expectation, position.currency)}
-                  for c in candidates], columns=["Name", "Email", "Stage", "Salary expectation"]),
+    pd.DataFrame([(c.name, c.email, label(c.stage), money(c.salary_expectation, position.currency))
+                  for c in candidates],
+                 columns=[_("Name"), _("Email"), _("Stage"), _("Salary expectation")]),
     hide_index=True, width="stretch",
 )
 
@@ -39,23 +40,23 @@ labels = labels_for(candidates, [position])
 # makes a double-click on "Save candidate" create one candidate).
 if (saved := st.session_state.pop("candidate_saved", None)) in by_id:
     st.session_state["candidate_edit"] = saved
-choice = st.selectbox("Edit", [NEW, *by_id], key="candidate_edit",
-                      format_func=lambda i: "New candidate" if i == NEW else labels[i])
+choice = st.selectbox(_("Edit"), [NEW, *by_id], key="candidate_edit",
+                      format_func=lambda i: _("New candidate") if i == NEW else labels[i])
 current = by_id.get(choice) or Candidate(name="", email="", position_id=position.id)
 stages = [st_.value for st_ in Stage]
 with st.form(f"candidate_form_{choice}"):
-    name = st.text_input("Name", value=current.name, key=f"cand_name_{choice}")
-    email = st.text_input("Email", value=current.email or "", key=f"cand_email_{choice}")
-    stage = st.selectbox("Stage", stages, index=stages.index(current.stage), format_func=label,
-                         key=f"cand_stage_{choice}")
-    salary = st.number_input(f"Stated salary expectation ({position.currency} per year)",
-                             min_value=0, step=1000, value=current.salary_expectation,
-                             key=f"cand_salary_{choice}")
-    notes = st.text_area("First-interview notes", value=current.first_interview_notes,
+    name = st.text_input(_("Name"), value=current.name, key=f"cand_name_{choice}")
+    email = st.text_input(_("Email"), value=current.email or "", key=f"cand_email_{choice}")
+    stage = st.selectbox(_("Stage"), stages, index=stages.index(current.stage),
+                         format_func=label, key=f"cand_stage_{choice}")
+    salary = st.number_input(
+        _("Stated salary expectation ({currency} per year)").format(currency=position.currency),
+        min_value=0, step=1000, value=current.salary_expectation, key=f"cand_salary_{choice}")
+    notes = st.text_area(_("First-interview notes"), value=current.first_interview_notes,
                          key=f"cand_notes_{choice}")
-    revisit = st.text_area("Questions to revisit at the second interview",
+    revisit = st.text_area(_("Questions to revisit at the second interview"),
                            value=current.revisit_questions, key=f"cand_revisit_{choice}")
-    if st.form_submit_button("Save candidate", type="primary", key=f"cand_submit_{choice}"):
+    if st.form_submit_button(_("Save candidate"), type="primary", key=f"cand_submit_{choice}"):
         payload = {"name": name, "email": email, "position_id": position.id, "stage": stage,
                    "salary_expectation": salary, "first_interview_notes": notes,
                    "revisit_questions": revisit}
@@ -66,15 +67,16 @@ with st.form(f"candidate_form_{choice}"):
                 else:
                     saved = update_candidate(s, viewer, choice, payload)
                 st.session_state["candidate_saved"] = saved.id
-            flash.later(f"Candidate {saved.name} {'added' if choice == NEW else 'saved'}.")
+            flash.later((_("Candidate {name} added.") if choice == NEW
+                         else _("Candidate {name} saved.")).format(name=saved.name))
             st.rerun()
         except InvalidInput as exc:
-            show_problems(exc.problems, "Candidate not saved")
+            show_problems(exc.problems, _("Candidate not saved"))
 
 if choice != NEW:
-    st.subheader("First-interview scores")
-    st.caption("Optional: the first interview's scores on this position's criteria, so the "
-               "dashboard can show what changed at the second interview.")
+    st.subheader(_("First-interview scores"))
+    st.caption(_("Optional: the first interview's scores on this position's criteria, so the "
+                 "dashboard can show what changed at the second interview."))
     with db.session() as s:
         (lo, hi), criteria, given = first_score_form(s, viewer, choice)
     options = [None, *range(lo, hi + 1)]
@@ -83,12 +85,14 @@ if choice != NEW:
         for c in criteria:
             values[c.id] = st.selectbox(
                 md_escape(c.name), options, index=options.index(given.get(c.id)),
-                format_func=lambda v: "— not scored" if v is None else str(v),
+                format_func=lambda v: _("— not scored") if v is None else str(v),
                 key=f"first_{choice}_{c.id}")
-        if st.form_submit_button("Save first-interview scores", key=f"first_submit_{choice}"):
+        if st.form_submit_button(_("Save first-interview scores"),
+                                 key=f"first_submit_{choice}"):
             try:
                 with db.session() as s:
                     n = save_first_scores(s, viewer, choice, values)
-                st.success(f"Saved {count(n, 'first-interview score')}.")
+                st.success(ngettext("Saved {n} first-interview score.",
+                                    "Saved {n} first-interview scores.", n).format(n=n))
             except InvalidInput as exc:
-                show_problems(exc.problems, "First-interview scores not saved")
+                show_problems(exc.problems, _("First-interview scores not saved"))

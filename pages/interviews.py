@@ -10,6 +10,7 @@ from models import InterviewStatus, PanelRole, Role, Setting, label
 from services.auth import list_users
 from services.candidates import list_candidates
 from services.errors import InvalidInput
+from services.i18n import _, current_time_zone, datetime_
 from services.interviews import (
     InterviewChange,
     cancel_interview,
@@ -26,7 +27,7 @@ from services.scorecards import describe_status
 from ui import db, flash, secrets
 from ui.guard import require
 from ui.pickers import labels_for
-from ui.widgets import display_zone, show_problems, when
+from ui.widgets import show_problems
 
 viewer = require(Role.recruiter)
 # Schedule is idempotent (services.interviews.schedule_interview_once): a candidate already
@@ -44,11 +45,12 @@ def tell_panel(change) -> None:
     with db.session() as s:
         result = notify_panel(s, viewer, change, config)
     if result is None:
-        flash.later("No mail server is configured: tell the panel yourself.")
+        flash.later(_("No mail server is configured: tell the panel yourself."))
     elif result.failed:
-        flash.later("Could not e-mail: " + "; ".join(result.failed))
+        flash.later(_("Could not e-mail: {failures}").format(failures="; ".join(result.failed)))
     if result is not None and result.sent:
-        flash.later(f"Calendar invitation e-mailed to {', '.join(result.sent)}.")
+        flash.later(_("Calendar invitation e-mailed to {people}.").format(
+            people=", ".join(result.sent)))
 
 
 def panel_inputs(prefix: str, users: dict[int, str], seats: list[dict]) -> list[dict]:
@@ -59,19 +61,25 @@ def panel_inputs(prefix: str, users: dict[int, str], seats: list[dict]) -> list[
         seat = seats[i] if i < len(seats) else None
         a, b = st.columns([2, 1])
         options = [None, *users]
-        person = a.selectbox(f"Panelist {i + 1}", options, key=f"{prefix}_user_{i}",
+        person = a.selectbox(_("Panelist {n}").format(n=i + 1), options,
+                             key=f"{prefix}_user_{i}",
                              index=options.index(seat["user_id"]) if seat and
                              seat["user_id"] in options else 0,
                              format_func=lambda u: "—" if u is None else users[u])
         default_role = seat["panel_role"] if seat else ("recruiter" if i == 0 else "colleague")
-        role = b.selectbox(f"Panel role {i + 1}", roles, format_func=label,
+        role = b.selectbox(_("Panel role {n}").format(n=i + 1), roles, format_func=label,
                            index=roles.index(default_role), key=f"{prefix}_role_{i}")
         if person is not None:
             chosen.append({"user_id": person, "panel_role": role})
     return chosen
 
 
-st.title("Interviews")
+def when(value) -> str:
+    """A date and time as people read it, in their language and time zone."""
+    return datetime_(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value)
+
+
+st.title(_("Interviews"))
 flash.show()
 with db.session() as s:
     table = list_interviews(s, viewer)
@@ -80,7 +88,7 @@ with db.session() as s:
     positions = visible_positions(s, viewer)
 cand_names = labels_for(candidates, positions)
 if table.empty:
-    st.info("No interviews scheduled yet.")
+    st.info(_("No interviews scheduled yet."))
 else:
     shown = table.assign(
         when=table["scheduled_at"].map(when), setting=table["setting"].map(label),
@@ -89,35 +97,37 @@ else:
         status=[label(i) if i == InterviewStatus.cancelled else describe_status(c)
                 for i, c in zip(table["interview_status"], table["status"], strict=True)],
     )[["when", "candidate", "setting", "panelist", "panel_role", "status"]]
-    st.dataframe(shown.rename(columns=lambda c: c.replace("_", " ").capitalize()),
-                 hide_index=True, width="stretch")
+    headings = {"when": _("When"), "candidate": _("Candidate"), "setting": _("Setting"),
+                "panelist": _("Panelist"), "panel_role": _("Panel role"), "status": _("Status")}
+    st.dataframe(shown.rename(columns=headings), hide_index=True, width="stretch")
 
-schedule_tab, change_tab = st.tabs(["Schedule a second interview", "Change or cancel"])
+schedule_tab, change_tab = st.tabs([_("Schedule a second interview"), _("Change or cancel")])
+zone = current_time_zone()  # dates are entered and shown in the user's time zone
 
 with schedule_tab:
     if not candidates:
-        st.info("Add candidates first.")
+        st.info(_("Add candidates first."))
     user_names = {u["id"]: u["name"] for u in users}
     with st.form("schedule", clear_on_submit=False):
-        candidate_id = st.selectbox("Candidate", list(cand_names), format_func=cand_names.get,
-                                    key="iv_candidate", index=None,
-                                    placeholder="Choose the candidate")
+        candidate_id = st.selectbox(_("Candidate"), list(cand_names),
+                                    format_func=cand_names.get, key="iv_candidate", index=None,
+                                    placeholder=_("Choose the candidate"))
         c1, c2 = st.columns(2)
-        day = c1.date_input("Date", value=datetime.now(display_zone()).date() + timedelta(days=1),
-                            key="iv_date")
-        at = c2.time_input("Time", value=time(10, 0), key="iv_time")
-        setting = st.selectbox("Setting", [x.value for x in Setting], format_func=label,
+        day = c1.date_input(_("Date"), value=datetime.now(zone).date() + timedelta(days=1),
+                            key="iv_date", format="YYYY-MM-DD")
+        at = c2.time_input(_("Time"), value=time(10, 0), key="iv_time")
+        setting = st.selectbox(_("Setting"), [x.value for x in Setting], format_func=label,
                                key="iv_setting")
-        location = st.text_input("Place (optional)", key="iv_location",
-                                 placeholder="e.g. meeting room 3, or the restaurant's name")
-        st.markdown("**Panel** (2 to 4 people)")
+        location = st.text_input(_("Place (optional)"), key="iv_location",
+                                 placeholder=_("e.g. meeting room 3, or the restaurant's name"))
+        st.markdown(_("**Panel** (2 to 4 people)"))
         seats = panel_inputs("iv", user_names, [])
-        if st.form_submit_button("Schedule", type="primary", key="iv_submit"):
+        if st.form_submit_button(_("Schedule"), type="primary", key="iv_submit"):
             if candidate_id is None:
-                show_problems(["Candidate: choose who is interviewed"],
-                              "Interview not scheduled")
+                show_problems([_("Candidate: choose who is interviewed")],
+                              _("Interview not scheduled"))
             else:
-                scheduled = datetime.combine(day, at, tzinfo=display_zone())
+                scheduled = datetime.combine(day, at, tzinfo=zone)
                 with db.session() as s:
                     warnings = panel_warnings(s, candidate_id, [x["user_id"] for x in seats])
                 try:
@@ -125,10 +135,10 @@ with schedule_tab:
                         interview, created = schedule_interview_once(s, viewer, {
                             "candidate_id": candidate_id, "scheduled_at": scheduled,
                             "setting": setting, "location": location, "panel": seats})
-                    flash.later(f"Interview scheduled: {cand_names[candidate_id]}, "
-                                f"{when(interview.scheduled_at)}." if created else
-                                f"{cand_names[candidate_id]} already has this interview at "
-                                f"{when(interview.scheduled_at)}; nothing was added.")
+                    flash.later((_("Interview scheduled: {candidate}, {when}.") if created
+                                 else _("{candidate} already has this interview at {when}; "
+                                        "nothing was added.")).format(
+                        candidate=cand_names[candidate_id], when=when(interview.scheduled_at)))
                     st.session_state["iv_notice"] = warnings
                     if created:
                         tell_panel(InterviewChange(interview=interview))
@@ -138,7 +148,7 @@ with schedule_tab:
                 except InvalidInput as exc:
                     for warning in warnings:
                         st.warning(warning)
-                    show_problems(exc.problems, "Interview not scheduled")
+                    show_problems(exc.problems, _("Interview not scheduled"))
     for warning in st.session_state.pop("iv_notice", []):  # about the interview just added
         st.warning(warning)
 
@@ -146,7 +156,7 @@ with change_tab:
     active = table[table["interview_status"] != InterviewStatus.cancelled].drop_duplicates(
         "interview_id") if not table.empty else table
     if active.empty:
-        st.info("No scheduled interview to change.")
+        st.info(_("No scheduled interview to change."))
         st.stop()
     # Upcoming interviews first (soonest on top), then those that took place, newest first.
     now = datetime.now(UTC)
@@ -157,58 +167,62 @@ with change_tab:
     scored = set(table.loc[table["status"] == "submitted", "interview_id"])
     choices = {int(r.interview_id):
                f"{when(r.scheduled_at)} · {cand_names.get(r.candidate_id, r.candidate)}"
-               + (" · scorecards in" if r.interview_id in scored else "")
+               + (" · " + _("scorecards in") if r.interview_id in scored else "")
                for r in active.itertuples(index=False)}
-    chosen = st.selectbox("Interview", list(choices), format_func=choices.get,
+    chosen = st.selectbox(_("Interview"), list(choices), format_func=choices.get,
                           key="iv_edit_choice")
     with db.session() as s:
         current = interview_form_data(s, viewer, chosen)
-    local = current["scheduled_at"].astimezone(display_zone())
+    local = current["scheduled_at"].astimezone(zone)
     user_names = {u["id"]: u["name"] for u in users}
     settings = [x.value for x in Setting]
     with st.form(f"edit_{chosen}"):
         c1, c2 = st.columns(2)
-        day = c1.date_input("Date", value=local.date(), key=f"ive_date_{chosen}")
-        at = c2.time_input("Time", value=local.time().replace(tzinfo=None),
+        day = c1.date_input(_("Date"), value=local.date(), key=f"ive_date_{chosen}",
+                            format="YYYY-MM-DD")
+        at = c2.time_input(_("Time"), value=local.time().replace(tzinfo=None),
                            key=f"ive_time_{chosen}")
-        setting = st.selectbox("Setting", settings, format_func=label,
+        setting = st.selectbox(_("Setting"), settings, format_func=label,
                                index=settings.index(current["setting"])
                                if current["setting"] in settings else 0,
                                key=f"ive_setting_{chosen}")
-        location = st.text_input("Place (optional)", value=current["location"],
+        location = st.text_input(_("Place (optional)"), value=current["location"],
                                  key=f"ive_location_{chosen}")
-        st.markdown("**Panel** (2 to 4 people)")
+        st.markdown(_("**Panel** (2 to 4 people)"))
         if current["started"]:
-            st.caption("Panelists who have started their scorecard stay on the panel.")
+            st.caption(_("Panelists who have started their scorecard stay on the panel."))
         seats = panel_inputs(f"ive_{chosen}", user_names, current["panel"])
-        if st.form_submit_button("Save changes", type="primary", key=f"ive_submit_{chosen}"):
+        if st.form_submit_button(_("Save changes"), type="primary",
+                                 key=f"ive_submit_{chosen}"):
             try:
                 with db.session() as s:
                     change = update_interview(s, viewer, chosen, {
-                        "scheduled_at": datetime.combine(day, at, tzinfo=display_zone()),
+                        "scheduled_at": datetime.combine(day, at, tzinfo=zone),
                         "setting": setting, "location": location, "panel": seats})
                 if change.changed:
-                    flash.later("Interview changed.")
+                    flash.later(_("Interview changed."))
                     tell_panel(change)
                 else:
-                    flash.later("Nothing changed.")
+                    flash.later(_("Nothing changed."))
                 st.rerun()
             except InvalidInput as exc:
-                show_problems(exc.problems, "Interview not changed")
-    with st.expander("Cancel this interview", icon=":material/event_busy:"):
+                show_problems(exc.problems, _("Interview not changed"))
+    with st.expander(_("Cancel this interview"), icon=":material/event_busy:"):
         with st.form(f"cancel_{chosen}"):
-            reason = st.text_input("Reason (kept in the audit trail)", key=f"ivc_reason_{chosen}")
-            sure = st.checkbox("Yes, cancel it and tell the panel", key=f"ivc_sure_{chosen}")
-            if st.form_submit_button("Cancel interview", key=f"ivc_submit_{chosen}"):
+            reason = st.text_input(_("Reason (kept in the audit trail)"),
+                                   key=f"ivc_reason_{chosen}")
+            sure = st.checkbox(_("Yes, cancel it and tell the panel"), key=f"ivc_sure_{chosen}")
+            if st.form_submit_button(_("Cancel interview"), key=f"ivc_submit_{chosen}"):
                 if not sure:
-                    show_problems(["Confirm: tick the box to cancel"], "Interview not cancelled")
+                    show_problems([_("Confirm: tick the box to cancel")],
+                                  _("Interview not cancelled"))
                 else:
                     try:
                         with db.session() as s:
                             change = cancel_interview(s, viewer, chosen, reason)
-                        flash.later("Interview cancelled.")
+                        flash.later(_("Interview cancelled."))
                         tell_panel(change)
                         st.session_state.pop("iv_edit_choice", None)
                         st.rerun()
                     except InvalidInput as exc:
-                        show_problems(exc.problems, "Interview not cancelled")
+                        show_problems(exc.problems, _("Interview not cancelled"))

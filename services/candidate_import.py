@@ -18,26 +18,33 @@ from services import tables
 from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, explain
+from services.i18n import LANGUAGES, N_, _, language
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# The candidate fields an import fills, with their names as people read them (translate with
+# `_` where shown; the English ones are also what services.errors names a field with).
 FIELDS = {
-    "name": "Name",
-    "email": "Email",
-    "salary_expectation": "Salary expectation",
-    "stage": "Stage",
-    "first_interview_notes": "First-interview notes",
-    "revisit_questions": "Questions to revisit",
+    "name": N_("Name"),
+    "email": N_("Email"),
+    "salary_expectation": N_("Salary expectation"),
+    "stage": N_("Stage"),
+    "first_interview_notes": N_("First-interview notes"),
+    "revisit_questions": N_("Questions to revisit"),
 }
 REQUIRED = ("name",)
 ALIASES = {
-    "name": ("name", "full name", "candidate", "candidate name"),
-    "email": ("email", "e-mail", "email address", "mail"),
-    "salary_expectation": ("salary_expectation", "salary expectation", "salary", "expected salary"),
-    "stage": ("stage", "status"),
+    # The documented names first, then common English and French headings.
+    "name": ("name", "full name", "candidate", "candidate name", "nom", "nom complet",
+             "candidat"),
+    "email": ("email", "e-mail", "email address", "mail", "courriel", "adresse courriel"),
+    "salary_expectation": ("salary_expectation", "salary expectation", "salary", "expected salary",
+                           "attentes salariales", "salaire"),
+    "stage": ("stage", "status", "étape", "statut"),
     "first_interview_notes": ("first_interview_notes", "first-interview notes", "notes",
-                              "first interview notes"),
-    "revisit_questions": ("revisit_questions", "questions to revisit", "revisit", "questions"),
+                              "first interview notes", "notes de la première entrevue"),
+    "revisit_questions": ("revisit_questions", "questions to revisit", "revisit", "questions",
+                          "questions à reprendre"),
 }
 Progress = Callable[[int, int], None]
 
@@ -51,7 +58,10 @@ def read_table(data: bytes, filename: str, *, max_bytes: int | None = None) -> p
 
 def _show(value: str) -> str:
     """A cell as a message quotes it, cut short when long."""
-    return repr(value) if len(value) <= 40 else f"{value[:20]!r}... ({len(value):,} characters)"
+    if len(value) <= 40:
+        return repr(value)
+    return _("{start}... ({n} characters)").format(start=repr(value[:20]),
+                                                   n=f"{len(value):,}")
 
 
 def guess_mapping(columns: list[str]) -> dict[str, str | None]:
@@ -60,12 +70,18 @@ def guess_mapping(columns: list[str]) -> dict[str, str | None]:
     return {f: next((lower[a] for a in ALIASES[f] if a in lower), None) for f in FIELDS}
 
 
-def _stage(value: str) -> str | None:
-    words = {v.lower(): k for k, v in LABELS.items() if k in Stage.__members__}
-    key = value.strip().lower()
-    if key in Stage.__members__:
-        return key
-    return words.get(key)
+def _stage_words() -> dict[str, str]:
+    """Every word a stage cell may hold: its stored value, and its label in each language."""
+    words = {}
+    for lang in LANGUAGES:
+        with language(lang):
+            words.update({_(v).lower(): k for k, v in LABELS.items() if k in Stage.__members__})
+    return words | {k: k for k in Stage.__members__}
+
+
+def _stage(value: str, words: dict[str, str] | None = None) -> str | None:
+    """The stored stage for a cell: "on_hold", "On hold" or "En attente" -> "on_hold"."""
+    return (words or _stage_words()).get(value.strip().lower())
 
 
 def _salary(value: str) -> int | None:
@@ -84,13 +100,14 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
     problems: list[str] = []
     for f in REQUIRED:
         if not mapping.get(f):
-            problems.append(f"column for {FIELDS[f]}: missing (required)")
+            problems.append(_("column for {field}: missing (required)").format(
+                field=_(FIELDS[f])))
     chosen = [c for c in mapping.values() if c]
     for c in chosen:
         if c not in frame.columns:
-            problems.append(f"column {c}: not in the file")
+            problems.append(_("column {column}: not in the file").format(column=c))
     for c in sorted({c for c in chosen if chosen.count(c) > 1}):
-        problems.append(f"column {c}: chosen for more than one field")
+        problems.append(_("column {column}: chosen for more than one field").format(column=c))
     if problems:
         return [], problems
 
@@ -98,6 +115,7 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
         select(Candidate.email).where(Candidate.position_id == position_id,
                                       Candidate.email.is_not(None))).all())
     seen: dict[str, int] = {}
+    stage_words = _stage_words()
     rows: list[CandidateCreate] = []
     bad: list[tuple[int, str, str]] = []  # (row, column, message), grouped at the end
     total = len(frame)
@@ -114,23 +132,24 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
                 try:
                     data[f] = _salary(value) if value else None
                 except ValueError:
-                    bad.append((row, col, f"{_show(value)} is not a whole amount of money"))
+                    bad.append((row, col, _("{value} is not a whole amount of money").format(
+                        value=_show(value))))
                     bad_here = True
             elif f == "stage":
-                if value and _stage(value) is None:
-                    bad.append((row, col, f"{_show(value)} is not a stage "
-                                          f"({', '.join(s.value for s in Stage)})"))
+                if value and _stage(value, stage_words) is None:
+                    bad.append((row, col, _("{value} is not a stage ({stages})").format(
+                        value=_show(value), stages=", ".join(s.value for s in Stage))))
                     bad_here = True
                 elif value:
-                    data[f] = _stage(value)
+                    data[f] = _stage(value, stage_words)
             else:
                 data[f] = value
         try:
             item = CandidateCreate.model_validate(data)
         except ValidationError as exc:
             for p in explain(exc).problems:
-                field, _, message = p.partition(": ")
-                key = next((k for k, v in FIELDS.items() if v == field), None)
+                field, _sep, message = p.partition(": ")
+                key = next((k for k, v in FIELDS.items() if field in (v, _(v))), None)
                 col = mapping.get(key) if key else field
                 bad.append((row, col, message or p))
             continue
@@ -139,9 +158,11 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
         if item.email:
             col = mapping["email"]
             if item.email in seen:
-                bad.append((row, col, f"{item.email} appears already in row {seen[item.email]}"))
+                bad.append((row, col, _("{email} appears already in row {row}").format(
+                    email=item.email, row=seen[item.email])))
             elif item.email in existing:
-                bad.append((row, col, f"{item.email} is already a candidate for this position"))
+                bad.append((row, col, _("{email} is already a candidate for this position")
+                            .format(email=item.email)))
             seen.setdefault(item.email, row)
         rows.append(item)
     return rows, problems + tables.grouped(bad)
@@ -152,9 +173,9 @@ def import_candidates(session: Session, actor: Viewer, position_id: int, frame: 
                       progress: Progress | None = None) -> int:
     """Validate every row, then add all candidates in one transaction (or none); the count."""
     if not actor.has(Role.recruiter):
-        raise NotAllowed("Only recruiters and admins can import candidates.")
+        raise NotAllowed(_("Only recruiters and admins can import candidates."))
     if session.get(Position, position_id) is None:
-        raise NotFound("No such position.")
+        raise NotFound(_("No such position."))
 
     def create() -> int:
         # Validated inside the lock: an email another session added meanwhile is named, not a

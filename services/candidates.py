@@ -6,16 +6,17 @@ from models import Candidate, CandidateCreate, Position, Role
 from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
+from services.i18n import _
 
 
 def _require_recruiter(actor: Viewer) -> None:
     if not actor.has(Role.recruiter):
-        raise NotAllowed("Only recruiters and admins can change candidates.")
+        raise NotAllowed(_("Only recruiters and admins can change candidates."))
 
 
 def _check(session: Session, data: CandidateCreate, candidate_id: int | None) -> None:
     if session.get(Position, data.position_id) is None:
-        raise InvalidInput("Position: does not exist")
+        raise InvalidInput(_("Position: does not exist"))
     if data.email is None:
         return
     clash = session.exec(
@@ -24,7 +25,8 @@ def _check(session: Session, data: CandidateCreate, candidate_id: int | None) ->
         )
     ).first()
     if clash is not None and clash != candidate_id:
-        raise InvalidInput(f"Email: {data.email} is already a candidate for this position")
+        raise InvalidInput(_("Email: {email} is already a candidate for this position").format(
+            email=data.email))
 
 
 def create_candidate(session: Session, actor: Viewer, data: CandidateCreate | dict) -> Candidate:
@@ -54,7 +56,7 @@ def update_candidate(
     data = validated(CandidateCreate, data)
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("No such candidate.")
+        raise NotFound(_("No such candidate."))
     _check(session, data, candidate_id)
     for key, value in data.model_dump().items():
         setattr(candidate, key, value)

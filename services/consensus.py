@@ -8,6 +8,7 @@ from services import audit
 from services.access import manages_position
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
+from services.i18n import _
 from services.positions import current_template
 
 
@@ -17,17 +18,18 @@ def record_consensus(session: Session, viewer: Viewer,
     data = validated(ConsensusInput, data)
     candidate = session.get(Candidate, data.candidate_id)
     if candidate is None:
-        raise NotFound("No such candidate.")
+        raise NotFound(_("No such candidate."))
     position = session.get(Position, candidate.position_id)
     if not manages_position(viewer, position):
-        raise NotAllowed("Only this position's hiring manager and admins record consensus.")
+        raise NotAllowed(_("Only this position's hiring manager and admins record consensus."))
     criterion = session.get(Criterion, data.criterion_id)
     template = current_template(session, position.id)
     if criterion is None or criterion.template_id != template.id:
-        raise InvalidInput("Criterion: not part of this position's scorecard")
+        raise InvalidInput(_("Criterion: not part of this position's scorecard"))
     if not template.scale_min <= data.value <= template.scale_max:
-        raise InvalidInput(f"{criterion.name}: consensus {data.value} is outside the scale "
-                           f"{template.scale_min} to {template.scale_max}")
+        raise InvalidInput(_("{criterion}: consensus {value} is outside the scale {low} to "
+                             "{high}").format(criterion=criterion.name, value=data.value,
+                                              low=template.scale_min, high=template.scale_max))
     row = session.exec(select(ConsensusScore).where(
         ConsensusScore.candidate_id == data.candidate_id,
         ConsensusScore.criterion_id == data.criterion_id)).first()

@@ -7,6 +7,7 @@ from services import audit
 from services.access import manages_position
 from services.auth import Viewer
 from services.errors import NotAllowed, NotFound, validated
+from services.i18n import _
 
 # A decision moves the candidate's stage; "advance" keeps the stage and is the note to proceed.
 STAGE_AFTER = {Outcome.offer: Stage.offer, Outcome.hold: Stage.on_hold,
@@ -18,9 +19,9 @@ def record_decision(session: Session, viewer: Viewer, data: DecisionCreate | dic
     data = validated(DecisionCreate, data)
     candidate = session.get(Candidate, data.candidate_id)
     if candidate is None:
-        raise NotFound("No such candidate.")
+        raise NotFound(_("No such candidate."))
     if not manages_position(viewer, session.get(Position, candidate.position_id)):
-        raise NotAllowed("Only this position's hiring manager and admins record decisions.")
+        raise NotAllowed(_("Only this position's hiring manager and admins record decisions."))
     decision = Decision.model_validate(data, update={"decided_by": viewer.id})
     session.add(decision)
     old_stage = candidate.stage

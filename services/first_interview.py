@@ -12,6 +12,7 @@ from models import Candidate, Criterion, FirstInterviewScore, Role
 from services.access import may_see_panel
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.i18n import _
 from services.positions import criteria_of, current_template
 
 FIRST_COLUMNS = ["criterion_id", "criterion", "value", "note"]
@@ -25,7 +26,7 @@ def may_see_candidate_notes(session: Session, viewer: Viewer, candidate_id: int)
 def first_scores(session: Session, viewer: Viewer, candidate_id: int) -> pd.DataFrame:
     """The candidate's first-interview scores with criterion names (checked for the viewer)."""
     if not may_see_candidate_notes(session, viewer, candidate_id):
-        raise NotAllowed("You may not see this candidate's scores.")
+        raise NotAllowed(_("You may not see this candidate's scores."))
     rows = session.exec(
         select(FirstInterviewScore.criterion_id, Criterion.name, FirstInterviewScore.value,
                FirstInterviewScore.note)
@@ -40,19 +41,20 @@ def save_first_scores(session: Session, actor: Viewer, candidate_id: int,
                       values: dict[int, int | None]) -> int:
     """Set the first-interview score per criterion (None clears it), all or nothing."""
     if not actor.has(Role.recruiter):
-        raise NotAllowed("Only recruiters and admins record first-interview scores.")
+        raise NotAllowed(_("Only recruiters and admins record first-interview scores."))
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("No such candidate.")
+        raise NotFound(_("No such candidate."))
     template = current_template(session, candidate.position_id)
     criteria = {c.id: c for c in criteria_of(session, template.id)}
     problems = []
     for cid, value in values.items():
         if cid not in criteria:
-            problems.append(f"Criterion {cid}: not on this position's scorecard")
+            problems.append(_("Criterion {id}: not on this position's scorecard").format(id=cid))
         elif value is not None and not template.scale_min <= int(value) <= template.scale_max:
-            problems.append(f"{criteria[cid].name}: {value} is outside the scale "
-                            f"{template.scale_min} to {template.scale_max}")
+            problems.append(_("{criterion}: {value} is outside the scale {low} to {high}")
+                            .format(criterion=criteria[cid].name, value=value,
+                                    low=template.scale_min, high=template.scale_max))
     if problems:
         raise InvalidInput(problems)
     existing = {s.criterion_id: s for s in session.exec(
@@ -95,7 +97,7 @@ def first_score_form(session: Session, viewer: Viewer,
     """What the entry form needs: the scale, the current criteria, the scores given so far."""
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("No such candidate.")
+        raise NotFound(_("No such candidate."))
     template = current_template(session, candidate.position_id)
     given = first_scores(session, viewer, candidate_id)
     return ((template.scale_min, template.scale_max), criteria_of(session, template.id),

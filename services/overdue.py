@@ -27,15 +27,18 @@ from models import (
 )
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed
+from services.i18n import _, language, ngettext
 from services.interviews import OVERDUE_AFTER, _aware
 from services.mailer import SmtpConfig, message, send_all
 from services.positions import current_template
 from services.scorecards import seat_status
 from services.scores_io import PLACEHOLDER_DOMAIN
+from services.settings import get_setting
 
 RESEND_AFTER = timedelta(hours=24)
 COLUMNS = ["interview_id", "scheduled_at", "candidate", "position", "panelist_id", "panelist",
-           "email", "status", "scorecard_id", "reminded_at", "version", "hours_overdue"]
+           "email", "status", "scorecard_id", "reminded_at", "version", "language",
+           "time_zone", "hours_overdue"]
 APP_URL_VARIABLE = "SECONDLOOK_APP_URL"
 
 
@@ -53,12 +56,12 @@ def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = N
                        ) -> pd.DataFrame:
     """Every overdue panel seat, longest overdue first (recruiters and admins)."""
     if not actor.has(Role.recruiter):
-        raise NotAllowed("Only recruiters and admins see every panel's scorecards.")
+        raise NotAllowed(_("Only recruiters and admins see every panel's scorecards."))
     now = now or utcnow()
     rows = session.exec(
         select(Interview.id, Interview.scheduled_at, Candidate.name, Position.title, User.id,
                User.name, User.email, Scorecard.status, Scorecard.id, Scorecard.reminded_at,
-               Scorecard.version)
+               Scorecard.version, User.language, User.time_zone)
         .join(PanelMember, PanelMember.interview_id == Interview.id)
         .join(User, User.id == PanelMember.user_id)
         .join(Candidate, Candidate.id == Interview.candidate_id)
@@ -93,37 +96,36 @@ def send_reminders(session: Session, actor: Viewer, config: SmtpConfig | None, *
                    sender: Callable = send_all) -> ReminderResult:
     """Email each overdue panelist not reminded within RESEND_AFTER; record when."""
     if config is None:
-        raise InvalidInput("Mail: no SMTP server is configured, so no reminder can be sent")
+        raise InvalidInput(_("Mail: no SMTP server is configured, so no reminder can be sent"))
     now = now or utcnow()
     table = overdue_scorecards(session, actor, now)
     result = ReminderResult()
     todo, messages = [], []
+    house_language = get_setting(session, "language")
     for r in table.itertuples(index=False):
-        who = f"{r.panelist} ({r.candidate}, {r.position})"
+        who = _("{panelist} ({candidate}, {position})").format(
+            panelist=r.panelist, candidate=r.candidate, position=r.position)
         if r.reminded_at is not None and now - _aware(r.reminded_at) < RESEND_AFTER:
-            result.skipped.append(f"{who}: reminded less than "
-                                  f"{int(RESEND_AFTER.total_seconds() // 3600)} h ago")
+            result.skipped.append(_("{who}: reminded less than {hours} h ago").format(
+                who=who, hours=int(RESEND_AFTER.total_seconds() // 3600)))
             continue
         if not r.email or r.email.endswith("@" + PLACEHOLDER_DOMAIN):
-            result.skipped.append(f"{who}: no email address")
+            result.skipped.append(_("{who}: no email address").format(who=who))
             continue
-        body = (f"Hello {r.panelist},\n\nyour scorecard for {r.candidate} ({r.position}) is not "
-                f"submitted yet; the interview was {r.hours_overdue} hours ago. The hiring "
-                "manager compares the panel's views at the debrief, so please score while your "
-                "memory is fresh.\n"
-                + (f"\nOpen it here: {scorecard_link(app_url, r.interview_id)}\n"
-                   if app_url else "")
-                + "\nThank you,\nSecond Look")
-        messages.append(message(config, r.panelist, r.email,
-                                f"Scorecard overdue: {r.candidate}", body))
+        # The reminder is written in the panelist's language (else the organisation's).
+        with language(r.language or house_language):
+            subject, body = reminder_text(r.panelist, r.candidate, r.position,
+                                          r.hours_overdue,
+                                          scorecard_link(app_url, r.interview_id))
+        messages.append(message(config, r.panelist, r.email, subject, body))
         todo.append((r, who))
     if not messages:
         return result
     try:
         failures = dict(sender(config, messages))
     except (OSError, smtplib.SMTPException) as exc:
-        raise InvalidInput(f"Mail server {config.host}:{config.port}: {exc}; "
-                           "no reminder was sent") from None
+        raise InvalidInput(_("Mail server {host}:{port}: {error}; no reminder was sent").format(
+            host=config.host, port=config.port, error=exc)) from None
     for i, (r, who) in enumerate(todo):
         if i in failures:
             result.failed.append(f"{who}: {failures[i]}")
@@ -139,6 +141,23 @@ def send_reminders(session: Session, actor: Viewer, config: SmtpConfig | None, *
         result.sent.append(who)
     session.commit()
     return result
+
+
+def reminder_text(panelist: str, candidate: str, position: str, hours: int,
+                  link: str) -> tuple[str, str]:
+    """The subject and body of a reminder, in the current language."""
+    body = ngettext(
+        "Hello {panelist},\n\nyour scorecard for {candidate} ({position}) is not submitted yet; "
+        "the interview was {hours} hour ago. The hiring manager compares the panel's views at "
+        "the debrief, so please score while your memory is fresh.\n",
+        "Hello {panelist},\n\nyour scorecard for {candidate} ({position}) is not submitted yet; "
+        "the interview was {hours} hours ago. The hiring manager compares the panel's views at "
+        "the debrief, so please score while your memory is fresh.\n", hours).format(
+        panelist=panelist, candidate=candidate, position=position, hours=hours)
+    if link:
+        body += "\n" + _("Open it here: {link}").format(link=link) + "\n"
+    body += "\n" + _("Thank you,\nSecond Look")
+    return _("Scorecard overdue: {candidate}").format(candidate=candidate), body
 
 
 def _new_draft(session: Session, interview_id: int, panelist_id: int) -> Scorecard:

@@ -17,11 +17,13 @@ from services.access import listed_positions_clause, managed_positions_clause
 from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
+from services.i18n import _, normalise
+from services.settings import get_setting
 
 
 def _require_recruiter(actor: Viewer) -> None:
     if not actor.has(Role.recruiter):
-        raise NotAllowed("Only recruiters and admins can change positions.")
+        raise NotAllowed(_("Only recruiters and admins can change positions."))
 
 
 def visible_positions(session: Session, viewer: Viewer) -> list[Position]:
@@ -50,12 +52,12 @@ def set_position_access(session: Session, actor: Viewer, position_id: int,
 
     _require_recruiter(actor)
     if session.get(Position, position_id) is None:
-        raise NotFound("No such position.")
+        raise NotFound(_("No such position."))
     wanted = set(user_ids)
     managers = set(session.exec(select(UserRole.user_id).where(
         UserRole.role == Role.hiring_manager, UserRole.user_id.in_(sorted(wanted)))).all())
     if wanted - managers:
-        raise InvalidInput("Dashboard access: only hiring managers can be given a dashboard")
+        raise InvalidInput(_("Dashboard access: only hiring managers can be given a dashboard"))
     rows = session.exec(select(PositionAccess)
                         .where(PositionAccess.position_id == position_id)).all()
     have = {r.user_id: r for r in rows}
@@ -78,7 +80,7 @@ def current_template(session: Session, position_id: int) -> ScorecardTemplate:
         .order_by(ScorecardTemplate.version.desc())
     ).first()
     if template is None:
-        raise NotFound("This position has no scorecard template.")
+        raise NotFound(_("This position has no scorecard template."))
     return template
 
 
@@ -108,14 +110,36 @@ def _add_template(
     return template
 
 
+def default_language(session: Session) -> str:
+    """The language a new position's scorecard is in unless chosen: the organisation's."""
+    return normalise(get_setting(session, "language")) or "en"
+
+
+def default_template(language: str) -> list[dict]:
+    """The starting criteria of a new position whose scorecard is in `language`."""
+    # TODO(lead, #13): return templates.default_criteria(language) once that branch is merged.
+    return DEFAULT_CRITERIA
+
+
 def create_position(session: Session, actor: Viewer, data: PositionCreate | dict) -> Position:
-    """Create a position with its first template, all or nothing."""
+    """Create a position with its first template, all or nothing.
+
+    A dict without "language" takes the organisation's; one without "criteria" (or None) starts
+    from the default template in the position's language.
+    """
     _require_recruiter(actor)
+    if isinstance(data, dict):
+        data = dict(data)
+        if data.get("language") is None:
+            data["language"] = default_language(session)
+        if data.get("criteria") is None:
+            data["criteria"] = default_template(normalise(data["language"]) or "en")
     data = validated(PositionCreate, data)
 
     def create() -> Position:
         if session.exec(select(Position).where(Position.title == data.title)).first():
-            raise InvalidInput(f"Title: a position called {data.title!r} already exists")
+            raise InvalidInput(_("Title: a position called '{title}' already exists").format(
+                title=data.title))
         position = Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
                                                                      "scale_max"}))
         session.add(position)
@@ -139,12 +163,13 @@ def update_position(
     data = validated(PositionCreate, data)
     position = session.get(Position, position_id)
     if position is None:
-        raise NotFound("No such position.")
+        raise NotFound(_("No such position."))
     clash = session.exec(
         select(Position).where(Position.title == data.title, Position.id != position_id)
     ).first()
     if clash:
-        raise InvalidInput(f"Title: a position called {data.title!r} already exists")
+        raise InvalidInput(_("Title: a position called '{title}' already exists").format(
+            title=data.title))
     for key, value in data.model_dump(exclude={"criteria", "scale_min", "scale_max"}).items():
         setattr(position, key, value)
     session.add(position)
@@ -158,10 +183,9 @@ def update_position(
             select(func.count(Scorecard.id)).where(Scorecard.template_id == template.id)
         ).one()
         if used and not same_scale:
-            raise InvalidInput(
+            raise InvalidInput(_(
                 "Rating scale: cannot change once scorecards exist for this position; "
-                "scores on different scales would not compare"
-            )
+                "scores on different scales would not compare"))
         if used:
             _add_template(session, position_id, template.version + 1,
                           (data.scale_min, data.scale_max), data.criteria)
@@ -188,7 +212,7 @@ def position_form_data(session: Session, position_id: int) -> dict:
     """A position with its current criteria as a dict shaped like PositionCreate."""
     position = session.get(Position, position_id)
     if position is None:
-        raise NotFound("No such position.")
+        raise NotFound(_("No such position."))
     template = current_template(session, position_id)
     data = position.model_dump(exclude={"id", "created_at"})
     data["scale_min"], data["scale_max"] = template.scale_min, template.scale_max

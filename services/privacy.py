@@ -30,13 +30,14 @@ from services import audit, audit_view
 from services.access import may_read_held_cards, require_admin, require_recruiter
 from services.auth import Viewer
 from services.errors import NotFound
+from services.i18n import _, ngettext
 from services.settings import get_setting
 
 
 def _candidate(session: Session, candidate_id: int) -> Candidate:
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("No such candidate.")
+        raise NotFound(_("No such candidate."))
     return candidate
 
 
@@ -121,13 +122,19 @@ def export_candidate(session: Session, candidate_id: int, *, viewer: Viewer) -> 
                    "detail": e["detail"]} for e in events],
     }
     if not cards_readable:
-        data["withheld"] = (
-            f"{withheld} scorecard(s) of other panelists, consensus scores, decision rationales "
-            "and audit details are withheld: you sit on this candidate's panel and have not "
-            "submitted your own scorecard (blind scoring). Export again after submitting, or "
-            "ask a recruiter who is not on the panel.")
+        data["withheld"] = ngettext(
+            "{n} scorecard of other panelists, consensus scores, decision rationales and audit "
+            "details are withheld: you sit on this candidate's panel and have not submitted "
+            "your own scorecard (blind scoring). Export again after submitting, or ask a "
+            "recruiter who is not on the panel.",
+            "{n} scorecards of other panelists, consensus scores, decision rationales and audit "
+            "details are withheld: you sit on this candidate's panel and have not submitted "
+            "your own scorecard (blind scoring). Export again after submitting, or ask a "
+            "recruiter who is not on the panel.", withheld).format(n=withheld)
     elif withheld:
-        data["withheld"] = f"{withheld} unsubmitted draft scorecard(s) of other panelists."
+        data["withheld"] = ngettext("{n} unsubmitted draft scorecard of other panelists.",
+                                    "{n} unsubmitted draft scorecards of other panelists.",
+                                    withheld).format(n=withheld)
     audit.record(session, "candidate_exported", actor=viewer, entity="candidate",
                  entity_id=c.id, candidate_id=c.id)
     session.commit()

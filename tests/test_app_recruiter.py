@@ -1,9 +1,19 @@
 """The recruiter's day in the app: panel warnings, and the new pages for every role."""
 
 import pytest
+from sqlmodel import select
 
-from models import Interview, User
+from models import Interview, Position, User
+from services.errors import InvalidInput
 from services.interviews import panel_warnings
+from services.positions import (
+    create_position,
+    criteria_of,
+    current_template,
+    default_template,
+    position_form_data,
+    update_position,
+)
 from tests.apptest import all_text, app_as, page_alone
 from tests.conftest import count
 
@@ -72,3 +82,142 @@ def test_a_one_person_panel_is_refused_with_a_warning(session, world):
     assert "Interview not scheduled" in all_text(at)
     assert count(session, Interview) == 0
     assert session.get(User, world["colleague"].id).team == "Platform"
+
+
+# ---------------------------------------------------------------- the position form in French
+
+ENGLISH_POSITION_WORDS = ["Save position", "Salary band minimum", "Language of the scorecard",
+                          "New position", "Hiring manager", "Rating scale"]
+
+
+def _speaks_french(session, user):
+    user.language = "fr"
+    session.add(user)
+    session.commit()
+
+
+def test_the_position_form_speaks_french_to_a_french_user(session, world):
+    _speaks_french(session, world["recruiter"])
+    at = app_as(world["recruiter"].id, "pages/positions.py")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Postes"]
+    assert at.selectbox(key="position_edit").label == "Modifier"
+    assert at.selectbox(key="pos_language_0").label == "Langue de la fiche d’évaluation"
+    assert at.text_input(key="pos_title_0").label == "Titre"
+    assert at.number_input(key="pos_smin_0").label == "Minimum de la fourchette salariale"
+    assert at.button(key="pos_submit_0").label == "Enregistrer le poste"
+    shown = all_text(at) + " ".join(b.label for b in at.button)
+    assert not [w for w in ENGLISH_POSITION_WORDS if w in shown]
+    # The list: French headings, the salary band the French way, the language by its name.
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Titre", "Équipe", "Tâches", "Fourchette salariale",
+                                   "Langue de la fiche d’évaluation",
+                                   "Gestionnaire d’embauche"]
+    assert table.iloc[0]["Fourchette salariale"] == "50\u00a0000\u00a0€ – 70\u00a0000\u00a0€"
+    assert table.iloc[0]["Langue de la fiche d’évaluation"] == "English"
+
+
+def test_a_new_position_takes_the_organisation_language_by_default(session, world):
+    from services.i18n import language
+    from services.settings import set_setting
+
+    set_setting(session, "language", "fr")
+    # The page is in French too (the organisation's language); AppTest formats the pickers'
+    # options outside the app's run, so the test speaks French where it drives them.
+    with language("fr"):
+        at = app_as(world["recruiter"].id, "pages/positions.py")
+        assert at.selectbox(key="pos_language_0").value == "fr"
+        at.text_input(key="pos_title_0").input("Analyste de données")
+        at.button(key="pos_submit_0").click().run()
+    assert not at.exception
+    saved = session.exec(select(Position).where(Position.title == "Analyste de données")).one()
+    assert saved.language == "fr"
+    assert any("Analyste de données" in t.value for t in at.toast)
+
+
+def test_the_chosen_language_is_saved_and_listed(session, world):
+    at = app_as(world["recruiter"].id, "pages/positions.py")
+    assert at.selectbox(key="pos_language_0").value == "en"
+    at.text_input(key="pos_title_0").input("Analyste")
+    at.selectbox(key="pos_language_0").select("fr")
+    at.button(key="pos_submit_0").click().run()
+    assert not at.exception
+    saved = session.exec(select(Position).where(Position.title == "Analyste")).one()
+    assert saved.language == "fr"
+    rows = at.dataframe[0].value.set_index("Title")
+    assert rows.loc["Analyste", "Language of the scorecard"] == "Français"
+    # The default template left untouched was built by the service (in the chosen language).
+    template = current_template(session, saved.id)
+    assert len(criteria_of(session, template.id)) == len(default_template("fr"))
+
+
+def test_a_bad_language_is_refused_with_a_clear_message_and_nothing_written(session, make,
+                                                                             world):
+    before = count(session, Position)
+    data = {"title": "Tester", "language": "klingon"}
+    with pytest.raises(InvalidInput) as err:
+        create_position(session, make.viewer(world["recruiter"]), data)
+    assert err.value.problems == ["Language: must be one of en (English), fr (Français)"]
+    assert count(session, Position) == before
+    position = world["position"]
+    form = position_form_data(session, position.id)
+    form.pop("template_version")
+    with pytest.raises(InvalidInput, match="Language: must be one of en"):
+        update_position(session, make.viewer(world["recruiter"]), position.id,
+                        {**form, "language": "de"})
+    session.expire_all()
+    assert session.get(Position, position.id).language == "en"
+
+
+def test_a_bad_language_is_refused_in_french_too(session, make, world):
+    from services.i18n import language
+
+    with language("fr"), pytest.raises(InvalidInput) as err:
+        create_position(session, make.viewer(world["recruiter"]),
+                        {"title": "Testeur", "language": "xx"})
+    assert err.value.problems[0].endswith(
+        "doit être l’une de ces valeurs : en (English), fr (Français)")
+
+
+def test_a_position_without_criteria_starts_from_the_default_template(session, make, world):
+    position = create_position(session, make.viewer(world["recruiter"]),
+                               {"title": "Sans critères"})
+    assert position.language == "en"
+    template = current_template(session, position.id)
+    assert [c.name for c in criteria_of(session, template.id)] == [
+        c["name"] for c in default_template("en")]
+
+
+def _english_msgids() -> list[str]:
+    """This part's English messages of two words or more that French says differently."""
+    from babel.messages.pofile import read_po
+
+    from tests.conftest import ROOT
+
+    path = ROOT / "locale" / "fr" / "LC_MESSAGES" / "parts" / "recruiter.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale="fr")
+    return [m.id for m in catalog if isinstance(m.id, str) and m.id and " " in m.id
+            and "{" not in m.id and "**" not in m.id and m.string and m.string != m.id]
+
+
+FRENCH_TITLES = {"pages/positions.py": "Postes", "pages/candidates.py": "Candidats",
+                 "pages/interviews.py": "Entrevues", "pages/import_candidates.py": "Importer",
+                 "pages/overdue.py": "Fiches d’évaluation en retard",
+                 "pages/privacy.py": "Données des candidats"}
+
+
+@pytest.mark.parametrize("page", sorted(FRENCH_TITLES))
+def test_every_recruiter_page_renders_in_french_without_english_left(session, make, world,
+                                                                     page):
+    _speaks_french(session, world["admin"])
+    # An interview two days ago with no card in: the overdue page and the interviews table
+    # have rows to show.
+    make.interview(world["cara"], [world["panelist"], world["colleague"]], days_ago=2)
+    at = app_as(world["admin"].id, page)
+    assert not at.exception
+    assert [t.value for t in at.title] == [FRENCH_TITLES[page]]
+    shown = "\n".join([all_text(at), *(b.label for b in at.button),
+                       *(t.label for t in at.text_input), *(t.label for t in at.text_area),
+                       *(n.label for n in at.number_input), *(tab.label for tab in at.tabs)])
+    assert not [m for m in _english_msgids() if m in shown]

@@ -215,3 +215,46 @@ def test_recruiter_cannot_import_scores(make, recruiter):
     at = app_as(recruiter.id, "pages/import_candidates.py")
     assert not [u for u in at.file_uploader if u.key == "imp_scores_file"]
     assert "for admins" in all_text(at)
+
+
+def test_stages_in_french_and_english_both_import(session, make):
+    position = make.position()
+    frame = frame_of("name,stage\nAnn,En attente\nBob,on hold\nCléo,Deuxième entrevue\n"
+                     "Dev,REJECTED\n")
+    assert import_candidates(session, make.admin, position.id, frame,
+                             guess_mapping(frame.columns)) == 4
+    stages = {c.name: c.stage for c in session.exec(Candidate.__table__.select())}
+    assert stages == {"Ann": "on_hold", "Bob": "on_hold", "Cléo": "second_interview",
+                      "Dev": "rejected"}
+
+
+def test_problems_come_in_the_current_language_with_the_column_names_unchanged(session, make):
+    from services.i18n import language
+
+    text = "name,email\nAnn,ann@example.com\nBob,ann@example.com\n"
+    with language("fr"):
+        problems = problems_of(session, make, text)
+    # The row and column words belong to services.tables; this import's own sentence is French.
+    assert len(problems) == 1 and problems[0].endswith(
+        "email: ann@example.com figure déjà à la ligne 2")
+    assert count(session, Candidate) == 0
+
+
+def test_french_headings_are_guessed_too():
+    frame = frame_of("Nom,Courriel,Salaire,Étape\nAnn,ann@example.com,50000,En attente\n")
+    assert guess_mapping(list(frame.columns)) == {
+        "name": "Nom", "email": "Courriel", "salary_expectation": "Salaire", "stage": "Étape",
+        "first_interview_notes": None, "revisit_questions": None}
+
+
+def test_clicking_import_again_on_the_same_file_adds_nothing(session, make, recruiter):
+    make.position(title="Analyst")
+    at = app_as(recruiter.id, "pages/import_candidates.py")
+    upload(at, b"name\nNo Email One\nNo Email Two\n", "people.csv")
+    at.button(key="imp_submit").click().run()
+    assert "Imported 2 candidates." in [s.value for s in at.success]
+    at.button(key="imp_submit").click().run()  # rows without email would all be added again
+    assert not at.exception
+    assert "This file was just imported (2 candidates); nothing more was added." in [
+        i.value for i in at.info]
+    assert count(session, Candidate) == 2

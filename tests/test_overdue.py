@@ -186,3 +186,22 @@ def test_link_base_comes_from_the_environment(monkeypatch):
     assert app_base_url() == "https://sl.example.com"
     monkeypatch.delenv("SECONDLOOK_APP_URL")
     assert app_base_url() == "" and scorecard_link("", 3) == ""
+
+
+def test_a_reminder_is_written_in_the_panelists_language(session, make, late, smtp):
+    import email
+    from email import policy
+
+    inbox, config = smtp
+    late["pia"].language = "fr"
+    session.add(late["pia"])
+    session.commit()
+    result = send_reminders(session, make.viewer(late["recruiter"]), config,
+                            app_url="https://second.example")
+    assert result.sent == ["Pia (Cara, Analyst)"]  # the recruiter's own language (English)
+    message = email.message_from_string(inbox.messages[0][1], policy=policy.default)
+    assert message["Subject"] == "Fiche d’évaluation en retard : Cara"
+    body = message.get_content()
+    assert body.startswith("Bonjour Pia,")
+    assert "l’entrevue a eu lieu il y a" in body and "heures." in body
+    assert f"Ouvrez-la ici : https://second.example/scorecard?interview={late['iv'].id}" in body

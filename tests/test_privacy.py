@@ -15,6 +15,7 @@ from models import (
     FirstInterviewScore,
     Interview,
     PanelMember,
+    Position,
     Score,
     Scorecard,
     utcnow,
@@ -212,3 +213,27 @@ def test_a_recruiter_off_the_panel_exports_submitted_cards_but_no_draft(session,
     assert SUBMITTED["evidence"] in text and CONSENSUS_NOTE in text
     assert not [m for m in DRAFT.values() if m in text]
     assert OWN["evidence"] not in text  # Pia's draft is not the recruiter's either
+
+
+def test_the_candidate_picker_names_the_position_and_tells_namesakes_apart(session, make, held):
+    twin = make.candidate(session.get(Position, held["cara"].position_id), name="Cara Candidate",
+                          email="cara.two@example.com")
+    at = app_as(held["recruiter"].id, "pages/privacy.py")
+    assert not at.exception
+    options = at.selectbox(key="privacy_candidate").options
+    assert "Dan Candidate · Backend Engineer" in options
+    assert sum(o.startswith("Cara Candidate · Backend Engineer · ") for o in options) == 2
+    assert f"Cara Candidate · Backend Engineer · {twin.email}" in options
+
+
+def test_the_candidate_data_page_speaks_french(session, make, held):
+    admin = make.user("admin")
+    admin.language = "fr"
+    session.add(admin)
+    session.commit()
+    at = app_as(admin.id, "pages/privacy.py")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Données des candidats"]
+    assert at.text_input(key="privacy_confirm").label == "Tapez ERASE pour confirmer"
+    assert at.button(key="privacy_export").label == "Préparer l’exportation"
+    assert "Au-delà de la durée de conservation" in all_text(at)
