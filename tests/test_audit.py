@@ -205,7 +205,7 @@ def test_the_database_itself_refuses_changes_to_audit_rows_but_redaction(db_url,
 def test_the_audit_service_offers_no_way_to_change_rows_but_redaction():
     public = [name for name, f in inspect.getmembers(audit, inspect.isfunction)
               if f.__module__ == audit.__name__ and not name.startswith("_")]
-    assert sorted(public) == ["events_for_candidate", "record", "redact_candidate"]
+    assert sorted(public) == ["action_label", "events_for_candidate", "record", "redact_candidate"]
     reading = [name for name, f in inspect.getmembers(audit_view, inspect.isfunction)
                if f.__module__ == audit_view.__name__ and not name.startswith("_")]
     assert sorted(reading) == ["list_candidate_events", "list_events"]

@@ -55,7 +55,7 @@ def test_a_20001_character_candidate_name_is_refused(session):
 def test_a_10_mb_comment_is_refused(session):
     data = (HEADER + GOOD_ROW + f"Analyst,Ann,Quinn,SQL,4,2,{'c' * 10_000_000}\n").encode()
     assert scores_problems(session, data) == [
-        "row 3, column comment: must be at most 10000 characters"]
+        "row 3, column comment: must be at most 10,000 characters"]
 
 
 @pytest.mark.parametrize("weight", ["1e308", "nan", "inf", "-inf", "1" * 400, "101", "0"])
@@ -193,7 +193,7 @@ def test_candidate_import_refuses_a_20001_character_name(session, make):
 def test_candidate_import_refuses_a_400_digit_salary(session, make):
     problems = candidate_problems(session, make, f"name,salary\nAnn,{'9' * 400}\n".encode())
     assert problems == [
-        "row 2, column salary: Input should be less than or equal to 2000000000"]
+        "row 2, column salary: must be at most 2,000,000,000"]
 
 
 def test_candidate_import_refuses_a_line_break_in_a_name(session, make):
