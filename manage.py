@@ -1,41 +1,67 @@
 """Second Look's command line for operators. Every command takes the database from DATABASE_URL
-(default: data/secondlook.db)."""
+(default: data/secondlook.db). Messages are in English, or in French with `--language fr` or
+SECONDLOOK_LANGUAGE=fr."""
 
 import functools
+import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from services import config, report
 from services.access import OPERATOR
+from services.auth import create_user
+from services.backup import BackupFailed, backup, restore
 from services.db import DatabaseUnavailable, database_url, is_empty, migrate, session_scope
+from services.demo import demo_logins, load_demo
+from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.exports import FORMATS, export
+from services.i18n import LANGUAGES, _, language, ngettext, normalise, number
+from services.scores_io import import_scores, parse_scale
+from services.settings import demo_mode
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 
 
+@app.callback()
+def main(
+    ctx: typer.Context,
+    language_: Annotated[str | None, typer.Option(
+        "--language", help="Language of the messages: en or fr (default: SECONDLOOK_LANGUAGE, "
+                           "else en).")] = None,
+) -> None:
+    """Second Look's command line for operators."""
+    chosen = language_ or config.cli_language()
+    if language_ is not None and normalise(language_) is None:
+        _fail(_("--language: {value} is not one of {allowed}").format(
+            value=repr(language_), allowed=", ".join(LANGUAGES)))
+    # Every message of the command, and the errors of the services it calls, in that language.
+    ctx.with_resource(language(normalise(chosen) or "en"))
+
+
 def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(_("error: {message}").format(message=message), err=True)
     raise typer.Exit(code)
 
 
 def user_error_message(exc: BaseException) -> str | None:
     """One line for an error the operator caused (a path, a value, a name), else None."""
-    from services.backup import BackupFailed
-    from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
-
     if isinstance(exc, InvalidInput):
         return "; ".join(exc.problems)
     if isinstance(exc, (NotFound, NotAllowed, Conflict, BackupFailed, DatabaseUnavailable)):
         return str(exc)
     if isinstance(exc, OSError):  # missing file or folder, a folder given for a file, rights
-        where = f"{exc.filename}: " if exc.filename else ""
         reason = exc.strerror or str(exc)
-        hints = {IsADirectoryError: " (give a file, not a folder)",
-                 FileNotFoundError: " (check the path and that its folder exists)",
-                 PermissionError: " (check the file's and folder's permissions)"}
-        return f"{where}{reason}{hints.get(type(exc), '')}"
+        hints = {IsADirectoryError: _("give a file, not a folder"),
+                 FileNotFoundError: _("check the path and that its folder exists"),
+                 PermissionError: _("check the file's and folder's permissions")}
+        hint = hints.get(type(exc))
+        text = _("{reason} ({hint})").format(reason=reason, hint=hint) if hint else reason
+        return f"{exc.filename}: {text}" if exc.filename else text
     if isinstance(exc, OverflowError):
-        return f"a number is too large: {exc}"
+        return _("a number is too large: {reason}").format(reason=exc)
     if isinstance(exc, (ValueError, UnicodeError)):
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return None
@@ -73,7 +99,7 @@ def _migrate_or_fail() -> None:
 def migrate_cmd() -> None:
     """Create or upgrade the database schema to the newest migration."""
     _migrate_or_fail()
-    typer.echo(f"database is up to date: {_safe_url()}")
+    typer.echo(_("database is up to date: {url}").format(url=_safe_url()))
 
 
 @command("seed-demo")
@@ -82,33 +108,46 @@ def seed_demo(
         "--if-empty", help="Load only when the database has no users; otherwise say so.")] = False,
 ) -> None:
     """Load the demo data set (demo accounts, positions, candidates, scorecards)."""
-    from services.demo import demo_logins, load_demo
-    from services.errors import InvalidInput
-    from services.settings import demo_mode
-
     _migrate_or_fail()
     with session_scope() as s:
         if not is_empty(s):
             if not if_empty:
-                _fail("the database already holds data; demo data goes only into an empty one")
+                _fail(_("the database already holds data; demo data goes only into an empty "
+                        "one"))
             if demo_mode(s):
                 _print_logins(demo_logins())
             else:
-                typer.echo("database holds data already; demo data not loaded")
+                typer.echo(_("database holds data already; demo data not loaded"))
             return
         try:
             counts = load_demo(s)
         except InvalidInput as exc:
             _fail("; ".join(exc.problems))
-    typer.echo("demo data loaded: "
-               + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    typer.echo(_("demo data loaded: {counts}").format(
+        counts=", ".join(_loaded(k, v) for k, v in counts.items())))
     _print_logins(demo_logins())
 
 
+def _loaded(kind: str, n: int) -> str:
+    """"12 candidates": one count of what the demo loader wrote."""
+    texts = {
+        "users": ngettext("{n} user", "{n} users", n),
+        "positions": ngettext("{n} position", "{n} positions", n),
+        "candidates": ngettext("{n} candidate", "{n} candidates", n),
+        "interviews": ngettext("{n} interview", "{n} interviews", n),
+        "submitted": ngettext("{n} submitted", "{n} submitted", n),
+        "drafts": ngettext("{n} draft", "{n} drafts", n),
+        "not_started": ngettext("{n} not started", "{n} not started", n),
+        "decisions": ngettext("{n} decision", "{n} decisions", n),
+    }
+    return texts.get(kind, "{n} " + kind.replace("_", " ")).format(n=number(n))
+
+
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:
-    typer.echo("\nDemo logins (demo mode):")
+    typer.echo("\n" + _("Demo logins (demo mode):"))
+    password_label = _("password: {password}")
     for who, email, password in logins:
-        typer.echo(f"  {who:<36} {email:<32} password: {password}")
+        typer.echo(f"  {who:<36} {email:<32} " + password_label.format(password=password))
     typer.echo("")
 
 
@@ -123,13 +162,10 @@ def create_user_cmd(
     )] = False,
 ) -> None:
     """Add an account; the password is prompted (hidden) or read from standard input."""
-    from services.auth import create_user
-    from services.errors import InvalidInput
-
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     _migrate_or_fail()
     with session_scope() as s:
         try:
@@ -137,7 +173,8 @@ def create_user_cmd(
                                    "password": password})
         except InvalidInput as exc:
             _fail("; ".join(exc.problems))
-    typer.echo(f"created user {user.email} with roles {', '.join(sorted(set(role)))}")
+    typer.echo(_("created user {email} with roles {roles}").format(
+        email=user.email, roles=", ".join(sorted(set(role)))))
 
 
 @command("import-scores")
@@ -147,11 +184,6 @@ def import_scores_cmd(
         help="Rating scale of positions this import creates, e.g. 1-5, 1-7, 1-10.")] = "1-5",
 ) -> None:
     """Import scores in long format; all rows or none (see README for the columns)."""
-    from pathlib import Path
-
-    from services.errors import InvalidInput
-    from services.scores_io import import_scores, parse_scale
-
     try:
         scale_pair = parse_scale(scale)
     except InvalidInput as exc:
@@ -162,10 +194,12 @@ def import_scores_cmd(
             result = import_scores(s, Path(file), viewer=OPERATOR, scale=scale_pair)
         except InvalidInput as exc:
             if len(exc.problems) == 1:
-                _fail(f"{exc.problems[0]}; nothing imported")
+                _fail(_("{problem}; nothing imported").format(problem=exc.problems[0]))
             for problem in exc.problems:
                 typer.echo(problem, err=True)
-            typer.echo(f"nothing imported: {len(exc.problems)} problem(s)", err=True)
+            typer.echo(ngettext("nothing imported: {n} problem", "nothing imported: {n} problems",
+                                len(exc.problems)).format(n=number(len(exc.problems))),
+                       err=True)
             raise typer.Exit(1) from None
     typer.echo(result.summary())
 
@@ -177,25 +211,19 @@ def report_cmd(
     out: Annotated[str | None, typer.Option(help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Write a position's aggregate: scores, intervals, ties, reliability, panelists."""
-    import json
-    from pathlib import Path
-
-    from services.errors import NotFound
-    from services.report import position_by_title, position_report, report_csv_text
-
     if format not in ("json", "csv"):
-        _fail(f"--format: {format!r} is not json or csv")
+        _fail(_("--format: {value} is not json or csv").format(value=repr(format)))
     _migrate_or_fail()
     with session_scope() as s:
         try:
-            report = position_report(s, position_by_title(s, position).id)
+            data = report.position_report(s, report.position_by_title(s, position).id)
         except NotFound as exc:
             _fail(str(exc))
-    text = (json.dumps(report, indent=2, ensure_ascii=False) + "\n" if format == "json"
-            else report_csv_text(report))
+    text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n" if format == "json"
+            else report.report_csv_text(data))
     if out:
         Path(out).write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {out}")
+        typer.echo(_("wrote {file}").format(file=out))
     else:
         typer.echo(text, nl=False)
 
@@ -209,24 +237,20 @@ def export_cmd(
     out: Annotated[str, typer.Option(help="The file to write.")] = "",
 ) -> None:
     """Export a position: its scores as CSV or Excel, or its PDF debrief pack."""
-    from pathlib import Path
-
-    from services.errors import NotFound
-    from services.exports import FORMATS, export
-    from services.report import position_by_title
-
     if format not in FORMATS:
-        _fail(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
+        _fail(_("--format: {value} is not one of {allowed}").format(
+            value=repr(format), allowed=", ".join(FORMATS)))
     if not out:
-        _fail("--out: give the file to write")
+        _fail(_("--out: give the file to write"))
     _migrate_or_fail()
     with session_scope() as s:
         try:
-            data = export(s, OPERATOR, position_by_title(s, position).id, format)
+            data = export(s, OPERATOR, report.position_by_title(s, position).id, format)
         except NotFound as exc:
             _fail(str(exc))
     Path(out).write_bytes(data)
-    typer.echo(f"wrote {out} ({len(data)} bytes)")
+    typer.echo(ngettext("wrote {file} ({n} byte)", "wrote {file} ({n} bytes)", len(data)).format(
+        file=out, n=len(data)))
 
 
 @command("backup")
@@ -234,15 +258,11 @@ def backup_cmd(
     file: Annotated[str, typer.Argument(help="Backup file to write (replaced if it exists).")],
 ) -> None:
     """Copy the whole database to one file, while the app keeps running."""
-    from pathlib import Path
-
-    from services.backup import BackupFailed, backup
-
     try:
         backup(database_url(), Path(file))
     except (DatabaseUnavailable, BackupFailed) as exc:
         _fail(str(exc))
-    typer.echo(f"backed up {_safe_url()} to {file}")
+    typer.echo(_("backed up {url} to {file}").format(url=_safe_url(), file=file))
 
 
 @command("restore")
@@ -256,21 +276,21 @@ def restore_cmd(
     Checks first that the file is a Second Look backup (format, integrity, tables, a known
     schema revision, at least one user) and that nothing else uses the database, then saves
     the current database as a safety copy and says where; on any failure nothing changes."""
-    from pathlib import Path
-
-    from services.backup import BackupFailed, restore
-
     if not yes and not typer.confirm(
-            f"Replace everything in {_safe_url()} with {file}?", default=False):
-        _fail("nothing restored")
+            _("Replace everything in {url} with {file}?").format(url=_safe_url(), file=file),
+            default=False):
+        _fail(_("nothing restored"))
     try:
         done = restore(database_url(), Path(file))
     except (DatabaseUnavailable, BackupFailed) as exc:
         _fail(str(exc))
-    typer.echo(f"restored {file} into {_safe_url()} (schema {done.revision}, "
-               f"{done.users} user{'s' if done.users != 1 else ''})")
+    typer.echo(ngettext("restored {file} into {url} (schema {revision}, {n} user)",
+                        "restored {file} into {url} (schema {revision}, {n} users)",
+                        done.users).format(file=file, url=_safe_url(), revision=done.revision,
+                                           n=done.users))
     if done.safety_copy is not None:
-        typer.echo(f"the database as it was before is saved in {done.safety_copy}")
+        typer.echo(_("the database as it was before is saved in {file}").format(
+            file=done.safety_copy))
 
 
 def _safe_url() -> str:

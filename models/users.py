@@ -5,6 +5,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import Role, utcnow
+from services.i18n import _
 
 # argon2 has no practical input limit; 4096 keeps a pasted novel from becoming a DoS.
 PASSWORD_MIN = 12
@@ -24,11 +25,11 @@ def lower_email(value: str | None) -> str | None:
 def _clean_name(value: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     # A name is one line: a line break or other control character inside it would start a new
     # row (or a formula) in a spreadsheet that exports it.
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ValueError("must be one line of text (no line breaks or control characters)")
+        raise ValueError(_("must be one line of text (no line breaks or control characters)"))
     return value
 
 

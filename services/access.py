@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 from models import Candidate, Interview, PanelMember, Position, Role, Scorecard, ScorecardStatus
 from services.auth import Viewer
 from services.errors import NotAllowed
+from services.i18n import N_, _
 from services.settings import get_setting
 
 # The one system viewer: `manage.py` commands act as it (an admin without a panel seat).
@@ -46,17 +47,26 @@ def is_recruiter(viewer: Viewer) -> bool:
     return viewer.has(Role.recruiter)
 
 
+# What the refusals below say people may not do: an English verb phrase, a msgid, translated as
+# an infinitive ("Only admins import scores." / "Seuls les administrateurs peuvent importer des
+# notes."). Callers pass one of these (marked N_ where they are written, or listed here).
+ACTIONS_REFUSED = (
+    N_("do this"), N_("import scores"), N_("see the audit trail"),
+    N_("export a candidate's data"), N_("erase a candidate"), N_("review retention"),
+)
+
+
 def require_admin(viewer: Viewer | None, what: str = "do this") -> Viewer:
     """Refuse (NotAllowed) unless the viewer is an admin; returns the viewer."""
     if viewer is None or not is_admin(viewer):
-        raise NotAllowed(f"Only admins {what}.")
+        raise NotAllowed(_("Only admins {what}.").format(what=_(what)))
     return viewer
 
 
 def require_recruiter(viewer: Viewer | None, what: str = "do this") -> Viewer:
     """Refuse (NotAllowed) unless the viewer is a recruiter or an admin; returns the viewer."""
     if viewer is None or not is_recruiter(viewer):
-        raise NotAllowed(f"Only recruiters and admins {what}.")
+        raise NotAllowed(_("Only recruiters and admins {what}.").format(what=_(what)))
     return viewer
 
 

@@ -19,36 +19,43 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, select
 
 from models import AuditEvent, User
+from services.i18n import N_, _
 
-# What is audited; the admin's Audit page filters on these.
+# What is audited (the keys are stored; the labels are translated where shown: action_label);
+# the admin's Audit page filters on these.
 ACTIONS = {
-    "login": "Logged in",
-    "login_failed": "Failed login",
-    "login_locked": "Account locked after failed logins",
-    "sso_login": "Logged in with single sign-on",
-    "sso_refused": "Single sign-on refused (no account)",
-    "user_created": "User created",
-    "user_changed": "User or roles changed",
-    "password_reset": "Password reset by an admin",
-    "password_changed": "Own password changed",
-    "settings_changed": "Setting changed",
-    "access_granted": "Dashboard access granted",
-    "access_revoked": "Dashboard access revoked",
-    "scorecard_created": "Scorecard created",
-    "scorecard_saved": "Scorecard draft saved",
-    "scorecard_submitted": "Scorecard submitted",
-    "scorecard_amended": "Scorecard changed after submission",
-    "decision_recorded": "Decision recorded",
-    "consensus_recorded": "Consensus score recorded",
-    "candidate_exported": "Candidate data exported",
-    "candidate_erased": "Candidate erased",
-    "interview_changed": "Interview edited or rescheduled",
-    "interview_cancelled": "Interview cancelled",
+    "login": N_("Logged in"),
+    "login_failed": N_("Failed login"),
+    "login_locked": N_("Account locked after failed logins"),
+    "sso_login": N_("Logged in with single sign-on"),
+    "sso_refused": N_("Single sign-on refused (no account)"),
+    "user_created": N_("User created"),
+    "user_changed": N_("User or roles changed"),
+    "password_reset": N_("Password reset by an admin"),
+    "password_changed": N_("Own password changed"),
+    "settings_changed": N_("Setting changed"),
+    "access_granted": N_("Dashboard access granted"),
+    "access_revoked": N_("Dashboard access revoked"),
+    "scorecard_created": N_("Scorecard created"),
+    "scorecard_saved": N_("Scorecard draft saved"),
+    "scorecard_submitted": N_("Scorecard submitted"),
+    "scorecard_amended": N_("Scorecard changed after submission"),
+    "decision_recorded": N_("Decision recorded"),
+    "consensus_recorded": N_("Consensus score recorded"),
+    "candidate_exported": N_("Candidate data exported"),
+    "candidate_erased": N_("Candidate erased"),
+    "interview_changed": N_("Interview edited or rescheduled"),
+    "interview_cancelled": N_("Interview cancelled"),
 }
 # Never written into an audit row, whatever a caller passes.
 _SECRET_WORDS = ("password", "secret", "token", "hash", "cookie")
 REDACTED = {"redacted": "candidate erased"}
 _REDACTION = "audit_redaction"
+
+
+def action_label(action: str) -> str:
+    """An audit action as people read it, in the current language (unknown: the action)."""
+    return _(ACTIONS[action]) if action in ACTIONS else action
 
 
 class AuditIsAppendOnly(RuntimeError):
@@ -119,7 +126,7 @@ def _no_changed_audit_rows(session, _context, _instances) -> None:
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AuditEvent) and (obj in session.deleted
                                             or session.is_modified(obj)):
-            raise AuditIsAppendOnly("Audit rows are never changed or deleted.")
+            raise AuditIsAppendOnly(_("Audit rows are never changed or deleted."))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -128,4 +135,4 @@ def _no_bulk_audit_changes(state: ORMExecuteState) -> None:
         return
     if state.bind_mapper is not None and state.bind_mapper.class_ is AuditEvent \
             and not state.execution_options.get(_REDACTION):
-        raise AuditIsAppendOnly("Audit rows are never changed or deleted.")
+        raise AuditIsAppendOnly(_("Audit rows are never changed or deleted."))

@@ -11,20 +11,29 @@ from sqlmodel import Session, select
 
 from models import AuditEvent
 from services import access
-from services.audit import ACTIONS
+from services.audit import action_label
 from services.auth import Viewer
+from services.i18n import N_, _
 
 # What a viewer reads instead of the detail of a row about a candidate whose panel is hidden
 # from them (services.access.hidden_from): the fact of the action stays, its content does not.
-WITHHELD = {"withheld": "blind scoring: you sit on this candidate's panel and have not "
-                        "submitted your own scorecard"}
+# The key is stable; the text is in the viewer’s language (`_withheld()`).
+WITHHELD_TEXT = N_("blind scoring: you sit on this candidate's panel and have not submitted "
+                   "your own scorecard")
+WITHHELD = {"withheld": WITHHELD_TEXT}
+
+
+def _withheld() -> dict:
+    """WITHHELD in the current language."""
+    return {"withheld": _(WITHHELD_TEXT)}
 
 
 def _details_for(session: Session, viewer: Viewer, rows: list[AuditEvent]) -> list[dict]:
     """Each row's detail as this viewer may read it."""
     hidden = access.hidden_from(session, viewer,
                                 {r.candidate_id for r in rows if r.candidate_id is not None})
-    return [WITHHELD if r.candidate_id in hidden and r.actor_id != viewer.id else r.detail
+    hidden_detail = _withheld()
+    return [hidden_detail if r.candidate_id in hidden and r.actor_id != viewer.id else r.detail
             for r in rows]
 
 
@@ -37,7 +46,7 @@ def list_events(session: Session, *, viewer: Viewer, action: str | None = None,
     An admin who sits unsubmitted on a candidate's panel sees that actions happened, not the
     scores, recommendations or notes in their details (blind scoring).
     """
-    access.require_admin(viewer, "see the audit trail")
+    access.require_admin(viewer, N_("see the audit trail"))
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
@@ -53,7 +62,7 @@ def list_events(session: Session, *, viewer: Viewer, action: str | None = None,
     details = _details_for(session, viewer, rows)
     return pd.DataFrame(
         [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action,
-          "what": ACTIONS.get(r.action, r.action), "entity": r.entity, "entity_id": r.entity_id,
+          "what": action_label(r.action), "entity": r.entity, "entity_id": r.entity_id,
           "candidate_id": r.candidate_id, "detail": d} for r, d in zip(rows, details, strict=True)],
         columns=["id", "at", "actor", "action", "what", "entity", "entity_id", "candidate_id",
                  "detail"])

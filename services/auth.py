@@ -33,8 +33,10 @@ from models import (
     utcnow,
 )
 from models.users import PASSWORD_MAX
-from services import audit, mailer
+from services import audit, config, mailer
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
+from services.i18n import N_, _, language
+from services.settings import demo_mode
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +47,53 @@ LOCK_MINUTES = 15
 # Verifying against a fixed hash for unknown emails keeps the timing of "no such user" and
 # "wrong password" alike, so the login form does not reveal which emails have accounts.
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
-PASSWORD_HELP = (f"At least {PASSWORD_MIN} characters, not only spaces or one character "
-                 "repeated, not a common or easily guessed password; a few unusual words work.")
+
+def password_help() -> str:
+    """The password rules in one sentence, in the current language (the forms' help text)."""
+    return _("At least {min} characters, not only spaces or one character repeated, not a "
+             "common or easily guessed password; a few unusual words work.").format(
+                 min=PASSWORD_MIN)
+
+
+# English, for pages that have not switched to password_help() yet.
+PASSWORD_HELP = password_help()
 # The published password of the demo accounts (data/demo.json); refused for any real account.
 DEMO_PASSWORD = "secondlook-demo"
 # zxcvbn's scale 0-4; 3 is "safely unguessable: moderate protection from offline attacks".
 MIN_STRENGTH = 3
 # zxcvbn refuses longer input; the first 72 characters of a longer password decide its strength.
 ZXCVBN_MAX = 72
+# zxcvbn's own feedback texts (zxcvbn 4.5, feedback.py), marked here so that the catalogue
+# translates them: zxcvbn itself speaks English only.
+ZXCVBN_FEEDBACK = (
+    N_("Use a few words, avoid common phrases."),
+    N_("No need for symbols, digits, or uppercase letters."),
+    N_("Add another word or two. Uncommon words are better."),
+    N_("Straight rows of keys are easy to guess."),
+    N_("Short keyboard patterns are easy to guess."),
+    N_("Use a longer keyboard pattern with more turns."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_("Avoid repeated words and characters."),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Avoid sequences."),
+    N_("Recent years are easy to guess."),
+    N_("Avoid recent years."),
+    N_("Avoid years that are associated with you."),
+    N_("Dates are often easy to guess."),
+    N_("Avoid dates and years that are associated with you."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("A word by itself is easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("Common names and surnames are easy to guess."),
+    N_("Capitalization doesn't help very much."),
+    N_("All-uppercase is almost as easy to guess as all-lowercase."),
+    N_("Reversed words aren't much harder to guess."),
+    N_("Predictable substitutions like '@' instead of 'a' don't help very much."),
+)
 
 
 @dataclass(frozen=True)
@@ -87,21 +128,22 @@ def check_password_rules(password: str, *, demo: bool = False) -> None:
     """
     password = password or ""
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput(f"Password: must be at least {PASSWORD_MIN} characters")
+        raise InvalidInput(_("Password: must be at least {n} characters").format(n=PASSWORD_MIN))
     if len(password) > PASSWORD_MAX:
-        raise InvalidInput(f"Password: must be at most {PASSWORD_MAX} characters")
+        raise InvalidInput(_("Password: must be at most {n} characters").format(n=PASSWORD_MAX))
     if not password.strip():
-        raise InvalidInput("Password: must not be only spaces")
+        raise InvalidInput(_("Password: must not be only spaces"))
     if len(set(password)) == 1:
-        raise InvalidInput("Password: must not be one character repeated")
+        raise InvalidInput(_("Password: must not be one character repeated"))
     if password.strip().lower() == DEMO_PASSWORD and not demo:
-        raise InvalidInput("Password: is the published demo password; choose another")
+        raise InvalidInput(_("Password: is the published demo password; choose another"))
     result = zxcvbn.zxcvbn(password[:ZXCVBN_MAX])
     if result["score"] < MIN_STRENGTH:
-        why = result["feedback"].get("warning") or "it is too easy to guess"
-        tip = " ".join(result["feedback"].get("suggestions") or [])
-        raise InvalidInput(f"Password: too easy to guess ({why.rstrip('.')})"
-                           + (f". {tip}" if tip else "") )
+        warning = result["feedback"].get("warning")
+        why = _(warning) if warning else _("it is too easy to guess")
+        tip = " ".join(_(t) for t in result["feedback"].get("suggestions") or [])
+        text = _("Password: too easy to guess ({reason})").format(reason=why.rstrip("."))
+        raise InvalidInput(f"{text}. {tip}" if tip else text)
 
 
 def roles_of(session: Session, user_id: int) -> frozenset[str]:
@@ -155,12 +197,10 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
     `actor` is the admin in the app; None is the operator at the command line (or demo loader).
     """
     if actor is not None and not actor.has(Role.admin):
-        raise NotAllowed("Only an admin can add users.")
+        raise NotAllowed(_("Only an admin can add users."))
     data = validated(UserCreate, data)
     if user_by_email(session, data.email):
-        raise InvalidInput(f"Email: {data.email} already has an account")
-    from services.settings import demo_mode
-
+        raise InvalidInput(_taken(data.email))
     check_password_rules(data.password, demo=demo or demo_mode(session))
     user = User(name=data.name, email=data.email, team=data.team.strip(),
                 password_hash=hash_password(data.password), demo=demo)
@@ -170,7 +210,7 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
     except IntegrityError:
         # Another request created the same email between the check above and this insert.
         session.rollback()
-        raise InvalidInput(f"Email: {data.email} already has an account") from None
+        raise InvalidInput(_taken(data.email)) from None
     for role in sorted(set(data.roles)):
         session.add(UserRole(user_id=user.id, role=role))
     audit.record(session, "user_created", actor=actor, entity="user", entity_id=user.id,
@@ -184,11 +224,11 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
 def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate | dict) -> User:
     """Change a user's name, email, roles or active flag (admin only)."""
     if not actor.has(Role.admin):
-        raise NotAllowed("Only an admin can change users.")
+        raise NotAllowed(_("Only an admin can change users."))
     data = validated(UserUpdate, data)
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     before = {"name": user.name, "email": user.email, "team": user.team, "active": user.active,
               "roles": sorted(roles_of(session, user.id))}
     ends_sessions = False
@@ -196,11 +236,11 @@ def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate 
         email = str(data.email).strip().lower()
         other = user_by_email(session, email)
         if other is not None and other.id != user.id:
-            raise InvalidInput(f"Email: {email} already has an account")
+            raise InvalidInput(_taken(email))
         user.email = email
     if data.name is not None:
         if not data.name.strip():
-            raise InvalidInput("Name: must not be empty")
+            raise InvalidInput(_("Name: must not be empty"))
         user.name = data.name.strip()
     if data.team is not None:
         user.team = data.team.strip()
@@ -209,7 +249,7 @@ def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate 
         user.active = data.active
     if data.roles is not None:
         if not data.roles:
-            raise InvalidInput("Roles: a user needs at least one role")
+            raise InvalidInput(_("Roles: a user needs at least one role"))
         # A role taken away ends the user's sessions: a page open in another tab would keep
         # showing what the role allowed until its next rerun otherwise.
         ends_sessions = ends_sessions or bool(set(before["roles"]) - set(data.roles))
@@ -240,12 +280,11 @@ def authenticate(session: Session, email: str, password: str, *,
     None, one argon2 verification each. Failed attempts are counted in the database by an
     atomic UPDATE before the password is checked (see the module's docstring), so a lockout
     holds across sessions, restarts and parallel attempts. When an attempt locks the account,
-    its owner is told by e-mail if SMTP is configured (`smtp`, default: the environment's).
+    its owner is told by e-mail, in their language, if SMTP is configured (`smtp`, default:
+    services.config's, from the environment or the secrets).
     Demo accounts log in only while the database is in demo mode. Every attempt is audited;
     the typed email is recorded only when it belongs to an account.
     """
-    from services.settings import demo_mode
-
     user = user_by_email(session, email or "")
     if user is None or not user.active:
         _safe_verify(_DUMMY_HASH, password)
@@ -288,7 +327,7 @@ def authenticate(session: Session, email: str, password: str, *,
         audit.record(session, "login_locked", actor=user, entity="user", entity_id=user.id,
                      detail={"minutes": LOCK_MINUTES})
         session.commit()
-        _tell_owner_of_lock(user, smtp if smtp is not None else mailer.smtp_config())
+        _tell_owner_of_lock(user, smtp if smtp is not None else config.smtp())
     return None
 
 
@@ -296,15 +335,26 @@ def authenticate(session: Session, email: str, password: str, *,
 _notices: list[threading.Thread] = []
 
 
+def _taken(email: str) -> str:
+    return _("Email: {email} already has an account").format(email=email)
+
+
+def lock_notice(smtp: mailer.SmtpConfig, user: User):
+    """The e-mail that tells a user their account was locked, in the user's language."""
+    with language(user.language):
+        return mailer.message(
+            smtp, user.name, user.email, _("Second Look: your account was locked"),
+            _("Hello {name},\n\n{attempts} wrong passwords were entered for your Second Look "
+              "account ({email}), so it is locked for {minutes} minutes.\n\nIf that was not "
+              "you, tell your administrator; they can also lift the lock by setting a new "
+              "password.\n").format(name=user.name, attempts=MAX_FAILED, email=user.email,
+                                     minutes=LOCK_MINUTES))
+
+
 def _tell_owner_of_lock(user: User, config: mailer.SmtpConfig | None) -> None:
     if config is None:
         return
-    msg = mailer.message(
-        config, user.name, user.email, "Second Look: your account was locked",
-        f"Hello {user.name},\n\n{MAX_FAILED} wrong passwords were entered for your Second Look "
-        f"account ({user.email}), so it is locked for {LOCK_MINUTES} minutes.\n\n"
-        "If that was not you, tell your administrator; they can also lift the lock by setting "
-        "a new password.\n")
+    msg = lock_notice(config, user)
 
     def send() -> None:
         try:
@@ -346,10 +396,8 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> i
     """A user changes their own password, proving the current one; every other session of
     theirs ends. Returns the new session generation, for the session that made the change."""
     user = session.get(User, user_id)
-    from services.settings import demo_mode
-
     if user is None or not _safe_verify(user.password_hash, current):
-        raise InvalidInput("Current password: does not match")
+        raise InvalidInput(_("Current password: does not match"))
     check_password_rules(new, demo=user.demo and demo_mode(session))
     user.password_hash = hash_password(new)
     user.session_generation += 1
@@ -362,12 +410,10 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> i
 def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> None:
     """An admin sets a new password for a user, lifts any lockout and ends their sessions."""
     if not actor.has(Role.admin):
-        raise NotAllowed("Only an admin can reset passwords.")
-    from services.settings import demo_mode
-
+        raise NotAllowed(_("Only an admin can reset passwords."))
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     check_password_rules(new, demo=user.demo and demo_mode(session))
     user.password_hash = hash_password(new)
     user.failed_logins = 0
@@ -381,7 +427,7 @@ def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> N
 def list_users(session: Session, actor: Viewer) -> list[dict]:
     """Every user with their roles (admin and recruiter, who build panels)."""
     if not actor.has(Role.admin, Role.recruiter):
-        raise NotAllowed("Only admins and recruiters can list users.")
+        raise NotAllowed(_("Only admins and recruiters can list users."))
     users = session.exec(select(User).order_by(User.name)).all()
     roles: dict[int, list[str]] = {}
     for user_id, role in session.exec(select(UserRole.user_id, UserRole.role)).all():

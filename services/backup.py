@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, make_url, text
 
-from services.db import check_reachable, get_engine
+from services import config
+from services.db import alembic_config, check_reachable, get_engine, migrate
+from services.i18n import _, ngettext
 
 # A backup waits this long for a table an ALTER (a migration) holds, then gives up with a message.
 LOCK_WAIT = "30s"
@@ -31,9 +34,11 @@ def backup(url: str, file: Path) -> None:
     check_reachable(url)
     file = Path(file)
     if file.is_dir():
-        raise BackupFailed(f"{file} is a folder; give the backup file's name")
+        raise BackupFailed(_("{file} is a folder; give the backup file's name").format(
+            file=file))
     if not file.parent.is_dir():
-        raise BackupFailed(f"no folder {file.parent} for the backup; create it first")
+        raise BackupFailed(_("no folder {folder} for the backup; create it first").format(
+            folder=file.parent))
     partial = file.with_name(file.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -80,9 +85,9 @@ def restore(url: str, file: Path, *, safety_dir: Path | None = None) -> Restored
     """
     file = Path(file)
     if file.is_dir():
-        raise BackupFailed(f"{file} is a folder, not a backup file")
+        raise BackupFailed(_("{file} is a folder, not a backup file").format(file=file))
     if not file.is_file():
-        raise BackupFailed(f"no backup file at {file}")
+        raise BackupFailed(_("no backup file at {file}").format(file=file))
     sqlite = _is_sqlite(url)
     revision, users = _check_sqlite_backup(file) if sqlite else _check_pg_backup(file)
     check_reachable(url)
@@ -102,15 +107,14 @@ def restore(url: str, file: Path, *, safety_dir: Path | None = None) -> Restored
     get_engine(url).dispose()
     if revision != head_revision():
         try:
-            from services.db import migrate
-
             migrate(url)
         except Exception as exc:
             if safety is not None:
                 restore_safety_copy(url, safety)
-            raise BackupFailed(f"the backup (schema {revision}) could not be upgraded to "
-                               f"{head_revision()}: {exc}; the database was put back as it "
-                               "was") from exc
+            raise BackupFailed(_(
+                "the backup (schema {revision}) could not be upgraded to {head}: {reason}; the "
+                "database was put back as it was").format(
+                    revision=revision, head=head_revision(), reason=exc)) from exc
         finally:
             get_engine(url).dispose()
     return Restored(revision=revision, safety_copy=safety, users=users)
@@ -143,8 +147,8 @@ def _safety_copy(url: str, folder: Path, name: str) -> Path | None:
     try:
         backup(url, path)
     except BackupFailed as exc:
-        raise BackupFailed(f"no safety copy of the current database could be made ({exc}); "
-                           "nothing was restored") from exc
+        raise BackupFailed(_("no safety copy of the current database could be made "
+                             "({reason}); nothing was restored").format(reason=exc)) from exc
     get_engine(url).dispose()
     return path
 
@@ -155,31 +159,30 @@ def head_revision() -> str:
 
 
 def _scripts():
-    from alembic.script import ScriptDirectory
-
-    from services.db import alembic_config
-
     return ScriptDirectory.from_config(alembic_config("sqlite://"))
 
 
 def _check_revision(file: Path, revisions: list[str]) -> str:
     if len(revisions) != 1:
-        raise BackupFailed(f"{file} is not a Second Look backup: alembic_version holds "
-                           f"{len(revisions)} rows, not one")
+        raise BackupFailed(ngettext(
+            "{file} is not a Second Look backup: alembic_version holds {n} row, not one",
+            "{file} is not a Second Look backup: alembic_version holds {n} rows, not one",
+            len(revisions)).format(file=file, n=len(revisions)))
     revision = revisions[0]
     known = {r.revision for r in _scripts().walk_revisions()}
     if revision not in known:
-        raise BackupFailed(
-            f"{file} has schema revision {revision!r}, which this version of Second Look does "
-            f"not know (its newest is {head_revision()}): a backup from a newer version or "
-            "another program; nothing was changed")
+        raise BackupFailed(_(
+            "{file} has schema revision {revision}, which this version of Second Look does "
+            "not know (its newest is {head}): a backup from a newer version or another "
+            "program; nothing was changed").format(file=file, revision=repr(revision),
+                                                   head=head_revision()))
     return revision
 
 
 def _check_users(file: Path, users: int) -> int:
     if users < 1:
-        raise BackupFailed(f"{file} holds no user account: restoring it would leave nobody "
-                           "able to log in; nothing was changed")
+        raise BackupFailed(_("{file} holds no user account: restoring it would leave nobody "
+                             "able to log in; nothing was changed").format(file=file))
     return users
 
 
@@ -188,28 +191,28 @@ def _check_sqlite_backup(file: Path) -> tuple[str, int]:
     with file.open("rb") as f:
         header = f.read(100)
     if not header.startswith(SQLITE_HEADER):
-        raise BackupFailed(f"{file} is not a SQLite backup (no SQLite header); nothing was "
-                           "changed")
+        raise BackupFailed(_("{file} is not a SQLite backup (no SQLite header); nothing was "
+                             "changed").format(file=file))
     try:
         conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise BackupFailed(f"{file} cannot be opened: {exc}") from exc
+        raise BackupFailed(_("{file} cannot be opened: {reason}").format(
+            file=file, reason=exc)) from exc
     try:
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
-            raise BackupFailed(f"{file} is damaged (integrity check: {problems[0]}); nothing "
-                               "was changed")
+            raise BackupFailed(_("{file} is damaged (integrity check: {problem}); nothing "
+                                 "was changed").format(file=file, problem=problems[0]))
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         missing = sorted(CORE_TABLES - tables)
         if missing:
-            raise BackupFailed(f"{file} is not a Second Look backup (no table "
-                               f"{', '.join(missing[:5])}); nothing was changed")
+            raise BackupFailed(_not_ours(file, missing))
         revision = _check_revision(
             file, [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")])
         users = conn.execute('SELECT count(*) FROM "user"').fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise BackupFailed(f"{file} is not a readable SQLite backup: {exc}; nothing was "
-                           "changed") from exc
+        raise BackupFailed(_("{file} is not a readable SQLite backup: {reason}; nothing was "
+                             "changed").format(file=file, reason=exc)) from exc
     finally:
         conn.close()
     return revision, _check_users(file, users)
@@ -220,18 +223,22 @@ def _check_pg_backup(file: Path) -> tuple[str, int]:
     `pg_restore --list` checks the format and lists the tables, `-f -` prints the data."""
     with file.open("rb") as f:
         if f.read(5) != b"PGDMP":
-            raise BackupFailed(f"{file} is not a PostgreSQL backup (pg_dump custom format); "
-                               "nothing was changed")
+            raise BackupFailed(_("{file} is not a PostgreSQL backup (pg_dump custom format); "
+                                 "nothing was changed").format(file=file))
     listing = _pg_restore_text(file, ["--list"])
     tables = set(re.findall(r" TABLE DATA \S+ (\S+) ", listing))
     missing = sorted(CORE_TABLES - tables)
     if missing:
-        raise BackupFailed(f"{file} is not a Second Look backup (no table "
-                           f"{', '.join(missing[:5])}); nothing was changed")
+        raise BackupFailed(_not_ours(file, missing))
     revision = _check_revision(file, _copy_rows(_pg_restore_text(
         file, ["--data-only", "--table=alembic_version", "--file=-"])))
     users = len(_copy_rows(_pg_restore_text(file, ["--data-only", "--table=user", "--file=-"])))
     return revision, _check_users(file, users)
+
+
+def _not_ours(file: Path, missing: list[str]) -> str:
+    return _("{file} is not a Second Look backup (no table {tables}); nothing was "
+             "changed").format(file=file, tables=", ".join(missing[:5]))
 
 
 def _copy_rows(sql: str) -> list[str]:
@@ -250,14 +257,13 @@ def _copy_rows(sql: str) -> list[str]:
 def _pg_restore_text(file: Path, args: list[str]) -> str:
     exe = shutil.which("pg_restore")
     if exe is None:
-        raise BackupFailed("pg_restore not found; install postgresql-client (apt-get install -y "
-                           "postgresql-client)")
+        raise BackupFailed(_not_installed("pg_restore"))
     done = subprocess.run([exe, *args, str(file)], capture_output=True, text=True, check=False,
                           stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         lines = [ln for ln in done.stderr.splitlines() if ln.strip()] or ["(no message)"]
-        raise BackupFailed(f"{file} is not a readable PostgreSQL backup: {lines[0]}; nothing "
-                           "was changed")
+        raise BackupFailed(_("{file} is not a readable PostgreSQL backup: {reason}; nothing "
+                             "was changed").format(file=file, reason=lines[0]))
     return done.stdout
 
 
@@ -274,11 +280,13 @@ def _refuse_while_sqlite_in_use(path: Path) -> None:
         return
     holders = _processes_with_open(path)
     if holders:
-        raise BackupFailed(
-            f"the database {path} is open in {len(holders)} other process(es): "
-            + "; ".join(f"pid {pid} ({cmd})" for pid, cmd in holders)
-            + " — stop the app servers (and other programs using it), then restore; nothing "
-            "was changed")
+        raise BackupFailed(ngettext(
+            "the database {path} is open in {n} other process: {processes} — stop the app "
+            "servers (and other programs using it), then restore; nothing was changed",
+            "the database {path} is open in {n} other processes: {processes} — stop the app "
+            "servers (and other programs using it), then restore; nothing was changed",
+            len(holders)).format(path=path, n=len(holders), processes="; ".join(
+                f"pid {pid} ({cmd})" for pid, cmd in holders)))
     conn = sqlite3.connect(path, timeout=0)
     try:
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -287,9 +295,10 @@ def _refuse_while_sqlite_in_use(path: Path) -> None:
         conn.execute("BEGIN EXCLUSIVE")
         conn.rollback()
     except sqlite3.OperationalError as exc:
-        raise BackupFailed(
-            f"another connection has the database {path} open ({exc}; an app server or a "
-            "console?): close it, then restore; nothing was changed") from exc
+        raise BackupFailed(_(
+            "another connection has the database {path} open ({reason}; an app server or a "
+            "console?): close it, then restore; nothing was changed").format(
+                path=path, reason=exc)) from exc
     finally:
         conn.close()
 
@@ -329,9 +338,12 @@ def _refuse_while_others_connected(url: str) -> None:
             + (f" app {r.application_name!r}" if r.application_name else "")
             + (f" from {r.client_addr}" if r.client_addr else "") + f" ({r.state})"
             for r in others[:10])
-        raise BackupFailed(
-            f"{len(others)} other connection(s) to database {make_url(url).database}: {named} "
-            "— stop the app servers, then restore; nothing was changed")
+        raise BackupFailed(ngettext(
+            "{n} other connection to database {database}: {connections} — stop the app "
+            "servers, then restore; nothing was changed",
+            "{n} other connections to database {database}: {connections} — stop the app "
+            "servers, then restore; nothing was changed", len(others)).format(
+                n=len(others), database=make_url(url).database, connections=named))
 
 
 def _is_sqlite(url: str) -> bool:
@@ -341,7 +353,7 @@ def _is_sqlite(url: str) -> bool:
 def _sqlite_path(url: str) -> str:
     path = make_url(url).database
     if not path or path == ":memory:":
-        raise BackupFailed("an in-memory SQLite database has nothing to back up")
+        raise BackupFailed(_("an in-memory SQLite database has nothing to back up"))
     return path
 
 
@@ -353,7 +365,8 @@ def _sqlite_copy(source: Path | str, target: Path) -> None:
         dst = sqlite3.connect(target, timeout=30)
         src.backup(dst)
     except sqlite3.Error as exc:
-        raise BackupFailed(f"SQLite copy {source} -> {target} failed: {exc}") from exc
+        raise BackupFailed(_("SQLite copy {source} -> {target} failed: {reason}").format(
+            source=source, target=target, reason=exc)) from exc
     finally:
         for conn in (dst, src):
             if conn is not None:
@@ -363,17 +376,19 @@ def _sqlite_copy(source: Path | str, target: Path) -> None:
 def _run_pg(tool: str, url: str, args: list[str]) -> None:
     exe = shutil.which(tool)
     if exe is None:
-        raise BackupFailed(f"{tool} not found; install postgresql-client (apt-get install -y "
-                           "postgresql-client)")
+        raise BackupFailed(_not_installed(tool))
     parsed = make_url(url)
     # The password goes by environment, never on a command line other users can list.
-    env = dict(os.environ)
-    if parsed.password:
-        env["PGPASSWORD"] = parsed.password
+    env = config.environment(**({"PGPASSWORD": parsed.password} if parsed.password else {}))
     dbname = parsed.set(drivername="postgresql", password=None).render_as_string(
         hide_password=False)
     done = subprocess.run([exe, f"--dbname={dbname}", *args], env=env, capture_output=True,
                           text=True, check=False, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         lines = [ln for ln in done.stderr.splitlines() if ln.strip()] or ["(no message)"]
-        raise BackupFailed(f"{tool} failed: {lines[0]}")
+        raise BackupFailed(_("{tool} failed: {reason}").format(tool=tool, reason=lines[0]))
+
+
+def _not_installed(tool: str) -> str:
+    return _("{tool} not found; install postgresql-client (apt-get install -y "
+             "postgresql-client)").format(tool=tool)

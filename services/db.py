@@ -7,28 +7,29 @@ than in Streamlit, and every caller (app, command line, tests) shares the same r
 
 import functools
 import gc
-import os
 import random
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, event, inspect
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, create_engine, select
 
+from models import User
+from services import config
 from services.errors import Conflict
+from services.i18n import _
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "secondlook.db"
 CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
-# Where Streamlit looks for secrets when run from the project folder, in its order.
-SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -36,29 +37,18 @@ class DatabaseUnavailable(RuntimeError):
 
 
 def database_url(secrets_url: str | None = None) -> str:
-    """DATABASE_URL from the environment, else a URL from secrets, else the SQLite default."""
-    # The environment wins: Streamlit copies top-level secrets into os.environ, so the page layer
-    # reads [database] url from secrets itself and passes it here only as the fallback. The
-    # command line has no st.secrets: it reads the same files, so `make run` migrates the
-    # database the app then opens.
-    url = os.environ.get("DATABASE_URL") or secrets_url or secrets_file_url()
+    """DATABASE_URL from the environment, else a URL from secrets, else the SQLite default.
+
+    services.config reads both: the environment wins (Streamlit copies top-level secrets into
+    it); the command line has no st.secrets and reads the same files, so `make run` migrates
+    the database the app then opens.
+    """
+    try:
+        url = config.database_url(secrets_url)
+    except config.ConfigUnreadable as exc:
+        raise DatabaseUnavailable(_("cannot read {path}: {reason}").format(
+            path=exc.path, reason=exc.reason)) from exc
     return with_driver(url) if url else f"sqlite:///{DEFAULT_SQLITE}"
-
-
-def secrets_file_url() -> str | None:
-    """`[database] url` from the secrets files Streamlit reads (the project's file wins)."""
-    url = None
-    for path in SECRETS_FILES:
-        try:
-            with path.open("rb") as file:
-                section = tomllib.load(file).get("database")
-        except FileNotFoundError:
-            continue
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise DatabaseUnavailable(f"cannot read {path}: {exc}") from exc
-        if isinstance(section, dict) and section.get("url"):
-            url = str(section["url"])
-    return url
 
 
 def with_driver(url: str) -> str:
@@ -137,8 +127,8 @@ def serialised(session: Session, work: Callable[[], T], *, attempts: int = ATTEM
             if not _lost_race(exc):
                 raise
             if attempt == attempts:
-                raise Conflict("Someone else was saving the same records at the same time; "
-                               "nothing was saved. Try again.") from exc
+                raise Conflict(_("Someone else was saving the same records at the same "
+                                 "time; nothing was saved. Try again.")) from exc
             time.sleep(random.uniform(0.01, 0.05) * attempt)  # let the other writer finish
         except BaseException:
             session.rollback()
@@ -181,8 +171,6 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 
 def alembic_config(url: str):
     """Alembic's configuration pointed at this project's migrations and the given URL."""
-    from alembic.config import Config
-
     # stdout now: Config's default is the sys.stdout of when alembic was first imported, which
     # may be a capture buffer closed since (a test runner's, typer's CliRunner's).
     cfg = Config(str(ROOT / "alembic.ini"), stdout=sys.stdout)
@@ -193,8 +181,6 @@ def alembic_config(url: str):
 
 def migrate(url: str | None = None) -> None:
     """Create or upgrade the schema to the newest migration."""
-    from alembic import command
-
     url = url or database_url()
     check_reachable(url)
     command.upgrade(alembic_config(url), "head")
@@ -208,15 +194,12 @@ def check_reachable(url: str) -> None:
     except Exception as exc:  # the driver's own exception types differ per database
         safe = url.split("@")[-1] if "@" in url else url
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise DatabaseUnavailable(f"cannot open the database at {safe}: {reason}") from exc
+        raise DatabaseUnavailable(_("cannot open the database at {url}: {reason}").format(
+            url=safe, reason=reason)) from exc
 
 
 def is_empty(session: Session) -> bool:
     """True when the database holds no users yet (a fresh install)."""
-    from sqlmodel import select
-
-    from models import User
-
     return session.exec(select(User.id).limit(1)).first() is None
 
 

@@ -1,55 +1,18 @@
 """Sending mail through the SMTP server the operator configured (or not at all).
 
-Configuration: environment variables SECONDLOOK_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
-_STARTTLS, else the `[smtp]` section of .streamlit/secrets.toml (host, port, user, password,
-from, starttls) that the page passes in. With no host configured, nothing is sent.
+Which server: services.config (SECONDLOOK_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS
+in the environment, else the `[smtp]` section of the secrets). With no host, nothing is sent.
 """
 
-import os
 import smtplib
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
 
-ENV_PREFIX = "SECONDLOOK_SMTP_"
-KEYS = ("host", "port", "user", "password", "from", "starttls")
+from services.config import SmtpConfig
+from services.config import smtp as smtp_config
 
-
-@dataclass(frozen=True)
-class SmtpConfig:
-    """Where and how to send mail."""
-
-    host: str
-    port: int = 587
-    user: str = ""
-    password: str = ""
-    sender: str = "second-look@localhost"
-    starttls: bool = True
-    timeout: float = 20.0
-
-
-def _flag(value: object) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
-def smtp_config(secrets: dict | None = None, env: dict | None = None) -> SmtpConfig | None:
-    """The configured server (environment first, then the [smtp] secrets), or None."""
-    env = os.environ if env is None else env
-    values = {k: env.get(ENV_PREFIX + k.upper()) for k in KEYS}
-    if not values["host"]:
-        values = {k: (secrets or {}).get(k) for k in KEYS}
-    if not values["host"]:
-        return None
-    try:
-        port = int(values["port"] or 587)
-    except ValueError:
-        port = 587
-    return SmtpConfig(
-        host=str(values["host"]), port=port, user=str(values["user"] or ""),
-        password=str(values["password"] or ""),
-        sender=str(values["from"] or "second-look@localhost"),
-        starttls=_flag(values["starttls"]) if values["starttls"] is not None else True,
-    )
+# smtp_config is re-exported: pages ask the mailer which server to use; services.config reads it.
+__all__ = ["SmtpConfig", "invitation_message", "message", "send_all", "smtp_config"]
 
 
 def message(config: SmtpConfig, to_name: str, to_email: str, subject: str,

@@ -50,7 +50,8 @@ from services import tables
 from services.access import require_admin
 from services.auth import Viewer
 from services.db import serialised
-from services.errors import InvalidInput, explain, validated
+from services.errors import InvalidInput, field_messages, validated
+from services.i18n import N_, _, ngettext, number
 from services.positions import criteria_of, current_template
 
 REQUIRED = ["position", "candidate", "panelist", "criterion", "score"]
@@ -80,7 +81,8 @@ def parse_scale(text: str | None) -> tuple[int, int]:
     scale = (int(m.group(1)), int(m.group(2))) if m else None
     if scale not in SCALES:
         allowed = ", ".join(f"{a}-{b}" for a, b in SCALES)
-        raise InvalidInput(f"--scale: {text!r} is not one of {allowed}")
+        raise InvalidInput(_("--scale: {value} is not one of {allowed}").format(
+            value=repr(text), allowed=allowed))
     return scale
 
 
@@ -93,9 +95,28 @@ class ImportResult:
     scores_changed: int = 0
 
     def summary(self) -> str:
-        made = ", ".join(f"{n} {k}" for k, n in self.created.items() if n) or "nothing new"
-        return (f"{self.rows} rows read; created {made}; "
-                f"{self.scores_changed} scores added or changed")
+        """One line for people, in the current language."""
+        made = ", ".join(_created(k, n) for k, n in self.created.items() if n) or _(
+            "nothing new")
+        return _("{rows}; created {made}; {scores}").format(
+            rows=ngettext("{n} row read", "{n} rows read", self.rows).format(
+                n=number(self.rows)),
+            made=made,
+            scores=ngettext("{n} score added or changed", "{n} scores added or changed",
+                            self.scores_changed).format(n=number(self.scores_changed)))
+
+
+def _created(kind: str, n: int) -> str:
+    """"3 candidates": what an import created, in the current language."""
+    texts = {
+        "positions": ngettext("{n} position", "{n} positions", n),
+        "criteria": ngettext("{n} criterion", "{n} criteria", n),
+        "candidates": ngettext("{n} candidate", "{n} candidates", n),
+        "panelists": ngettext("{n} panelist", "{n} panelists", n),
+        "interviews": ngettext("{n} interview", "{n} interviews", n),
+        "scorecards": ngettext("{n} scorecard", "{n} scorecards", n),
+    }
+    return texts.get(kind, "{n} " + kind).format(n=number(n))
 
 
 def read_rows(data: bytes | str | Path, filename: str | None = None) -> pd.DataFrame:
@@ -107,18 +128,22 @@ def read_rows(data: bytes | str | Path, filename: str | None = None) -> pd.DataF
     if isinstance(data, Path | str) and not isinstance(data, bytes):
         path = Path(data)
         if not path.is_file():
-            raise InvalidInput(f"{path}: no such file")
+            raise InvalidInput(_("{file}: no such file").format(file=path))
         if path.stat().st_size > MAX_BYTES:
-            raise InvalidInput(f"{path.name}: larger than {MAX_BYTES // (1024 * 1024)} MB; "
-                               "split the file and import the parts")
+            raise InvalidInput(_("{file}: larger than {size} MB; split the file and import the "
+                                 "parts").format(file=path.name,
+                                                 size=number(MAX_BYTES // (1024 * 1024))))
         filename = filename or path.name
         data = path.read_bytes()
     kind = tables.suffix(filename or "") or "csv"
     frame = tables.read_table(data, filename or "file", max_bytes=MAX_BYTES,
                               max_rows=MAX_ROWS, kind=kind)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    problems = [f"column {c}: missing (required)" for c in REQUIRED if c not in frame.columns]
-    problems += [f"column {c if len(c) <= 40 else _show(c)}: unknown column"
+    # The column names stay as in the file (the documented import-scores format).
+    problems = [_("column {column}: missing (required)").format(column=c)
+                for c in REQUIRED if c not in frame.columns]
+    problems += [_("column {column}: unknown column").format(
+                     column=c if len(c) <= 40 else _show(c))
                  for c in frame.columns if c not in COLUMNS]
     if problems:
         raise InvalidInput(problems)
@@ -132,7 +157,8 @@ def _show(value: str) -> str:
     """A value as a message quotes it: a 400-digit number or a 10 MB comment is cut short."""
     if len(value) <= 40:
         return repr(value)
-    return f"{value[:20]!r}... ({len(value):,} characters)"
+    return ngettext("{start}... ({n} character)", "{start}... ({n} characters)",
+                    len(value)).format(start=repr(value[:20]), n=number(len(value)))
 
 
 @functools.lru_cache(maxsize=65536)  # the same addresses come again on thousands of rows
@@ -153,9 +179,8 @@ def _schema_problems(schema, data: dict, columns: dict[str, str]) -> list[tuple[
         return []
     except ValidationError as exc:
         out = []
-        for err, sentence in zip(exc.errors(), explain(exc).problems, strict=True):
-            field = str(err.get("loc", ("",))[0]) if err.get("loc") else ""
-            message = sentence.partition(": ")[2] or sentence
+        for loc, message in field_messages(exc):
+            field = str(loc[0]) if loc else ""
             out.append((columns.get(field, field or "row"), message))
         return out
 
@@ -200,30 +225,34 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
                 existing_dims[position.title + "\x00" + c.name.lower()] = c.dimension
 
     for column in ("position", "candidate", "panelist", "criterion"):
-        bad(frame[column] == "", column, "empty")
+        bad(frame[column] == "", column, _("empty"))
 
     score = frame["score"]
     has_score = score != ""
     whole = score.str.fullmatch(r"-?\d+(\.0+)?").astype(bool)
-    bad(has_score & ~whole, "score", lambda r: f"{_show(score[r])} is not a whole number")
+    not_whole = _("{value} is not a whole number")
+    bad(has_score & ~whole, "score", lambda r: not_whole.format(value=_show(score[r])))
     lo = frame["position"].map(lambda t: existing_scale.get(t, scale)[0])
     hi = frame["position"].map(lambda t: existing_scale.get(t, scale)[1])
     value = _score_values(score.where(has_score & whole, ""))
     outside = has_score & whole & ((value < lo) | (value > hi))
-    bad(outside, "score", lambda r: f"{score[r] if len(score[r]) <= 12 else _show(score[r])} "
-                                    f"is outside the scale {lo[r]}-{hi[r]}")
+    outside_scale = _("{value} is outside the scale {low}-{high}")
+    bad(outside, "score", lambda r: outside_scale.format(
+        value=score[r] if len(score[r]) <= 12 else _show(score[r]), low=lo[r], high=hi[r]))
     for (evidence,), rows in _by_group(frame, ["comment"]):
         for column, message in _schema_problems(
                 ScoreInput, {"criterion_id": 0, "evidence": evidence}, {"evidence": "comment"}):
             bad_rows(rows, column, message)
 
     dimension = frame["dimension"].str.lower().map(DIMENSION_NAMES)
+    not_dimension = _("{value} is not technical, social or company")
     bad((frame["dimension"] != "") & dimension.isna(), "dimension",
-        lambda r: f"{_show(frame.at[r, 'dimension'])} is not technical, social or company")
+        lambda r: not_dimension.format(value=_show(frame.at[r, "dimension"])))
     known = (frame["position"] + "\x00" + frame["criterion"].str.lower()).map(existing_dims)
     clash = dimension.notna() & known.notna() & (known != dimension)
-    bad(clash, "dimension", lambda r: f"criterion {frame.at[r, 'criterion']!r} already exists "
-                                      f"with dimension {known[r]}")
+    exists = _("criterion {name} already exists with dimension {dimension}")
+    bad(clash, "dimension", lambda r: exists.format(name=repr(frame.at[r, "criterion"]),
+                                                    dimension=known[r]))
 
     # Criteria, candidates, panelists and new positions: each distinct one through its schema.
     crit = frame.assign(_dim=dimension.fillna("technical"))
@@ -240,8 +269,8 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
         found = _schema_problems(CriterionCreate, data,
                                  {"name": "criterion", "weight": "weight"})
         if weight_bad or any(column == "weight" for column, _ in found):
-            bad_rows(rows, "weight", f"{_show(weight)} is not a positive number of at most "
-                                     f"{WEIGHT_MAX:g}")
+            bad_rows(rows, "weight", _("{value} is not a positive number of at most {max}")
+                     .format(value=_show(weight), max=number(WEIGHT_MAX)))
         for column, message in found:
             if column != "weight":
                 bad_rows(rows, column, message)
@@ -250,14 +279,14 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
                 CandidateCreate, {"name": name or "-", "email": email, "position_id": 0},
                 {"name": "candidate", "email": "candidate_email"}):
             if column == "candidate_email":
-                message = f"{_show(email)} is not a valid email address"
+                message = _("{value} is not a valid email address").format(value=_show(email))
             bad_rows(rows, column, message)
     for (name, email), rows in _by_group(frame, ["panelist", "panelist_email"]):
         for column, message in _schema_problems(
                 ImportedUserCreate, {"name": name or "-", "email": email},
                 {"name": "panelist", "email": "panelist_email"}):
             if column == "panelist_email":
-                message = f"{_show(email)} is not a valid email address"
+                message = _("{value} is not a valid email address").format(value=_show(email))
             bad_rows(rows, column, message)
     for (title,), rows in _by_group(frame, ["position"]):
         if title and title not in existing_scale:
@@ -270,17 +299,19 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
                     bad_rows(rows, column, message)
 
     recommendation = frame["recommendation"].str.lower()
+    not_recommendation = _("{value} is not one of {values}")
     bad((recommendation != "") & ~recommendation.isin(RECOMMENDATIONS), "recommendation",
-        lambda r: f"{_show(frame.at[r, 'recommendation'])} is not one of "
-                  f"{', '.join(RECOMMENDATIONS)}")
+        lambda r: not_recommendation.format(value=_show(frame.at[r, "recommendation"]),
+                                            values=", ".join(RECOMMENDATIONS)))
     for (day,), rows in _by_group(frame, ["interview_date"]):
         if day and not _is_date(day):
-            bad_rows(rows, "interview_date", f"{_show(day)} is not a YYYY-MM-DD date")
+            bad_rows(rows, "interview_date",
+                     _("{value} is not a YYYY-MM-DD date").format(value=_show(day)))
 
     keys = ["position", "candidate", "panelist", "criterion", "interview_date"]
     first = _first_row(frame.assign(criterion=frame["criterion"].str.lower()), keys)
-    bad(first != frame.index, "criterion",
-        lambda r: f"the same score appears already in row {first[r]}")
+    again = _("the same score appears already in row {row}")
+    bad(first != frame.index, "criterion", lambda r: again.format(row=number(first[r])))
     _consistent(frame, ["position", "criterion"], "dimension", bad,
                 lambda v: DIMENSION_NAMES.get(v.lower(), v))
     _consistent(frame, ["position", "criterion"], "weight", bad, _float_or_text)
@@ -338,8 +369,10 @@ def _consistent(frame, keys, column, bad, norm) -> None:
     first_row = pd.Series(given.index, index=given.index).groupby(group).transform("first")
     differs = pd.Series(False, index=frame.index)
     differs[given.index] = (values != first_value).to_numpy()
-    bad(differs, column, lambda r: f"{_show(given.at[r, column])} differs from row "
-                                   f"{first_row[r]} for the same {' and '.join(keys)}")
+    text = _("{value} differs from row {row} for the same {columns}")
+    columns = _(" and ").join(keys)  # column names stay as in the file
+    bad(differs, column, lambda r: text.format(value=_show(given.at[r, column]),
+                                               row=number(first_row[r]), columns=columns))
 
 
 def _chunks(values: list, size: int = 900):
@@ -357,7 +390,7 @@ def import_scores(session: Session, data: bytes | str | Path, *, viewer: Viewer,
     started at the same time for the same new position, candidates or panelists create each
     once, one after the other, and each finds what the others made.
     """
-    require_admin(viewer, "import scores")
+    require_admin(viewer, N_("import scores"))
     frame = read_rows(data, filename)
 
     def work() -> ImportResult:

@@ -15,13 +15,20 @@ import zipfile
 import pandas as pd
 
 from services.errors import InvalidInput
+from services.i18n import _, ngettext, number
 
 TYPES = ("csv", "xlsx")
 XLSX_MEMBERS = 10_000  # a workbook of one sheet has about a dozen
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.3g} MB"
+    """A size in MB to three significant digits, in the current language: "0.286 MB", "50 MB"."""
+    mb = float(f"{n / (1024 * 1024):.3g}")
+    digits = max(0, 3 - len(str(int(mb)))) if mb >= 1 else 3
+    text = number(mb, digits)
+    if digits:  # no trailing zeros: 1.5 MB, not 1.50 MB
+        text = text.rstrip("0").rstrip(".,")
+    return _("{size} MB").format(size=text)
 
 
 def suffix(filename: str) -> str:
@@ -39,20 +46,24 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int,
     name = filename or "file"
     kind = kind or suffix(name)
     if kind not in types:
-        wanted = " or ".join({"csv": "CSV", "xlsx": "Excel (.xlsx)"}[t] for t in types)
-        raise InvalidInput(f"{name}: not a {wanted} file")
+        kinds = {"csv": "CSV", "xlsx": "Excel (.xlsx)"}
+        wanted = (_("{first} or {second}").format(first=kinds[types[0]], second=kinds[types[1]])
+                  if len(types) == 2 else kinds[types[0]])
+        raise InvalidInput(_("{file}: not a {kind} file").format(file=name, kind=wanted))
     if len(data) > max_bytes:
-        raise InvalidInput(f"{name}: {_mb(len(data))} is over the limit of {_mb(max_bytes)}; "
-                           "split the file and import the parts")
+        raise InvalidInput(_("{file}: {size} is over the limit of {limit}; split the file and "
+                             "import the parts").format(file=name, size=_mb(len(data)),
+                                                        limit=_mb(max_bytes)))
     if not data.strip():
-        raise InvalidInput(f"{name}: empty")
+        raise InvalidInput(_("{file}: empty").format(file=name))
     frame = _csv(data, name) if kind == "csv" else _xlsx(data, name, max_bytes)
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(set(frame.columns)) != len(frame.columns):
-        raise InvalidInput(f"{name}: a column name appears twice")
+        raise InvalidInput(_("{file}: a column name appears twice").format(file=name))
     if len(frame) > max_rows:
-        raise InvalidInput(f"{name}: {len(frame):,} rows is over the limit of {max_rows:,}; "
-                           "split the file and import the parts")
+        raise InvalidInput(_("{file}: {rows} rows is over the limit of {limit}; split the file "
+                             "and import the parts").format(file=name, rows=number(len(frame)),
+                                                            limit=number(max_rows)))
     # pandas' string dtype (Arrow-backed where pyarrow is installed): a few bytes a cell rather
     # than a Python object each, and vectorised stripping.
     frame = frame.astype("str").fillna("")
@@ -63,7 +74,7 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int,
     if len(frame.columns):
         frame = frame[(frame != "").any(axis=1)]
     if frame.empty:
-        raise InvalidInput(f"{name}: has a header but no rows")
+        raise InvalidInput(_("{file}: has a header but no rows").format(file=name))
     return frame
 
 
@@ -71,37 +82,42 @@ def _csv(data: bytes, name: str) -> pd.DataFrame:
     try:
         blank = not data.decode("utf-8-sig").strip()  # the decoded copy is dropped at once
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{name}: not UTF-8 text (byte {exc.start} cannot be read); "
-                           "save it as CSV UTF-8") from None
+        raise InvalidInput(_("{file}: not UTF-8 text (byte {byte} cannot be read); save it as "
+                             "CSV UTF-8").format(file=name, byte=exc.start)) from None
     if b"\x00" in data:
-        raise InvalidInput(f"{name}: not a text file (it contains NUL bytes)")
+        raise InvalidInput(_("{file}: not a text file (it contains NUL bytes)").format(
+            file=name))
     if blank:
-        raise InvalidInput(f"{name}: empty")
+        raise InvalidInput(_("{file}: empty").format(file=name))
     try:
         return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype="str",
                            keep_default_na=False, skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidInput(f"{name}: not readable as CSV ({str(exc).splitlines()[0]})") from None
+        raise InvalidInput(_("{file}: not readable as CSV ({reason})").format(
+            file=name, reason=str(exc).splitlines()[0])) from None
 
 
 def _xlsx(data: bytes, name: str, max_bytes: int) -> pd.DataFrame:
-    unreadable = f"{name}: not a readable Excel (.xlsx) file"
+    unreadable = _("{file}: not a readable Excel (.xlsx) file").format(file=name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise InvalidInput(unreadable) from None
     if len(members) > XLSX_MEMBERS:
-        raise InvalidInput(f"{unreadable} ({len(members):,} parts)")
+        raise InvalidInput(_("{problem} ({n} parts)").format(problem=unreadable,
+                                                             n=number(len(members))))
     unpacked = sum(m.file_size for m in members)
     if unpacked > max_bytes:
-        raise InvalidInput(f"{name}: unpacks to {_mb(unpacked)}, over the limit of "
-                           f"{_mb(max_bytes)}; split the file and import the parts")
+        raise InvalidInput(_("{file}: unpacks to {size}, over the limit of {limit}; split the "
+                             "file and import the parts").format(
+                                 file=name, size=_mb(unpacked), limit=_mb(max_bytes)))
     try:
         return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise InvalidInput(f"{unreadable} ({reason})") from None
+        raise InvalidInput(_("{problem} ({reason})").format(problem=unreadable,
+                                                            reason=reason)) from None
 
 
 MAX_PROBLEM_LINES = 200
@@ -115,10 +131,11 @@ def _ranges(rows: list[int]) -> str:
             runs[-1][1] = r
         else:
             runs.append([r, r])
-    shown = [f"{a:,}" if a == b else f"{a:,}–{b:,}" for a, b in runs[:10]]
-    more = f" and {len(runs) - 10:,} more ranges" if len(runs) > 10 else ""
-    word = "row" if len(rows) == 1 else "rows"
-    return f"{word} {', '.join(shown)}{more}"
+    shown = ", ".join(number(a) if a == b else f"{number(a)}–{number(b)}" for a, b in runs[:10])
+    if len(runs) > 10:
+        shown = ngettext("{ranges} and {n} more range", "{ranges} and {n} more ranges",
+                         len(runs) - 10).format(ranges=shown, n=number(len(runs) - 10))
+    return ngettext("row {rows}", "rows {rows}", len(rows)).format(rows=shown)
 
 
 def grouped(problems: list[tuple[int, str, str]]) -> list[str]:
@@ -131,8 +148,11 @@ def grouped(problems: list[tuple[int, str, str]]) -> list[str]:
     for row, column, message in problems:
         by_problem.setdefault((column, message), []).append(row)
     order = sorted(by_problem.items(), key=lambda item: min(item[1]))
-    lines = [f"{_ranges(sorted(set(rows)))}, column {column}: {message}"
+    where = _("{rows}, column {column}: {problem}")  # column names stay as in the file
+    lines = [where.format(rows=_ranges(sorted(set(rows))), column=column, problem=message)
              for (column, message), rows in order[:MAX_PROBLEM_LINES]]
     if len(order) > MAX_PROBLEM_LINES:
-        lines.append(f"... and {len(order) - MAX_PROBLEM_LINES:,} more kinds of problem")
+        more = len(order) - MAX_PROBLEM_LINES
+        lines.append(ngettext("... and {n} more kind of problem",
+                              "... and {n} more kinds of problem", more).format(n=number(more)))
     return lines

@@ -14,6 +14,7 @@ import textwrap
 import pytest
 
 from services import (
+    access,
     audit_view,
     auth,
     board,
@@ -27,6 +28,7 @@ from services import (
 )
 from services import positions as positions_service
 from services.errors import NotAllowed
+from services.i18n import language
 from tests.apptest import all_text, app_as, page_alone
 from tests.conftest import PASSWORD, ROOT
 
@@ -395,3 +397,16 @@ def test_no_service_tests_a_role_inline_where_access_owns_the_check():
                  "coverage"):
         text = (ROOT / "services" / f"{name}.py").read_text(encoding="utf-8")
         assert "Role.admin in" not in text and "Role.admin not in" not in text, name
+
+
+def test_a_refusal_reads_in_the_viewers_language():
+    nobody = auth.Viewer(id=99, name="Nobody", email="", roles=frozenset({"panelist"}))
+    with pytest.raises(NotAllowed, match=r"^Only admins import scores\.$"):
+        access.require_admin(nobody, "import scores")
+    with language("fr"), pytest.raises(
+            NotAllowed, match=r"^Seuls les administrateurs peuvent importer des notes\.$"):
+        access.require_admin(nobody, "import scores")
+    with language("fr"), pytest.raises(
+            NotAllowed, match=r"^Seuls les recruteurs et les administrateurs peuvent exporter "
+                              r"les données d’un candidat\.$"):
+        access.require_recruiter(nobody, "export a candidate's data")

@@ -18,6 +18,7 @@ from services import (
     settings,
 )
 from services.errors import InvalidInput
+from services.i18n import language
 from tests.apptest import all_text, app_as
 from tests.blind_panel import DECISION_RATIONALE, DRAFT_REC, SUBMITTED_REC, blind_panel, leaked
 from tests.conftest import PASSWORD, count
@@ -205,7 +206,7 @@ def test_the_database_itself_refuses_changes_to_audit_rows_but_redaction(db_url,
 def test_the_audit_service_offers_no_way_to_change_rows_but_redaction():
     public = [name for name, f in inspect.getmembers(audit, inspect.isfunction)
               if f.__module__ == audit.__name__ and not name.startswith("_")]
-    assert sorted(public) == ["events_for_candidate", "record", "redact_candidate"]
+    assert sorted(public) == ["action_label", "events_for_candidate", "record", "redact_candidate"]
     reading = [name for name, f in inspect.getmembers(audit_view, inspect.isfunction)
                if f.__module__ == audit_view.__name__ and not name.startswith("_")]
     assert sorted(reading) == ["list_candidate_events", "list_events"]
@@ -283,3 +284,19 @@ def test_the_audit_page_withholds_details_from_a_seated_admin(session, make):
     text = all_text(at)
     assert "Scorecard submitted" in text and "Decision recorded" in text
     assert leaked(text) == [] and SUBMITTED_REC not in text
+
+
+def test_audit_labels_and_the_withheld_detail_follow_the_readers_language(session, make):
+    admin = make.user("admin", "panelist", name="Ada Seated")
+    panel = blind_panel(make, session, admin)
+    with language("fr"):
+        rows = audit_view.list_events(session, viewer=make.viewer(admin),
+                                      candidate_id=panel.cara.id)
+        assert audit.action_label("login") == "Connexion"
+    assert audit.action_label("login") == "Logged in"
+    about_others = rows[rows["actor"] != "Ada Seated"]
+    assert len(about_others) > 0
+    assert all(d == {"withheld": "évaluation à l’aveugle : vous siégez au comité de ce candidat "
+                                 "et n’avez pas encore soumis votre propre fiche d’évaluation"}
+               for d in about_others["detail"])
+    assert "Fiche d’évaluation soumise" in set(rows["what"])

@@ -189,7 +189,8 @@ EXCLUDED = {
     "coverage.save_tasks_covered": _WRITE,
     **{f"db.{n}": _NO_CANDIDATE for n in (
         "alembic_config", "check_reachable", "database_url", "fetch_rows", "gc_paused",
-        "get_engine", "is_empty", "migrate", "secrets_file_url", "session_scope", "with_driver")},
+        "get_engine", "is_empty", "migrate", "session_scope", "with_driver")},
+    **dict.fromkeys(("audit.action_label", "auth.lock_notice", "auth.password_help", "errors.field_label", "errors.field_messages", *(f"config.{c}" for c in ("app_url", "cli_language", "database_url", "env", "environment", "file_section", "secret_section", "set_secrets_reader", "smtp", "sso_configured", "time_zone"))), _NO_CANDIDATE),  # noqa: E501
     "decisions.record_decision": _WRITE,
     **{f"demo.{n}": "demo data file and loader (operator)" for n in (
         "criteria_names", "demo_logins", "load_demo", "read_demo")},

@@ -132,7 +132,7 @@ def test_a_restore_with_an_app_server_still_connected_changes_nothing(db_url, fi
     assert done.exit_code == 1
     line = done.output.strip()
     assert line.startswith(
-        f"error: 1 other connection(s) to database {make_url(db_url).database}: pid ")
+        f"error: 1 other connection to database {make_url(db_url).database}: pid ")
     assert line.endswith("stop the app servers, then restore; nothing was changed")
     assert _every_row(db_url) == changed
 

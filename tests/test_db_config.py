@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from models import Score
-from services import db
+from services import config
 from services.db import DEFAULT_SQLITE, database_url, get_engine
 
 PG = "postgresql+psycopg://app:pw@db.internal:5432/secondlook"
@@ -25,7 +25,7 @@ PG = "postgresql+psycopg://app:pw@db.internal:5432/secondlook"
 ])
 def test_database_url_prefers_environment_then_secrets_then_sqlite(
         monkeypatch, env, secrets, expected):
-    monkeypatch.setattr(db, "SECRETS_FILES", ())
+    monkeypatch.setattr(config, "SECRETS_FILES", ())
     if env is None:
         monkeypatch.delenv("DATABASE_URL", raising=False)
     else:
@@ -49,7 +49,7 @@ def test_command_line_reads_the_secrets_files_project_over_home(tmp_path, monkey
                     f'[database]\nurl = "sqlite:///{tmp_path}/home.db"\n')
     project = _secrets(tmp_path / "project" / "secrets.toml",
                        f'[database]\nurl = "sqlite:///{tmp_path}/app.db"\n')
-    monkeypatch.setattr(db, "SECRETS_FILES", (home, project))
+    monkeypatch.setattr(config, "SECRETS_FILES", (home, project))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     done = CliRunner().invoke(manage.app, ["migrate"])
     assert done.exit_code == 0, done.output
@@ -60,7 +60,7 @@ def test_command_line_reads_the_secrets_files_project_over_home(tmp_path, monkey
     finally:
         get_engine(url).dispose()
     assert not (tmp_path / "home.db").exists()
-    monkeypatch.setattr(db, "SECRETS_FILES", (home,))
+    monkeypatch.setattr(config, "SECRETS_FILES", (home,))
     assert database_url() == f"sqlite:///{tmp_path}/home.db"
 
 
@@ -70,7 +70,7 @@ def test_a_broken_secrets_file_is_one_error_line(tmp_path, monkeypatch):
     import manage
 
     broken = _secrets(tmp_path / "secrets.toml", "[database\nurl = \n")
-    monkeypatch.setattr(db, "SECRETS_FILES", (broken,))
+    monkeypatch.setattr(config, "SECRETS_FILES", (broken,))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     done = CliRunner().invoke(manage.app, ["migrate"])
     assert done.exit_code == 1

@@ -14,6 +14,7 @@ from services import candidates, positions, tables
 from services.access import OPERATOR
 from services.candidate_import import guess_mapping, import_candidates, read_table
 from services.errors import InvalidInput
+from services.i18n import language
 from services.scores_io import import_scores
 from tests.conftest import count
 
@@ -55,7 +56,7 @@ def test_a_20001_character_candidate_name_is_refused(session):
 def test_a_10_mb_comment_is_refused(session):
     data = (HEADER + GOOD_ROW + f"Analyst,Ann,Quinn,SQL,4,2,{'c' * 10_000_000}\n").encode()
     assert scores_problems(session, data) == [
-        "row 3, column comment: must be at most 10000 characters"]
+        "row 3, column comment: must be at most 10,000 characters"]
 
 
 @pytest.mark.parametrize("weight", ["1e308", "nan", "inf", "-inf", "1" * 400, "101", "0"])
@@ -193,7 +194,7 @@ def test_candidate_import_refuses_a_20001_character_name(session, make):
 def test_candidate_import_refuses_a_400_digit_salary(session, make):
     problems = candidate_problems(session, make, f"name,salary\nAnn,{'9' * 400}\n".encode())
     assert problems == [
-        "row 2, column salary: Input should be less than or equal to 2000000000"]
+        "row 2, column salary: must be at most 2,000,000,000"]
 
 
 def test_candidate_import_refuses_a_line_break_in_a_name(session, make):
@@ -225,3 +226,27 @@ def test_position_form_refuses_a_weight_of_1e308(session, make):
             "title": "Analyst", "criteria": [{"name": "SQL", "dimension": "technical",
                                               "weight": 1e308}]})
     assert count(session, Position) == 0
+
+
+def test_import_problems_read_in_french_with_the_files_column_names(session):
+    data = (HEADER + GOOD_ROW + f"Analyst,{'N' * 201},Pat,SQL,4,1e308,\n"
+            + "Analyst,Bob,Pat,SQL,x,2,\n").encode()
+    before = snapshot(session)
+    with language("fr"):
+        problems = scores_problems(session, data)
+    assert problems == [
+        "ligne 3, colonne weight : '1e308' n’est pas un nombre positif d’au plus 100",
+        "ligne 3, colonne candidate : doit comporter au plus 200 caractères",
+        "ligne 3, colonne weight : '1e308' diffère de la ligne 2 pour les mêmes position et "
+        "criterion",
+        "ligne 4, colonne score : 'x' n’est pas un nombre entier"]
+    assert snapshot(session) == before
+
+
+def test_a_table_over_the_byte_limit_is_refused_in_french():
+    with language("fr"), pytest.raises(InvalidInput) as refused:
+        tables.read_table(b"a,b\n" + b"1,2\n" * 300_000, "gros.csv", max_bytes=1024 * 1024,
+                          max_rows=10)
+    assert refused.value.problems == [
+        "gros.csv : 1,14 Mo dépasse la limite de 1 Mo; divisez le fichier et importez les "
+        "parties"]

@@ -89,3 +89,44 @@ def test_create_user_refuses_weak_passwords_with_the_reason(db_url, password, wh
     assert why in result.stderr
     with Session(get_engine(db_url)) as s:
         assert auth.user_by_email(s, "w@example.com") is None
+
+
+def test_messages_are_in_english_by_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECONDLOOK_LANGUAGE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/en.db")
+    result = runner.invoke(manage.app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"database is up to date: sqlite:///{tmp_path}/en.db"
+
+
+def test_secondlook_language_fr_gives_french_messages(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECONDLOOK_LANGUAGE", "fr")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/fr.db")
+    result = runner.invoke(manage.app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        f"la base de données est à jour : sqlite:///{tmp_path}/fr.db")
+
+
+def test_the_language_option_gives_french_errors_on_one_line(db_url, monkeypatch):
+    monkeypatch.delenv("SECONDLOOK_LANGUAGE", raising=False)
+    result = runner.invoke(manage.app, ["--language", "fr", "create-user", "--email",
+                                        "a@example.com", "--name", "A", "--role", "admin",
+                                        "--password-stdin"], input="court\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "erreur : Mot de passe : doit comporter au moins 12 caractères"]
+
+
+def test_the_language_option_wins_over_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECONDLOOK_LANGUAGE", "fr")
+    result = runner.invoke(manage.app, ["--language", "en", "report", "--position", "X",
+                                        "--format", "xml"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: --format: 'xml' is not json or csv"
+
+
+def test_an_unknown_language_is_one_error_line():
+    result = runner.invoke(manage.app, ["--language", "de", "migrate"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: --language: 'de' is not one of en, fr"

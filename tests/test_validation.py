@@ -2,9 +2,19 @@
 
 import pytest
 
-from models import Candidate, Interview, PanelMember, Position, Score, User
+from models import (
+    Candidate,
+    CriterionCreate,
+    Interview,
+    PanelMember,
+    Position,
+    Score,
+    User,
+    UserCreate,
+)
 from services import auth, candidates, interviews, positions, scorecards
-from services.errors import InvalidInput
+from services.errors import InvalidInput, validated
+from services.i18n import language
 from tests.conftest import count
 
 
@@ -85,3 +95,68 @@ def test_password_shorter_than_twelve_is_refused(session):
     with pytest.raises(InvalidInput, match="Password"):
         auth.create_user(session, {"name": "Al", "email": "al@example.com",
                                    "roles": ["admin"], "password": "short"})
+
+
+def _french_viewer(session, make):
+    user = make.user("admin", "recruiter", name="Françoise Admin")
+    user.language = "fr"
+    session.add(user)
+    session.commit()
+    return make.viewer(user)
+
+
+def test_a_french_viewer_reads_a_too_long_name_refused_in_french(session, make):
+    viewer = _french_viewer(session, make)
+    before = count(session, User)
+    with language(viewer.language), pytest.raises(InvalidInput) as refused:
+        auth.create_user(session, {"name": "N" * 201, "email": "long@example.com",
+                                   "roles": ["panelist"], "password": "x" * 12}, actor=viewer)
+    assert refused.value.problems == ["Nom : doit comporter au plus 200 caractères"]
+    assert count(session, User) == before
+
+
+def test_a_french_viewer_reads_an_out_of_range_weight_refused_in_french(session, make):
+    viewer = _french_viewer(session, make)
+    before = count(session, Position)
+    with language(viewer.language), pytest.raises(InvalidInput) as refused:
+        positions.create_position(session, viewer, {
+            "title": "Analyste", "currency": "EUR", "scale_min": 1, "scale_max": 5,
+            "criteria": [{"name": "SQL", "dimension": "technical", "weight": 1000}]})
+    assert refused.value.problems == [
+        "Critères 1 : Pondération : doit être d’au plus 100"]
+    assert count(session, Position) == before
+
+
+def test_the_same_refusals_read_in_english_by_default(session, make):
+    with pytest.raises(InvalidInput) as refused:
+        positions.create_position(session, make.admin, {
+            "title": "T" * 201, "currency": "EUR", "scale_min": 1, "scale_max": 5,
+            "criteria": [{"name": "SQL", "dimension": "technical", "weight": 1000}]})
+    assert refused.value.problems == ["Title: must be at most 200 characters",
+                                      "Criteria 1: Weight: must be at most 100"]
+
+
+@pytest.mark.parametrize(("data", "english", "french"), [
+    ({"weight": "abc"}, "Weight: must be a number", "Pondération : doit être un nombre"),
+    ({"weight": float("inf")}, "Weight: must be at most 100",
+     "Pondération : doit être d’au plus 100"),
+    ({"weight": 0}, "Weight: must be greater than 0", "Pondération : doit être supérieur à 0"),
+    ({"dimension": "luck"}, "Dimension: must be one of technical, social, company",
+     "Dimension : doit être l’une des valeurs technical, social, company"),
+    ({"name": ""}, "Name: must not be empty", "Nom : ne doit pas être vide"),
+    ({"name": None}, "Name: must be text", "Nom : doit être du texte"),
+])
+def test_pydantic_messages_are_translated_by_type(data, english, french):
+    item = {"name": "SQL", "dimension": "technical", "weight": 1.0, **data}
+    for lang, expected in (("en", english), ("fr", french)):
+        with language(lang), pytest.raises(InvalidInput) as refused:
+            validated(CriterionCreate, item)
+        assert refused.value.problems == [expected]
+
+
+def test_a_missing_field_and_a_bad_email_are_translated():
+    with language("fr"), pytest.raises(InvalidInput) as refused:
+        validated(UserCreate, {"email": "nope", "roles": [], "password": "x" * 12})
+    assert refused.value.problems == [
+        "Nom : est obligatoire", "Courriel : n’est pas une adresse courriel valide",
+        "Rôles : doit contenir au moins 1 élément"]

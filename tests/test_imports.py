@@ -1,0 +1,152 @@
+"""No import cycles, and no function-local imports of project modules (issue 10, point 5).
+
+A function-local import is how a cycle hides: it works until someone imports the modules in
+another order. Each module is imported first in a fresh interpreter, so a cycle fails here
+whatever order the app happens to use; and the files in CHECKED are read with ast so that no
+function body imports services, models, ui or pages.
+"""
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+PROJECT_PACKAGES = ("services", "models", "ui", "pages")
+
+# Files whose function bodies import no project module. A file joins when it is clean.
+CHECKED = [
+    "manage.py",
+    "models/__init__.py", "models/audit.py", "models/scorecards.py", "models/users.py",
+    "services/access.py", "services/audit.py", "services/audit_view.py", "services/auth.py",
+    "services/backup.py", "services/config.py", "services/db.py", "services/errors.py",
+    "services/exports_safety.py", "services/mailer.py", "services/scores_io.py",
+    "services/tables.py",
+]
+# TODO(lead): move each into CHECKED once it is clean. Those marked * still import inside a
+# function when this list was written: services/exports.py* (services.pdf_pack),
+# services/positions.py* (services), services/scorecards.py* (services.access, models),
+# services/settings.py* (services.errors, models, services), ui/guard.py* (ui.login),
+# ui/scorecard_form.py* (ui.text), ui/stats_view.py* (ui).
+TODO = [
+    "app.py",
+    "models/candidates.py", "models/common.py", "models/decisions.py", "models/interviews.py",
+    "models/positions.py",
+    "services/__init__.py", "services/board.py", "services/calibration.py",
+    "services/candidate_import.py", "services/candidates.py", "services/consensus.py",
+    "services/coverage.py", "services/decisions.py", "services/demo.py", "services/exports.py",
+    "services/first_interview.py", "services/headline.py", "services/i18n.py",
+    "services/ics.py", "services/interviews.py", "services/leniency.py",
+    "services/overdue.py", "services/overview.py", "services/pdf_pack.py",
+    "services/positions.py", "services/privacy.py", "services/ranking.py",
+    "services/report.py", "services/scorecards.py", "services/settings.py",
+    "services/stats.py", "services/templates.py",
+]
+
+
+def _modules() -> list[str]:
+    """Every importable project module (pages are scripts Streamlit runs, not modules)."""
+    names = ["manage"]
+    for package in ("models", "services", "ui"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def local_project_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of each import of a project module inside a function body."""
+    found = []
+    for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = ["." * node.level + (node.module or "")]
+            else:
+                continue
+            found += [(node.lineno, n) for n in names
+                      if n.startswith(".") or n.split(".")[0] in (*PROJECT_PACKAGES, "manage")]
+    return found
+
+
+def test_every_project_file_is_checked_or_listed_to_do():
+    files = {str(p.relative_to(ROOT)) for d in ("models", "services", "ui")
+             for p in (ROOT / d).rglob("*.py")} | {"manage.py", "app.py"}
+    ui_files = {f for f in files if f.startswith("ui/")}
+    assert not set(CHECKED) & set(TODO)
+    # ui/ is left to the lead as a whole; every other file is in one of the two lists.
+    assert files - ui_files - set(CHECKED) - set(TODO) == set()
+    assert set(CHECKED) <= files
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_no_function_imports_a_project_module(name):
+    assert local_project_imports(ROOT / name) == []
+
+
+def test_the_check_finds_a_function_local_import(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os\n\ndef f():\n    import json\n    from services import db\n"
+                      "    from . import x\n    return db\n")
+    assert local_project_imports(sample) == [(5, "services"), (6, ".")]
+
+
+# Run in a fresh interpreter: the third-party libraries are loaded once, then each project module
+# is imported first in a forked child, which starts with no project module loaded (what a fresh
+# interpreter would have) at a fraction of the cost of starting one per module.
+_FORK_IMPORTS = """
+import importlib, json, os, sys
+for lib in ("numpy", "pandas", "sqlalchemy", "sqlmodel", "pydantic", "alembic", "babel",
+            "typer", "plotly", "streamlit", "openpyxl", "argon2", "zxcvbn", "email_validator"):
+    try:
+        importlib.import_module(lib)
+    except ImportError:
+        pass
+project = ("services", "models", "ui", "pages", "manage")
+assert not [m for m in sys.modules if m.split(".")[0] in project], "a library loaded the app"
+failed = {}
+for name in sys.argv[1:]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            importlib.import_module(name)
+            text = ""
+        except BaseException as exc:
+            text = f"{type(exc).__name__}: {exc}"
+        os.write(write, text.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        text = pipe.read().decode()
+    os.waitpid(pid, 0)
+    if text:
+        failed[name] = text
+print(json.dumps(failed))
+"""
+
+
+def test_every_module_imports_first_in_a_fresh_interpreter():
+    """An import cycle fails when one of its modules is the first imported: try each first."""
+    done = subprocess.run([sys.executable, "-c", _FORK_IMPORTS, *_modules()], cwd=ROOT,
+                          capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {}
+
+
+def test_the_import_check_catches_a_cycle(tmp_path):
+    (tmp_path / "cyc").mkdir()
+    (tmp_path / "cyc" / "__init__.py").write_text("")
+    (tmp_path / "cyc" / "a.py").write_text("from cyc.b import B\nA = 1\n")
+    (tmp_path / "cyc" / "b.py").write_text("from cyc.a import A\nB = 2\n")
+    done = subprocess.run([sys.executable, "-c", _FORK_IMPORTS, "cyc.a"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False, timeout=300)
+    assert "partially initialized module" in json.loads(done.stdout.splitlines()[-1])["cyc.a"]
