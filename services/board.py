@@ -27,13 +27,14 @@ from models import (
     ScorecardTemplate,
     User,
 )
-from services import ranking, stats
+from services import stats
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.db import fetch_rows, gc_paused
 from services.errors import NotAllowed, NotFound
 from services.positions import criteria_of, current_template
 from services.settings import get_setting
+from services.stats import ranking
 
 SCORE_COLUMNS = ["candidate_id", "panelist_id", "criterion_id", "dimension", "weight", "value",
                  "evidence"]
@@ -192,7 +193,7 @@ def _build(session: Session, position: Position, viewer: Viewer,
 
 
 def organisation_prior(session: Session) -> ranking.SpreadPrior:
-    """The organisation's typical panel spread (services.ranking.fit_spread_prior) over every
+    """The organisation's typical panel spread (services.stats.ranking.fit_spread_prior) over every
     submitted scorecard, each position on its current scale: the prior that
     stats.position_summaries fits when given the whole organisation, so the dashboard, panel
     view, report, exports and `make bench` agree.
@@ -311,7 +312,7 @@ LEANS_ON_HISTORY = 0.5
 
 
 def ranking_statement(board: Board) -> str:
-    """The one sentence on what the scores settle (services.ranking.ranking_sentence)."""
+    """The one sentence on what the scores settle (services.stats.ranking.ranking_sentence)."""
     return board.remember("ranking_statement", lambda: _ranking_statement(board))
 
 

@@ -13,7 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from services import ranking, stats
+from services import stats
+from services.stats import ranking
+from services.stats._frames import _small_codes
+from services.stats.reliability import _reading
 
 NAN = float("nan")
 PINGOUIN_TYPES = {"ICC1": "ICC(1,1)", "ICC2": "ICC(A,1)", "ICC3": "ICC(C,1)",
@@ -570,7 +573,7 @@ def test_reliability_of_incomplete_panels_has_alpha_but_no_icc():
     (None, None, "not enough data"),
 ])
 def test_reading_thresholds(alpha, icc2, word):
-    assert stats._reading(alpha, icc2) == f"panel agreement: {word}"
+    assert _reading(alpha, icc2) == f"panel agreement: {word}"
 
 
 def test_reliability_by_criterion():
@@ -663,7 +666,7 @@ def test_single_panelist_candidates():
 @pytest.mark.parametrize("ids", [np.array([7, 3, 7, 9, 3]), np.array([10**12, 5, 10**12, 5])])
 def test_small_codes_is_a_sorted_factorize(ids):
     # Small ids use a lookup table, huge ones hashing; both must give pd.factorize(sort=True).
-    codes, uniques = stats._small_codes(ids)
+    codes, uniques = _small_codes(ids)
     want_codes, want_uniques = pd.factorize(ids, sort=True)
     assert codes.tolist() == want_codes.tolist()
     assert uniques.tolist() == list(want_uniques)

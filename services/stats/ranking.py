@@ -1,9 +1,33 @@
 """Candidate intervals that borrow strength from history, ranking groups with error control,
 the chance of being best, and the one sentence that says what the scores settle.
 
-Pure numpy over flat arrays (one entry per candidate, many positions at once); the method is
-specified in services.stats' module docstring ("Intervals", "Ranking statements"). Nothing here
-imports the rest of the project; services.stats calls it for one position or many at once.
+Pure numpy over flat arrays (one entry per candidate, many positions at once); nothing here
+imports the rest of the project but services.i18n (the sentence is in the reader's
+language); services.stats.aggregation calls it for one position or many at once. The
+candidate's band itself is specified in services.stats.aggregation ("Intervals").
+
+Ranking statements
+------------------
+* Ranking statements. Separation between candidates i and j of a position: |ybar_i - ybar_j|
+  / sqrt(s_p^2 (1/n_i + 1/n_j)) above the Student t quantile at level 1 - (1 - alpha)^(1/m)
+  (Sidak over the m = k(k-1)/2 pairs of the k scored candidates, alpha = 1 - confidence), on
+  d0 + sum d_i degrees of freedom, where s_p^2 = (d0 s0^2 + sum d_i s_i^2) / (d0 + sum d_i) is
+  the position's pooled spread with the prior as one more term. With all candidates equal and
+  the spread homogeneous, any separation is claimed in at most alpha of positions. Letters
+  (compact letter display; sharing a letter = not separated): "not separated" is widened to
+  stretches of the ranking (i and j not separated => nobody between them is separated from
+  either), so the display never shows an order the tests did not find; row a is tied with
+  rows a..M(a), M = running maximum of each row's furthest unseparated partner, and each
+  stretch not inside the previous one is a letter (a, b, ..., z, a2, ...). `tie_group` is the
+  number of a candidate's first letter (1 = a); candidates without a score share one group
+  after the last letter. `rank_best` / `rank_worst` are the ranks of the first and last row
+  sharing a letter with the candidate.
+* Chance of being best (`p_best`, the top three scored candidates of each position): each
+  candidate's level is taken as ybar_i + s~_i / sqrt(n_i) * t(d0 + d_i), independently (the
+  posterior behind the bands); P(i best) = integral over u in (0, 1) of prod_{j != i}
+  F_j(Q_i(u)), by a 24-point Gauss-Legendre rule (deterministic; rivals whose 1 - 1e-9
+  quantile lies below i's lowest node are left out, changing nothing beyond 1e-9).
+* The sentence on what the scores settle comes from ranking.ranking_sentence alone.
 """
 
 import re
@@ -12,6 +36,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import special
+
+from services.i18n import _, ngettext
 
 COMMON_SPAN = 4.0  # spreads are kept on the footing of a 1-5 scale and converted per position
 # Below this many candidates scored by two or more panelists, the history is too thin to
@@ -70,9 +96,9 @@ def _profile(d0: float, s2: np.ndarray, d: np.ndarray, count: np.ndarray, d_valu
     const = float((d_counts * (g((d_values + d0) / 2) - g(d_values / 2) - g(d0 / 2)
                                + d_values / 2 * np.log(d_values / d0))).sum()) + log_s2_term
     value, grad, curv = _log_likelihood(x, d0, s2, d, count, const)
-    for _ in range(50):
+    for _iteration in range(50):
         step = -grad / curv if curv < 0 else float(np.sign(grad))
-        for _ in range(30):
+        for _halving in range(30):
             new = _log_likelihood(x + step, d0, s2, d, count, const)
             if new[0] >= value - 1e-12 * abs(value):
                 break
@@ -367,39 +393,44 @@ def letter_span(letters: str) -> tuple[int, int]:
 
 
 def ranking_sentence(names: list[str], letters: list[str]) -> str:
-    """What the scores settle about the top, in one sentence, for the scored candidates in
-    rank order with their letters (see letter_groups). Every view shows this sentence."""
+    """What the scores settle about the top, in one sentence in the reader's language, for the
+    scored candidates in rank order with their letters (see letter_groups). Every view shows
+    this sentence."""
     k = len(names)
     if k == 0:
-        return "No candidate has scores yet, so there is no ranking."
+        return _("No candidate has scores yet, so there is no ranking.")
     if k == 1:
-        return f"Only {names[0]} has scores so far; there is nobody to compare with."
+        return _("Only {name} has scores so far; there is nobody to compare with.").format(
+            name=names[0])
     spans = [letter_span(x) for x in letters]
-    first = [a for a, _ in spans]
-    last = [b for _, b in spans]
+    first = [a for a, _x in spans]
+    last = [b for _x, b in spans]
     top = [x for x in range(k) if first[x] == 0]  # those sharing the leader's letter
     if len(top) == k:
-        return (f"The scores do not separate any of the {k} candidates: their order is not "
-                "settled.")
+        return _("The scores do not separate any of the {n} candidates: their order is not "
+                 "settled.").format(n=k)
     top_last = max(last[x] for x in top)
     overlap = [x for x in range(k) if x not in top and first[x] <= top_last]
     if not overlap:
         listed = _names([names[x] for x in top])
         if len(top) == 1:
-            return f"The scores separate {listed} from the rest."
-        return (f"The scores separate {listed} from the rest; between them the order is not "
-                "settled.")
-    verb = "is" if len(overlap) == 1 else "are"
-    others = _names([names[x] for x in top[1:]])
-    return (f"No group stands apart at the top: the scores do not separate {others} from "
-            f"{names[0]}, and {_names([names[x] for x in overlap])} {verb} not separated from "
-            "some of them; the order is not settled.")
+            return _("The scores separate {names} from the rest.").format(names=listed)
+        return _("The scores separate {names} from the rest; between them the order is not "
+                 "settled.").format(names=listed)
+    return ngettext(
+        "No group stands apart at the top: the scores do not separate {others} from {leader}, "
+        "and {overlap} is not separated from some of them; the order is not settled.",
+        "No group stands apart at the top: the scores do not separate {others} from {leader}, "
+        "and {overlap} are not separated from some of them; the order is not settled.",
+        len(overlap)).format(others=_names([names[x] for x in top[1:]]), leader=names[0],
+                             overlap=_names([names[x] for x in overlap]))
 
 
 def _names(items: list[str], limit: int = 5) -> str:
-    """'A', 'A and B', 'A, B and C', 'A, B, C, D, E and 3 others'."""
+    """'A', 'A and B', 'A, B and C', 'A, B, C, D, E and 3 others' (in the reader's language)."""
     if len(items) > limit:
-        items = [*items[:limit], f"{len(items) - limit} others"]
+        rest = len(items) - limit
+        items = [*items[:limit], ngettext("{n} other", "{n} others", rest).format(n=rest)]
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("{items} and {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
