@@ -219,7 +219,7 @@ EXCLUDED = {
         "demo_mode", "editable_settings", "get_setting", "set_setting", "update_settings")},
     **{f"stats.aggregation.{n}": _PURE for n in (
         "candidate_summary", "panelist_scores", "position_summaries")},
-    **{f"stats.agenda.{n}": _PURE for n in ("criterion_stats", "disagreements")},
+    **{f"stats.agenda.{n}": _PURE for n in ("criterion_stats", "disagreements", "tally_words")},
     **{f"stats.reliability.{n}": _PURE for n in (
         "crossed_matrix", "icc", "krippendorff_alpha", "reliability", "reliability_by_criterion")},
     "stats.sensitivity.weight_sensitivity": _PURE,

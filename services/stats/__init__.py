@@ -19,7 +19,13 @@ dicts or numbers. One module per concern, each module's docstring its specificat
 
 from services.stats import leniency, ranking
 from services.stats._frames import DIMENSIONS, RECOMMENDATIONS
-from services.stats.agenda import AGENDA_COLUMNS, CRITERION_COLUMNS, criterion_stats, disagreements
+from services.stats.agenda import (
+    AGENDA_COLUMNS,
+    CRITERION_COLUMNS,
+    criterion_stats,
+    disagreements,
+    tally_words,
+)
 from services.stats.aggregation import (
     PANELIST_COLUMNS,
     SUMMARY_COLUMNS,
@@ -44,5 +50,5 @@ __all__ = [
     "ICC_TYPES", "PANELIST_COLUMNS", "RECOMMENDATIONS", "RELIABILITY_COLUMNS", "SUMMARY_COLUMNS",
     "candidate_summary", "criterion_stats", "crossed_matrix", "disagreements", "icc",
     "krippendorff_alpha", "leniency", "panelist_scores", "position_summaries", "ranking",
-    "reliability", "reliability_by_criterion", "weight_sensitivity",
+    "reliability", "reliability_by_criterion", "tally_words", "weight_sensitivity",
 ]

@@ -1,5 +1,6 @@
 """Shared plumbing of the statistics package: input cleaning, id codes, empty frames and
-the few words the agenda uses. Nothing here is a statistical rule.
+the few words the agenda uses (in the reader's language, through services.i18n). Nothing here
+is a statistical rule.
 
 Inputs
 ------
@@ -12,11 +13,12 @@ panelist's overall recommendation for a candidate (strong_no < no < yes < strong
 import numpy as np
 import pandas as pd
 
+from services.i18n import decimal, ngettext
+
 DIMENSIONS = ("technical", "social", "company")
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 _SCORE_INPUT = ["candidate_id", "panelist_id", "criterion_id", "dimension", "weight", "value"]
 _REC_STEP = {name: step for step, name in enumerate(RECOMMENDATIONS)}
-_REC_WORDS = {"strong_yes": "strong yes", "yes": "yes", "no": "no", "strong_no": "strong no"}
 # Float sums of equal scores can differ in the last bits; this keeps them equal when ranking
 # and when testing a range against the disagreement threshold.
 _DECIMALS = 9
@@ -106,13 +108,15 @@ def _check_confidence(confidence: float) -> None:
 
 
 def _fmt(x: float) -> str:
-    """A number in plain words: 2, 2.5, 3.33."""
-    return f"{round(float(x), 2):g}"
+    """A number in plain words, in the reader's language: 2, 2.5, 3.33 (French 2,5)."""
+    x = round(float(x), 2)
+    digits = 0 if abs(x - round(x)) < _EPS else 1 if abs(x * 10 - round(x * 10)) < _EPS else 2
+    return decimal(x, digits)
 
 
-def _plural(n: float, word: str) -> str:
-    """'1 point' / '2 points'."""
-    return f"{_fmt(n)} {word}" if abs(n - 1) < _EPS else f"{_fmt(n)} {word}s"
+def _points(n: float) -> str:
+    """'1 point' / '2.5 points', in the reader's language."""
+    return ngettext("{n} point", "{n} points", 1 if abs(n - 1) < _EPS else 2).format(n=_fmt(n))
 
 
 def _empty(columns: list[str], *, ints: tuple[str, ...] = (), bools: tuple[str, ...] = (),

@@ -13,10 +13,10 @@ Disagreements
 import numpy as np
 import pandas as pd
 
+from services.i18n import N_, _
 from services.stats._frames import (
     _DECIMALS,
     _EPS,
-    _REC_WORDS,
     RECOMMENDATIONS,
     _clean_recs,
     _clean_scores,
@@ -24,14 +24,26 @@ from services.stats._frames import (
     _fmt,
     _many_rec_counts,
     _pair_codes,
-    _plural,
-    _recommendation_counts,
+    _points,
     _span,
 )
 
 CRITERION_COLUMNS = ["candidate_id", "criterion_id", "dimension", "weight", "n", "mean",
                      "median", "min", "max", "range", "std"]
 AGENDA_COLUMNS = ["candidate_id", "kind", "criterion_id", "spread", "detail"]
+
+
+# Recommendations as counted in a tally ("1 strong yes, 2 no"): short words without commas.
+_REC_WORDS = {"strong_yes": N_("strong yes"), "yes": N_("yes"), "no": N_("no"),
+              "strong_no": N_("strong no")}
+
+
+def tally_words(counts: list[int]) -> str:
+    """'1 strong yes, 2 no': counts per recommendation from strong yes to strong no (zeros
+    left out), in the reader's language."""
+    return _(", ").join(
+        _("{n} {recommendation}").format(n=k, recommendation=_(_REC_WORDS[name]))
+        for k, name in zip(counts, reversed(RECOMMENDATIONS), strict=True) if k > 0)
 
 
 def criterion_stats(scores: pd.DataFrame) -> pd.DataFrame:
@@ -54,41 +66,18 @@ def criterion_stats(scores: pd.DataFrame) -> pd.DataFrame:
 
 def disagreements(scores: pd.DataFrame, recs: pd.DataFrame | None, *, scale_min: int = 1,
                   scale_max: int = 5, fraction: float = 0.5) -> pd.DataFrame:
-    """The debrief agenda: flagged criteria and split recommendations, largest spread first."""
-    span = _span(scale_min, scale_max)
-    rows: list[dict] = []
-    cs = criterion_stats(scores)
-    threshold = fraction * span
-    flagged = cs.loc[(cs["n"] >= 2) & (cs["range"] >= threshold - _EPS)]
-    for row in flagged.itertuples(index=False):
-        rows.append({
-            "candidate_id": int(row.candidate_id), "kind": "criterion",
-            "criterion_id": float(row.criterion_id), "spread": float(row.range),
-            "detail": f"scores range {_fmt(row.min)} to {_fmt(row.max)} "
-                      f"({_plural(row.range, 'point')})",
-        })
-
-    r = _clean_recs(recs)
-    given = r.loc[r["step"] >= 0]
-    counts = _recommendation_counts(given)
-    steps = given.groupby("candidate_id")["step"].agg(["min", "max"])
-    for cid, row in counts.loc[counts["split_recommendation"]].iterrows():
-        words = [f"{row[f'rec_{name}']} {_REC_WORDS[name]}"
-                 for name in reversed(RECOMMENDATIONS) if row[f"rec_{name}"] > 0]
-        step_gap = steps.at[cid, "max"] - steps.at[cid, "min"]
-        rows.append({
-            "candidate_id": int(cid), "kind": "recommendation", "criterion_id": np.nan,
-            "spread": float(step_gap) / (len(RECOMMENDATIONS) - 1) * span,
-            "detail": "split: " + ", ".join(words),
-        })
-
-    if not rows:
-        return _empty(AGENDA_COLUMNS, ints=("candidate_id",), strings=("kind", "detail"))
-    out = pd.DataFrame(rows, columns=AGENDA_COLUMNS)
-    out["criterion_id"] = out["criterion_id"].astype(float)
-    out = out.assign(_key=-out["spread"].round(_DECIMALS))
-    out = out.sort_values(["_key", "candidate_id", "kind", "criterion_id"], kind="stable")
-    return out.drop(columns="_key").reset_index(drop=True)
+    """The debrief agenda: flagged criteria and split recommendations, largest spread first.
+    One position of _many_disagreements (the same code computes both)."""
+    _span(scale_min, scale_max)
+    s = _clean_scores(scores)
+    r = _clean_recs(recs).assign(position_id=0)
+    values = s["value"].to_numpy()
+    scales = pd.DataFrame({"scale_min": [scale_min], "scale_max": [scale_max]},
+                          index=pd.Index([0], name="position_id"))
+    out = _many_disagreements(np.zeros(len(s), dtype=np.int64), s["candidate_id"].to_numpy(),
+                              s["criterion_id"].to_numpy(), values, ~np.isnan(values), r,
+                              scales, fraction)
+    return out[AGENDA_COLUMNS].reset_index(drop=True)
 
 
 def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
@@ -117,14 +106,15 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
     hit = cells.loc[(cells["size"] >= 2).to_numpy()
                     & (cells["range"].to_numpy() >= threshold - _EPS)]
     words = {x: _fmt(x) for x in np.unique(hit[["min", "max"]].to_numpy())}
-    points = {x: _plural(x, "point") for x in np.unique(hit["range"].to_numpy())}
+    points = {x: _points(x) for x in np.unique(hit["range"].to_numpy())}
+    template = _("scores range {low} to {high} ({spread})")
     crit_rows = pd.DataFrame({
         "position_id": hit["position_id"].to_numpy(dtype=np.int64),
         "candidate_id": hit["candidate_id"].to_numpy(dtype=np.int64),
         "kind": "criterion",
         "criterion_id": hit["criterion_id"].to_numpy(dtype=float),
         "spread": hit["range"].to_numpy(dtype=float),
-        "detail": [f"scores range {words[lo]} to {words[hi]} ({points[rg]})"
+        "detail": [template.format(low=words[lo], high=words[hi], spread=points[rg])
                    for lo, hi, rg in zip(hit["min"].tolist(), hit["max"].tolist(),
                                          hit["range"].tolist(), strict=True)],
     })
@@ -136,9 +126,7 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
     pos = pos.reindex(split.index).to_numpy(dtype=np.int64)
     tallies = zip(*(split[f"rec_{name}"].tolist() for name in reversed(RECOMMENDATIONS)),
                   strict=True)
-    words = [", ".join(f"{k} {_REC_WORDS[name]}"
-                       for k, name in zip(row, reversed(RECOMMENDATIONS), strict=True) if k > 0)
-             for row in tallies]
+    words = [tally_words(list(row)) for row in tallies]
     rec_rows = pd.DataFrame({
         "position_id": pos,
         "candidate_id": split.index.to_numpy(dtype=np.int64),
@@ -146,7 +134,7 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
         "criterion_id": np.nan,
         "spread": (steps["max"] - steps["min"]).to_numpy(dtype=float)
         / (len(RECOMMENDATIONS) - 1) * span.reindex(pos).to_numpy(),
-        "detail": [f"split: {x}" for x in words],
+        "detail": [_("split: {tally}").format(tally=x) for x in words],
     })
     parts = [p for p in (crit_rows, rec_rows) if len(p)]
     if not parts:
