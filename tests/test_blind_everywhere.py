@@ -223,6 +223,11 @@ EXCLUDED = {
     **{f"stats.reliability.{n}": _PURE for n in (
         "crossed_matrix", "icc", "krippendorff_alpha", "reliability", "reliability_by_criterion")},
     "stats.sensitivity.weight_sensitivity": _PURE,
+    **{f"i18n.{n}": "language and locale formatting, no candidate data" for n in (
+        "N_", "babel_locale", "catalogue_path", "current_language", "current_time_zone", "date_",
+        "datetime_", "decimal", "gettext", "language", "local", "money", "ngettext", "normalise",
+        "number", "percent", "set_resolver", "signed", "translations", "valid_time_zone",
+        "zone")},
     **{f"templates.{n}": _NO_CANDIDATE for n in (
         "current_version", "template_criteria", "template_history")},
     "templates.copy_template": _WRITE,
