@@ -27,13 +27,15 @@ from models import (
     ScorecardTemplate,
     User,
 )
-from services import ranking, stats
+from services import stats
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.db import fetch_rows, gc_paused
 from services.errors import NotAllowed, NotFound
+from services.i18n import _, current_language, decimal, ngettext, percent
 from services.positions import criteria_of, current_template
 from services.settings import get_setting
+from services.stats import ranking
 
 SCORE_COLUMNS = ["candidate_id", "panelist_id", "criterion_id", "dimension", "weight", "value",
                  "evidence"]
@@ -64,6 +66,9 @@ class Board:
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def remember(self, key: str, compute):
+        # Texts come out in the reader's language: one memo per language (a cached board is
+        # shared by one viewer's sessions, which may read in different languages).
+        key = (key, current_language())
         if key not in self.memo:
             self.memo[key] = compute()
         value = self.memo[key]
@@ -79,9 +84,9 @@ def load_board(session: Session, position_id: int, viewer: Viewer) -> Board:
     """The dashboard of a position for a viewer who manages it (admin or its hiring manager)."""
     position = session.get(Position, position_id)
     if position is None:
-        raise NotFound("No such position.")
+        raise NotFound(_("No such position."))
     if not manages_position(viewer, position):
-        raise NotAllowed("Only this position's hiring manager and admins see its dashboard.")
+        raise NotAllowed(_("Only this position's hiring manager and admins see its dashboard."))
     return _build(session, position, viewer, None)
 
 
@@ -89,10 +94,10 @@ def load_candidate_panel(session: Session, candidate_id: int, viewer: Viewer) ->
     """One candidate's panel view, for a panelist after they submitted (or a manager)."""
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("No such candidate.")
+        raise NotFound(_("No such candidate."))
     position = session.get(Position, candidate.position_id)
     if candidate_id not in visible_candidates(session, viewer, position, [candidate_id]):
-        raise NotAllowed("The panel's scores show once you have submitted your own scorecard.")
+        raise NotAllowed(_("The panel's scores show once you have submitted your own scorecard."))
     return _build(session, position, viewer, [candidate_id])
 
 
@@ -192,7 +197,7 @@ def _build(session: Session, position: Position, viewer: Viewer,
 
 
 def organisation_prior(session: Session) -> ranking.SpreadPrior:
-    """The organisation's typical panel spread (services.ranking.fit_spread_prior) over every
+    """The organisation's typical panel spread (services.stats.ranking.fit_spread_prior) over every
     submitted scorecard, each position on its current scale: the prior that
     stats.position_summaries fits when given the whole organisation, so the dashboard, panel
     view, report, exports and `make bench` agree.
@@ -258,8 +263,10 @@ def _sensitivity(board: Board) -> dict:
     crit = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
     result["baseline_names"] = [names.get(c, "?") for c in result["baseline_top"]]
     result["sentences"] = [
-        f"{crit.get(ch['criterion_id'], 'a criterion')} {ch['direction']}: "
-        f"{', '.join(names.get(c, '?') for c in ch['top'])} on top"
+        _("{criterion} {change}: {names} on top").format(
+            criterion=crit.get(ch["criterion_id"], _("a criterion")),
+            change=_weight_change(ch["direction"]),
+            names=_(", ").join(names.get(c, "?") for c in ch["top"]))
         for ch in result["changes"]]
     return result
 
@@ -285,20 +292,24 @@ def _decisions(session: Session, ids: list[int]) -> pd.DataFrame:
     return frame.drop_duplicates("candidate_id", keep="last")
 
 
+def _weight_change(direction: str) -> str:
+    """'+20%' from weight_sensitivity, with the reader's percent sign and decimal comma."""
+    return direction[0] + percent(float(direction[1:].rstrip("%")) / 100)
+
+
 def _tally(row) -> str:
-    parts = [f"{int(row[f'rec_{r}'])} {r.replace('_', ' ')}"
-             for r in ("strong_yes", "yes", "no", "strong_no") if row.get(f"rec_{r}", 0)]
-    return ", ".join(parts) or "—"
+    return stats.tally_words([int(row.get(f"rec_{r}", 0))
+                        for r in ("strong_yes", "yes", "no", "strong_no")]) or "—"
 
 
 def _flag(row) -> str:
     bits = []
     if row.get("n_disagreements", 0):
         n = int(row["n_disagreements"])
-        bits.append(f"{n} criterion" if n == 1 else f"{n} criteria")
+        bits.append(ngettext("{n} criterion", "{n} criteria", n).format(n=n))
     if row.get("split_recommendation", False):
-        bits.append("split recommendation")
-    return "Discuss: " + ", ".join(bits) if bits else ""
+        bits.append(_("split recommendation"))
+    return _("Discuss: {topics}").format(topics=_(", ").join(bits)) if bits else ""
 
 
 def ranking_table(board: Board) -> pd.DataFrame:
@@ -311,7 +322,7 @@ LEANS_ON_HISTORY = 0.5
 
 
 def ranking_statement(board: Board) -> str:
-    """The one sentence on what the scores settle (services.ranking.ranking_sentence)."""
+    """The one sentence on what the scores settle (services.stats.ranking.ranking_sentence)."""
     return board.remember("ranking_statement", lambda: _ranking_statement(board))
 
 
@@ -329,10 +340,10 @@ def chance_text(p: float) -> str:
     if p is None or pd.isna(p):
         return ""
     if p < 0.005:
-        return "under 1%"
+        return _("under {percent}").format(percent=percent(0.01))
     if p > 0.995:
-        return "over 99%"
-    return f"{p:.0%}"
+        return _("over {percent}").format(percent=percent(0.99))
+    return percent(p)
 
 
 def rank_range(best, worst) -> str:
@@ -348,10 +359,10 @@ def band_text(history_share: float, n_panelists: int) -> str:
     if pd.isna(history_share):
         return ""
     if n_panelists <= 1:
-        return "one panelist: width from history"
+        return _("one panelist: width from history")
     if history_share >= LEANS_ON_HISTORY:
-        return "leans on history"
-    return "own panel"
+        return _("leans on history")
+    return _("own panel")
 
 
 def _ranking_table(board: Board) -> pd.DataFrame:
@@ -359,22 +370,24 @@ def _ranking_table(board: Board) -> pd.DataFrame:
     summary = board.summary.set_index("candidate_id")
     rows = []
     for cid, cand in cands.iterrows():
-        scorecards = f"{int(cand['submitted'])} of {int(cand['expected'])}"
+        scorecards = _("{submitted} of {expected}").format(submitted=int(cand["submitted"]),
+                                                            expected=int(cand["expected"]))
         decision = cand.get("decision")
         decision = "" if decision is None or pd.isna(decision) else str(decision)
         if not cand["visible"]:
             rows.append({"candidate_id": cid, "Rank": None, "Candidate": cand["name"],
                          "Scorecards": scorecards, "Decision": decision,
-                         "Discuss": "hidden until you submit your own scorecard"})
+                         "Discuss": _("hidden until you submit your own scorecard")})
             continue
         if cid not in summary.index or pd.isna(summary.at[cid, "overall"]):
-            waiting = ("no second interview scheduled" if int(cand["expected"]) == 0
-                       else "awaiting scorecards")
+            waiting = (_("no second interview scheduled") if int(cand["expected"]) == 0
+                       else _("awaiting scorecards"))
             rows.append({"candidate_id": cid, "Rank": None, "Candidate": cand["name"],
                          "Scorecards": scorecards, "Decision": decision, "Discuss": waiting})
             continue
         s = summary.loc[cid]
-        ci = ("" if pd.isna(s["ci_low"]) else f"{s['ci_low']:.2f}–{s['ci_high']:.2f}")
+        ci = ("" if pd.isna(s["ci_low"]) else _("{low}–{high}").format(
+            low=decimal(s["ci_low"]), high=decimal(s["ci_high"])))
         rows.append({
             "candidate_id": cid, "Rank": int(s["rank"]),
             "Could rank": rank_range(s["rank_best"], s["rank_worst"]),

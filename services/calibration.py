@@ -3,7 +3,7 @@
 Positions may use different rating scales, so every score is first put on a common 1-5 footing
 (value - min) / (max - min) * 4 + 1; leniency is reported in points of a 1-5 scale and converted
 back to a position's own scale when its scores are adjusted. Adjusted scores are shown beside the
-raw ones and never replace them. The model is services.leniency.
+raw ones and never replace them. The model is services.stats.leniency.
 
 Who sees what: leniency shown to a viewer is computed only from the scores that viewer may see
 (services.access.visible_candidates, position by position). A panelist's offset is a summary of
@@ -32,12 +32,12 @@ from models import (
     User,
 )
 from services import board, stats
-from services import leniency as lenient_model
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.board import Board
 from services.db import fetch_rows, gc_paused
 from services.settings import get_setting
+from services.stats import leniency as lenient_model
 
 COMMON_SPAN = 4.0  # a 1-5 scale
 

@@ -7,6 +7,7 @@ from models import Candidate, Interview, Position, Scorecard, ScorecardStatus, U
 from services.access import may_read_held_cards, may_see_panel
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.i18n import _
 from services.scorecards import save_fields
 
 
@@ -15,12 +16,12 @@ def save_tasks_covered(session: Session, scorecard_id: int, panelist_id: int,
     """Save the tasks a panelist probed, refusing any that is not on the position's list."""
     card = session.get(Scorecard, scorecard_id)
     if card is None:
-        raise NotFound("No such scorecard.")
+        raise NotFound(_("No such scorecard."))
     position = _position_of_interview(session, card.interview_id)
     unknown = [t for t in tasks if t not in position.tasks]
     if unknown:
-        raise InvalidInput([f"Tasks covered: {t!r} is not one of the position's tasks"
-                            for t in unknown])
+        raise InvalidInput([_("Tasks covered: {task!r} is not one of the position's tasks")
+                            .format(task=t) for t in unknown])
     ordered = [t for t in position.tasks if t in set(tasks)]
     return save_fields(session, scorecard_id, panelist_id, {"tasks_covered": ordered},
                        expected_version)
@@ -37,10 +38,10 @@ def task_coverage(session: Session, viewer: Viewer, candidate_id: int) -> pd.Dat
     # Ticked tasks are part of colleagues' cards: blind scoring holds (services.access).
     if not (may_see_panel(session, viewer, candidate_id)
             or may_read_held_cards(session, viewer, candidate_id)):
-        raise NotAllowed("You may not see this candidate's panel.")
+        raise NotAllowed(_("You may not see this candidate's panel."))
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("No such candidate.")
+        raise NotFound(_("No such candidate."))
     position = session.get(Position, candidate.position_id)
     rows = session.exec(
         select(User.name, Scorecard.tasks_covered)

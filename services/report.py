@@ -35,6 +35,7 @@ from services.board import reliability as board_reliability
 from services.board import sensitivity as board_sensitivity
 from services.errors import NotFound
 from services.exports_safety import csv_text
+from services.i18n import _
 
 
 def _num(value) -> float | int | None:
@@ -49,7 +50,7 @@ def position_by_title(session: Session, title: str) -> Position:
     """The position with this exact title."""
     position = session.exec(select(Position).where(Position.title == title.strip())).first()
     if position is None:
-        raise NotFound(f"no position titled {title!r}")
+        raise NotFound(_("no position titled {title!r}").format(title=title))
     return position
 
 

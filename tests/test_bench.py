@@ -19,9 +19,10 @@ from models import (
     ScorecardStatus,
     ScorecardTemplate,
 )
-from services import board, calibration, leniency, stats
+from services import board, calibration, stats
 from services.auth import get_viewer
 from services.db import get_engine, migrate
+from services.stats import leniency
 from tests.conftest import ROOT
 
 KEYS = {"database": str, "scores": int, "pipeline_s": float, "bare_scan_s": float,

@@ -218,15 +218,22 @@ EXCLUDED = {
     "scores_io.parse_scale": _PURE, "scores_io.read_rows": _PURE,
     **{f"settings.{n}": _NO_CANDIDATE for n in (
         "demo_mode", "editable_settings", "get_setting", "set_setting", "update_settings")},
-    **{f"stats.{n}": _PURE for n in (
-        "candidate_summary", "criterion_stats", "crossed_matrix",
-        "disagreements", "icc", "krippendorff_alpha", "panelist_scores",
-        "position_summaries", "reliability", "reliability_by_criterion", "weight_sensitivity")},
+    **{f"stats.aggregation.{n}": _PURE for n in (
+        "candidate_summary", "panelist_scores", "position_summaries")},
+    **{f"stats.agenda.{n}": _PURE for n in ("criterion_stats", "disagreements", "tally_words")},
+    **{f"stats.reliability.{n}": _PURE for n in (
+        "crossed_matrix", "icc", "krippendorff_alpha", "reliability", "reliability_by_criterion")},
+    "stats.sensitivity.weight_sensitivity": _PURE,
+    **{f"i18n.{n}": "language and locale formatting, no candidate data" for n in (
+        "N_", "babel_locale", "catalogue_path", "current_language", "current_time_zone", "date_",
+        "datetime_", "decimal", "gettext", "language", "local", "money", "ngettext", "normalise",
+        "number", "percent", "set_resolver", "signed", "translations", "valid_time_zone",
+        "zone")},
     **{f"templates.{n}": _NO_CANDIDATE for n in (
         "current_version", "template_criteria", "template_history")},
     "templates.copy_template": _WRITE,
-    **{f"leniency.{n}": _PURE for n in ("adjust_scores", "panelist_leniency")},
-    **{f"ranking.{n}": _PURE for n in (
+    **{f"stats.leniency.{n}": _PURE for n in ("adjust_scores", "panelist_leniency")},
+    **{f"stats.ranking.{n}": _PURE for n in (
         "chance_best", "fit_spread_prior", "letter_groups", "letter_names", "letter_span",
         "moderated_variance", "pairwise_separated", "pooled_variance", "ranking_sentence",
         "t_cdf", "t_quantile")},

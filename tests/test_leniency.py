@@ -1,4 +1,4 @@
-"""Tests of services.leniency: hand-checkable cases, an exact least-squares oracle, graph
+"""Tests of services.stats.leniency: hand-checkable cases, an exact least-squares oracle, graph
 connectivity, self-pairs, and simulations of lenient and harsh panelists."""
 
 import base64
@@ -9,7 +9,8 @@ import pytest
 from scipy import stats as sps
 from sqlmodel import select
 
-from services import calibration, leniency, stats
+from services import calibration, stats
+from services.stats import leniency
 from tests.apptest import app_as, figures
 from tests.test_stats import NAN, make_scores, panel
 from validate import leniency as harness

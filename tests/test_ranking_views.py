@@ -16,6 +16,7 @@ from services import exports, pdf_pack, report
 from services.auth import user_by_email, viewer_for
 from services.calibration import submitted_scores
 from services.demo import load_demo
+from services.i18n import language
 from services.report import OPERATOR
 from tests.apptest import all_text, app_as, figures
 
@@ -148,3 +149,22 @@ def test_dashboard_reads_letters_chances_and_sentence(demo):
     fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Overall"))
     plotted = {y: trace["text"][k] for trace in fig["data"] for k, y in enumerate(trace["y"])}
     assert plotted == {f"{n} ({x})": x for n, x in table["Letters"].items()}
+
+
+def test_ranking_table_and_sentence_read_in_french(demo):
+    position = positions(demo)[0]
+    board = boards.load_board(demo, position.id, OPERATOR)
+    english = boards.ranking_table(board).dropna(subset=["Rank"]).set_index("Candidate")
+    with language("fr"):
+        french = boards.ranking_table(board).dropna(subset=["Rank"]).set_index("Candidate")
+        sentence = boards.ranking_statement(board)
+    assert sentence.startswith(("Les notes", "Aucun groupe"))
+    assert boards.ranking_statement(board).startswith(("The scores", "No group"))
+    for name, row in french.iterrows():
+        low, high = english.at[name, "95% interval"].split("–")
+        assert row["95% interval"] == f"{low.replace('.', ',')} – {high.replace('.', ',')}"
+        assert row["Band"] in {"propre comité", "s’appuie sur l’historique",
+                               "un membre du comité : largeur tirée de l’historique"}
+        assert " sur " in row["Scorecards"]
+        if english.at[name, "Chance best"]:
+            assert row["Chance best"].endswith("\u00a0%")

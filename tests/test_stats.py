@@ -11,9 +11,14 @@ import pingouin as pg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import optimize
 from scipy import stats as sps
 
-from services import ranking, stats
+from services import stats
+from services.i18n import language
+from services.stats import ranking
+from services.stats._frames import _small_codes
+from services.stats.reliability import _reading
 
 NAN = float("nan")
 PINGOUIN_TYPES = {"ICC1": "ICC(1,1)", "ICC2": "ICC(A,1)", "ICC3": "ICC(C,1)",
@@ -570,7 +575,7 @@ def test_reliability_of_incomplete_panels_has_alpha_but_no_icc():
     (None, None, "not enough data"),
 ])
 def test_reading_thresholds(alpha, icc2, word):
-    assert stats._reading(alpha, icc2) == f"panel agreement: {word}"
+    assert _reading(alpha, icc2) == f"panel agreement: {word}"
 
 
 def test_reliability_by_criterion():
@@ -663,9 +668,44 @@ def test_single_panelist_candidates():
 @pytest.mark.parametrize("ids", [np.array([7, 3, 7, 9, 3]), np.array([10**12, 5, 10**12, 5])])
 def test_small_codes_is_a_sorted_factorize(ids):
     # Small ids use a lookup table, huge ones hashing; both must give pd.factorize(sort=True).
-    codes, uniques = stats._small_codes(ids)
+    codes, uniques = _small_codes(ids)
     want_codes, want_uniques = pd.factorize(ids, sort=True)
     assert codes.tolist() == want_codes.tolist()
     assert uniques.tolist() == list(want_uniques)
 
 
+
+
+def test_prior_is_the_maximum_likelihood_fit_of_the_f_model():
+    rng = np.random.default_rng(11)
+    d = rng.integers(1, 4, 3000).astype(float)
+    sigma2 = 0.3 / (rng.chisquare(6, d.size) / 6)
+    s2 = sigma2 * rng.chisquare(d) / d
+
+    def nll(theta):
+        scale, df0 = np.exp(theta)
+        return -(sps.f.logpdf(s2 / scale, d, df0) - np.log(scale)).sum()
+
+    best = optimize.minimize(nll, [np.log(0.3), np.log(6)], method="Nelder-Mead",
+                             options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 5000})
+    prior = ranking.fit_spread_prior(s2, d)
+    assert prior.variance == pytest.approx(np.exp(best.x[0]), rel=2e-3)
+    assert prior.df == pytest.approx(np.exp(best.x[1]), rel=2e-3)
+
+
+def test_agenda_details_read_in_french():
+    scores = make_scores(panel(1, [2.0, 4.5]))
+    recs = make_recs([(1, 1, "strong_yes"), (1, 2, "no")])
+    assert stats.disagreements(scores, recs)["detail"].tolist() == [
+        "split: 1 strong yes, 1 no", "scores range 2 to 4.5 (2.5 points)"]
+    with language("fr"):
+        assert stats.disagreements(scores, recs)["detail"].tolist() == [
+            "partagé : 1 oui ferme, 1 non", "notes de 2 à 4,5 (2,5 points)"]
+
+
+def test_ranking_sentence_reads_in_french():
+    with language("fr"):
+        assert ranking.ranking_sentence(["Ana", "Ben", "Cy"], ["a", "a", "b"]) == (
+            "Les notes séparent Ana et Ben du reste; entre eux, l’ordre n’est pas établi.")
+        assert ranking.ranking_sentence([], []) == (
+            "Aucun candidat n’a encore de notes : il n’y a donc pas de classement.")

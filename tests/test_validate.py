@@ -6,7 +6,7 @@ import types
 import validate.__main__ as harness
 
 
-def fake(name: str, passed: bool):
+def fake(name: str, passed: bool | None):
     module = types.ModuleType(name)
     module.rows = lambda seed=0: [{"area": "a", "scenario": f"s{seed}", "measure": "m",
                                    "value": 0.5, "target": "t", "passed": passed}]
@@ -19,7 +19,7 @@ def test_all_rows_met_exits_zero_and_prints_the_table(monkeypatch, capsys):
     assert harness.main(["--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert "| a | s3 | m | 0.500 | t | yes |" in out
-    assert "1 of 1 rows meet their target." in out
+    assert "1 of 1 rows with a target meet it." in out
 
 
 def test_a_missed_target_exits_non_zero(monkeypatch, capsys):
@@ -28,3 +28,21 @@ def test_a_missed_target_exits_non_zero(monkeypatch, capsys):
     monkeypatch.setattr(harness, "MODULES", ("validate.fake_ok", "validate.fake_bad"))
     assert harness.main([]) == 1
     assert "**NO**" in capsys.readouterr().out
+
+
+def test_a_row_without_a_target_is_reported_and_never_fails(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "validate.fake_ok", fake("validate.fake_ok", True))
+    monkeypatch.setitem(sys.modules, "validate.fake_info", fake("validate.fake_info", None))
+    monkeypatch.setattr(harness, "MODULES", ("validate.fake_ok", "validate.fake_info"))
+    assert harness.main([]) == 0
+    out = capsys.readouterr().out
+    assert "| a | s0 | m | 0.500 | t | - |" in out
+    assert "1 of 1 rows with a target meet it." in out
+
+
+def test_only_runs_the_named_module(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "validate.fake_ok", fake("validate.fake_ok", True))
+    monkeypatch.setitem(sys.modules, "validate.fake_bad", fake("validate.fake_bad", False))
+    monkeypatch.setattr(harness, "MODULES", ("validate.fake_ok", "validate.fake_bad"))
+    assert harness.main(["--only", "fake_ok"]) == 0
+    assert "**NO**" not in capsys.readouterr().out

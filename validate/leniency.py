@@ -1,4 +1,4 @@
-"""Leniency validation: does services.leniency recover planted panelist offsets, and do its
+"""Leniency validation: does services.stats.leniency recover planted panelist offsets, and do its
 95% intervals cover them?
 
 Each scenario simulates an organisation's history many times with fixed seeds: candidates of
@@ -30,7 +30,7 @@ Measures
 import numpy as np
 import pandas as pd
 
-from services.leniency import panelist_leniency
+from services.stats.leniency import panelist_leniency
 
 N_CRIT = 6
 RUNS = 100

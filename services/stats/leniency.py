@@ -1,7 +1,7 @@
 """Panelist leniency: who scores above or below their colleagues, and how sure that is.
 
-Pure functions over the long score frame of services.stats (one row per candidate, panelist,
-criterion with its `value`; a missing value is "not assessed" and left out).
+Pure functions over the long score frame of services.stats._frames (one row per candidate,
+panelist, criterion with its `value`; a missing value is "not assessed" and left out).
 
 Model
 -----
@@ -78,14 +78,14 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 from threadpoolctl import threadpool_limits
 
-from services.stats import (
+from services.stats._frames import (
     _check_confidence,
     _empty,
     _int_ids,
     _pair_codes,
     _small_codes,
-    _t_quantile,
 )
+from services.stats.ranking import t_quantile
 
 LENIENCY_COLUMNS = ["panelist_id", "leniency", "se", "ci_low", "ci_high", "n_shared", "n_pairs",
                     "n_effective", "group_size", "enough_data"]
@@ -303,7 +303,7 @@ def panelist_leniency(scores: pd.DataFrame, *, min_shared: int = 5, confidence: 
     enough = ((n_shared >= min_shared) & (group >= _MIN_GROUP)
               & (n_eff >= _MIN_EFFECTIVE_SHARE * n_shared))
     df = np.where(n_shared >= 2, n_shared - 1, 1)
-    half = _t_quantile((1 + confidence) / 2, df) * se
+    half = t_quantile((1 + confidence) / 2, df) * se
     if intervals == "trusted":
         se = np.where(enough, se, np.nan)
         half = np.where(enough, half, np.nan)
