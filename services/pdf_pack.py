@@ -103,11 +103,18 @@ class _Pack(FPDF):
         self.multi_cell(0, size * 0.48, self.t(text), new_x="LMARGIN", new_y="NEXT")
 
     def frame_table(self, frame: pd.DataFrame, widths: list[float], size: float = 8) -> None:
-        self.use_font(size, bold=True)
         self.set_fill_color(235, 235, 235)
         h = size * 0.6
-        # Headers wrap inside their column (French ones are longer), all as tall as the tallest.
+        # Headers wrap inside their column (French ones are longer), all as tall as the tallest,
+        # in a font small enough that no word is cut.
         heads = [self.t(col) for col in frame.columns]
+        head_size = size
+        while head_size > 5.5:
+            self.use_font(head_size, bold=True)
+            if all(self.get_string_width(word) <= w - 2 * self.c_margin - 1.2
+                   for text, w in zip(heads, widths, strict=True) for word in text.split()):
+                break
+            head_size -= 0.5
         lines = max(len(self.multi_cell(w - 1, h, text, dry_run=True, output="LINES"))
                     for text, w in zip(heads, widths, strict=True))
         x, y = self.get_x(), self.get_y()
@@ -174,10 +181,10 @@ def _of(submitted, expected) -> str:
 
 
 # The ranking table's columns (header, width in mm), in the order printed.
-RANKING_COLUMNS = [(N_("Rank"), 10), (N_("Could rank"), 14), (N_("Letters"), 13),
-                   (N_("Chance best"), 17), (N_("Candidate"), 38), (N_("Overall"), 14),
-                   (N_("95% interval"), 22), (N_("Band"), 28), (N_("Scorecards"), 16),
-                   (N_("Decision"), 18)]
+RANKING_COLUMNS = [(N_("Rank"), 10), (N_("Could rank"), 16), (N_("Letters"), 12),
+                   (N_("Chance best"), 18), (N_("Candidate"), 35), (N_("Overall"), 14),
+                   (N_("95% interval"), 21), (N_("Band"), 27), (N_("Scorecards"), 16),
+                   (N_("Decision"), 21)]
 
 
 def _ranking_rows(board: Board) -> pd.DataFrame:
