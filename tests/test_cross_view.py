@@ -12,7 +12,9 @@ import io
 import re
 import shutil
 import subprocess
+import tempfile
 import uuid
+from pathlib import Path
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -182,7 +184,9 @@ def _pdf(session, position, viewer, tmp) -> dict[str, dict]:
 @given(spec=panels())
 def test_every_view_prints_the_same_figures(spec, migrated_template, tmp_path_factory):
     require_tool("pdftotext", "poppler-utils")
-    tmp = tmp_path_factory.mktemp("cross")
+    # Memory-backed when the machine has it: each example commits a few hundred times.
+    shm = Path("/dev/shm")
+    tmp = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path_factory.mktemp("cross")
     path = tmp / "t.db"
     shutil.copy(migrated_template, path)
     url = f"sqlite:///{path}"
@@ -212,3 +216,4 @@ def test_every_view_prints_the_same_figures(spec, migrated_template, tmp_path_fa
                 assert figures == want, view
     finally:
         get_engine(url).dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
