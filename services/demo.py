@@ -33,16 +33,26 @@ from models import (
     UserRole,
     utcnow,
 )
-from services import auth, candidates, decisions, interviews, positions, scorecards, settings
+from services import (
+    auth,
+    candidates,
+    decisions,
+    i18n,
+    interviews,
+    positions,
+    scorecards,
+    settings,
+)
 from services.db import ROOT, is_empty
 from services.errors import InvalidInput, validated
-from services.positions import DEFAULT_CRITERIA
+from services.i18n import _, ngettext
+from services.templates import default_criteria
 
 DEMO_FILE = ROOT / "data" / "demo.json"
 
 CARD_FIELDS = ("recommendation", "candidate_questions", "salary_heard", "interest", "concerns")
 POSITION_FIELDS = ("title", "team", "tasks", "salary_min", "salary_max", "currency",
-                   "scale_min", "scale_max")
+                   "language", "scale_min", "scale_max")
 CANDIDATE_FIELDS = ("name", "email", "stage", "first_interview_notes", "revisit_questions",
                     "salary_expectation")
 # A submitted scorecard is never stamped later than this before the moment of loading.
@@ -55,22 +65,31 @@ def read_demo(path: Path = DEMO_FILE) -> dict:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except FileNotFoundError:
-        raise InvalidInput(f"Demo file: {path} does not exist") from None
+        raise InvalidInput(_("Demo file: {path} does not exist").format(path=path)) from None
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"Demo file: {path.name} is not valid JSON ({exc})") from None
+        raise InvalidInput(_("Demo file: {name} is not valid JSON ({error})").format(
+            name=path.name, error=exc)) from None
     if not isinstance(data, dict) or not all(
         k in data for k in ("password", "users", "positions", "candidates")
     ):
         raise InvalidInput(
-            f"Demo file: {path.name} needs password, users, positions and candidates"
+            _("Demo file: {name} needs password, users, positions and candidates").format(
+                name=path.name)
         )
     return data
 
 
+def _criteria(position: dict) -> list[dict]:
+    """A position's criteria; "default" is the default template in the position's language."""
+    if position["criteria"] == "default":
+        return default_criteria(position.get("language") or "en")
+    return position["criteria"]
+
+
 def criteria_names(position: dict) -> list[str]:
-    """The criterion names of a position in the demo file ("default" means DEFAULT_CRITERIA)."""
-    criteria = DEFAULT_CRITERIA if position.get("criteria") == "default" else position["criteria"]
-    return [c["name"] for c in criteria]
+    """The criterion names of a position in the demo file ("default": the default template in
+    the position's language, services.templates.default_criteria)."""
+    return [c["name"] for c in _criteria(position)]
 
 
 def demo_logins(path: Path = DEMO_FILE) -> list[tuple[str, str, str]]:
@@ -85,15 +104,18 @@ def demo_logins(path: Path = DEMO_FILE) -> list[tuple[str, str, str]]:
     for order, user in enumerate(data["users"]):
         roles, email = set(user["roles"]), user["email"]
         if Role.admin in roles:
-            rank, who = 0, "Admin"
+            rank, who = 0, _("Admin")
         elif Role.recruiter in roles:
-            rank, who = 1, "Recruiter, also on panels" if Role.panelist in roles else "Recruiter"
+            rank, who = 1, (_("Recruiter, also on panels") if Role.panelist in roles
+                             else _("Recruiter"))
         elif Role.hiring_manager in roles:
-            rank, who = 2, f"Hiring manager ({', '.join(teams.get(email, []))})"
+            rank, who = 2, _("Hiring manager ({teams})").format(
+                teams=", ".join(teams.get(email, [])))
         elif email == tried.get("panelist"):
-            rank, who = 3, f"Panelist: score {tried.get('candidate', 'a candidate')}"
+            rank, who = 3, _("Panelist: score {candidate}").format(
+                candidate=tried.get("candidate") or _("a candidate"))
         else:
-            rank, who = 4, "Panelist"
+            rank, who = 4, _("Panelist")
         rows.append((rank * 1000 + order, who, email, password))
     return [(who, email, pw) for _, who, email, pw in sorted(rows)]
 
@@ -114,22 +136,30 @@ def _check(data: dict) -> None:
 
     emails = [_key(u.get("email")) for u in data["users"]]
     if len(set(emails)) != len(emails):
-        problems.append("Users: an email appears twice")
+        problems.append(_("Users: an email appears twice"))
     if not any(Role.admin in u.get("roles", []) for u in data["users"]):
-        problems.append("Users: the demo needs an admin")
+        problems.append(_("Users: the demo needs an admin"))
     for u in data["users"]:
-        check(UserCreate, {**u, "password": data["password"]}, f"User {u.get('email')}")
+        if u.get("language") and not i18n.normalise(u["language"]):
+            problems.append(_("User {email}: language must be one of {languages}").format(
+                email=u.get("email"), languages=", ".join(i18n.LANGUAGES)))
+        if u.get("time_zone") and not i18n.valid_time_zone(u["time_zone"]):
+            problems.append(_("User {email}: {zone} is not a known time zone").format(
+                email=u.get("email"), zone=u["time_zone"]))
+        check(UserCreate, {**u, "password": data["password"]},
+              _("User {email}").format(email=u.get("email")))
     known = set(emails)
 
     names: dict[str, list[str]] = {}
     for p in data["positions"]:
-        where = f"Position {p.get('title')}"
+        where = _("Position {title}").format(title=p.get("title"))
         if p.get("hiring_manager") and _key(p["hiring_manager"]) not in known:
-            problems.append(f"{where}: hiring manager {p['hiring_manager']} is not a demo user")
+            problems.append(_("{where}: hiring manager {email} is not a demo user").format(
+                where=where, email=p["hiring_manager"]))
         try:
-            criteria = DEFAULT_CRITERIA if p.get("criteria") == "default" else p["criteria"]
+            criteria = _criteria(p)
         except KeyError:
-            problems.append(f"{where}: criteria is required")
+            problems.append(_("{where}: criteria is required").format(where=where))
             continue
         check(PositionCreate, {**{k: p[k] for k in POSITION_FIELDS if k in p},
                                "criteria": criteria}, where)
@@ -137,20 +167,21 @@ def _check(data: dict) -> None:
 
     seats: dict[str, set[str]] = {}
     for c in data["candidates"]:
-        where = f"Candidate {c.get('name')}"
+        where = _("Candidate {name}").format(name=c.get("name"))
         if c.get("position") not in names:
-            problems.append(f"{where}: position {c.get('position')!r} is not in the demo")
+            problems.append(_("{where}: position {title!r} is not in the demo").format(
+                where=where, title=c.get("position")))
             continue
         check(CandidateCreate, {**{k: c[k] for k in CANDIDATE_FIELDS if k in c},
                                 "position_id": 0}, where)
         iv = c.get("interview")
         if not iv:
             if c.get("scorecards"):
-                problems.append(f"{where}: scorecards without an interview")
+                problems.append(_("{where}: scorecards without an interview").format(where=where))
             continue
         panel = [_key(m.get("email")) for m in iv.get("panel", [])]
-        problems.extend(f"{where}: panel member {e} is not a demo user"
-                        for e in panel if e not in known)
+        problems.extend(_("{where}: panel member {email} is not a demo user").format(
+            where=where, email=e) for e in panel if e not in known)
         check(InterviewCreate, {
             "candidate_id": 0, "scheduled_at": datetime(2000, 1, 1, tzinfo=UTC),
             "setting": iv.get("setting", "office"), "location": iv.get("location", ""),
@@ -160,21 +191,22 @@ def _check(data: dict) -> None:
         seats[c.get("name")] = set(panel)
         for card in c.get("scorecards", []):
             if _key(card.get("panelist")) not in panel:
-                problems.append(f"{where}: {card.get('panelist')} has a scorecard but is not "
-                                "on the panel")
+                problems.append(_("{where}: {email} has a scorecard but is not on the "
+                                  "panel").format(where=where, email=card.get("panelist")))
             if card.get("status") not in (ScorecardStatus.draft, ScorecardStatus.submitted):
-                problems.append(f"{where}: scorecard status must be draft or submitted")
+                problems.append(_("{where}: scorecard status must be draft or submitted").format(
+                    where=where))
             unknown = set(card.get("scores", {})) - set(names[c["position"]])
-            problems.extend(f"{where}: {name!r} is not a criterion of {c['position']}"
-                            for name in sorted(unknown))
+            problems.extend(_("{where}: {name!r} is not a criterion of {title}").format(
+                where=where, name=name, title=c["position"]) for name in sorted(unknown))
         decision = c.get("decision")
         if decision and _key(decision.get("decided_by")) not in known:
-            problems.append(f"{where}: decision maker {decision.get('decided_by')} is not a "
-                            "demo user")
+            problems.append(_("{where}: decision maker {email} is not a demo user").format(
+                where=where, email=decision.get("decided_by")))
 
     tried = data.get("try") or {}
     if tried and _key(tried.get("panelist")) not in seats.get(tried.get("candidate"), set()):
-        problems.append("Try: the panelist to try is not on that candidate's panel")
+        problems.append(_("Try: the panelist to try is not on that candidate's panel"))
     if problems:
         raise InvalidInput(problems)
 
@@ -197,6 +229,11 @@ def _create_users(session: Session, data: dict) -> dict[str, User]:
         for role in sorted(set(p.roles)):
             session.add(UserRole(user_id=user.id, role=role))
         users[user.email] = user
+    for u in data["users"]:
+        user = users[_key(u["email"])]
+        user.language = i18n.normalise(u.get("language"))
+        user.time_zone = u.get("time_zone") or None
+        session.add(user)
     session.commit()
     return users
 
@@ -220,8 +257,10 @@ def load_demo(session: Session, path: Path = DEMO_FILE, *, now: datetime | None 
     if not is_empty(session):
         n = session.exec(select(func.count(User.id))).one()
         raise InvalidInput(
-            f"The database already has {n} user{'s' if n != 1 else ''}; the demo set loads "
-            "only into an empty database. Nothing was changed."
+            ngettext("The database already has {n} user; the demo set loads only into an "
+                     "empty database. Nothing was changed.",
+                     "The database already has {n} users; the demo set loads only into an "
+                     "empty database. Nothing was changed.", n).format(n=n)
         )
     data = read_demo(path)
     _check(data)
@@ -247,7 +286,7 @@ def _load(session: Session, data: dict, now: datetime) -> dict:
     by_title = {}
     for p in data["positions"]:
         payload = {k: p[k] for k in POSITION_FIELDS if k in p}
-        payload["criteria"] = DEFAULT_CRITERIA if p["criteria"] == "default" else p["criteria"]
+        payload["criteria"] = _criteria(p)
         manager = users.get(_key(p.get("hiring_manager")))
         payload["hiring_manager_id"] = manager.id if manager else None
         position = positions.create_position(session, actor, payload)

@@ -5,6 +5,15 @@ manager; services.access.manages_position); the command line acts as the admin o
 (services.access.OPERATOR). Candidates whose panel the viewer may not see yet (blind scoring:
 they sit on it and have not submitted) are left out of score exports, as they are left out of
 the dashboard. Cells that a spreadsheet would run as a formula are neutralised.
+
+Languages (issue 13). What a program reads back stays fixed whatever the reader's language: the
+scores CSV and the workbook's sheet "Scores" keep the documented `import-scores` column names
+(position, candidate, panelist, criterion, score, ...) with machine values (ISO dates, "." as
+the decimal point), and the sheet names stay "Scores" and "Summary" so scripts can find them.
+What people read is in the reader's language (`reader_language`: the one asked for, else the
+viewer's chosen language, else the organisation default), as in the PDF pack: the "Summary"
+sheet (the dashboard's comparison table, its headers and words as services.board gives them in
+that language) and the ranking sentence below it.
 """
 
 import io
@@ -13,11 +22,13 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from models import Candidate, Position
+from services import i18n, settings
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.board import load_board, ranking_statement, ranking_table
 from services.errors import NotAllowed, NotFound
 from services.exports_safety import csv_bytes, neutralise_cell, neutralise_frame
+from services.i18n import _
 from services.scores_io import export_scores
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -27,10 +38,21 @@ def position_for_export(session: Session, viewer: Viewer, position_id: int) -> P
     """The position, if the viewer may export it."""
     position = session.get(Position, position_id)
     if position is None:
-        raise NotFound("No such position.")
+        raise NotFound(_("No such position."))
     if not manages_position(viewer, position):
-        raise NotAllowed("Only this position's hiring manager and admins can export its scores.")
+        raise NotAllowed(_("Only this position's hiring manager and admins can export its "
+                           "scores."))
     return position
+
+
+def reader_language(session: Session, viewer: Viewer,
+                    language: str | None = None) -> tuple[str, str | None]:
+    """(language, time zone) an export is written in for its reader: the language asked for,
+    else the viewer's chosen one, else the organisation default (setting `language`)."""
+    lang = (i18n.normalise(language) or i18n.normalise(viewer.language)
+            or i18n.normalise(settings.get_setting(session, "language"))
+            or i18n.DEFAULT_LANGUAGE)
+    return lang, viewer.time_zone or settings.get_setting(session, "time_zone")
 
 
 def scores_frame(session: Session, viewer: Viewer, position_id: int) -> pd.DataFrame:
@@ -64,13 +86,16 @@ def comparison_csv(session: Session, viewer: Viewer, position_id: int) -> bytes:
     return csv_bytes(comparison_frame(session, viewer, position_id))
 
 
-def scores_xlsx(session: Session, viewer: Viewer, position_id: int) -> bytes:
-    """An Excel workbook: sheet Scores (one row per score), sheet Summary (the comparison)."""
+def scores_xlsx(session: Session, viewer: Viewer, position_id: int, *,
+                language: str | None = None) -> bytes:
+    """An Excel workbook: sheet Scores (one row per score, the import format), sheet Summary
+    (the comparison, in the reader's language)."""
     scores = scores_frame(session, viewer, position_id)
     scores = scores.assign(score=pd.to_numeric(scores["score"], errors="coerce"),
                            weight=pd.to_numeric(scores["weight"], errors="coerce"))
-    summary = comparison_frame(session, viewer, position_id)
-    statement = ranking_statement(load_board(session, position_id, viewer))
+    with i18n.language(*reader_language(session, viewer, language)):
+        summary = comparison_frame(session, viewer, position_id)
+        statement = ranking_statement(load_board(session, position_id, viewer))
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         neutralise_frame(scores).to_excel(writer, sheet_name="Scores", index=False)

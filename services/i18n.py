@@ -216,7 +216,9 @@ def decimal(value: float | None, digits: int = 2, *, empty: str = "—") -> str:
     if value is None or value != value:
         return empty
     pattern = "0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(value, format=pattern, locale=babel_locale())
+    # Round the float itself first, as round() and f"{x:.2f}" do: Babel rounds its shortest repr
+    # half-even, so 2.675 (stored as 2.67499...) would print 2.68 here and 2.67 elsewhere.
+    return format_decimal(round(float(value), digits), format=pattern, locale=babel_locale())
 
 
 def signed(value: float | None, digits: int = 2, *, empty: str = "—") -> str:

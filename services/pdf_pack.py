@@ -4,7 +4,13 @@ against the band and the decision.
 
 Text is set in DejaVu Sans when the font is installed (Debian: fonts-dejavu-core), which covers
 names such as "Tomás" or "Łukasz". Without it the core Helvetica font is used, which only knows
-Latin-1: other characters are transliterated (Ł -> L) and the cover page says so.
+Latin-1: other characters are transliterated (Ł -> L, € -> EUR, the narrow no-break space
+of French numbers -> a plain space) and the cover page says so.
+
+The pack is written in its reader's language (issue 13): the language passed in, else the
+viewer's chosen language, else the organisation default (setting `language`); dates in the
+viewer's time zone, else the organisation's. Numbers, money and dates go through services.i18n
+("3,50", "62 000 €" in French). Names, notes and criteria are printed as they were entered.
 """
 
 import unicodedata
@@ -16,10 +22,11 @@ from fpdf import FPDF
 from sqlmodel import Session
 
 from models import label
-from services import stats
+from services import i18n, stats
 from services.auth import Viewer
 from services.board import (
     Board,
+    band_text,
     chance_text,
     load_board,
     rank_range,
@@ -27,15 +34,21 @@ from services.board import (
     ranking_table,
 )
 from services.coverage import uncovered_tasks
-from services.exports import position_for_export
+from services.exports import position_for_export, reader_language
 from services.first_interview import change_per_criterion, first_scores
+from services.i18n import N_, _
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 PAGE_W = 190  # A4 width less 10 mm margins
 PANELIST_COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (148, 103, 189)]
-TRANSLITERATED_NOTE = ("Note: the DejaVu font is not installed, so characters outside Latin-1 "
-                       "are shown in a simplified (transliterated) form.")
+TRANSLITERATED_NOTE = N_("Note: the DejaVu font is not installed, so characters outside "
+                         "Latin-1 are shown in a simplified (transliterated) form.")
+# What the core font cannot show, and what it shows instead (before the accents are dropped).
+_CORE_FONT_SUBSTITUTES = {"\u2013": "-", "\u2014": "-", "\u2022": "*", "\u2212": "-",
+                          "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                          "\u202f": " ", "\u2009": " ", "\u2026": "...", "€": "EUR",
+                          "\u00a0": " "}
 
 
 class _Pack(FPDF):
@@ -61,7 +74,7 @@ class _Pack(FPDF):
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         if self.has_unicode:
             return text
-        text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2022", "*")
+        text = "".join(_CORE_FONT_SUBSTITUTES.get(ch, ch) for ch in text)
         if all(ord(ch) < 256 for ch in text):
             return text
         plain = unicodedata.normalize("NFKD", text)
@@ -75,7 +88,8 @@ class _Pack(FPDF):
         self.set_y(-10)
         self.use_font(7)
         self.set_text_color(120, 120, 120)
-        self.cell(0, 5, self.t(f"{self.footer_text} · page {self.page_no()}"), align="C")
+        self.cell(0, 5, self.t(_("{footer} · page {page}").format(
+            footer=self.footer_text, page=i18n.number(self.page_no()))), align="C")
         self.set_text_color(0, 0, 0)
 
     def heading(self, text: str, size: float = 12) -> None:
@@ -89,12 +103,27 @@ class _Pack(FPDF):
         self.multi_cell(0, size * 0.48, self.t(text), new_x="LMARGIN", new_y="NEXT")
 
     def frame_table(self, frame: pd.DataFrame, widths: list[float], size: float = 8) -> None:
-        self.use_font(size, bold=True)
         self.set_fill_color(235, 235, 235)
         h = size * 0.6
-        for col, w in zip(frame.columns, widths, strict=True):
-            self.cell(w, h, self.t(col)[:40], border=1, fill=True)
-        self.ln(h)
+        # Headers wrap inside their column (French ones are longer), all as tall as the tallest,
+        # in a font small enough that no word is cut.
+        heads = [self.t(col) for col in frame.columns]
+        head_size = size
+        while head_size > 5.5:
+            self.use_font(head_size, bold=True)
+            if all(self.get_string_width(word) <= w - 2 * self.c_margin - 1.2
+                   for text, w in zip(heads, widths, strict=True) for word in text.split()):
+                break
+            head_size -= 0.5
+        lines = max(len(self.multi_cell(w - 1, h, text, dry_run=True, output="LINES"))
+                    for text, w in zip(heads, widths, strict=True))
+        x, y = self.get_x(), self.get_y()
+        for text, w in zip(heads, widths, strict=True):
+            self.rect(x, y, w, h * lines, style="DF")
+            self.set_xy(x + 0.5, y)
+            self.multi_cell(w - 1, h, text, new_x="RIGHT", new_y="TOP")
+            x += w
+        self.set_xy(self.l_margin, y + h * lines)
         self.use_font(size)
         for row in frame.itertuples(index=False):
             if self.get_y() > self.h - 24:
@@ -111,8 +140,16 @@ def _fmt(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return i18n.decimal(value, 2)
     return str(value)
+
+
+def _score(value: float | None) -> str:
+    """One panelist's score as entered: "4", or "3,5" for a half point."""
+    if value is None or pd.isna(value):
+        return _("not assessed")
+    value = float(value)
+    return i18n.number(value) if value == int(value) else i18n.number(value, 1)
 
 
 def _colour(value: float | None, lo: int, hi: int) -> tuple[int, int, int]:
@@ -127,45 +164,97 @@ def _colour(value: float | None, lo: int, hi: int) -> tuple[int, int, int]:
 
 def _money(amount, currency: str) -> str:
     if amount is None or pd.isna(amount):
-        return "-"
-    return f"{int(amount):,} {currency}".replace(",", " ")
+        return "—"
+    return i18n.money(int(amount), currency)
+
+
+def _interval(low, high) -> str:
+    """'3.73–4.66' / '3,73–4,66'; blank when there is none."""
+    if low is None or pd.isna(low):
+        return ""
+    return _("{low}–{high}").format(low=i18n.decimal(low, 2), high=i18n.decimal(high, 2))
+
+
+def _of(submitted, expected) -> str:
+    return _("{submitted} of {expected}").format(submitted=i18n.number(int(submitted)),
+                                                 expected=i18n.number(int(expected)))
+
+
+# The ranking table's columns (header, width in mm), in the order printed.
+RANKING_COLUMNS = [(N_("Rank"), 10), (N_("Could rank"), 16), (N_("Letters"), 12),
+                   (N_("Chance best"), 18), (N_("Candidate"), 35), (N_("Overall"), 14),
+                   (N_("95% interval"), 21), (N_("Band"), 27), (N_("Scorecards"), 16),
+                   (N_("Decision"), 21)]
+
+
+def _ranking_rows(board: Board) -> pd.DataFrame:
+    """The ranking table as printed, in the reader's language: the dashboard's rows and order
+    (services.board.ranking_table), the figures formatted from the board's summary."""
+    order = ranking_table(board)["candidate_id"].tolist()
+    cands = board.candidates.set_index("candidate_id")
+    summary = board.summary.set_index("candidate_id")
+    rows = []
+    for cid in order:
+        cand = cands.loc[cid]
+        row = dict.fromkeys((h for h, _w in RANKING_COLUMNS), "")
+        row.update({"Candidate": str(cand["name"]),
+                    "Scorecards": _of(cand["submitted"], cand["expected"]),
+                    "Decision": label_or_blank(cand.get("decision"))})
+        scored = (cand["visible"] and cid in summary.index
+                  and not pd.isna(summary.at[cid, "overall"]))
+        if scored:
+            s = summary.loc[cid]
+            row.update({"Rank": i18n.number(int(s["rank"])),
+                        "Could rank": rank_range(s["rank_best"], s["rank_worst"]),
+                        "Letters": str(s["letters"]), "Chance best": chance_text(s["p_best"]),
+                        "Overall": i18n.decimal(s["overall"], 2),
+                        "95% interval": _interval(s["ci_low"], s["ci_high"]),
+                        "Band": band_text(s["history_share"], int(s["n_panelists"]))})
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[h for h, _w in RANKING_COLUMNS])
+    return frame.rename(columns={h: _(h) for h, _w in RANKING_COLUMNS})
 
 
 def debrief_pack(session: Session, viewer: Viewer, position_id: int, *,
-                 font_dir: Path | None = FONT_DIR) -> bytes:
-    """The position's debrief pack as PDF bytes, for who may see its dashboard."""
+                 font_dir: Path | None = FONT_DIR, language: str | None = None) -> bytes:
+    """The position's debrief pack as PDF bytes, for who may see its dashboard, written in the
+    reader's language (`language`, else the viewer's, else the organisation's)."""
     position_for_export(session, viewer, position_id)
+    lang, zone = reader_language(session, viewer, language)
+    with i18n.language(lang, zone):
+        return _build_pack(session, viewer, position_id, font_dir)
+
+
+def _build_pack(session: Session, viewer: Viewer, position_id: int,
+                font_dir: Path | None) -> bytes:
     board = load_board(session, position_id, viewer)
     pdf = _Pack(font_dir)
     position = board.position
-    pdf.footer_text = f"Second Look · debrief pack · {position.title}"
-    pdf.set_title(pdf.t(f"Debrief pack: {position.title}"))
+    pdf.footer_text = _("Second Look · debrief pack · {title}").format(title=position.title)
+    pdf.set_title(pdf.t(_("Debrief pack: {title}").format(title=position.title)))
+    pdf.set_lang(i18n.babel_locale().language)
     pdf.add_page()
-    pdf.heading(f"Debrief pack: {position.title}", 16)
-    pdf.line_text(f"Team: {position.team or '-'} · salary band "
-                  f"{_money(position.salary_min, position.currency)} - "
-                  f"{_money(position.salary_max, position.currency)} · rating scale "
-                  f"{board.scale_min} to {board.scale_max} · made "
-                  f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M')} UTC for {viewer.name}")
+    pdf.heading(_("Debrief pack: {title}").format(title=position.title), 16)
+    pdf.line_text(_("Team: {team} · salary band {low} to {high} · rating scale {min} to {max} "
+                    "· made {when} for {name}").format(
+        team=position.team or "—", low=_money(position.salary_min, position.currency),
+        high=_money(position.salary_max, position.currency), min=board.scale_min,
+        max=board.scale_max, when=i18n.datetime_(datetime.now(UTC), "long"),
+        name=viewer.name))
     if not pdf.has_unicode:
-        pdf.line_text(TRANSLITERATED_NOTE, 8)
-    pdf.heading("Ranking")
+        pdf.line_text(_(TRANSLITERATED_NOTE), 8)
+    pdf.heading(_("Ranking"))
     pdf.line_text(ranking_statement(board), 10, True)
-    table = ranking_table(board)
-    cols = ["Rank", "Could rank", "Letters", "Chance best", "Candidate", "Overall",
-            "95% interval", "Band", "Scorecards", "Decision"]
-    shown = table.reindex(columns=cols).assign(
-        Rank=table["Rank"].map(lambda v: "" if pd.isna(v) else str(int(v))),
-        Decision=table["Decision"].map(label_or_blank))
-    pdf.frame_table(shown, [10, 14, 13, 17, 38, 14, 22, 28, 16, 18])
-    pdf.line_text("Letters: candidates sharing a letter are not separated by the scores (pairwise "
-                  "tests with the 5% error shared over every pair), so their order is not "
-                  "settled; Could rank: the ranks this leaves open. Chance best: how likely each "
-                  "of the top three is truly the strongest. Band: where the interval's width "
-                  "comes from (a band that leans on history borrows the organisation's typical "
-                  "panel spread because this panel is small or happens to agree).", 7)
+    pdf.frame_table(_ranking_rows(board), [w for _h, w in RANKING_COLUMNS])
+    pdf.line_text(_("Letters: candidates sharing a letter are not separated by the scores "
+                    "(pairwise tests with the 5% error shared over every pair), so their order "
+                    "is not settled; Could rank: the ranks this leaves open. Chance best: how "
+                    "likely each of the top three is truly the strongest. Band: where the "
+                    "interval's width comes from (a band that leans on history borrows the "
+                    "organisation's typical panel spread because this panel is small or happens "
+                    "to agree)."), 7)
 
-    order = table["candidate_id"].tolist()
+    order = ranking_table(board)["candidate_id"].tolist()
     for cid in order:
         _candidate_pages(pdf, session, board, int(cid), viewer)
     return bytes(pdf.output())
@@ -182,75 +271,80 @@ def _candidate_pages(pdf: _Pack, session: Session, board: Board, cid: int,
     lo, hi = board.scale_min, board.scale_max
     pdf.add_page()
     pdf.heading(str(cand["name"]), 15)
-    pdf.line_text(f"Stage: {label(cand['stage'])} · scorecards {int(cand['submitted'])} of "
-                  f"{int(cand['expected'])}")
+    pdf.line_text(_("Stage: {stage} · scorecards {of}").format(
+        stage=label(cand["stage"]), of=_of(cand["submitted"], cand["expected"])))
     if not cand["visible"]:
-        pdf.line_text("Hidden: you sit on this candidate's panel; the panel's scores show once "
-                      "you have submitted your own scorecard.")
+        pdf.line_text(_("Hidden: you sit on this candidate's panel; the panel's scores show "
+                        "once you have submitted your own scorecard."))
         return
     scores = board.scores[board.scores["candidate_id"] == cid]
     cards = board.cards[board.cards["candidate_id"] == cid]
     if cards.empty:
-        pdf.line_text("No submitted scorecards yet.")
+        pdf.line_text(_("No submitted scorecards yet."))
         _decision(pdf, cand)
         return
     row = board.summary.set_index("candidate_id").loc[cid]
     ci = ("" if pd.isna(row["ci_low"]) else
-          f" (95% interval {row['ci_low']:.2f} to {row['ci_high']:.2f})")
+          _(" (95% interval {low} to {high})").format(low=i18n.decimal(row["ci_low"], 2),
+                                                      high=i18n.decimal(row["ci_high"], 2)))
     chance = chance_text(row["p_best"])
-    pdf.line_text(f"Overall {row['overall']:.2f}{ci} · rank {int(row['rank'])} (could rank "
-                  f"{rank_range(row['rank_best'], row['rank_worst'])}), letters "
-                  f"{row['letters']}" + (f", chance best {chance}" if chance else "")
-                  + " · recommendations: "
-                  + ", ".join(f"{int(row[f'rec_{r}'])} {label(r).lower()}"
-                              for r in reversed(stats.RECOMMENDATIONS)
-                              if int(row[f"rec_{r}"])), 10, True)
+    tally = ", ".join(f"{i18n.number(int(row[f'rec_{r}']))} {label(r).lower()}"
+                      for r in reversed(stats.RECOMMENDATIONS) if int(row[f"rec_{r}"]))
+    pdf.line_text(_("Overall {overall}{interval} · rank {rank} (could rank {could}), letters "
+                    "{letters}").format(
+        overall=i18n.decimal(row["overall"], 2), interval=ci, rank=i18n.number(int(row["rank"])),
+        could=rank_range(row["rank_best"], row["rank_worst"]), letters=row["letters"])
+        + (_(", chance best {chance}").format(chance=chance) if chance else "")
+        + _(" · recommendations: {tally}").format(tally=tally), 10, True)
 
     names = dict(zip(cards["panelist_id"], cards["panelist"], strict=True))
     panelists = list(names)
     per = stats.panelist_scores(scores).set_index("panelist_id")
-    pdf.heading("Dimensions by panelist", 11)
+    pdf.heading(_("Dimensions by panelist"), 11)
     _dimension_bars(pdf, per, panelists, names, lo, hi)
 
     crit_names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
-    pdf.heading("Scores by criterion and panelist", 11)
+    pdf.heading(_("Scores by criterion and panelist"), 11)
     _grid(pdf, scores, panelists, names, crit_names, lo, hi)
 
     agenda = board.agenda[board.agenda["candidate_id"] == cid]
-    pdf.heading("Disagreements to discuss", 11)
+    pdf.heading(_("Disagreements to discuss"), 11)
     if agenda.empty:
-        pdf.line_text("None: no criterion differs by the threshold, and recommendations agree.")
+        pdf.line_text(_("None: no criterion differs by the threshold, and recommendations "
+                        "agree."))
     for a in agenda.itertuples(index=False):
-        topic = "Recommendation" if pd.isna(a.criterion) else a.criterion
+        topic = _("Recommendation") if pd.isna(a.criterion) else a.criterion
         pdf.line_text(f"• {topic}: {a.detail}")
 
     missing = uncovered_tasks(session, viewer, cid)
-    pdf.heading("Tasks no panelist probed", 11)
-    pdf.line_text(", ".join(missing) if missing else "Every task of the position was probed.")
+    pdf.heading(_("Tasks no panelist probed"), 11)
+    pdf.line_text(", ".join(missing) if missing else _("Every task of the position was probed."))
 
     first = first_scores(session, viewer, cid)
     change = change_per_criterion(first, scores, crit_names)
     if not change.empty:
-        pdf.heading("First versus second interview", 11)
-        pdf.frame_table(change.rename(columns={"criterion": "Criterion", "first": "First",
-                                         "second": "Second (panel mean)", "change": "Change"}),
-                  [90, 30, 40, 30])
+        pdf.heading(_("First versus second interview"), 11)
+        pdf.frame_table(change.rename(columns={
+            "criterion": _("Criterion"), "first": _("First"),
+            "second": _("Second (panel mean)"), "change": _("Change")}), [90, 30, 40, 30])
 
-    pdf.heading("Who said what", 11)
+    pdf.heading(_("Who said what"), 11)
     for criterion_id, rows in scores.groupby("criterion_id", sort=False):
-        pdf.line_text(crit_names.get(criterion_id, "(older criterion)"), 9, True)
+        pdf.line_text(crit_names.get(criterion_id, _("(older criterion)")), 9, True)
         for r in rows.itertuples(index=False):
-            value = "not assessed" if pd.isna(r.value) else f"{r.value:g}"
-            pdf.line_text(f"{names.get(r.panelist_id, '?')} ({value}): {r.evidence or '-'}", 8)
+            pdf.line_text(_("{panelist} ({score}): {evidence}").format(
+                panelist=names.get(r.panelist_id, "?"), score=_score(r.value),
+                evidence=r.evidence or "—"), 8)
     for card in cards.itertuples(index=False):
-        pdf.line_text(f"{card.panelist} ({label(card.panel_role)}): recommends "
-                      f"{label(card.recommendation).lower()}", 9, True)
-        for title, value in (("Interest", card.interest), ("Concerns", card.concerns),
-                             ("Candidate's questions", card.candidate_questions)):
+        pdf.line_text(_("{panelist} ({role}): recommends {recommendation}").format(
+            panelist=card.panelist, role=label(card.panel_role),
+            recommendation=label(card.recommendation).lower()), 9, True)
+        for title, value in ((N_("Interest"), card.interest), (N_("Concerns"), card.concerns),
+                             (N_("Candidate's questions"), card.candidate_questions)):
             if value:
-                pdf.line_text(f"{title}: {value}", 8)
+                pdf.line_text(_("{title}: {text}").format(title=_(title), text=value), 8)
 
-    pdf.heading("Salary", 11)
+    pdf.heading(_("Salary"), 11)
     _salary(pdf, board, cand, cards)
     _decision(pdf, cand)
 
@@ -285,7 +379,7 @@ def _dimension_bars(pdf: _Pack, per: pd.DataFrame, panelists: list[int], names: 
                 pdf.rect(x0 + label_w, y, max(0.8, bar_w * share), bar_h, style="F")
                 pdf.set_xy(x0 + label_w + bar_w + 2, y - 0.4)
                 pdf.use_font(7)
-                pdf.cell(12, bar_h, f"{value:.2f}")
+                pdf.cell(12, bar_h, i18n.decimal(value, 2))
         pdf.set_y(top + len(panelists) * (bar_h + 0.8) + 2.5)
     pdf.set_draw_color(0, 0, 0)
 
@@ -306,7 +400,7 @@ def _grid(pdf: _Pack, scores: pd.DataFrame, panelists: list[int], names: dict,
         if pdf.get_y() > pdf.h - 24:
             pdf.add_page()
         pdf.use_font(7)
-        name = pdf.t(crit_names.get(cid, "(older criterion)"))
+        name = pdf.t(crit_names.get(cid, _("(older criterion)")))
         while name and pdf.get_string_width(name) > crit_w - 2:
             name = name[:-1]
         pdf.cell(crit_w, h, name, border=1)
@@ -314,12 +408,12 @@ def _grid(pdf: _Pack, scores: pd.DataFrame, panelists: list[int], names: dict,
             value = values.get((cid, pid))
             pdf.set_fill_color(*_colour(value, lo, hi))
             text = "" if (cid, pid) not in values else (
-                "n/a" if value is None or pd.isna(value) else f"{value:g}")
+                _("n/a") if value is None or pd.isna(value) else _score(value))
             pdf.cell(cell_w, h, text, border=1, align="C", fill=True)
         pdf.ln(h)
     pdf.use_font(7)
-    pdf.line_text(f"Colours run from red ({lo}) through yellow to green ({hi}); grey: not "
-                  "assessed or not scored.", 7)
+    pdf.line_text(_("Colours run from red ({low}) through yellow to green ({high}); grey: not "
+                    "assessed or not scored.").format(low=lo, high=hi), 7)
 
 
 def _salary(pdf: _Pack, board: Board, cand, cards: pd.DataFrame) -> None:
@@ -329,10 +423,11 @@ def _salary(pdf: _Pack, board: Board, cand, cards: pd.DataFrame) -> None:
     expectation = cand["salary_expectation"]
     expectation = None if expectation is None or pd.isna(expectation) else int(expectation)
     heard = [int(v) for v in cards["salary_heard"] if v is not None and not pd.isna(v)]
-    pdf.line_text(f"Band {_money(lo, position.currency)} - {_money(hi, position.currency)}; "
-                  f"stated expectation {_money(expectation, position.currency)}"
-                  + ("; heard by the panel: "
-                     + ", ".join(_money(v, position.currency) for v in heard) if heard else ""))
+    pdf.line_text(_("Band {low} to {high}; stated expectation {expectation}").format(
+        low=_money(lo, position.currency), high=_money(hi, position.currency),
+        expectation=_money(expectation, position.currency))
+        + (_("; heard by the panel: {amounts}").format(
+            amounts=", ".join(_money(v, position.currency) for v in heard)) if heard else ""))
     points = [v for v in (lo, hi, expectation, *heard) if v is not None]
     if lo is None or hi is None or not points:
         return
@@ -355,13 +450,15 @@ def _salary(pdf: _Pack, board: Board, cand, cards: pd.DataFrame) -> None:
         pdf.rect(at(value) - 0.6, y - 1.5, 1.2, 9, style="F")
     pdf.set_y(y + 10)
     if expectation is not None and expectation > hi:
-        pdf.line_text("The stated expectation is above the band's maximum.", 9, True)
+        pdf.line_text(_("The stated expectation is above the band's maximum."), 9, True)
 
 
 def _decision(pdf: _Pack, cand) -> None:
-    pdf.heading("Decision", 11)
+    pdf.heading(_("Decision"), 11)
     decision = cand.get("decision")
     if isinstance(decision, str) and decision:
-        pdf.line_text(f"{label(decision)} by {cand['decided_by']}: {cand['decision_rationale']}")
+        pdf.line_text(_("{decision} by {name}: {rationale}").format(
+            decision=label(decision), name=cand["decided_by"],
+            rationale=cand["decision_rationale"]))
     else:
-        pdf.line_text("No decision recorded yet.")
+        pdf.line_text(_("No decision recorded yet."))

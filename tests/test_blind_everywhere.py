@@ -195,7 +195,7 @@ EXCLUDED = {
     **{f"demo.{n}": "demo data file and loader (operator)" for n in (
         "criteria_names", "demo_logins", "load_demo", "read_demo")},
     "errors.explain": _NO_CANDIDATE, "errors.validated": _NO_CANDIDATE,
-    "exports.file_stem": _NO_CANDIDATE,
+    "exports.file_stem": _NO_CANDIDATE, "exports.reader_language": _NO_CANDIDATE,
     "exports_safety.neutralise_cell": _PURE, "exports_safety.neutralise_frame": _PURE,
     "first_interview.save_first_scores": _WRITE, "first_interview.change_per_criterion": _PURE,
     "interviews.schedule_interview": _WRITE,
@@ -230,7 +230,7 @@ EXCLUDED = {
         "number", "percent", "set_resolver", "signed", "translations", "valid_time_zone",
         "zone")},
     **{f"templates.{n}": _NO_CANDIDATE for n in (
-        "current_version", "template_criteria", "template_history")},
+        "current_version", "default_criteria", "template_criteria", "template_history")},
     "templates.copy_template": _WRITE,
     **{f"stats.leniency.{n}": _PURE for n in ("adjust_scores", "panelist_leniency")},
     **{f"stats.ranking.{n}": _PURE for n in (

@@ -27,10 +27,12 @@ from models import (
     UserRole,
 )
 from services import auth, scorecards
+from services.board import load_board
 from services.db import get_engine, migrate
 from services.demo import DEMO_FILE, demo_logins, load_demo
 from services.errors import InvalidInput
 from services.settings import demo_mode
+from services.templates import default_criteria
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 DATA = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
@@ -306,3 +308,69 @@ def test_criteria_in_the_file_match_the_positions(s):
     for cand in DATA["candidates"]:
         for card in cand.get("scorecards", []):
             assert {(cand["position"], n) for n in card["scores"]} <= names
+
+
+def _french(text: str) -> bool:
+    """Looks French: one of the commonest French little words."""
+    return bool({"le", "la", "les", "de", "des", "du", "d", "l", "et", "à", "en", "que"} & set(
+        text.lower().replace("’", " ").replace(",", " ").split()))
+
+
+def test_the_french_position_uses_the_french_template_and_french_notes(s):
+    position = s.exec(select(Position).where(Position.language == "fr")).one()
+    assert position.title == "Analyste d’affaires" and position.currency == "CAD"
+    assert all(_french(t) for t in position.tasks)
+    template = s.exec(select(ScorecardTemplate)
+                      .where(ScorecardTemplate.position_id == position.id)).one()
+    names = s.exec(select(Criterion.name).where(Criterion.template_id == template.id)
+                   .order_by(Criterion.position_order)).all()
+    assert list(names) == [c["name"] for c in default_criteria("fr")]
+    evidence = s.exec(
+        select(Score.evidence).join(Scorecard, Scorecard.id == Score.scorecard_id)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .join(Candidate, Candidate.id == Interview.candidate_id)
+        .where(Candidate.position_id == position.id, Score.evidence != "")).all()
+    assert len(evidence) >= 10 and all(_french(e) for e in evidence)
+    questions = s.exec(
+        select(Scorecard.candidate_questions)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .join(Candidate, Candidate.id == Interview.candidate_id)
+        .where(Candidate.position_id == position.id, Scorecard.candidate_questions != "")).all()
+    assert questions and all(q.rstrip().endswith("?") for q in questions)
+
+    manager = s.get(User, position.hiring_manager_id)
+    board = load_board(s, position.id, auth.viewer_for(s, manager))
+    scored = board.summary.dropna(subset=["overall"])
+    assert len(board.candidates) >= 6 and len(scored) >= 5
+    assert len(set(scored["letters"])) >= 2  # the scores separate some candidates
+    assert not board.agenda.empty  # and the panel has something to discuss
+
+
+def test_french_speaking_demo_users_log_in_with_the_documented_password(s):
+    by_email = {u["email"]: u for u in DATA["users"]}
+    french = [e for e, u in by_email.items() if u.get("language") == "fr"]
+    roles = {r for e in french for r in by_email[e]["roles"]}
+    assert {"hiring_manager", "panelist"} <= roles
+    for email in french:
+        user = auth.authenticate(s, email, DATA["password"])
+        assert user is not None and user.language == "fr" and user.demo
+        assert user.time_zone == "America/Toronto"
+    # A French-speaking panelist has a scorecard still to fill.
+    mathieu = auth.user_by_email(s, "mathieu.gagnon@example.com")
+    seats = s.exec(select(PanelMember.interview_id).where(PanelMember.user_id == mathieu.id)).all()
+    cards = s.exec(select(Scorecard.interview_id).where(Scorecard.panelist_id == mathieu.id)).all()
+    assert set(seats) - set(cards)
+
+
+def test_a_user_language_the_app_does_not_have_is_refused(tmp_path):
+    def klingon(data):
+        data["users"][1]["language"] = "tlh"
+
+    url = _fresh(tmp_path / "t.db")
+    try:
+        with Session(get_engine(url)) as s:
+            with pytest.raises(InvalidInput, match="language must be one of en, fr"):
+                load_demo(s, _broken_copy(tmp_path, klingon))
+            assert _counts(s) == dict.fromkeys(_counts(s), 0)
+    finally:
+        get_engine(url).dispose()

@@ -1,6 +1,8 @@
 """Exports: who may export, the CSV round trip through `manage.py export`, Excel, the PDF pack."""
 
+import dataclasses
 import io
+import logging
 import shutil
 
 import pandas as pd
@@ -8,10 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 import manage
-from services import exports
+from services import exports, i18n, settings
+from services.board import load_board
 from services.errors import NotAllowed
 from services.pdf_pack import TRANSLITERATED_NOTE, debrief_pack
 from tests.apptest import all_text, app_as
+from tests.conftest import require_tool
 from tests.test_scores_io import GOOD, run_import, write
 
 runner = CliRunner()
@@ -163,3 +167,63 @@ def test_exports_page_refuses_a_recruiter(make, world):
     at = page_alone(make.user("recruiter").id, "pages/exports.py")
     assert [e.value for e in at.error] == ["You do not have access to this page."]
     assert "Cara" not in all_text(at)
+
+
+def _flat(text: str) -> str:
+    """pdftotext's text on one line, every kind of space a plain space."""
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def test_pdf_pack_is_written_in_the_readers_language(session, make, world, tmp_path, caplog):
+    require_tool("pdftotext", "poppler-utils")
+    pid = world["position"].id
+    french = dataclasses.replace(make.viewer(world["manager"]), language="fr")
+    with caplog.at_level(logging.WARNING, logger="fpdf"):
+        data = debrief_pack(session, french, pid)
+    assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]
+    text = _flat(_pdf_text(data, tmp_path))
+    assert "Dossier du compte rendu : Backend Engineer" in text
+    assert "fourchette salariale de 50 000 € à 70 000 €" in text
+    assert "Notes par critère et par membre du comité" in text and "Debrief pack" not in text
+    overall = load_board(session, pid, french).summary.set_index("candidate_id").at[
+        world["cara"].id, "overall"]
+    with i18n.language("fr"):
+        assert "," in i18n.decimal(overall, 2)
+        assert f"Note globale {i18n.decimal(overall, 2)}" in text
+    english = _flat(_pdf_text(debrief_pack(session, make.viewer(world["manager"]), pid),
+                              tmp_path))
+    assert "Debrief pack: Backend Engineer" in english and "salary band €50,000" in english
+
+
+def test_pdf_pack_follows_the_organisation_language_unless_told(session, make, world, tmp_path):
+    require_tool("pdftotext", "poppler-utils")
+    settings.set_setting(session, "language", "fr")
+    pid = world["position"].id
+    viewer = make.viewer(world["manager"])
+    assert viewer.language is None
+    assert "Dossier du compte rendu" in _flat(_pdf_text(debrief_pack(session, viewer, pid),
+                                                        tmp_path))
+    told = debrief_pack(session, viewer, pid, language="en")
+    assert "Debrief pack: Backend Engineer" in _flat(_pdf_text(told, tmp_path))
+
+
+def test_pdf_pack_in_french_with_the_core_font_keeps_accents(session, make, world, tmp_path):
+    require_tool("pdftotext", "poppler-utils")
+    data = debrief_pack(session, make.admin, world["position"].id, font_dir=tmp_path,
+                        language="fr")
+    text = _flat(_pdf_text(data, tmp_path))
+    assert "Équipe : Platform" in text and "Lukasz Nowak" in text
+    # The core font has no € and no narrow no-break space: "50 000 EUR", never a "?".
+    assert "fourchette salariale de 50 000 EUR à 70 000 EUR" in text
+    assert "?" not in text.split("Classement")[0]
+
+
+def test_excel_keeps_its_import_columns_and_sheet_names_in_french(session, make, world):
+    pid = world["position"].id
+    english = pd.read_excel(io.BytesIO(exports.scores_xlsx(session, make.admin, pid)),
+                            sheet_name=None)
+    french = pd.read_excel(io.BytesIO(exports.scores_xlsx(session, make.admin, pid,
+                                                          language="fr")), sheet_name=None)
+    assert list(french) == list(english) == ["Scores", "Summary"]
+    assert list(french["Scores"].columns) == list(english["Scores"].columns)
+    pd.testing.assert_frame_equal(french["Scores"], english["Scores"])

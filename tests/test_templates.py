@@ -8,7 +8,7 @@ from services.board import load_board
 from services.errors import InvalidInput, NotAllowed
 from services.positions import DEFAULT_CRITERIA, criteria_of, current_template, update_position
 from services.positions import position_form_data as form
-from services.templates import copy_template, template_history
+from services.templates import copy_template, default_criteria, template_history
 from tests.apptest import app_as
 
 
@@ -106,3 +106,33 @@ def test_recruiter_copies_a_template_in_the_app(session, make):
     t = current_template(session, target.id)
     assert (t.scale_max, [c.name for c in criteria_of(session, t.id)]) == (
         7, [c["name"] for c in DEFAULT_CRITERIA[4:7]])
+
+
+def test_default_template_in_french_has_the_same_shape_with_french_text():
+    english, french = default_criteria("en"), default_criteria("fr")
+    assert english == DEFAULT_CRITERIA
+    shape = [(c["dimension"], c["weight"]) for c in english]
+    assert [(c["dimension"], c["weight"]) for c in french] == shape
+    assert all(c["anchor_low"] and c["anchor_mid"] and c["anchor_high"] and c["description"]
+               for c in french)
+    english_text = {v for c in english for k, v in c.items() if isinstance(v, str)}
+    # Every French text differs from the English one ("Communication" is the same word).
+    shared = {v for c in french for k, v in c.items()
+              if k not in ("dimension",) and v in english_text}
+    assert shared == {"Communication"}
+    assert "Maîtrise des tâches du poste" in [c["name"] for c in french]
+
+
+def test_default_template_follows_the_language_tag_and_returns_copies():
+    assert default_criteria("fr-CA") == default_criteria("fr")
+    assert default_criteria("de") == default_criteria(None) == DEFAULT_CRITERIA
+    copy = default_criteria("fr")
+    copy[0]["name"] = "Changed"
+    assert default_criteria("fr")[0]["name"] == "Maîtrise des tâches du poste"
+
+
+def test_a_french_position_is_created_with_the_french_template(session, make):
+    position = make.position(title="Analyste financier", criteria=default_criteria("fr"))
+    t = current_template(session, position.id)
+    assert [c.name for c in criteria_of(session, t.id)] == [
+        c["name"] for c in default_criteria("fr")]
