@@ -205,3 +205,32 @@ def _server_log_on_failure(request, server_log):
     if failed and server_log.exists():
         print(f"----- streamlit server log ({server_log}) -----")
         print(server_log.read_text(errors="replace")[-20000:])
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory) -> dict:
+    """A migrated SQLite file with the demo set (data/demo.json) loaded, as `make demo` does:
+    every role, every page with something on it, the French position beside the English ones.
+
+    `data` is the demo file's content, so a test picks its people from it instead of copying
+    emails (the demo set may grow)."""
+    from services.demo import load_demo, read_demo
+
+    path = tmp_path_factory.mktemp("demo-db") / "demo.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    with Session(get_engine(url), expire_on_commit=False) as s:
+        load_demo(s)
+    get_engine(url).dispose()
+    data = read_demo()
+    return {"url": url, "data": data, "password": data["password"]}
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_world, tmp_path_factory) -> str:
+    """A second server, on the demo database; its log is printed under the first failing test
+    that used it."""
+    log = tmp_path_factory.mktemp("streamlit-demo") / "server.log"
+    with streamlit_server(demo_world["url"], log) as base:
+        demo_world["log"] = log
+        yield base
