@@ -1,10 +1,10 @@
 """The app's global stylesheet: contrast, focus and target sizes that the theme cannot set.
 
 app.py calls `inject()` once per run, before navigation runs the page. Colours that the theme
-can set live in .streamlit/config.toml; this covers what Streamlit derives from them (captions,
-placeholders and help text are the text colour at 60 % opacity, 3.9:1 on white, below the
-4.5:1 of WCAG 1.4.3) and what it does not style at all. docs/accessibility.md says why each rule
-is here; tests/browser/test_axe.py checks the result.
+can set live in .streamlit/config.toml; this covers what Streamlit derives from them (captions
+are drawn at 60 % opacity, 2.7 to 3.9:1 on white, below the 4.5:1 of WCAG 1.4.3; placeholders
+and help text are faded too) and what it does not style at all. docs/accessibility.md says why
+each rule is here; tests/browser/test_axe.py checks the result.
 """
 
 import streamlit as st
@@ -17,11 +17,12 @@ TARGET_PX = 24
 
 CSS = f"""
 <style>
-/* 1.4.3 contrast: captions, help text under widgets, placeholders, the file uploader's limits. */
+/* 1.4.3 contrast: captions (Streamlit 1.67 draws them at opacity 0.6, 2.7:1 whatever the colour),
+   help text under widgets, placeholders, the file uploader's limits. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stWidgetLabel"] + div small, [data-testid="stFileUploaderDropzoneInstructions"] small,
 [data-testid="InputInstructions"], [data-testid="stNavSectionHeader"] {{
-  color: {MUTED}; }}
+  color: {MUTED}; opacity: 1; }}
 input::placeholder, textarea::placeholder {{ color: {MUTED}; opacity: 1; }}
 
 /* 2.4.7 focus visible: one ring for whatever has keyboard focus, also where Streamlit shows none
