@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from services import auth
@@ -234,3 +234,61 @@ def demo_url(demo_world, tmp_path_factory) -> str:
     with streamlit_server(demo_world["url"], log) as base:
         demo_world["log"] = log
         yield base
+
+
+@pytest.fixture(autouse=True)
+def _demo_log_on_failure(request):
+    """Print the demo server's output under a failed test that used it."""
+    yield
+    if "demo_url" not in request.fixturenames:
+        return
+    failed = any(getattr(request.node, f"_report_{when}", None) is not None
+                 and getattr(request.node, f"_report_{when}").failed
+                 for when in ("setup", "call"))
+    log = request.getfixturevalue("demo_world").get("log")
+    if failed and log is not None and log.exists():
+        print(f"----- demo streamlit server log ({log}) -----")
+        print(log.read_text(errors="replace")[-20000:])
+
+
+# ---------------------------------------------------------------- moving inside one session
+# A page load is a new Streamlit session (logged out); these move the way the menu does.
+
+
+def settled(page: Page) -> None:
+    """The run is over: the script is not running, the status widget ("Running...") is gone
+    and the page shows its heading (or, stopped early, its message)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute(
+        "data-test-script-state", "notRunning")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    expect(page.get_by_test_id("stMain").locator("h1, h2, [data-testid=stAlert]").first
+           ).to_be_visible()
+
+
+_WATCH_AND_GO = """path => {
+  const app = document.querySelector('[data-testid=stApp]');
+  window.__ranSince = false;
+  new MutationObserver((_, obs) => {
+    if (app.dataset.testScriptState === 'running') { window.__ranSince = true; obs.disconnect(); }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+}"""
+
+
+def visit(page: Page, path: str) -> None:
+    """Open an app URL in the same session (as a sidebar link does) and wait for its run."""
+    page.evaluate(_WATCH_AND_GO, path)
+    page.wait_for_function("() => window.__ranSince === true")
+    settled(page)
+
+
+def log_in_as(page: Page, email: str, password: str) -> None:
+    """Log in on the login form shown now, in any language (fields found by autocomplete)."""
+    expect(page.locator("input[autocomplete=current-password]")).to_be_visible()
+    settled(page)
+    page.locator("input[autocomplete=username]").fill(email)
+    page.locator("input[autocomplete=current-password]").fill(password)
+    page.locator("input[autocomplete=current-password]").press("Enter")
+    expect(page.locator("input[autocomplete=current-password]")).to_have_count(0)
+    settled(page)

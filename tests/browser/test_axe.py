@@ -8,7 +8,6 @@ would be a new, logged-out session), the way the sidebar's links do. The demo us
 language of their own, so the browser's (the context's locale) decides.
 """
 
-import re
 from dataclasses import dataclass
 
 import pytest
@@ -18,6 +17,7 @@ from sqlmodel import Session, select
 
 from models import Candidate, Interview, PanelMember, Role, User
 from services.db import get_engine
+from tests.browser.conftest import log_in_as, settled, visit
 from ui.guard import PAGES, PageSpec, url_path
 
 pytestmark = pytest.mark.browser
@@ -87,48 +87,6 @@ def address(page: PageSpec, interview: int | None) -> str:
     if page.path == "pages/scorecard.py" and interview is not None:
         path += f"?interview={interview}"
     return path
-
-
-# ---------------------------------------------------------------- waiting and moving
-
-
-def settled(page: Page) -> None:
-    """The run is over: the script is not running, the status widget ("Running...") is gone
-    and the page shows its heading (or, stopped early, its message)."""
-    expect(page.get_by_test_id("stApp")).to_have_attribute(
-        "data-test-script-state", "notRunning")
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    expect(page.get_by_test_id("stMain").locator("h1, h2, [data-testid=stAlert]").first
-           ).to_be_visible()
-
-
-_WATCH_AND_GO = """path => {
-  const app = document.querySelector('[data-testid=stApp]');
-  window.__ranSince = false;
-  new MutationObserver((_, obs) => {
-    if (app.dataset.testScriptState === 'running') { window.__ranSince = true; obs.disconnect(); }
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  history.pushState(null, '', path);
-  dispatchEvent(new PopStateEvent('popstate'));
-}"""
-
-
-def go(page: Page, path: str) -> None:
-    """Open an app URL in the same session (as a sidebar link does) and wait for its run."""
-    page.evaluate(_WATCH_AND_GO, path)
-    page.wait_for_function("() => window.__ranSince === true")
-    settled(page)
-
-
-def log_in(page: Page, email: str, password: str) -> None:
-    expect(page.get_by_role("textbox", name=re.compile("Password|Mot de passe"))
-           ).to_be_visible()
-    settled(page)
-    page.locator("input[autocomplete=username]").fill(email)
-    page.locator("input[autocomplete=current-password]").fill(password)
-    page.locator("input[autocomplete=current-password]").press("Enter")
-    expect(page.locator("input[autocomplete=current-password]")).to_have_count(0)
-    settled(page)
 
 
 # ---------------------------------------------------------------- axe
@@ -222,11 +180,11 @@ def test_no_serious_or_critical_axe_violation(contexts, demo_url, demo_world,
         findings = scan(page, "login")
     else:
         user = demo_user(demo_world["data"], role)
-        log_in(page, user["email"], demo_world["password"])
+        log_in_as(page, user["email"], demo_world["password"])
         interview = first_interview(demo_world["url"], user["email"], tried(demo_world))
         findings = []
         for spec in pages_of(role):
-            go(page, address(spec, interview))
+            visit(page, address(spec, interview))
             findings += scan(page, url_path(spec))
     page.close()
     assert not findings, (f"axe: serious/critical violations ({viewport}, {lang}, "
@@ -286,8 +244,8 @@ def test_login_and_scorecard_targets_are_24px_on_a_phone(contexts, demo_url, dem
     settled(page)
     assert small_targets(page) == [], "login page"
     user = demo_user(demo_world["data"], Role.panelist)
-    log_in(page, user["email"], demo_world["password"])
-    go(page, address(next(p for p in PAGES if p.path == "pages/scorecard.py"),
+    log_in_as(page, user["email"], demo_world["password"])
+    visit(page, address(next(p for p in PAGES if p.path == "pages/scorecard.py"),
                      first_interview(demo_world["url"], user["email"], tried(demo_world))))
     expect(page.get_by_test_id("stRadio").first).to_be_visible()
     assert small_targets(page) == [], "scorecard"

@@ -20,7 +20,7 @@ from models import Candidate, Interview, PanelMember, Position, Role, Scorecard,
 from models import label as vocabulary_label
 from services import i18n
 from services.db import get_engine
-from tests.browser.test_axe import go, log_in, settled
+from tests.browser.conftest import log_in_as, settled, visit
 
 pytestmark = pytest.mark.browser
 
@@ -163,7 +163,7 @@ def flow(fresh_page, demo_url: str, demo_world: dict, lang: str) -> None:
     expect(page.get_by_role("button", name=words["log_in"])).to_be_visible()
     expect(page.get_by_role("textbox", name=words["password"])).to_be_visible()
     screen_speaks(page, lang, "login")
-    log_in(page, seat.panelist, demo_world["password"])
+    log_in_as(page, seat.panelist, demo_world["password"])
 
     # The panelist's start page and menu.
     expect(sidebar_link(page, words["scorecard_link"])).to_be_visible()
@@ -171,7 +171,7 @@ def flow(fresh_page, demo_url: str, demo_world: dict, lang: str) -> None:
     screen_speaks(page, lang, "panelist's start")
 
     # The scorecard: the interview's date in the language, the vocabulary labels, then scoring.
-    go(page, f"/scorecard?interview={seat.interview_id}")
+    visit(page, f"/scorecard?interview={seat.interview_id}")
     heading = page.get_by_test_id("stMain").locator("h2").filter(has_text=seat.candidate)
     expect(heading).to_be_visible()
     caption = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first
@@ -197,7 +197,7 @@ def flow(fresh_page, demo_url: str, demo_world: dict, lang: str) -> None:
     logout = page.locator(".st-key-logout").get_by_role("button")
     expect(logout).to_have_accessible_name(re.compile(words["log_out"]))
     logout.click()
-    log_in(page, seat.manager, demo_world["password"])
+    log_in_as(page, seat.manager, demo_world["password"])
     sidebar_link(page, words["dashboard"]).click()
     expect(page.get_by_role("heading", name=re.compile(words["dashboard"]))).to_be_visible()
     settled(page)
@@ -221,8 +221,8 @@ def salary_band(fresh_page, demo_url: str, demo_world: dict, lang: str) -> None:
         assert re.search("[\u202f\u00a0]", expected), "French groups thousands with a NBSP"
     page = fresh_page(lang)
     page.goto(demo_url)
-    log_in(page, seat.manager, demo_world["password"])
-    go(page, "/dashboard")
+    log_in_as(page, seat.manager, demo_world["password"])
+    visit(page, "/dashboard")
     expect(page.get_by_role("heading", name=re.compile(WORDS[lang]["dashboard"]))).to_be_visible()
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text=WORDS[lang]["band"])
            ).to_contain_text(expected)
