@@ -6,7 +6,7 @@ from models import label
 from services.db import DatabaseUnavailable, check_reachable
 from services.i18n import _
 from services.settings import demo_mode
-from ui import db
+from ui import db, style
 from ui import i18n as ui_i18n
 from ui.guard import PAGES, current_viewer, log_out, menu, start_page, url_path
 from ui.login import login_page
@@ -16,6 +16,7 @@ from ui.text import md_escape
 # An emoji favicon is drawn by the browser itself; a :material/...: one is fetched from
 # fonts.gstatic.com on every page load, telling a third party who uses the app.
 st.set_page_config(page_title="Second Look", page_icon="👥", layout="wide")
+style.inject()
 
 # Before the database is read, the browser's language is the best guess.
 ui_i18n.install()

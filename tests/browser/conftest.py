@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from services import auth
@@ -205,3 +205,90 @@ def _server_log_on_failure(request, server_log):
     if failed and server_log.exists():
         print(f"----- streamlit server log ({server_log}) -----")
         print(server_log.read_text(errors="replace")[-20000:])
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory) -> dict:
+    """A migrated SQLite file with the demo set (data/demo.json) loaded, as `make demo` does:
+    every role, every page with something on it, the French position beside the English ones.
+
+    `data` is the demo file's content, so a test picks its people from it instead of copying
+    emails (the demo set may grow)."""
+    from services.demo import load_demo, read_demo
+
+    path = tmp_path_factory.mktemp("demo-db") / "demo.db"
+    url = f"sqlite:///{path}"
+    migrate(url)
+    with Session(get_engine(url), expire_on_commit=False) as s:
+        load_demo(s)
+    get_engine(url).dispose()
+    data = read_demo()
+    return {"url": url, "data": data, "password": data["password"]}
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_world, tmp_path_factory) -> str:
+    """A second server, on the demo database; its log is printed under the first failing test
+    that used it."""
+    log = tmp_path_factory.mktemp("streamlit-demo") / "server.log"
+    with streamlit_server(demo_world["url"], log) as base:
+        demo_world["log"] = log
+        yield base
+
+
+@pytest.fixture(autouse=True)
+def _demo_log_on_failure(request):
+    """Print the demo server's output under a failed test that used it."""
+    yield
+    if "demo_url" not in request.fixturenames:
+        return
+    failed = any(getattr(request.node, f"_report_{when}", None) is not None
+                 and getattr(request.node, f"_report_{when}").failed
+                 for when in ("setup", "call"))
+    log = request.getfixturevalue("demo_world").get("log")
+    if failed and log is not None and log.exists():
+        print(f"----- demo streamlit server log ({log}) -----")
+        print(log.read_text(errors="replace")[-20000:])
+
+
+# ---------------------------------------------------------------- moving inside one session
+# A page load is a new Streamlit session (logged out); these move the way the menu does.
+
+
+def settled(page: Page) -> None:
+    """The run is over: the script is not running, the status widget ("Running...") is gone
+    and the page shows its heading (or, stopped early, its message)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute(
+        "data-test-script-state", "notRunning")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    expect(page.get_by_test_id("stMain").locator("h1, h2, [data-testid=stAlert]").first
+           ).to_be_visible()
+
+
+_WATCH_AND_GO = """path => {
+  const app = document.querySelector('[data-testid=stApp]');
+  window.__ranSince = false;
+  new MutationObserver((_, obs) => {
+    if (app.dataset.testScriptState === 'running') { window.__ranSince = true; obs.disconnect(); }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+}"""
+
+
+def visit(page: Page, path: str) -> None:
+    """Open an app URL in the same session (as a sidebar link does) and wait for its run."""
+    page.evaluate(_WATCH_AND_GO, path)
+    page.wait_for_function("() => window.__ranSince === true")
+    settled(page)
+
+
+def log_in_as(page: Page, email: str, password: str) -> None:
+    """Log in on the login form shown now, in any language (fields found by autocomplete)."""
+    expect(page.locator("input[autocomplete=current-password]")).to_be_visible()
+    settled(page)
+    page.locator("input[autocomplete=username]").fill(email)
+    page.locator("input[autocomplete=current-password]").fill(password)
+    page.locator("input[autocomplete=current-password]").press("Enter")
+    expect(page.locator("input[autocomplete=current-password]")).to_have_count(0)
+    settled(page)

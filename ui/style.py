@@ -1,0 +1,54 @@
+"""The app's global stylesheet: contrast, focus and target sizes that the theme cannot set.
+
+app.py calls `inject()` once per run, before navigation runs the page. Colours that the theme
+can set live in .streamlit/config.toml; this covers what Streamlit derives from them (captions
+are drawn at 60 % opacity, 2.7 to 3.9:1 on white, below the 4.5:1 of WCAG 1.4.3; placeholders
+and help text are faded too) and what it does not style at all. docs/accessibility.md says why
+each rule is here; tests/browser/test_axe.py checks the result.
+"""
+
+import streamlit as st
+
+# 6.7:1 on white, 5.9:1 on the widgets' grey (#f1f0ee); the theme's accent is 6.9:1.
+MUTED = "#5e5c5a"
+ACCENT = "#2f5d8a"
+# WCAG 2.5.8: a target is at least 24 x 24 CSS px (or spaced so a 24 px circle fits).
+TARGET_PX = 24
+
+CSS = f"""
+<style>
+/* 1.4.3 contrast: captions (Streamlit 1.67 draws them at opacity 0.6, 2.7:1 whatever the colour),
+   help text under widgets, placeholders, the file uploader's limits. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] + div small, [data-testid="stFileUploaderDropzoneInstructions"] small,
+[data-testid="InputInstructions"], [data-testid="stNavSectionHeader"] {{
+  color: {MUTED}; opacity: 1; }}
+input::placeholder, textarea::placeholder {{ color: {MUTED}; opacity: 1; }}
+
+/* 2.4.7 focus visible: one ring for whatever has keyboard focus, also where Streamlit shows none
+   (links in text, tabs, expander headers, the radio and checkbox labels around hidden inputs). */
+:is(a, button, summary, [role="tab"], [role="button"], [role="option"],
+    [tabindex]:not([tabindex="-1"])):focus-visible {{
+  outline: 2px solid {ACCENT}; outline-offset: 2px; }}
+:is([data-baseweb="radio"], [data-baseweb="checkbox"]):has(input:focus-visible) {{
+  outline: 2px solid {ACCENT}; outline-offset: 2px; border-radius: 4px; }}
+
+/* 2.4.11 focus not obscured: scrolling to a focused field leaves room for the fixed header at
+   the top and for sticky bars at the bottom (the scorecard's status). */
+html, [data-testid="stMain"], [data-testid="stAppViewContainer"],
+[data-testid="stAppScrollToBottomContainer"] {{
+  scroll-padding-top: 4.5rem; scroll-padding-bottom: 6rem; }}
+
+/* 2.5.8 target size: radio and checkbox rows, links in the main area and small icon buttons are
+   at least {TARGET_PX} px high. */
+[data-baseweb="radio"], [data-baseweb="checkbox"] {{ min-height: {TARGET_PX}px; }}
+[data-testid="stMain"] :is([data-testid="stPageLink-NavLink"], [data-testid="stLinkButton"] a) {{
+  min-height: {TARGET_PX}px; }}
+[data-testid="stMain"] button {{ min-height: {TARGET_PX}px; min-width: {TARGET_PX}px; }}
+</style>
+"""
+
+
+def inject() -> None:
+    """Add the stylesheet to this run's page (no visible element, no space taken)."""
+    st.html(CSS)
