@@ -3,16 +3,19 @@
 import streamlit as st
 
 from models import label
+from services import config
 from services.db import DatabaseUnavailable, check_reachable
 from services.i18n import _
 from services.settings import demo_mode
-from ui import db, style
+from ui import db, secrets, style
 from ui import i18n as ui_i18n
 from ui.guard import PAGES, current_viewer, log_out, menu, start_page, url_path
 from ui.login import login_page
 from ui.sso import no_access_page, refused_email
 from ui.text import md_escape
 
+# Secrets reach services through services.config (services never import streamlit).
+config.set_secrets_reader(secrets.section)
 # An emoji favicon is drawn by the browser itself; a :material/...: one is fetched from
 # fonts.gstatic.com on every page load, telling a third party who uses the app.
 st.set_page_config(page_title="Second Look", page_icon="👥", layout="wide")

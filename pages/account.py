@@ -4,7 +4,7 @@ import streamlit as st
 
 from models import PASSWORD_MIN
 from services import i18n
-from services.auth import PASSWORD_HELP, change_password
+from services.auth import change_password, password_help
 from services.errors import InvalidInput
 from services.i18n import _
 from services.preferences import set_preferences, time_zone_choices
@@ -56,7 +56,7 @@ with st.form("password", clear_on_submit=True):
     current = st.text_input(_("Current password"), type="password", key="pw_current",
                             autocomplete="current-password")
     new = st.text_input(_("New password (at least {n} characters)").format(n=PASSWORD_MIN),
-                        type="password", key="pw_new", help=_(PASSWORD_HELP),
+                        type="password", key="pw_new", help=password_help(),
                         autocomplete="new-password")
     again = st.text_input(_("New password again"), type="password", key="pw_again",
                           autocomplete="new-password")

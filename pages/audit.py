@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 import streamlit as st
 
 from models import Role
-from services.audit import ACTIONS
+from services.audit import ACTIONS, action_label
 from services.audit_view import list_events
 from services.auth import list_users
 from services.i18n import _, ngettext
@@ -26,7 +26,7 @@ with db.session() as s:
 c1, c2, c3 = st.columns(3)
 # The action names are stored values; their labels (services.audit.ACTIONS) are msgids.
 action = c1.selectbox(_("What"), [None, *ACTIONS], key="audit_action",
-                      format_func=lambda a: _("Everything") if a is None else _(ACTIONS[a]))
+                      format_func=lambda a: _("Everything") if a is None else action_label(a))
 actor = c2.selectbox(_("Who"), [None, *people], key="audit_actor",
                      format_func=lambda i: _("Anyone") if i is None else people[i])
 candidate = c3.number_input(_("Candidate id"), min_value=1, step=1, value=None,
@@ -53,7 +53,7 @@ COLUMNS = {"at": _("At"), "actor": _("Actor"), "what": _("What"), "entity": _("E
            "detail": _("Detail")}
 st.dataframe(events.assign(
     at=events["at"].map(when),
-    what=events["action"].map(lambda a: _(ACTIONS[a]) if a in ACTIONS else a),
+    what=events["action"].map(action_label),
     detail=events["detail"].map(lambda d: json.dumps(d, ensure_ascii=False, default=str)),
 )[list(COLUMNS)].rename(columns=COLUMNS), hide_index=True, width="stretch",
     key="audit_table")

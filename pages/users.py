@@ -5,10 +5,10 @@ import streamlit as st
 
 from models import PASSWORD_MIN, Role, label
 from services.auth import (
-    PASSWORD_HELP,
     check_password_rules,
     create_user,
     list_users,
+    password_help,
     reset_password,
     update_user,
 )
@@ -48,7 +48,7 @@ with st.expander(_("Add a user"), icon=":material/person_add:"):
         chosen = st.multiselect(_("Roles"), roles, format_func=label, key="new_roles")
         password = st.text_input(
             _("Initial password (at least {n} characters)").format(n=PASSWORD_MIN),
-            type="password", key="new_password", help=_(PASSWORD_HELP),
+            type="password", key="new_password", help=password_help(),
             autocomplete="new-password")
         if st.form_submit_button(_("Add user"), key="add_user_submit"):
             typed = (email or "").strip().lower()
@@ -84,7 +84,7 @@ with st.expander(_("Edit a user"), icon=":material/edit:"):
                                 key=f"edit_roles_{uid}")
         active = st.checkbox(_("Active"), value=u["active"], key=f"edit_active_{uid}")
         new_pw = st.text_input(_("Reset password (leave empty to keep)"), type="password",
-                               key=f"edit_pw_{uid}", help=_(PASSWORD_HELP),
+                               key=f"edit_pw_{uid}", help=password_help(),
                                autocomplete="new-password")
         st.caption(_("Deactivating, taking a role away or resetting the password logs the "
                      "user out everywhere."))

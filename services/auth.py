@@ -55,8 +55,6 @@ def password_help() -> str:
                  min=PASSWORD_MIN)
 
 
-# English, for pages that have not switched to password_help() yet.
-PASSWORD_HELP = password_help()
 # The published password of the demo accounts (data/demo.json); refused for any real account.
 DEMO_PASSWORD = "secondlook-demo"
 # zxcvbn's scale 0-4; 3 is "safely unguessable: moderate protection from offline attacks".

@@ -5,7 +5,6 @@ OVERDUE_AFTER ago and the panelist's scorecard is missing or still a draft. A re
 in Scorecard.reminded_at and not repeated within RESEND_AFTER.
 """
 
-import os
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from models import (
     User,
     utcnow,
 )
+from services import config
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import _, language, ngettext
@@ -39,12 +39,12 @@ RESEND_AFTER = timedelta(hours=24)
 COLUMNS = ["interview_id", "scheduled_at", "candidate", "position", "panelist_id", "panelist",
            "email", "status", "scorecard_id", "reminded_at", "version", "language",
            "time_zone", "hours_overdue"]
-APP_URL_VARIABLE = "SECONDLOOK_APP_URL"
+APP_URL_VARIABLE = config.APP_URL_VARIABLE
 
 
 def app_base_url() -> str:
     """The app's public address for links in e-mails (SECONDLOOK_APP_URL), or "" if unset."""
-    return os.environ.get(APP_URL_VARIABLE, "").strip().rstrip("/")
+    return config.app_url()
 
 
 def scorecard_link(base_url: str, interview_id: int) -> str:

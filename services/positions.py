@@ -16,6 +16,7 @@ from models import (
 from services.access import listed_positions_clause, managed_positions_clause
 from services.auth import Viewer
 from services.db import serialised
+from services.default_criteria import DEFAULT_CRITERIA, default_criteria  # noqa: F401 (re-export)
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import _, normalise
 from services.settings import get_setting
@@ -117,8 +118,7 @@ def default_language(session: Session) -> str:
 
 def default_template(language: str) -> list[dict]:
     """The starting criteria of a new position whose scorecard is in `language`."""
-    # TODO(lead, #13): return templates.default_criteria(language) once that branch is merged.
-    return DEFAULT_CRITERIA
+    return default_criteria(language)
 
 
 def create_position(session: Session, actor: Viewer, data: PositionCreate | dict) -> Position:
@@ -222,49 +222,3 @@ def position_form_data(session: Session, position_id: int) -> dict:
     ]
     data["template_version"] = template.version
     return data
-
-
-# The starting template for a new position, built on the three dimensions of a second interview.
-DEFAULT_CRITERIA: list[dict] = [
-    {"name": "Depth on the position's tasks", "dimension": "technical", "weight": 2.0,
-     "description": "Walks through how they would do the tasks on the position's list.",
-     "anchor_low": "Vague or generic answers; could not go beyond the first interview.",
-     "anchor_mid": "Sound on most tasks; needs support on the harder ones.",
-     "anchor_high": "Concrete, experienced answers on every task, including trade-offs."},
-    {"name": "Situational exercise", "dimension": "technical", "weight": 1.5,
-     "description": "The exercise or case worked through during the interview.",
-     "anchor_low": "Did not reach a workable approach.",
-     "anchor_mid": "Workable approach with some gaps.",
-     "anchor_high": "Clear, well-reasoned approach; spotted the traps."},
-    {"name": "Test results", "dimension": "technical", "weight": 1.0,
-     "description": "Results of any practical test taken for this interview.",
-     "anchor_low": "Well below what the role needs.",
-     "anchor_mid": "Meets what the role needs.",
-     "anchor_high": "Clearly above what the role needs."},
-    {"name": "Communication", "dimension": "social", "weight": 1.0,
-     "description": "Clarity, structure and honesty of answers.",
-     "anchor_low": "Hard to follow; evasive.",
-     "anchor_mid": "Clear on most points.",
-     "anchor_high": "Clear, structured and candid throughout."},
-    {"name": "Interaction with the panel", "dimension": "social", "weight": 1.0,
-     "description": "How they engaged with each panel member, not only the most senior.",
-     "anchor_low": "Addressed one person; dismissive of others.",
-     "anchor_mid": "Engaged with most of the panel.",
-     "anchor_high": "Engaged everyone and adapted to each angle."},
-    {"name": "Listening", "dimension": "social", "weight": 1.0,
-     "description": "Answers the question asked; builds on what others say.",
-     "anchor_low": "Often answered a different question.",
-     "anchor_mid": "Usually on point.",
-     "anchor_high": "Picked up nuances and followed up on them."},
-    {"name": "Understanding of the company and its plans", "dimension": "company",
-     "weight": 1.0,
-     "description": "What they know of the company, its market and direction.",
-     "anchor_low": "Knows little beyond the job advert.",
-     "anchor_mid": "Knows the basics and current products.",
-     "anchor_high": "Understands strategy and where the role fits in it."},
-    {"name": "Quality of the candidate's own questions", "dimension": "company", "weight": 1.0,
-     "description": "The questions the candidate asked the panel.",
-     "anchor_low": "No questions, or only about perks.",
-     "anchor_mid": "Sensible questions about the role.",
-     "anchor_high": "Insightful questions about team, plans and challenges."},
-]

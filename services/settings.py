@@ -1,11 +1,10 @@
 """Settings stored with the data, so every app server and the command line agree."""
 
-import os
 
 from sqlmodel import Session
 
 from models import AppSetting
-from services import i18n
+from services import config, i18n
 from services.i18n import N_, _
 
 DEFAULTS = {
@@ -25,7 +24,6 @@ DEFAULTS = {
     # an admin sets one, SECONDLOOK_TIMEZONE (the environment's older setting), else UTC.
     "time_zone": "UTC",
 }
-ENVIRONMENT_DEFAULTS = {"time_zone": "SECONDLOOK_TIMEZONE"}
 PANEL_VISIBILITY = ("after_submit", "always", "never")
 # What an admin may change on the Settings page (demo_mode is set by seed-demo only).
 EDITABLE = ("panel_visibility", "disagreement_fraction", "calibration_min_shared",
@@ -37,9 +35,10 @@ def get_setting(session: Session, key: str) -> str:
     row = session.get(AppSetting, key)
     if row is not None:
         return row.value
-    from_env = os.environ.get(ENVIRONMENT_DEFAULTS.get(key, ""), "").strip()
-    if key == "time_zone" and from_env and i18n.valid_time_zone(from_env):
-        return from_env
+    if key == "time_zone":
+        from_env = config.time_zone()
+        if from_env and from_env != DEFAULTS[key] and i18n.valid_time_zone(from_env):
+            return from_env
     return DEFAULTS.get(key, "")
 
 

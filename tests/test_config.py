@@ -121,5 +121,4 @@ def test_services_read_configuration_only_through_config():
             if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv") \
                     and isinstance(node.value, ast.Name) and node.value.id == "os":
                 readers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    # TODO(lead): services/overdue.py reads SECONDLOOK_APP_URL itself (config.app_url()).
-    assert [r for r in readers if not r.startswith("services/overdue.py:")] == []
+    assert readers == []

@@ -6,18 +6,11 @@ from contextlib import contextmanager
 from sqlmodel import Session
 
 from services.db import database_url, session_scope
-from ui import secrets
-
-
-def _secrets_url() -> str | None:
-    """`[database] url` from .streamlit/secrets.toml, if there is such a file and key."""
-    found = secrets.section("database")
-    return str(found["url"]) if found and found.get("url") else None
 
 
 def url() -> str:
-    """The database URL the app uses (environment first, then secrets, then SQLite)."""
-    return database_url(_secrets_url())
+    """The database URL the app uses (services.config: environment, then secrets, then SQLite)."""
+    return database_url()
 
 
 @contextmanager

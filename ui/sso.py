@@ -8,7 +8,7 @@ email; the roles come from this app's users table. An email without an active ac
 
 import streamlit as st
 
-from services import audit
+from services import audit, config
 from services.auth import Viewer, user_by_email, viewer_for
 from services.i18n import _
 from ui import db
@@ -18,10 +18,7 @@ SSO_CHECKED = "sso_checked"
 
 def configured() -> bool:
     """True when secrets hold an [auth] section (then login goes through the provider)."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all raises; that means no single sign-on
-        return False
+    return config.sso_configured()
 
 
 def identity() -> dict | None:
