@@ -6,7 +6,7 @@ from models import Role, label
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.i18n import _, datetime_
 from services.interviews import my_interviews
-from services.scorecards import describe_status, missing_items, scorecard_kit, submit
+from services.scorecards import describe_status, scorecard_kit, submit
 from ui import db, panel_view
 from ui.guard import require
 from ui.pickers import candidate_labels
@@ -50,86 +50,88 @@ except (NotAllowed, NotFound) as exc:
     st.error(str(exc))
     st.stop()
 
-seed_state(kit)
 style()
-st.header(_("Scorecard: {candidate}").format(candidate=md_escape(kit.candidate.name)))
-place = label(kit.interview.setting) + (
-    f" ({md_escape(kit.interview.location)})" if kit.interview.location else "")
-st.caption(f"{md_escape(kit.position.title)} · {datetime_(kit.interview.scheduled_at, 'long')}"
-           f" · {place}")
 
-# Open until the first answer (the kit is read before and during the interview), then folded
-# away so scoring on a phone scrolls less.
-with st.expander(_("Interview kit"), expanded=kit.scorecard.id is None,
-                 icon=":material/checklist:"):
-    st.markdown("**" + _("The position's tasks") + "**")
-    st.text("\n".join(f"• {t}" for t in kit.position.tasks) or _("No task list."))
-    st.markdown("**" + _("First-interview notes") + "**")
-    st.text(kit.candidate.first_interview_notes or _("None recorded."))
-    st.markdown("**" + _("Questions to revisit") + "**")
-    st.text(kit.candidate.revisit_questions or _("None recorded."))
-    st.markdown("**" + _("Panel") + "**")
-    st.text("\n".join(f"{name} ({label(role)})" for name, role in kit.panel))
 
-error = st.session_state.get(key("error", interview_id))
-if error:
-    st.error(md_escape(error))
-    if st.button(_("Load the latest version"), key="reload_card"):
-        forget_state(interview_id)
-        st.rerun()
+@st.fragment
+def scoring(interview_id: int) -> None:
+    """Everything below the picker: header, kit, the form and its sticky status bar. A tap
+    reruns only this part (issue 12), and the bar is redrawn from the saved card each run.
+    The header and kit are inside too: a sticky element cannot leave its parent block, so the
+    fragment's block must start at the top of the page for the bar to stay in view."""
+    with db.session() as s:
+        kit = scorecard_kit(s, interview_id, viewer.id)
+    seed_state(kit)
+    st.header(_("Scorecard: {candidate}").format(candidate=md_escape(kit.candidate.name)))
+    place = label(kit.interview.setting) + (
+        f" ({md_escape(kit.interview.location)})" if kit.interview.location else "")
+    st.caption(f"{md_escape(kit.position.title)} · {datetime_(kit.interview.scheduled_at, 'long')}"
+               f" · {place}")
 
-if kit.submitted and amending(interview_id):
-    st.warning(_("You are changing your submitted scorecard. Each change is saved as you make "
-                 "it and recorded in the audit trail with its old and new value; the "
-                 "panel's view shows that your scorecard was changed after submission."))
-    if st.button(_("Done changing"), key="amend_done", icon=":material/check:"):
-        forget_state(interview_id)
-        st.rerun()
-elif kit.submitted:
-    with st.container(key="sc_submitted"):
-        st.success(_("Submitted {when}. Your scorecard is read-only now.").format(
-            when=datetime_(kit.scorecard.submitted_at)))
-    if st.session_state.pop("scorecard_just_submitted", None) == interview_id:
-        st.toast(_("Scorecard submitted."), icon=":material/check_circle:")
-        scroll_to("sc_submitted")
-    if st.button(_("Change my submitted scorecard"), key="amend_start", icon=":material/edit:"):
-        st.session_state[key("amend", interview_id)] = True
-        st.rerun()
-else:
-    st.caption(_("Each answer is saved as a draft as you give it; text while you type."))
+    # Open until the first answer (the kit is read before and during the interview), then folded
+    # away so scoring on a phone scrolls less.
+    with st.expander(_("Interview kit"), expanded=kit.scorecard.id is None,
+                     icon=":material/checklist:"):
+        st.markdown("**" + _("The position's tasks") + "**")
+        st.text("\n".join(f"• {t}" for t in kit.position.tasks) or _("No task list."))
+        st.markdown("**" + _("First-interview notes") + "**")
+        st.text(kit.candidate.first_interview_notes or _("None recorded."))
+        st.markdown("**" + _("Questions to revisit") + "**")
+        st.text(kit.candidate.revisit_questions or _("None recorded."))
+        st.markdown("**" + _("Panel") + "**")
+        st.text("\n".join(f"{name} ({label(role)})" for name, role in kit.panel))
 
-# The form is drawn into `form`, above the status bar, after the bar exists: each part of the
-# form is a fragment that rewrites the bar's sentence when it saves (ui.scorecard_form).
-form = st.container()
-status = None
-clicked = False
-if not kit.submitted:
+    error = st.session_state.get(key("error", interview_id))
+    if error:
+        st.error(md_escape(error))
+        if st.button(_("Load the latest version"), key="reload_card"):
+            forget_state(interview_id)
+            st.rerun()
+
+    if kit.submitted and amending(interview_id):
+        st.warning(_("You are changing your submitted scorecard. Each change is saved as you make "
+                     "it and recorded in the audit trail with its old and new value; the "
+                     "panel's view shows that your scorecard was changed after submission."))
+        if st.button(_("Done changing"), key="amend_done", icon=":material/check:"):
+            forget_state(interview_id)
+            st.rerun()
+    elif kit.submitted:
+        with st.container(key="sc_submitted"):
+            st.success(_("Submitted {when}. Your scorecard is read-only now.").format(
+                when=datetime_(kit.scorecard.submitted_at)))
+        if st.session_state.pop("scorecard_just_submitted", None) == interview_id:
+            st.toast(_("Scorecard submitted."), icon=":material/check_circle:")
+            scroll_to("sc_submitted")
+        if st.button(_("Change my submitted scorecard"), key="amend_start", icon=":material/edit:"):
+            st.session_state[key("amend", interview_id)] = True
+            st.rerun()
+    else:
+        st.caption(_("Each answer is saved as a draft as you give it; text while you type."))
+    criterion_widgets(kit, viewer.id)
+    tasks_widget(kit, viewer.id)
+    overall_widgets(kit, viewer.id)
+    if kit.submitted:
+        return
     with st.container(key="sc_status"):
-        status = st.empty()
-        status.caption(status_text(kit))
-        # Always enabled: whether a card exists changes inside the fragments, and a click
-        # before any answer is answered with the list of what is missing.
+        st.caption(status_text(kit))
         clicked = st.button(_("Submit scorecard"), type="primary", key="submit_card",
-                            icon=":material/send:", width="stretch")
-with form:
-    criterion_widgets(kit, viewer.id, status)
-    tasks_widget(kit, viewer.id, status)
-    overall_widgets(kit, viewer.id, status)
-
-if clicked:
-    card_id = st.session_state.get(key("card", interview_id)) or kit.scorecard.id
-    try:
-        if card_id is None:
-            raise InvalidInput(missing_items(kit))
-        with db.session() as s:
-            submit(s, card_id, viewer.id, st.session_state.get(key("version", interview_id)))
-        forget_state(interview_id)
-        st.session_state["scorecard_just_submitted"] = interview_id
-        st.rerun()
-    except InvalidInput as exc:
-        with form:
+                            icon=":material/send:", width="stretch",
+                            disabled=kit.scorecard.id is None)
+    if clicked:
+        try:
+            with db.session() as s:
+                submit(s, kit.scorecard.id, viewer.id,
+                       st.session_state.get(key("version", interview_id)))
+        except InvalidInput as exc:
             st.error(_("Not submitted yet. Still missing:") + "\n\n" + "\n".join(
                 f"- {md_escape(p)}" for p in exc.problems))
+            return
+        forget_state(interview_id)
+        st.session_state["scorecard_just_submitted"] = interview_id
+        st.rerun(scope="app")
+
+
+scoring(interview_id)
 if kit.submitted:
     st.divider()
     panel_view.show(kit.candidate.id, viewer)

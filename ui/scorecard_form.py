@@ -7,12 +7,11 @@ saved. Text is saved while it is typed: AUTOSAVE_JS commits a text field after a
 and when the page is hidden or left (phone locked, app switched, reload), see README
 "Reload and drafts".
 
-Each criterion, the tasks and the overall block are fragments (`st.fragment`): a tap reruns only
-its own block, not the page (issue 12: quick successive taps were lost while the whole page
-reran, and a saved field took a full-page rerun). The sticky status bar ("N left", "saved",
-Submit) is drawn by the page; a fragment that saved something rewrites its text in place
-through the placeholder it is given (a non-widget element outside a fragment may be written
-from it).
+The page draws these widgets and the sticky status bar ("N left", "saved", Submit) inside one
+`st.fragment`: a tap reruns only the form, not the page's picker, kit and header (issue 12).
+One fragment rather than one per criterion: the bar must change with every answer, and
+Streamlit 1.67 refuses a fragment that writes to an element outside itself
+(StreamlitInvalidLayoutContextError, seen with an st.empty placeholder).
 """
 
 import streamlit as st
@@ -29,7 +28,6 @@ from services.scorecards import (
     missing_items,
     save_fields,
     save_score,
-    scorecard_kit,
 )
 from ui import db
 
@@ -210,7 +208,6 @@ def _persist(interview_id: int, panelist_id: int, where: str, action) -> None:
     """Run one save; a refusal is shown beside the field (and the typed text stays there)."""
     version_key = key("version", interview_id)
     error_key = key("error", interview_id, where)
-    st.session_state[key("dirty", interview_id)] = True  # the status bar is to be redrawn
     try:
         card_id = _card_id(interview_id, panelist_id)
         with db.session() as s:
@@ -219,9 +216,8 @@ def _persist(interview_id: int, panelist_id: int, where: str, action) -> None:
         st.session_state[error_key] = "; ".join(exc.problems)
         return
     except (Conflict, NotAllowed, NotFound) as exc:
-        # Shown at the top of the page, with a way to load the latest version: a full rerun.
+        # Shown at the top of the form, with a way to load the latest version.
         st.session_state[key("error", interview_id)] = str(exc)
-        st.session_state[key("full_rerun", interview_id)] = True
         return
     st.session_state.pop(error_key, None)
     st.session_state.pop(key("error", interview_id), None)
@@ -296,36 +292,18 @@ def status_text(kit: Kit) -> str:
     return _("Ready to submit. {saved}").format(saved=saved)
 
 
-def _after_save(kit: Kit, panelist_id: int, status) -> None:
-    """End of a fragment's run: redraw the status bar when this run saved something; a
-    conflict (another window saved first) reruns the whole page to offer the latest version."""
-    iid = kit.interview.id
-    if st.session_state.pop(key("full_rerun", iid), None):
-        st.rerun(scope="app")
-    if st.session_state.pop(key("dirty", iid), None) and status is not None:
-        with db.session() as s:
-            fresh = scorecard_kit(s, iid, panelist_id)
-        status.caption(status_text(fresh))
-
-
-@st.fragment
-def _tasks_block(kit: Kit, panelist_id: int, status) -> None:
-    iid = kit.interview.id
-    for i, task in enumerate(kit.position.tasks):
-        st.checkbox(task, key=key("task", iid, i), on_change=_save_tasks_cb,
-                    args=(iid, panelist_id, list(kit.position.tasks)), disabled=kit.submitted)
-    _field_error(iid, "tasks")
-    _after_save(kit, panelist_id, status)
-
-
-def tasks_widget(kit: Kit, panelist_id: int, status=None) -> None:
+def tasks_widget(kit: Kit, panelist_id: int) -> None:
     """Which of the position's tasks the panelist probed: one tick each, saved when changed."""
     if not kit.position.tasks:
         return
     st.subheader(_("Tasks you probed"))
     st.caption(_("Tick the position's tasks you asked about. Before the debrief, tasks no "
                  "panelist probed are flagged."))
-    _tasks_block(kit, panelist_id, status)
+    iid = kit.interview.id
+    for i, task in enumerate(kit.position.tasks):
+        st.checkbox(task, key=key("task", iid, i), on_change=_save_tasks_cb,
+                    args=(iid, panelist_id, list(kit.position.tasks)), disabled=kit.submitted)
+    _field_error(iid, "tasks")
 
 
 def scale_options(kit: Kit) -> list[str]:
@@ -339,9 +317,8 @@ def option_label(option: str) -> str:
     return _(NOT_ASSESSED) if option == NOT_ASSESSED else option
 
 
-@st.fragment
-def _criterion_block(kit: Kit, panelist_id: int, criterion_id: int, status) -> None:
-    """One criterion: name, description, anchors, score, evidence (reruns alone on a tap)."""
+def _criterion_block(kit: Kit, panelist_id: int, criterion_id: int) -> None:
+    """One criterion: name, description, anchors, score, evidence."""
     from ui.text import md_escape
 
     iid = kit.interview.id
@@ -373,23 +350,23 @@ def _criterion_block(kit: Kit, panelist_id: int, criterion_id: int, status) -> N
             disabled=locked(kit),
         )
         _field_error(iid, f"c{c.id}")
-    _after_save(kit, panelist_id, status)
 
 
-def criterion_widgets(kit: Kit, panelist_id: int, status=None) -> None:
-    """One block per criterion, grouped by dimension; each block is its own fragment."""
+def criterion_widgets(kit: Kit, panelist_id: int) -> None:
+    """One block per criterion, grouped by dimension."""
     for dimension in ("technical", "social", "company"):
         criteria = [c for c in kit.criteria if c.dimension == dimension]
         if not criteria:
             continue
         st.subheader(label(dimension))
         for c in criteria:
-            _criterion_block(kit, panelist_id, c.id, status)
+            _criterion_block(kit, panelist_id, c.id)
 
 
-@st.fragment
-def _overall_block(kit: Kit, panelist_id: int, status) -> None:
+def overall_widgets(kit: Kit, panelist_id: int) -> None:
+    """Recommendation, the candidate's questions, salary heard, interest and concerns."""
     iid = kit.interview.id
+    st.subheader(_("Overall"))
     st.radio(
         _("Recommendation"), RECOMMENDATIONS, index=None, horizontal=True, format_func=label,
         key=key("recommendation", iid), on_change=_save_field_cb,
@@ -407,10 +384,3 @@ def _overall_block(kit: Kit, panelist_id: int, status) -> None:
         args=(iid, panelist_id, "salary_heard"), disabled=locked(kit),
     )
     _field_error(iid, "salary_heard")
-    _after_save(kit, panelist_id, status)
-
-
-def overall_widgets(kit: Kit, panelist_id: int, status=None) -> None:
-    """Recommendation, the candidate's questions, salary heard, interest and concerns."""
-    st.subheader(_("Overall"))
-    _overall_block(kit, panelist_id, status)
