@@ -4,10 +4,12 @@ import streamlit as st
 
 from models import Role, label
 from services.errors import InvalidInput, NotAllowed, NotFound
+from services.i18n import _, datetime_
 from services.interviews import my_interviews
-from services.scorecards import missing_items, scorecard_kit, submit
+from services.scorecards import describe_status, scorecard_kit, submit
 from ui import db, panel_view
 from ui.guard import require
+from ui.pickers import candidate_labels
 from ui.scorecard_form import (
     amending,
     criterion_widgets,
@@ -15,11 +17,12 @@ from ui.scorecard_form import (
     key,
     overall_widgets,
     seed_state,
+    status_text,
     style,
     tasks_widget,
 )
-from ui.text import count, md_escape
-from ui.widgets import scroll_to, sync_query_choice, when
+from ui.text import md_escape
+from ui.widgets import scroll_to, sync_query_choice
 
 viewer = require(Role.panelist)
 
@@ -27,14 +30,17 @@ with db.session() as s:
     mine = my_interviews(s, viewer)
 
 if mine.empty:
-    st.info("You are not on any interview panel yet.")
+    st.info(_("You are not on any interview panel yet."))
     st.stop()
 
 rows = mine.set_index("interview_id")
+names = candidate_labels(mine[["candidate_id", "candidate", "position", "candidate_email"]]
+                         .drop_duplicates("candidate_id").itertuples(index=False))
 interview_id = sync_query_choice(
-    "Interview", mine["interview_id"].tolist(), key="scorecard_interview", param="interview",
-    format_func=lambda i: f"{rows.at[i, 'candidate']} — {rows.at[i, 'position']} "
-                         f"({when(rows.at[i, 'scheduled_at'])}, {label(rows.at[i, 'status'])})",
+    _("Interview"), mine["interview_id"].tolist(), key="scorecard_interview", param="interview",
+    format_func=lambda i: _("{candidate} ({when}, {status})").format(
+        candidate=names[rows.at[i, "candidate_id"]], when=datetime_(rows.at[i, "scheduled_at"]),
+        status=describe_status(rows.at[i, "status"])),
 )
 
 try:
@@ -44,68 +50,71 @@ except (NotAllowed, NotFound) as exc:
     st.error(str(exc))
     st.stop()
 
-seed_state(kit)
 style()
-st.header(f"Scorecard: {md_escape(kit.candidate.name)}")
-st.caption(
-    f"{md_escape(kit.position.title)} · {when(kit.interview.scheduled_at)} · "
-    f"{label(kit.interview.setting)}"
-    + (f" ({md_escape(kit.interview.location)})" if kit.interview.location else "")
-)
 
-# Open until the first answer (the kit is read before and during the interview), then folded
-# away so scoring on a phone scrolls less.
-with st.expander("Interview kit", expanded=kit.scorecard.id is None,
-                 icon=":material/checklist:"):
-    st.markdown("**The position's tasks**")
-    st.text("\n".join(f"• {t}" for t in kit.position.tasks) or "No task list.")
-    st.markdown("**First-interview notes**")
-    st.text(kit.candidate.first_interview_notes or "None recorded.")
-    st.markdown("**Questions to revisit**")
-    st.text(kit.candidate.revisit_questions or "None recorded.")
-    st.markdown("**Panel**")
-    st.text("\n".join(f"{name} ({label(role)})" for name, role in kit.panel))
 
-error = st.session_state.get(key("error", interview_id))
-if error:
-    st.error(md_escape(error))
-    if "another window" in error and st.button("Load the latest version", key="reload_card"):
-        forget_state(interview_id)
-        st.rerun()
+@st.fragment
+def scoring(interview_id: int) -> None:
+    """Everything below the picker: header, kit, the form and its sticky status bar. A tap
+    reruns only this part (issue 12), and the bar is redrawn from the saved card each run.
+    The header and kit are inside too: a sticky element cannot leave its parent block, so the
+    fragment's block must start at the top of the page for the bar to stay in view."""
+    with db.session() as s:
+        kit = scorecard_kit(s, interview_id, viewer.id)
+    seed_state(kit)
+    st.header(_("Scorecard: {candidate}").format(candidate=md_escape(kit.candidate.name)))
+    place = label(kit.interview.setting) + (
+        f" ({md_escape(kit.interview.location)})" if kit.interview.location else "")
+    st.caption(f"{md_escape(kit.position.title)} · {datetime_(kit.interview.scheduled_at, 'long')}"
+               f" · {place}")
 
-if kit.submitted and amending(interview_id):
-    st.warning("You are changing your submitted scorecard. Each change is saved as you make "
-               "it and recorded in the audit trail with its old and new value; the "
-               "panel's view shows that your scorecard was changed after submission.")
-    if st.button("Done changing", key="amend_done", icon=":material/check:"):
-        forget_state(interview_id)
-        st.rerun()
-elif kit.submitted:
-    with st.container(key="sc_submitted"):
-        st.success(f"Submitted {when(kit.scorecard.submitted_at)}. "
-                   "Your scorecard is read-only now.")
-    if st.session_state.pop("scorecard_just_submitted", None) == interview_id:
-        st.toast("Scorecard submitted.", icon=":material/check_circle:")
-        scroll_to("sc_submitted")
-    if st.button("Change my submitted scorecard", key="amend_start", icon=":material/edit:"):
-        st.session_state[key("amend", interview_id)] = True
-        st.rerun()
-else:
-    st.caption("Each answer is saved as a draft as you give it; text while you type.")
+    # Open until the first answer (the kit is read before and during the interview), then folded
+    # away so scoring on a phone scrolls less.
+    with st.expander(_("Interview kit"), expanded=kit.scorecard.id is None,
+                     icon=":material/checklist:"):
+        st.markdown("**" + _("The position's tasks") + "**")
+        st.text("\n".join(f"• {t}" for t in kit.position.tasks) or _("No task list."))
+        st.markdown("**" + _("First-interview notes") + "**")
+        st.text(kit.candidate.first_interview_notes or _("None recorded."))
+        st.markdown("**" + _("Questions to revisit") + "**")
+        st.text(kit.candidate.revisit_questions or _("None recorded."))
+        st.markdown("**" + _("Panel") + "**")
+        st.text("\n".join(f"{name} ({label(role)})" for name, role in kit.panel))
 
-criterion_widgets(kit, viewer.id)
-tasks_widget(kit, viewer.id)
-overall_widgets(kit, viewer.id)
+    error = st.session_state.get(key("error", interview_id))
+    if error:
+        st.error(md_escape(error))
+        if st.button(_("Load the latest version"), key="reload_card"):
+            forget_state(interview_id)
+            st.rerun()
 
-if not kit.submitted:
-    missing = missing_items(kit)
+    if kit.submitted and amending(interview_id):
+        st.warning(_("You are changing your submitted scorecard. Each change is saved as you make "
+                     "it and recorded in the audit trail with its old and new value; the "
+                     "panel's view shows that your scorecard was changed after submission."))
+        if st.button(_("Done changing"), key="amend_done", icon=":material/check:"):
+            forget_state(interview_id)
+            st.rerun()
+    elif kit.submitted:
+        with st.container(key="sc_submitted"):
+            st.success(_("Submitted {when}. Your scorecard is read-only now.").format(
+                when=datetime_(kit.scorecard.submitted_at)))
+        if st.session_state.pop("scorecard_just_submitted", None) == interview_id:
+            st.toast(_("Scorecard submitted."), icon=":material/check_circle:")
+            scroll_to("sc_submitted")
+        if st.button(_("Change my submitted scorecard"), key="amend_start", icon=":material/edit:"):
+            st.session_state[key("amend", interview_id)] = True
+            st.rerun()
+    else:
+        st.caption(_("Each answer is saved as a draft as you give it; text while you type."))
+    criterion_widgets(kit, viewer.id)
+    tasks_widget(kit, viewer.id)
+    overall_widgets(kit, viewer.id)
+    if kit.submitted:
+        return
     with st.container(key="sc_status"):
-        saved = "Draft saved." if kit.scorecard.id is not None else "Not started yet."
-        if missing:
-            st.caption(f"{count(len(missing), 'thing')} left before you can submit. {saved}")
-        else:
-            st.caption(f"Ready to submit. {saved}")
-        clicked = st.button("Submit scorecard", type="primary", key="submit_card",
+        st.caption(status_text(kit))
+        clicked = st.button(_("Submit scorecard"), type="primary", key="submit_card",
                             icon=":material/send:", width="stretch",
                             disabled=kit.scorecard.id is None)
     if clicked:
@@ -113,12 +122,16 @@ if not kit.submitted:
             with db.session() as s:
                 submit(s, kit.scorecard.id, viewer.id,
                        st.session_state.get(key("version", interview_id)))
-            forget_state(interview_id)
-            st.session_state["scorecard_just_submitted"] = interview_id
-            st.rerun()
         except InvalidInput as exc:
-            st.error("Not submitted yet. Still missing:\n\n" + "\n".join(
+            st.error(_("Not submitted yet. Still missing:") + "\n\n" + "\n".join(
                 f"- {md_escape(p)}" for p in exc.problems))
-else:
+            return
+        forget_state(interview_id)
+        st.session_state["scorecard_just_submitted"] = interview_id
+        st.rerun(scope="app")
+
+
+scoring(interview_id)
+if kit.submitted:
     st.divider()
     panel_view.show(kit.candidate.id, viewer)

@@ -2,8 +2,9 @@
 
 One VEVENT per interview. Its UID is stable for the interview's whole life, so a calendar that
 received the first invitation updates that event when a later one (higher SEQUENCE) arrives,
-and removes it on METHOD:CANCEL. Written by hand: the format is a few lines of text, and a
-dependency for it would be larger than this module.
+and removes it on METHOD:CANCEL. SUMMARY and DESCRIPTION are written in the reader's language
+(tagged with LANGUAGE=); every time is UTC machine format. Written by hand: the format is a few
+lines of text, and a dependency for it would be larger than this module.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 PRODID = "-//Second Look//Second interviews//EN"
 DURATION = timedelta(hours=1)
 METHODS = ("REQUEST", "CANCEL")
+# The language tag (RFC 5646) written for each interface language.
+LANGUAGE_TAGS = {"en": "en-CA", "fr": "fr-CA"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Invitation:
     organizer: tuple[str, str]  # (name, email)
     attendees: list[tuple[str, str]]
     duration: timedelta = DURATION
+    language: str | None = None  # "en", "fr": the language of summary and description
 
 
 def interview_uid(interview_id: int, created_at: datetime, domain: str = "second-look") -> str:
@@ -73,6 +77,8 @@ def calendar(invitation: Invitation, method: str, now: datetime | None = None) -
     if method not in METHODS:
         raise ValueError(f"method {method!r} is not one of {', '.join(METHODS)}")
     org_name, org_email = invitation.organizer
+    lang = f";LANGUAGE={LANGUAGE_TAGS.get(invitation.language, invitation.language)}" \
+        if invitation.language else ""
     lines = [
         "BEGIN:VCALENDAR", f"PRODID:{PRODID}", "VERSION:2.0", "CALSCALE:GREGORIAN",
         f"METHOD:{method}", "BEGIN:VEVENT",
@@ -81,9 +87,9 @@ def calendar(invitation: Invitation, method: str, now: datetime | None = None) -
         f"DTSTAMP:{_utc(now or datetime.now(UTC))}",
         f"DTSTART:{_utc(invitation.start)}",
         f"DTEND:{_utc(invitation.start + invitation.duration)}",
-        f"SUMMARY:{escape(invitation.summary)}",
+        f"SUMMARY{lang}:{escape(invitation.summary)}",
         f"LOCATION:{escape(invitation.location)}",
-        f"DESCRIPTION:{escape(invitation.description)}",
+        f"DESCRIPTION{lang}:{escape(invitation.description)}",
         f"ORGANIZER;CN={_param(org_name)}:mailto:{org_email}",
     ]
     for name, email in invitation.attendees:

@@ -24,10 +24,11 @@ from models import (
     utcnow,
 )
 from models.interviews import PANEL_MIN
-from services import audit, ics
+from services import audit, i18n, ics
 from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
+from services.i18n import N_, _
 from services.mailer import SmtpConfig, invitation_message, send_all
 
 # A scorecard not submitted this long after its interview is overdue.
@@ -37,17 +38,18 @@ OVERDUE_AFTER = timedelta(hours=24)
 def schedule_interview(session: Session, actor: Viewer, data: InterviewCreate | dict) -> Interview:
     """Schedule an interview with its panel of 2 to 4 active users, all or nothing."""
     if not actor.has(Role.recruiter):
-        raise NotAllowed("Only recruiters and admins can schedule interviews.")
+        raise NotAllowed(_("Only recruiters and admins can schedule interviews."))
     data = validated(InterviewCreate, data)
     ids = [m.user_id for m in data.panel]
 
     def create() -> Interview:
         if session.get(Candidate, data.candidate_id) is None:
-            raise InvalidInput("Candidate: does not exist")
+            raise InvalidInput(_("Candidate: does not exist"))
         found = set(session.exec(select(User.id).where(User.id.in_(ids), User.active)).all())
         missing = [i for i in ids if i not in found]
         if missing:
-            raise InvalidInput(f"Panel: no active user with id {', '.join(map(str, missing))}")
+            raise InvalidInput(_("Panel: no active user with id {ids}").format(
+                ids=", ".join(map(str, missing))))
         when = data.scheduled_at
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
@@ -94,12 +96,18 @@ def is_on_panel(session: Session, interview_id: int, user_id: int) -> bool:
 
 
 def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
-    """The viewer's assigned interviews, what is still to score first, then by date."""
+    """The viewer's assigned interviews, what is still to score first, then by date.
+
+    A seat's status is scorecards.seat_status: "not_started" until the first saved answer, even
+    when a card exists only because a reminder was recorded or the card was opened.
+    """
+    from services.scorecards import seat_status  # scorecards imports this module
+
     rows = session.exec(
         select(
             Interview.id, Interview.scheduled_at, Interview.setting, Interview.location,
             Candidate.name, Position.title, PanelMember.panel_role, Scorecard.status,
-            Scorecard.submitted_at,
+            Scorecard.submitted_at, Scorecard.version, Candidate.id, Candidate.email,
         )
         .join(PanelMember, PanelMember.interview_id == Interview.id)
         .join(Candidate, Candidate.id == Interview.candidate_id)
@@ -110,9 +118,10 @@ def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
                Interview.status != InterviewStatus.cancelled)
     ).all()
     columns = ["interview_id", "scheduled_at", "setting", "location", "candidate", "position",
-               "panel_role", "status", "submitted_at"]
+               "panel_role", "status", "submitted_at", "version", "candidate_id",
+               "candidate_email"]
     frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
-    frame["status"] = frame["status"].fillna("not_started")
+    frame["status"] = _seat_statuses(frame, seat_status)
     frame["to_do"] = frame["status"] != "submitted"
     frame["overdue"] = frame["to_do"] & frame["scheduled_at"].map(is_overdue_time).astype(bool)
     # Overdue scorecards first, then what is still to score, then by date.
@@ -134,16 +143,20 @@ def panel_warnings(session: Session, candidate_id: int, user_ids: list[int]) -> 
     """Plain warnings about a panel being put together: too small, or no one from the team."""
     warnings = []
     if len(set(user_ids)) < PANEL_MIN:
-        warnings.append(f"The panel has {len(set(user_ids))} member(s); a second interview "
-                        f"needs at least {PANEL_MIN} so the views can be compared.")
+        n = len(set(user_ids))
+        warnings.append(i18n.ngettext(
+            "The panel has {n} member; a second interview needs at least {min} so the views "
+            "can be compared.",
+            "The panel has {n} members; a second interview needs at least {min} so the views "
+            "can be compared.", n).format(n=n, min=PANEL_MIN))
     candidate = session.get(Candidate, candidate_id)
     position = session.get(Position, candidate.position_id) if candidate else None
     if position is not None and position.team.strip() and user_ids:
         teams = session.exec(select(User.team).where(User.id.in_(user_ids))).all()
         wanted = position.team.strip().lower()
         if not any((t or "").strip().lower() == wanted for t in teams):
-            warnings.append(f"No one on the panel is from the position's team "
-                            f"({position.team}); the future colleagues' view is missing.")
+            warnings.append(_("No one on the panel is from the position's team ({team}); the "
+                              "future colleagues' view is missing.").format(team=position.team))
     return warnings
 
 
@@ -159,14 +172,16 @@ def is_overdue_time(scheduled_at: datetime, now: datetime | None = None) -> bool
 
 
 def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
-    """Every interview with its panel's scorecard status (for recruiters)."""
+    """Every interview with its panel's scorecard status (for recruiters; seat_status)."""
+    from services.scorecards import seat_status
+
     if not actor.has(Role.recruiter):
-        raise NotAllowed("Only recruiters and admins can list all interviews.")
+        raise NotAllowed(_("Only recruiters and admins can list all interviews."))
     rows = session.exec(
         select(
             Interview.id, Interview.scheduled_at, Interview.setting, Candidate.name,
             Position.title, User.name, PanelMember.panel_role, Scorecard.status,
-            Interview.status, Interview.candidate_id,
+            Interview.status, Interview.candidate_id, Scorecard.version,
         )
         .join(Candidate, Candidate.id == Interview.candidate_id)
         .join(Position, Position.id == Candidate.position_id)
@@ -178,25 +193,37 @@ def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=[
         "interview_id", "scheduled_at", "setting", "candidate", "position", "panelist",
-        "panel_role", "status", "interview_status", "candidate_id"])
-    frame["status"] = frame["status"].fillna("not_started")
-    return frame
+        "panel_role", "status", "interview_status", "candidate_id", "version"])
+    frame["status"] = _seat_statuses(frame, seat_status)
+    return frame.drop(columns="version")
+
+
+def _seat_statuses(frame: pd.DataFrame, seat_status: Callable) -> list[str]:
+    return [seat_status(None if pd.isna(status) else status, None if pd.isna(v) else int(v))
+            for status, v in zip(frame["status"], frame["version"], strict=True)]
 
 
 def get_interview(session: Session, interview_id: int) -> Interview:
     """An interview by id."""
     interview = session.get(Interview, interview_id)
     if interview is None:
-        raise NotFound("No such interview.")
+        raise NotFound(_("No such interview."))
     return interview
 
 
 # ---------------------------------------------------------------- schedule once, edit, cancel
 
 
+_REFUSALS = {
+    "schedule": N_("Only recruiters and admins can schedule interviews."),
+    "change": N_("Only recruiters and admins can change interviews."),
+    "cancel": N_("Only recruiters and admins can cancel interviews."),
+}
+
+
 def _require_recruiter(actor: Viewer, what: str) -> None:
     if not actor.has(Role.recruiter):
-        raise NotAllowed(f"Only recruiters and admins can {what} interviews.")
+        raise NotAllowed(_(_REFUSALS[what]))
 
 
 def same_interview(session: Session, data: InterviewCreate | dict) -> Interview | None:
@@ -246,7 +273,7 @@ class InterviewChange:
 def _editable(session: Session, interview_id: int) -> Interview:
     interview = get_interview(session, interview_id)
     if interview.status == InterviewStatus.cancelled:
-        raise InvalidInput("Interview: it was cancelled; schedule a new one instead")
+        raise InvalidInput(_("Interview: it was cancelled; schedule a new one instead"))
     return interview
 
 
@@ -271,7 +298,8 @@ def update_interview(session: Session, actor: Viewer, interview_id: int,
         if _aware(interview.scheduled_at) != when:
             clash = _at_time(session, interview.candidate_id, when)
             if clash is not None and clash.id != interview.id:
-                raise InvalidInput("Date and time: this candidate already has an interview then")
+                raise InvalidInput(_("Date and time: this candidate already has an interview "
+                                     "then"))
             result.changes["scheduled_at"] = {"old": _aware(interview.scheduled_at),
                                               "new": when}
             interview.scheduled_at = when
@@ -298,18 +326,19 @@ def update_interview(session: Session, actor: Viewer, interview_id: int,
 
 def _repanel(session: Session, interview: Interview, panel: list, result: InterviewChange
              ) -> None:
-    seats = {m.user_id: m for m, _ in panel_of(session, interview.id)}
+    seats = {m.user_id: m for m, _u in panel_of(session, interview.id)}
     wanted = {m.user_id: m.panel_role for m in panel}
     found = set(session.exec(select(User.id).where(User.id.in_(list(wanted)), User.active)).all())
     missing = [i for i in wanted if i not in found and i not in seats]
     if missing:
-        raise InvalidInput(f"Panel: no active user with id {', '.join(map(str, missing))}")
+        raise InvalidInput(_("Panel: no active user with id {ids}").format(
+            ids=", ".join(map(str, missing))))
     cards = _cards_by_panelist(session, interview.id)
     keeps = [uid for uid in seats if uid not in wanted and uid in cards]
     if keeps:
         names = session.exec(select(User.name).where(User.id.in_(keeps))).all()
-        raise InvalidInput([f"Panel: {n} has already started a scorecard for this interview "
-                            "and stays on the panel" for n in names])
+        raise InvalidInput([_("Panel: {name} has already started a scorecard for this "
+                              "interview and stays on the panel").format(name=n) for n in names])
     for uid, seat in seats.items():
         if uid not in wanted:
             session.delete(seat)
@@ -334,13 +363,13 @@ def cancel_interview(session: Session, actor: Viewer, interview_id: int,
     """Cancel an interview that no one has scored yet, audited; it stays listed as cancelled."""
     _require_recruiter(actor, "cancel")
     if len(reason) > 2000:
-        raise InvalidInput("Reason: at most 2000 characters")
+        raise InvalidInput(_("Reason: at most 2000 characters"))
     interview = _editable(session, interview_id)
     submitted = [uid for uid, status in _cards_by_panelist(session, interview_id).items()
                  if status == ScorecardStatus.submitted]
     if submitted:
-        raise InvalidInput("Interview: scorecards have been submitted for it, so it took place "
-                           "and cannot be cancelled")
+        raise InvalidInput(_("Interview: scorecards have been submitted for it, so it took "
+                             "place and cannot be cancelled"))
     interview.status = InterviewStatus.cancelled
     interview.sequence += 1
     session.add(interview)
@@ -362,7 +391,7 @@ def interview_form_data(session: Session, actor: Viewer, interview_id: int) -> d
             "scheduled_at": _aware(interview.scheduled_at), "setting": interview.setting,
             "location": interview.location, "status": interview.status,
             "panel": [{"user_id": m.user_id, "panel_role": m.panel_role}
-                      for m, _ in panel_of(session, interview_id)],
+                      for m, _u in panel_of(session, interview_id)],
             "started": sorted(_cards_by_panelist(session, interview_id))}
 
 
@@ -375,19 +404,62 @@ class NotifyResult:
 
 
 def invitation_for(session: Session, interview: Interview, organizer: Viewer) -> ics.Invitation:
-    """The calendar invitation of an interview to its current panel."""
+    """The calendar invitation of an interview to its current panel, in the current language
+    (summary and description; the times stay UTC, as calendars read them)."""
     candidate = session.get(Candidate, interview.candidate_id)
     position = session.get(Position, candidate.position_id)
-    panel = [(u.name, u.email) for _, u in panel_of(session, interview.id)]
+    panel = [(u.name, u.email) for _m, u in panel_of(session, interview.id)]
     return ics.Invitation(
         uid=ics.interview_uid(interview.id, interview.created_at),
         sequence=interview.sequence, start=_aware(interview.scheduled_at),
-        summary=f"Second interview: {candidate.name} ({position.title})",
+        summary=_("Second interview: {candidate} ({position})").format(
+            candidate=candidate.name, position=position.title),
         location=interview.location or label(interview.setting),
-        description=(f"Second interview with {candidate.name} for {position.title}. "
-                     f"Setting: {label(interview.setting)}. Panel: "
-                     + ", ".join(n for n, _ in panel) + "."),
-        organizer=(organizer.name, organizer.email), attendees=panel)
+        description=_("Second interview with {candidate} for {position}. Setting: {setting}. "
+                      "Panel: {panel}.").format(
+            candidate=candidate.name, position=position.title,
+            setting=label(interview.setting), panel=", ".join(n for n, _e in panel)),
+        organizer=(organizer.name, organizer.email), attendees=panel,
+        language=i18n.current_language())
+
+
+def _reader(user: User | None, default_language: str, default_zone: str) -> tuple[str, str]:
+    """The language and time zone a person reads their mail in: theirs, else the organisation's."""
+    if user is None:
+        return default_language, default_zone
+    return user.language or default_language, user.time_zone or default_zone
+
+
+def _invitation_mail(session: Session, actor: Viewer, interview: Interview, config: SmtpConfig,
+                     name: str, email: str, removed: bool):
+    """One person's invitation, update or cancellation e-mail, in the current language."""
+    invite = invitation_for(session, interview, actor)
+    cancelled = interview.status == InterviewStatus.cancelled
+    when = i18n.datetime_(interview.scheduled_at, "long")
+    if removed:
+        off = ics.Invitation(**{**invite.__dict__, "attendees": [(name, email)]})
+        return invitation_message(
+            config, name, email, _("Cancelled for you: {summary}").format(summary=invite.summary),
+            _("You are no longer on the panel of this interview: {summary}, {when}.").format(
+                summary=invite.summary, when=when),
+            ics.calendar(off, "CANCEL"), "CANCEL")
+    if cancelled:
+        subject = _("Cancelled: {summary}").format(summary=invite.summary)
+        body = _("This interview is cancelled: {summary}, {when}.").format(
+            summary=invite.summary, when=when)
+    else:
+        first = interview.sequence == 0
+        subject = (_("Invitation: {summary}, {when}") if first else
+                   _("Updated: {summary}, {when}")).format(summary=invite.summary, when=when)
+        body = "\n".join([
+            invite.description,
+            _("When: {when}").format(when=when),
+            _("Where: {where}").format(where=invite.location), "",
+            _("The attached invitation puts it in your calendar.") if first else
+            _("The attached invitation updates the one in your calendar.")])
+    method = "CANCEL" if cancelled else "REQUEST"
+    return invitation_message(config, name, email, subject, body,
+                              ics.calendar(invite, method), method)
 
 
 def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
@@ -396,37 +468,25 @@ def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
     """E-mail the panel an invitation when an interview is scheduled or changed
     (METHOD:REQUEST), or a cancellation
     (METHOD:CANCEL) when the interview is cancelled; people taken off the panel get a
-    cancellation. None when no mail server is configured (nothing is sent)."""
+    cancellation. Each e-mail, and its invitation's text, is written in its reader's language
+    and time zone (theirs, else the organisation's). None when no mail server is configured
+    (nothing is sent)."""
     if config is None:
         return None
+    from services.settings import get_setting
+
     interview = change.interview
-    invite = invitation_for(session, interview, actor)
-    cancelled = interview.status == InterviewStatus.cancelled
-    when = _aware(interview.scheduled_at).strftime("%a %d %b %Y, %H:%M UTC")
-    if cancelled:
-        subject = f"Cancelled: {invite.summary}"
-        body = f"The {invite.summary.lower()} on {when} is cancelled."
-    else:
-        first = interview.sequence == 0
-        subject = f"{'Invitation' if first else 'Updated'}: {invite.summary}, {when}"
-        body = (f"{invite.description}\nWhen: {when}\nWhere: {invite.location}\n\n"
-                + ("The attached invitation puts it in your calendar." if first else
-                   "The attached invitation updates the one in your calendar."))
+    default_language = get_setting(session, "language")
+    default_zone = get_setting(session, "time_zone")
     messages, people = [], []
-    method = "CANCEL" if cancelled else "REQUEST"
-    text = ics.calendar(invite, method)
-    for name, email in invite.attendees:
-        messages.append(invitation_message(config, name, email, subject, body, text, method))
-        people.append(name)
+    readers = [(u, False) for _m, u in panel_of(session, interview.id)]
     gone = removed_users or [session.get(User, uid) for uid in change.removed]
-    for user in gone:
-        if user is None:
-            continue
-        off = ics.Invitation(**{**invite.__dict__, "attendees": [(user.name, user.email)]})
-        messages.append(invitation_message(
-            config, user.name, user.email, f"Cancelled for you: {invite.summary}",
-            f"You are no longer on the panel of the {invite.summary.lower()} on {when}.",
-            ics.calendar(off, "CANCEL"), "CANCEL"))
+    readers += [(u, True) for u in gone if u is not None]
+    for user, removed in readers:
+        lang, zone_name = _reader(user, default_language, default_zone)
+        with i18n.language(lang, zone_name):
+            messages.append(_invitation_mail(session, actor, interview, config, user.name,
+                                             user.email, removed))
         people.append(user.name)
     result = NotifyResult()
     try:

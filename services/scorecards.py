@@ -21,6 +21,7 @@ from models import (
 )
 from services import audit
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound, validated
+from services.i18n import _
 from services.interviews import is_on_panel, panel_of
 from services.positions import criteria_of, current_template
 
@@ -56,9 +57,9 @@ def _seat(session: Session, interview_id: int, panelist_id: int) -> tuple[Interv
     """The interview and its candidate, once the panelist is known to sit on its panel."""
     interview = session.get(Interview, interview_id)
     if interview is None:
-        raise NotFound("No such interview.")
+        raise NotFound(_("No such interview."))
     if not is_on_panel(session, interview_id, panelist_id):
-        raise NotAllowed("You are not on this interview's panel.")
+        raise NotAllowed(_("You are not on this interview's panel."))
     return interview, session.get(Candidate, interview.candidate_id)
 
 
@@ -85,7 +86,7 @@ def ensure_scorecard(session: Session, interview_id: int, panelist_id: int) -> S
     card = find_scorecard(session, interview_id, panelist_id)
     if card is not None:
         return card
-    _, candidate = _seat(session, interview_id, panelist_id)
+    _interview, candidate = _seat(session, interview_id, panelist_id)
     template_id = current_template(session, candidate.position_id).id
     # End the reading transaction first: on SQLite a write after a stale read fails with
     # "database is locked" instead of waiting, and the INSERT below then starts a fresh one.
@@ -137,11 +138,11 @@ def _own_draft(session: Session, scorecard_id: int, panelist_id: int,
     """The panelist's own card; a submitted one only when they chose to amend it."""
     card = session.get(Scorecard, scorecard_id)
     if card is None:
-        raise NotFound("No such scorecard.")
+        raise NotFound(_("No such scorecard."))
     if card.panelist_id != panelist_id:
-        raise NotAllowed("This is not your scorecard.")
+        raise NotAllowed(_("This is not your scorecard."))
     if card.status == ScorecardStatus.submitted and not amend:
-        raise InvalidInput("This scorecard is already submitted and can no longer be edited.")
+        raise InvalidInput(_("This scorecard is already submitted and can no longer be edited."))
     return card
 
 
@@ -184,10 +185,10 @@ def _bump(session: Session, card: Scorecard, expected_version: int | None) -> No
     )
     if result.rowcount != 1:
         session.rollback()
-        raise Conflict(
+        raise Conflict(_(
             "This scorecard was changed in another window or device since you opened it. "
             "Reload the page to see the latest version; nothing was overwritten."
-        )
+        ))
 
 
 def save_fields(
@@ -215,12 +216,13 @@ def save_fields(
 def check_score(item: ScoreInput, criterion: Criterion, template: ScorecardTemplate) -> None:
     """Refuse a score outside the template's scale or both scored and 'not assessed'."""
     if item.not_assessed and item.value is not None:
-        raise InvalidInput(f"{criterion.name}: a score cannot be both given and not assessed")
+        raise InvalidInput(_("{criterion}: a score cannot be both given and not assessed")
+                           .format(criterion=criterion.name))
     if item.value is not None and not template.scale_min <= item.value <= template.scale_max:
         raise InvalidInput(
-            f"{criterion.name}: score {item.value} is outside the scale "
-            f"{template.scale_min} to {template.scale_max}"
-        )
+            _("{criterion}: score {value} is outside the scale {low} to {high}").format(
+                criterion=criterion.name, value=item.value, low=template.scale_min,
+                high=template.scale_max))
 
 
 def save_score(
@@ -235,7 +237,7 @@ def save_score(
     item = validated(ScoreInput, item)
     criterion = session.get(Criterion, item.criterion_id)
     if criterion is None or criterion.template_id != card.template_id:
-        raise InvalidInput("Criterion: not part of this scorecard")
+        raise InvalidInput(_("Criterion: not part of this scorecard"))
     check_score(item, criterion, session.get(ScorecardTemplate, card.template_id))
     _bump(session, card, expected_version)
     score = session.exec(
@@ -262,19 +264,19 @@ def missing_items(kit: Kit) -> list[str]:
     for c in kit.criteria:
         s = kit.scores.get(c.id)
         if s is None or (s.value is None and not s.not_assessed):
-            problems.append(f"{c.name}: give a score or mark it not assessed")
+            problems.append(_("{criterion}: give a score or mark it not assessed")
+                            .format(criterion=c.name))
             continue
         if s.value is not None:
             assessed += 1
             if s.value in (lo, hi) and not (s.evidence or "").strip():
                 problems.append(
-                    f"{c.name}: a score of {s.value} is at the end of the scale, "
-                    "so it needs an evidence note"
-                )
+                    _("{criterion}: a score of {value} is at the end of the scale, "
+                      "so it needs an evidence note").format(criterion=c.name, value=s.value))
     if kit.criteria and assessed == 0 and not problems:
-        problems.append("Score at least one criterion; all are marked not assessed")
+        problems.append(_("Score at least one criterion; all are marked not assessed"))
     if not kit.scorecard.recommendation:
-        problems.append("Overall recommendation: choose one")
+        problems.append(_("Overall recommendation: choose one"))
     return problems
 
 
@@ -302,7 +304,7 @@ def submit(session: Session, scorecard_id: int, panelist_id: int,
 
 def describe_status(status: str | None) -> str:
     """A word for a scorecard status, including one not started yet."""
-    return "Not started" if status in (None, "not_started") else label(status)
+    return _("Not started") if status in (None, "not_started") else label(status)
 
 
 def seat_status(status: str | None, version: int | None) -> str:
@@ -346,9 +348,9 @@ def save_and_submit(
         with session.no_autoflush:
             interview = session.get(Interview, interview_id)
             if interview is None:
-                raise NotFound("No such interview.")
+                raise NotFound(_("No such interview."))
             if not is_on_panel(session, interview_id, panelist_id):
-                raise NotAllowed("You are not on this interview's panel.")
+                raise NotAllowed(_("You are not on this interview's panel."))
             candidate = session.get(Candidate, interview.candidate_id)
             card = session.exec(
                 select(Scorecard).where(
@@ -366,7 +368,7 @@ def save_and_submit(
             items = [validated(ScoreInput, raw) for raw in scores]
             for item in items:
                 if item.criterion_id not in by_id:
-                    raise InvalidInput("Criterion: not part of this scorecard")
+                    raise InvalidInput(_("Criterion: not part of this scorecard"))
                 check_score(item, by_id[item.criterion_id], template)
             stored = {} if card is None else {
                 x.criterion_id: x
@@ -393,8 +395,8 @@ def save_and_submit(
             try:
                 session.flush()
             except IntegrityError as exc:  # the same panelist submitting twice at one moment
-                raise Conflict("This scorecard was just created in another window or device. "
-                               "Reload the page; nothing was overwritten.") from exc
+                raise Conflict(_("This scorecard was just created in another window or "
+                                 "device. Reload the page; nothing was overwritten.")) from exc
             audit.record(session, "scorecard_created", actor=panelist_id, entity="scorecard",
                          entity_id=card.id, candidate_id=candidate.id)
         else:

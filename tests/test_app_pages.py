@@ -196,3 +196,47 @@ def test_dashboard_lists_unranked_candidates_apart_with_the_reason(world, make):
     others = next(d.value for d in at.dataframe if "Why" in d.value.columns)
     row = others.loc[others["Candidate"] == "Nina Notyet"].iloc[0]
     assert row["Why"] == "no second interview scheduled" and row["Scorecards"] == "0 of 0"
+
+
+def test_my_interviews_shows_not_started_for_a_card_without_answers(world, session):
+    from services.scorecards import ensure_scorecard
+
+    pia = world["panel"][0]
+    ensure_scorecard(session, world["iv_cara"].id, pia.id)  # opened or reminded, no answer
+    at = app_as(pia.id)
+    links = [el.proto.label for el in at.get("page_link")]
+    assert any(text.startswith("Open scorecard — Not started") for text in links), links
+    assert not any("Draft" in text for text in links), links
+    assert not at.exception
+
+
+def test_scorecard_speaks_french_to_a_french_panelist(world, session):
+    from models import User
+
+    pia = session.get(User, world["panel"][0].id)
+    pia.language, pia.time_zone = "fr", "America/Montreal"
+    session.add(pia)
+    session.commit()
+    iv = world["iv_cara"]
+    at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(iv.id)})
+    assert not at.exception
+    assert at.header[0].value.startswith("Fiche d’évaluation : ")
+    assert at.button(key="submit_card").label == "Soumettre la fiche"
+    status = next(c.value for c in at.caption if "avant de pouvoir soumettre" in c.value)
+    assert status.startswith("Il reste 5 éléments") and "Pas encore commencée." in status
+    score = at.radio(key=f"sc_score_{iv.id}_{at.radio[0].key.rsplit('_', 1)[1]}")
+    assert score.label == "Note" and "Non évalué" in score.options
+    assert at.radio(key=f"sc_recommendation_{iv.id}_").label == "Recommandation"
+    # The interview's date in French, in Pia's time zone: "dimanche 29 novembre 2026, 09 h 00".
+    from services import i18n
+
+    with i18n.language("fr", "America/Montreal"):
+        french_date = i18n.datetime_(iv.scheduled_at, "long")
+    assert french_date in " ".join(c.value for c in at.caption)
+    assert any(m in french_date for m in ("janv", "févr", "mars", "avr", "mai", "juin", "juil",
+                                          "août", "sept", "oct", "nov", "déc"))
+    # A first saved answer: the status says so in French. (AppTest formats the picker's
+    # options again in the test process: in the same language and zone as the page.)
+    with i18n.language("fr", "America/Montreal"):
+        at.radio(key=score.key).set_value("3").run()
+    assert any("Brouillon enregistré." in c.value for c in at.caption)

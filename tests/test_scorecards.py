@@ -193,3 +193,18 @@ def test_seat_status_is_not_started_until_the_first_saved_answer(session, make, 
     assert scorecards.seat_status("draft", version) == "draft"
     assert scorecards.seat_status(None, None) == "not_started"
     assert scorecards.seat_status("submitted", 1) == "submitted"
+
+
+def test_my_interviews_says_not_started_for_a_card_only_opened_or_reminded(session, make,
+                                                                          setup):
+    from services.interviews import list_interviews, my_interviews
+
+    pia, paul, iv = setup["panel"][0], setup["panel"][1], setup["interview"]
+    scorecards.ensure_scorecard(session, iv.id, pia.id)  # opened, or made to record a reminder
+    kit = scorecards.open_scorecard(session, iv.id, paul.id)
+    scorecards.save_score(session, kit.scorecard.id, paul.id,
+                          {"criterion_id": kit.criteria[0].id, "value": 3})
+    assert my_interviews(session, make.viewer(pia))["status"].tolist() == ["not_started"]
+    assert my_interviews(session, make.viewer(paul))["status"].tolist() == ["draft"]
+    board = list_interviews(session, make.admin).set_index("panelist")["status"]
+    assert board["Pia"] == "not_started" and board["Paul"] == "draft"

@@ -6,26 +6,44 @@ seeded from the database once per browser session, so a reload (a new session) s
 saved. Text is saved while it is typed: AUTOSAVE_JS commits a text field after a short pause
 and when the page is hidden or left (phone locked, app switched, reload), see README
 "Reload and drafts".
+
+The page draws these widgets and the sticky status bar ("N left", "saved", Submit) inside one
+`st.fragment`: a tap reruns only the form, not the page's picker, kit and header (issue 12).
+One fragment rather than one per criterion: the bar must change with every answer, and
+Streamlit 1.67 refuses a fragment that writes to an element outside itself
+(StreamlitInvalidLayoutContextError, seen with an st.empty placeholder).
 """
 
 import streamlit as st
 
 from models import Recommendation, label
 from models.scorecards import TEXT_MAX
+from services import i18n
 from services.coverage import save_tasks_covered
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from services.scorecards import Kit, ensure_scorecard, save_fields, save_score
+from services.i18n import N_, _, ngettext
+from services.scorecards import (
+    Kit,
+    ensure_scorecard,
+    missing_items,
+    save_fields,
+    save_score,
+)
 from ui import db
 
+# The stored value of the "not assessed" choice (shown translated).
 NOT_ASSESSED = "Not assessed"
+N_("Not assessed")
 RECOMMENDATIONS = [r.value for r in Recommendation]
 TEXT_FIELDS = {
-    "candidate_questions": "The candidate's own questions",
-    "interest": "The candidate's interest in the role",
-    "concerns": "Concerns",
+    "candidate_questions": N_("The candidate's own questions"),
+    "interest": N_("The candidate's interest in the role"),
+    "concerns": N_("Concerns"),
 }
 # Milliseconds of no typing before a text field's value is sent to the server.
 AUTOSAVE_PAUSE_MS = 700
+# Room kept free above the sticky status bar when a focused field is scrolled into view.
+STATUS_ROOM_PX = 150
 
 # Streamlit sends a text area's value when it loses focus or on Ctrl+Enter, a number input's on
 # Enter: text typed but not yet left would be lost on reload. This presses those keys for the
@@ -59,15 +77,38 @@ AUTOSAVE_JS = """
     if (document.visibilityState === 'hidden') flush();
   });
   window.addEventListener('pagehide', flush);
+  // WCAG 2.4.11: a field reached with Tab must not sit under the sticky status bar. The
+  // browser scrolls it into view ignoring the bar; move it up by the overlap.
+  const scroller = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowY;
+      if ((o === 'auto' || o === 'scroll') && p.scrollHeight > p.clientHeight) return p;
+    }
+    return document.scrollingElement;
+  };
+  const target = (el) => (el.matches('input[type=radio], input[type=checkbox]')
+    && el.closest('label')) || el;
+  const unhide = (el) => {
+    const bar = document.querySelector('.st-key-sc_status');
+    if (!bar || !el || bar.contains(el) || !el.getBoundingClientRect) return;
+    const r = target(el).getBoundingClientRect(), b = bar.getBoundingClientRect();
+    if (r.bottom > b.top - 4 && r.top < b.bottom) scroller(el).scrollBy(0, r.bottom - b.top + 12);
+  };
+  document.addEventListener('focusin', (event) => {
+    const el = event.target;
+    requestAnimationFrame(() => unhide(el));
+  }, true);
   window.addEventListener('beforeunload', flush);
 })();
 </script>
 """.replace("PAUSE", str(AUTOSAVE_PAUSE_MS))
 
-# Phone ergonomics: score and recommendation options drawn as buttons of at least 36 x 40 CSS
-# px (the radio circle's 16 px was the only target), "Not assessed" kept on the scores' line, and
+# Phone ergonomics and keyboard use: score and recommendation options drawn as buttons of at
+# least 36 x 40 CSS px (the radio circle's 16 px was the only target), "Not assessed" kept on the
+# scores' line, and
 # the status bar ("N left", "saved", Submit) kept in view at the bottom of the screen (the
-# sticky box is the container's layout wrapper, a child of the page's full-height block).
+# sticky box is the container's layout wrapper, a child of the page's full-height block); a
+# visible focus ring on every control (WCAG 2.4.7) and room above the bar (2.4.11).
 STYLE = """
 <style>
 :is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"]) [role="radiogroup"] {
@@ -87,6 +128,15 @@ STYLE = """
 :is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"])
   label[data-testid="stRadioOption"]:has(input:focus-visible) {
   outline: 2px solid #2f5d8a; outline-offset: 2px; }
+[class*="st-key-sc_task_"] label:has(input:focus-visible) {
+  outline: 2px solid #2f5d8a; outline-offset: 2px; border-radius: 4px; }
+[data-testid="stMain"] :is(button, a, textarea, input:not([type=radio]):not([type=checkbox]),
+  summary, [tabindex="0"]):focus-visible {
+  outline: 2px solid #2f5d8a !important; outline-offset: 2px; }
+[data-testid="stSidebar"] :is(button, a, input):focus-visible {
+  outline: 2px solid #2f5d8a !important; outline-offset: 2px; }
+:is([class*="st-key-sc_"], [data-testid="stMain"]) :is(input, textarea, label, button) {
+  scroll-margin-bottom: 150px; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-sc_status) {
   position: sticky; bottom: 0; z-index: 50; }
 .st-key-sc_status { padding: 6px 0 4px; background: var(--background-color, #ffffff);
@@ -166,6 +216,7 @@ def _persist(interview_id: int, panelist_id: int, where: str, action) -> None:
         st.session_state[error_key] = "; ".join(exc.problems)
         return
     except (Conflict, NotAllowed, NotFound) as exc:
+        # Shown at the top of the form, with a way to load the latest version.
         st.session_state[key("error", interview_id)] = str(exc)
         return
     st.session_state.pop(error_key, None)
@@ -177,8 +228,9 @@ def _too_long(text: str | None) -> str | None:
     n = len(text or "")
     if n <= TEXT_MAX:
         return None
-    return (f"Too long to save: {n:,} characters, at most {TEXT_MAX:,}. Your text is kept in the "
-            "box but not saved: shorten it, or move part of it to another field.")
+    return _("Too long to save: {n} characters, at most {max}. Your text is kept in the box but "
+             "not saved: shorten it, or move part of it to another field.").format(
+        n=i18n.number(n), max=i18n.number(TEXT_MAX))
 
 
 def _save_score_cb(interview_id: int, panelist_id: int, criterion_id: int) -> None:
@@ -223,18 +275,31 @@ def _field_error(interview_id: int, where: str) -> None:
 
 
 def style() -> None:
-    """The scorecard's phone-sized targets and sticky status bar, and the typing autosave."""
+    """The scorecard's phone-sized targets, focus rings and sticky status bar, and the typing
+    autosave."""
     st.html(STYLE + AUTOSAVE_JS, unsafe_allow_javascript=True)
+
+
+def status_text(kit: Kit) -> str:
+    """The status bar's sentence: what is left before submitting, and whether a draft is saved."""
+    missing = missing_items(kit)
+    saved = _("Draft saved.") if kit.scorecard.id is not None else _("Not started yet.")
+    if missing:
+        left = ngettext("{n} thing left before you can submit.",
+                        "{n} things left before you can submit.", len(missing)).format(
+            n=len(missing))
+        return f"{left} {saved}"
+    return _("Ready to submit. {saved}").format(saved=saved)
 
 
 def tasks_widget(kit: Kit, panelist_id: int) -> None:
     """Which of the position's tasks the panelist probed: one tick each, saved when changed."""
     if not kit.position.tasks:
         return
+    st.subheader(_("Tasks you probed"))
+    st.caption(_("Tick the position's tasks you asked about. Before the debrief, tasks no "
+                 "panelist probed are flagged."))
     iid = kit.interview.id
-    st.subheader("Tasks you probed")
-    st.caption("Tick the position's tasks you asked about. Before the debrief, tasks no "
-               "panelist probed are flagged.")
     for i, task in enumerate(kit.position.tasks):
         st.checkbox(task, key=key("task", iid, i), on_change=_save_tasks_cb,
                     args=(iid, panelist_id, list(kit.position.tasks)), disabled=kit.submitted)
@@ -242,68 +307,79 @@ def tasks_widget(kit: Kit, panelist_id: int) -> None:
 
 
 def scale_options(kit: Kit) -> list[str]:
-    """The choices of the rating scale, then 'not assessed'."""
+    """The choices of the rating scale, then 'not assessed' (stored values; see option_label)."""
     lo, hi = kit.template.scale_min, kit.template.scale_max
     return [str(v) for v in range(lo, hi + 1)] + [NOT_ASSESSED]
 
 
-def criterion_widgets(kit: Kit, panelist_id: int) -> None:
-    """One block per criterion: description, anchors, score, evidence."""
+def option_label(option: str) -> str:
+    """A score choice as shown: the number, or "Not assessed" in the reader's language."""
+    return _(NOT_ASSESSED) if option == NOT_ASSESSED else option
+
+
+def _criterion_block(kit: Kit, panelist_id: int, criterion_id: int) -> None:
+    """One criterion: name, description, anchors, score, evidence."""
     from ui.text import md_escape
 
     iid = kit.interview.id
+    c = next(x for x in kit.criteria if x.id == criterion_id)
     lo, hi = kit.template.scale_min, kit.template.scale_max
     mid = (lo + hi) / 2
-    options = scale_options(kit)
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(c.name)}**")
+        if c.description:
+            st.text(c.description)
+        for point, text in [(lo, c.anchor_low), (mid, c.anchor_mid), (hi, c.anchor_high)]:
+            if text:
+                st.caption(f"{i18n.number(point, 0 if point == int(point) else 1)} — "
+                           f"{md_escape(text)}")
+        st.radio(
+            _("Score"), scale_options(kit), index=None, horizontal=True,
+            format_func=option_label, key=key("score", iid, c.id),
+            on_change=_save_score_cb, args=(iid, panelist_id, c.id),
+            disabled=locked(kit),
+        )
+        choice = st.session_state.get(key("score", iid, c.id))
+        extreme = choice in (str(lo), str(hi))
+        st.text_area(
+            _("Evidence (required for a score at the end of the scale)") if extreme
+            else _("Evidence"),
+            key=key("evidence", iid, c.id), height=80,
+            placeholder=_("What did the candidate say or do that supports this score?"),
+            on_change=_save_score_cb, args=(iid, panelist_id, c.id),
+            disabled=locked(kit),
+        )
+        _field_error(iid, f"c{c.id}")
+
+
+def criterion_widgets(kit: Kit, panelist_id: int) -> None:
+    """One block per criterion, grouped by dimension."""
     for dimension in ("technical", "social", "company"):
         criteria = [c for c in kit.criteria if c.dimension == dimension]
         if not criteria:
             continue
         st.subheader(label(dimension))
         for c in criteria:
-            with st.container(border=True):
-                st.markdown(f"**{md_escape(c.name)}**")
-                if c.description:
-                    st.text(c.description)
-                anchors = [(lo, c.anchor_low), (mid, c.anchor_mid), (hi, c.anchor_high)]
-                for point, text in anchors:
-                    if text:
-                        st.caption(f"{point:g} — {md_escape(text)}")
-                st.radio(
-                    "Score", options, index=None, horizontal=True,
-                    key=key("score", iid, c.id),
-                    on_change=_save_score_cb, args=(iid, panelist_id, c.id),
-                    disabled=locked(kit),
-                )
-                choice = st.session_state.get(key("score", iid, c.id))
-                extreme = choice in (str(lo), str(hi))
-                st.text_area(
-                    "Evidence" + (" (required for a score at the end of the scale)"
-                                  if extreme else ""),
-                    key=key("evidence", iid, c.id), height=80,
-                    placeholder="What did the candidate say or do that supports this score?",
-                    on_change=_save_score_cb, args=(iid, panelist_id, c.id),
-                    disabled=locked(kit),
-                )
-                _field_error(iid, f"c{c.id}")
+            _criterion_block(kit, panelist_id, c.id)
 
 
 def overall_widgets(kit: Kit, panelist_id: int) -> None:
     """Recommendation, the candidate's questions, salary heard, interest and concerns."""
     iid = kit.interview.id
-    st.subheader("Overall")
+    st.subheader(_("Overall"))
     st.radio(
-        "Recommendation", RECOMMENDATIONS, index=None, horizontal=True, format_func=label,
+        _("Recommendation"), RECOMMENDATIONS, index=None, horizontal=True, format_func=label,
         key=key("recommendation", iid), on_change=_save_field_cb,
         args=(iid, panelist_id, "recommendation"), disabled=locked(kit),
     )
     _field_error(iid, "recommendation")
     for name, title in TEXT_FIELDS.items():
-        st.text_area(title, key=key(name, iid), height=80, on_change=_save_field_cb,
+        st.text_area(_(title), key=key(name, iid), height=80, on_change=_save_field_cb,
                      args=(iid, panelist_id, name), disabled=locked(kit))
         _field_error(iid, name)
     st.number_input(
-        f"Salary expectation heard ({kit.position.currency} per year)", min_value=0,
+        _("Salary expectation heard ({currency} per year)").format(
+            currency=kit.position.currency), min_value=0,
         step=1000, value=None, key=key("salary_heard", iid), on_change=_save_field_cb,
         args=(iid, panelist_id, "salary_heard"), disabled=locked(kit),
     )
