@@ -30,6 +30,7 @@ with db.session() as s:
     mine = my_interviews(s, viewer)
 
 if mine.empty:
+    st.title(_("Scorecard"))
     st.info(_("You are not on any interview panel yet."))
     st.stop()
 
