@@ -27,7 +27,7 @@ i18n: $(VENV)/.dev
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output \
 		--project "Second Look" -o locale/messages.pot .
 	$(VENV)/bin/pybabel update -i locale/messages.pot -d locale -D messages \
-		--no-fuzzy-matching --no-location --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete
 
 # Set DEMO=0 to start on an empty database without the demo set.
 DEMO ?= 1
