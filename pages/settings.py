@@ -3,7 +3,7 @@ organisation's default language and time zone)."""
 
 import streamlit as st
 
-from models import Role
+from models import PanelVisibility, Role
 from services import i18n
 from services.errors import InvalidInput
 from services.i18n import N_, _, ngettext
@@ -15,8 +15,10 @@ from ui.widgets import show_problems
 
 viewer = require(Role.admin)
 
-VISIBILITY = {"after_submit": N_("After they submitted their own scorecard (recommended)"),
-              "always": N_("Always, even before they submit"), "never": N_("Never")}
+VISIBILITY = {PanelVisibility.after_submit:
+              N_("After they submitted their own scorecard (recommended)"),
+              PanelVisibility.always: N_("Always, even before they submit"),
+              PanelVisibility.never: N_("Never")}
 
 st.title(_("Settings"))
 with db.session() as s:

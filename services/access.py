@@ -25,7 +25,16 @@ from sqlalchemy import false, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, select
 
-from models import Candidate, Interview, PanelMember, Position, Role, Scorecard, ScorecardStatus
+from models import (
+    Candidate,
+    Interview,
+    PanelMember,
+    PanelVisibility,
+    Position,
+    Role,
+    Scorecard,
+    ScorecardStatus,
+)
 from services.auth import Viewer
 from services.errors import NotAllowed
 from services.i18n import N_, _
@@ -112,7 +121,8 @@ def panel_status(session: Session, viewer: Viewer, candidate_ids: list[int]) -> 
 
 
 def _seat_allows(visibility: str, submitted: bool, manager: bool) -> bool:
-    return visibility == "always" or (submitted and (visibility == "after_submit" or manager))
+    return visibility == PanelVisibility.always or (
+        submitted and (visibility == PanelVisibility.after_submit or manager))
 
 
 def _seats_and_allowed(session: Session, viewer: Viewer, position: Position,

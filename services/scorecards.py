@@ -16,6 +16,7 @@ from models import (
     ScorecardTemplate,
     ScorecardUpdate,
     ScoreInput,
+    SeatStatus,
     label,
     utcnow,
 )
@@ -304,7 +305,7 @@ def submit(session: Session, scorecard_id: int, panelist_id: int,
 
 def describe_status(status: str | None) -> str:
     """A word for a scorecard status, including one not started yet."""
-    return _("Not started") if status in (None, "not_started") else label(status)
+    return _("Not started") if status in (None, SeatStatus.not_started) else label(status)
 
 
 def seat_status(status: str | None, version: int | None) -> str:
@@ -314,7 +315,7 @@ def seat_status(status: str | None, version: int | None) -> str:
     made only to record a reminder, or by opening the scorecard before this rule).
     """
     if status is None or (status == ScorecardStatus.draft and (version or 1) <= 1):
-        return "not_started"
+        return SeatStatus.not_started
     return status
 
 

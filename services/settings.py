@@ -3,7 +3,7 @@
 
 from sqlmodel import Session
 
-from models import AppSetting
+from models import AppSetting, PanelVisibility
 from services import config, i18n
 from services.i18n import N_, _
 
@@ -11,7 +11,7 @@ DEFAULTS = {
     # Whether demo accounts and the demo banner exist (set by seed-demo).
     "demo_mode": "false",
     # When a panelist sees co-panelists' scores: after_submit (default), always, never.
-    "panel_visibility": "after_submit",
+    "panel_visibility": PanelVisibility.after_submit.value,
     # Disagreement threshold as a fraction of the rating scale's span.
     "disagreement_fraction": "0.5",
     # Candidates a panelist must share with colleagues before their leniency is trusted.
@@ -24,7 +24,7 @@ DEFAULTS = {
     # an admin sets one, SECONDLOOK_TIMEZONE (the environment's older setting), else UTC.
     "time_zone": "UTC",
 }
-PANEL_VISIBILITY = ("after_submit", "always", "never")
+PANEL_VISIBILITY = tuple(v.value for v in PanelVisibility)
 # What an admin may change on the Settings page (demo_mode is set by seed-demo only).
 EDITABLE = ("panel_visibility", "disagreement_fraction", "calibration_min_shared",
             "retention_days", "language", "time_zone")

@@ -32,15 +32,6 @@ from tests.conftest import PASSWORD
 from tests.i18n_catalogue import translations
 from ui.guard import pages_for
 
-# TEMPORARY: pages whose strings other helpers wrap on their own branches. Their tests still
-# run, but a leak there is only reported (xfail with the strings found), not failed. The lead
-# empties this set at merge.
-NOT_YET = {
-    "pages/my_interviews.py", "pages/scorecard.py", "pages/dashboard.py",
-    "pages/calibration.py", "pages/positions.py", "pages/candidates.py",
-    "pages/interviews.py", "pages/import_candidates.py", "pages/overdue.py",
-    "pages/exports.py", "pages/privacy.py",
-}
 # French every page of its kind shows (besides the menu and the Log out button in French).
 FRENCH = {
     "pages/account.py": ["Mon compte", "Langue et fuseau horaire", "Changer le mot de passe"],
@@ -238,8 +229,6 @@ def test_every_page_shows_french_and_no_translated_english(french_demo, role, pa
     leaks = sorted({m for s in strings for m in leaks_in(s, french_demo["data"])})
     missing = [w for w in EVERYWHERE + FRENCH.get(page, []) if w not in text]
     problems = [f"English shown: {m!r}" for m in leaks] + [f"no {w!r}" for w in missing]
-    if page in NOT_YET and problems:
-        pytest.xfail(f"{page} not wrapped yet ({len(problems)}): " + "; ".join(problems[:40]))
     assert not problems, "\n".join(problems)
 
 

@@ -229,7 +229,6 @@ def salary_band(fresh_page, demo_url: str, demo_world: dict, lang: str) -> None:
     page.close()
 
 
-@pytest.mark.xfail(reason="needs the merged translations", strict=False)
 def test_french_browser_scores_submits_and_reads_the_dashboard_in_french(
         fresh_page, demo_url, demo_world):
     flow(fresh_page, demo_url, demo_world, "fr")
@@ -240,8 +239,6 @@ def test_english_browser_scores_submits_and_reads_the_dashboard_in_english(
     flow(fresh_page, demo_url, demo_world, "en")
 
 
-@pytest.mark.xfail(reason="needs the merged translations (dashboard money via services.i18n)",
-                   strict=False)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_salary_band_is_written_the_readers_way(fresh_page, demo_url, demo_world, lang):
     salary_band(fresh_page, demo_url, demo_world, lang)
