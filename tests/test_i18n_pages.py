@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import JSON, String, Text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.sqltypes import AutoString
 
 from models import Role, User
 from services import auth
@@ -91,7 +92,8 @@ def stored_text(session: Session) -> set[str]:
                 add(v)
 
     for table in SQLModel.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, String | Text | JSON)]
+        text_types = String | Text | JSON | AutoString
+        columns = [c for c in table.columns if isinstance(c.type, text_types)]
         if not columns:
             continue
         for row in session.execute(sa_select(*columns)).all():
