@@ -29,6 +29,11 @@ def crossed(session, make):
     return {"manager": manager, "position": position, "panel": panel, "cands": cands}
 
 
+def number(text: str) -> float:
+    """A number as the page shows it (a true minus sign, a decimal comma in French)."""
+    return float(str(text).replace("\u2212", "-").replace(",", "."))
+
+
 def frame_with(at, column):
     """The first table on the page that has this column."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
@@ -82,8 +87,8 @@ def test_calibration_page_shows_leniency_and_adjusted_ranking(crossed):
     assert not at.exception
     table = frame_with(at, "Shared candidates").set_index("Panelist")
     assert table.at["Lenny Lenient", "Shared candidates"] == 6
-    assert float(table.at["Lenny Lenient", "Leniency"]) > 0.3
-    assert float(table.at["Tess Tough", "Leniency"]) < -0.3
+    assert number(table.at["Lenny Lenient", "Leniency"]) > 0.3
+    assert number(table.at["Tess Tough", "Leniency"]) < -0.3
     fig = next(f for f in figures(at) if "leniency" in f["layout"]["title"]["text"].lower())
     assert set(fig["data"][0]["y"]) == {"Lenny Lenient", "Sam Steady", "Tess Tough"}
     adjusted = frame_with(at, "Adjusted rank")

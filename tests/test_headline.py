@@ -64,7 +64,7 @@ def test_dashboard_headline_speaks_in_plain_words(world):
     assert "Left to discuss at the debrief: Cara (5 points)." in text
     assert "Awaiting your decision: 2 scored candidates" in text
     assert "Recommendations: 1 strong yes, 1 no (from 2 scorecards)" in text
-    assert "above the band" in text and "by 5 000 EUR" in text
+    assert "above the band" in text and "by €5,000" in text
     assert "Asked about on-call (Pia) — Pia" in text
     assert "Cares about mentoring" in text and "Relocation" in text
 
