@@ -58,15 +58,18 @@ st.markdown(f"clicked {n}")
 
 # Armed before a click: resolves with the milliseconds from the pointer going down until the
 # script run it started has finished (when `run`) and `selector` (with `text`) is in the page.
-ARM = """([selector, text, run]) => {
+ARM = """([selector, text, run, timeout]) => {
   const app = document.querySelector('[data-testid="stApp"]');
+  const state = () => app.getAttribute('data-test-script-state');
   let t0 = null, seen = !run;
-  const down = () => { if (t0 === null) t0 = performance.now(); };
-  document.addEventListener('pointerdown', down, {capture: true, once: true});
-  const watch = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running' && t0 !== null) seen = true;
+  document.addEventListener('pointerdown', () => { if (t0 === null) t0 = performance.now(); },
+                            {capture: true, once: true});
+  // A short run can start and finish between two observer callbacks: read the old values.
+  const watch = new MutationObserver((records) => {
+    if (state() === 'running' || records.some((r) => r.oldValue === 'running')) seen = true;
   });
-  watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  watch.observe(app, {attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
   const present = () => {
     if (!selector) return true;
     for (const el of document.querySelectorAll(selector)) {
@@ -74,12 +77,16 @@ ARM = """([selector, text, run]) => {
     }
     return false;
   };
-  window.__settled = new Promise((resolve) => {
+  window.__settled = new Promise((resolve, reject) => {
+    const started = performance.now();
     const tick = setInterval(() => {
-      if (t0 === null) return;
-      if (app.getAttribute('data-test-script-state') === 'running') seen = true;
-      if (seen && app.getAttribute('data-test-script-state') !== 'running' && present()) {
+      if (state() === 'running') seen = true;
+      if (t0 !== null && seen && state() !== 'running' && present()) {
         clearInterval(tick); watch.disconnect(); resolve(performance.now() - t0);
+      } else if (performance.now() - started > timeout) {
+        clearInterval(tick); watch.disconnect();
+        reject(new Error(`not settled: clicked ${t0 !== null}, ran ${seen}, ` +
+                         `state ${state()}, ${selector} shown ${present()}`));
       }
     }, 4);
   });
@@ -138,7 +145,7 @@ def timed(page, locator, selector: str | None, text: str | None = None, *,
           run: bool = True) -> float:
     """Milliseconds from clicking `locator` until settled with `selector` shown."""
     settled(page)
-    page.evaluate(ARM, [selector, text, run])
+    page.evaluate(ARM, [selector, text, run, TIMEOUT_MS])
     locator.click()
     return float(page.evaluate("window.__settled"))
 
