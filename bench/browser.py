@@ -56,20 +56,48 @@ if st.button("Click", key="floor"):
 st.markdown(f"clicked {n}")
 '''
 
+# In every page before Streamlit loads: count the end of each script run as the server reports
+# it (a ForwardMsg whose top-level field 6, script_finished, is set), because the page's
+# data-test-script-state can skip "running" altogether for a short run.
+WATCH_RUNS = """(() => {
+  window.__runsDone = 0;
+  window.__lastDone = 0;
+  const endsRun = (buffer) => {
+    const b = new Uint8Array(buffer);
+    let i = 0;
+    const varint = () => { let v = 0, m = 1, x; do { x = b[i++]; v += (x & 0x7f) * m; m *= 128; }
+                           while (x & 0x80 && i < b.length); return v; };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+      if (wire === 0) { const v = varint(); if (field === 6) return v !== 2; }
+      else if (wire === 2) { const n = varint(); i += n; }  // (i += varint() reads i first)
+      else if (wire === 1) { i += 8; } else if (wire === 5) { i += 4; } else { return false; }
+    }
+    return false;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('message', (event) => {
+      if (event.data instanceof ArrayBuffer && endsRun(event.data)) {
+        window.__runsDone += 1; window.__lastDone = performance.now();
+      }
+    });
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
+
 # Armed before a click: resolves with the milliseconds from the pointer going down until the
 # script run it started has finished (when `run`) and `selector` (with `text`) is in the page.
 ARM = """([selector, text, run, timeout]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const state = () => app.getAttribute('data-test-script-state');
-  let t0 = null, seen = !run;
+  const before = window.__runsDone;
+  let t0 = null;
   document.addEventListener('pointerdown', () => { if (t0 === null) t0 = performance.now(); },
                             {capture: true, once: true});
-  // A short run can start and finish between two observer callbacks: read the old values.
-  const watch = new MutationObserver((records) => {
-    if (state() === 'running' || records.some((r) => r.oldValue === 'running')) seen = true;
-  });
-  watch.observe(app, {attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
   const present = () => {
     if (!selector) return true;
     for (const el of document.querySelectorAll(selector)) {
@@ -80,12 +108,12 @@ ARM = """([selector, text, run, timeout]) => {
   window.__settled = new Promise((resolve, reject) => {
     const started = performance.now();
     const tick = setInterval(() => {
-      if (state() === 'running') seen = true;
-      if (t0 !== null && seen && state() !== 'running' && present()) {
-        clearInterval(tick); watch.disconnect(); resolve(performance.now() - t0);
+      const ran = !run || window.__runsDone > before;
+      if (t0 !== null && ran && state() !== 'running' && present()) {
+        clearInterval(tick); resolve(performance.now() - t0);
       } else if (performance.now() - started > timeout) {
-        clearInterval(tick); watch.disconnect();
-        reject(new Error(`not settled: clicked ${t0 !== null}, ran ${seen}, ` +
+        clearInterval(tick);
+        reject(new Error(`not settled: clicked ${t0 !== null}, ran ${ran}, ` +
                          `state ${state()}, ${selector} shown ${present()}`));
       }
     }, 4);
@@ -133,6 +161,13 @@ def server(script: Path, db_url: str | None, log: Path):
             proc.kill()
 
 
+def new_context(browser):
+    """A desktop browser context whose pages count finished script runs (WATCH_RUNS)."""
+    ctx = browser.new_context(viewport=DESKTOP)
+    ctx.add_init_script(WATCH_RUNS)
+    return ctx
+
+
 def settled(page) -> None:
     """Wait until no script run is going on."""
     from playwright.sync_api import expect
@@ -154,7 +189,7 @@ class Floor:
     """The bare one-button page, kept open beside the app so it is timed in the same run."""
 
     def __init__(self, browser, base: str):
-        self.page = browser.new_context(viewport=DESKTOP).new_page()
+        self.page = new_context(browser).new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
         self.page.goto(base)
         self.page.get_by_role("button", name="Click").wait_for()
@@ -190,7 +225,7 @@ def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[
 
     # Log in: a fresh context per round (a home-made login lasts the browser session).
     for _ in range(ROUNDS):
-        ctx = browser.new_context(viewport=DESKTOP)
+        ctx = new_context(browser)
         page = ctx.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         log_in(page, base, plan["manager_email"], plan["password"])
@@ -200,7 +235,7 @@ def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[
         floor.click()
     say(times, "log_in")
 
-    ctx = browser.new_context(viewport=DESKTOP)
+    ctx = new_context(browser)
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     log_in(page, base, plan["manager_email"], plan["password"])
@@ -238,7 +273,7 @@ def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[
     # Scorecards: each panelist logs in, saves fields on one draft, then submits complete ones.
     saves_done = False
     for email, interview_ids, field in plan["panelists"]:
-        ctx = browser.new_context(viewport=DESKTOP)
+        ctx = new_context(browser)
         page = ctx.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         log_in(page, base, email, plan["password"])

@@ -121,14 +121,16 @@ def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
 def radar(profiles: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     """Each panelist's dimension profile for one candidate, overlaid."""
     fig = go.Figure()
-    theta = [label(d) for d in DIMENSIONS]
+    # Polar labels get no automatic margin: broken over lines they stay inside 390 px.
+    theta = [wrap(label(d), 10) for d in DIMENSIONS]
     for i, row in enumerate(profiles.itertuples(index=False)):
         values = [getattr(row, d) for d in DIMENSIONS]
         fig.add_trace(go.Scatterpolar(
             r=values + values[:1], theta=theta + theta[:1], fill="toself", opacity=0.55,
             name=chart_text(row.panelist), line={"color": PALETTE[i % len(PALETTE)]},
         ))
-    fig.update_layout(polar={"radialaxis": {"range": [scale[0], scale[1]], "dtick": 1}})
+    fig.update_layout(polar={"radialaxis": {"range": [scale[0], scale[1]], "dtick": 1},
+                             "domain": {"x": [0.12, 0.88]}})
     return _layout(fig, height=380, title=_("Dimension profile by panelist"))
 
 
@@ -145,11 +147,12 @@ def heatmap(matrix: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     text = matrix.map(lambda v: _("n/a") if pd.isna(v) else f"{v:g}")
     fig = go.Figure(go.Heatmap(
         z=matrix.astype(float).astype(object).where(matrix.notna(), None).to_numpy().tolist(),
-        x=[wrap(c, 12) for c in matrix.columns],
+        x=[wrap(c, 6) for c in matrix.columns],
         y=[wrap(r, 22) for r in matrix.index], zmin=scale[0], zmax=scale[1],
         colorscale="RdYlGn", text=text.to_numpy().tolist(), texttemplate="%{text}",
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-        colorbar={"title": {"text": _("Score")}, "thickness": 12},
+        # Every cell writes its score, so the colour scale adds nothing but width on a phone.
+        showscale=False,
     ))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="bottom", tickangle=0)
