@@ -145,17 +145,21 @@ def radar_data(profiles: pd.DataFrame) -> pd.DataFrame:
 def heatmap(matrix: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     """Criterion (rows) by panelist (columns); blank cells were not assessed."""
     text = matrix.map(lambda v: _("n/a") if pd.isna(v) else f"{v:g}")
+    columns = [chart_text(c) for c in matrix.columns]
+    rows = [chart_text(r) for r in matrix.index]
     fig = go.Figure(go.Heatmap(
         z=matrix.astype(float).astype(object).where(matrix.notna(), None).to_numpy().tolist(),
-        x=[wrap(c, 6) for c in matrix.columns],
-        y=[wrap(r, 22) for r in matrix.index], zmin=scale[0], zmax=scale[1],
+        x=columns, y=rows, zmin=scale[0], zmax=scale[1],
         colorscale="RdYlGn", text=text.to_numpy().tolist(), texttemplate="%{text}",
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
         # Every cell writes its score, so the colour scale adds nothing but width on a phone.
         showscale=False,
     ))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="bottom", tickangle=0)
+    # The data keep the names; only the tick labels are broken over lines for a phone.
+    fig.update_yaxes(autorange="reversed", tickvals=rows,
+                     ticktext=[wrap(r, 22) for r in matrix.index])
+    fig.update_xaxes(side="bottom", tickangle=0, tickvals=columns,
+                     ticktext=[wrap(c, 6) for c in matrix.columns])
     return _layout(fig, height=max(320, 40 * len(matrix) + 140), title=_("Scores by criterion"))
 
 
