@@ -241,6 +241,7 @@ def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[
     log_in(page, base, plan["manager_email"], plan["password"])
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Dashboard").wait_for()
+    page.wait_for_url("**/dashboard**")  # the root forwards to the start page after login
     settled(page)
     position = plan["position_title"]
     _choose(page, "position", position)
@@ -313,6 +314,7 @@ def _choose(page, key: str, option: str) -> None:
     if option in (box.text_content() or ""):
         return
     box.click()
+    page.keyboard.type(option)  # the option list is virtual: filter it
     page.get_by_role("option", name=option, exact=True).click()
     settled(page)
 
