@@ -260,7 +260,7 @@ def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[
         cid = plan["candidate_ids"][name]
         page.locator(".st-key-dash_candidate").click()
         page.keyboard.type(name)  # the option list is virtual: filter it to the one wanted
-        option = page.get_by_role("option", name=name, exact=True)
+        option = page.get_by_role("option", name=name).first  # "Name" or "Name · Position"
         times["candidate"].append(timed(page, option, f".st-key-headline_{cid}"))
         floor.click()
     say(times, "candidate")
