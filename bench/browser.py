@@ -347,7 +347,7 @@ def _plan(url: str, manager_id: int, position_id: int, password: str,
     """Who logs in, which position and candidates, which drafts are saved and submitted."""
     from sqlmodel import select
 
-    from models import Candidate, Criterion, Position, Scorecard, User
+    from models import Candidate, Criterion, Interview, Position, Scorecard, User
     from services.db import session_scope
 
     with session_scope(url) as s:
@@ -365,7 +365,11 @@ def _plan(url: str, manager_id: int, position_id: int, password: str,
             if panelists[-1][0] != email:
                 panelists.append([email, [], None])
             panelists[-1][1].append(s.get(Scorecard, card_id).interview_id)
-    names = [c.name for c in cands[1:ROUNDS + 1]]
+        # Only candidates with a submitted scorecard have a panel view (and a headline).
+        scored = set(s.exec(select(Interview.candidate_id).join(
+            Scorecard, Scorecard.interview_id == Interview.id)
+            .where(Scorecard.status == "submitted")).all())
+    names = [c.name for c in cands if c.id in scored][:ROUNDS + 1]
     return {"manager_email": manager.email, "password": password,
             "position_title": position.title, "n_candidates": len(cands),
             "candidates": names, "candidate_ids": {c.name: c.id for c in cands},
