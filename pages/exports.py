@@ -17,6 +17,7 @@ from services.exports import (
     scores_csv,
     scores_xlsx,
 )
+from services.i18n import _, current_language, current_time_zone, language
 from services.pdf_pack import debrief_pack
 from services.positions import dashboard_positions
 from ui import db
@@ -25,7 +26,7 @@ from ui.widgets import pick_position
 
 viewer = require(Role.hiring_manager)
 
-st.title("Exports")
+st.title(_("Exports"))
 with db.session() as s:
     positions = dashboard_positions(s, viewer)
 position = pick_position(positions, key="exp_position")
@@ -42,30 +43,34 @@ url = db.url()
 position_id = position.id
 
 
+reader_language, reader_zone = current_language(), current_time_zone().key
+
+
 def _deferred(build):
-    """A function the download calls on click: the file from the database as it is then."""
+    """A function the download calls on click: the file from the database as it is then, in
+    the reader's language (the call may run outside this script run, so it is passed on)."""
     def make() -> bytes:
-        with session_scope(url) as s:
+        with language(reader_language, reader_zone), session_scope(url) as s:
             return build(s, viewer, position_id)
     return make
 
 
-st.caption("Scores of candidates whose panel you sit on and have not yet scored are left out "
-           "until you submit your own scorecard. Each file is made when you click, from the "
-           "scores as they are at that moment.")
+st.caption(_("Scores of candidates whose panel you sit on and have not yet scored are left "
+             "out until you submit your own scorecard. Each file is made when you click, from "
+             "the scores as they are at that moment."))
 c1, c2, c3 = st.columns(3)
-c1.download_button("Scores (CSV, import format)", _deferred(scores_csv), f"{slug}-scores.csv",
+c1.download_button(_("Scores (CSV, import format)"), _deferred(scores_csv), f"{slug}-scores.csv",
                    mime="text/csv", key="exp_csv", icon=":material/table:", on_click="ignore")
-c2.download_button("Scores and summary (Excel)", _deferred(scores_xlsx), f"{slug}-scores.xlsx",
+c2.download_button(_("Scores and summary (Excel)"), _deferred(scores_xlsx), f"{slug}-scores.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="exp_xlsx", icon=":material/grid_on:", on_click="ignore")
-c3.download_button("Comparison table (CSV)", _deferred(comparison_csv),
+c3.download_button(_("Comparison table (CSV)"), _deferred(comparison_csv),
                    f"{slug}-comparison.csv", mime="text/csv", key="exp_table",
                    icon=":material/compare:", on_click="ignore")
 
-st.subheader("Debrief pack (PDF)")
-st.caption("Per candidate: scores, charts, who said what, disagreements, tasks no one probed, "
-           "salary against the band, decision. Building it takes a few seconds.")
-st.download_button("Download the PDF pack", _deferred(debrief_pack), f"{slug}-debrief.pdf",
+st.subheader(_("Debrief pack (PDF)"))
+st.caption(_("Per candidate: scores, charts, who said what, disagreements, tasks no one "
+             "probed, salary against the band, decision. Building it takes a few seconds."))
+st.download_button(_("Download the PDF pack"), _deferred(debrief_pack), f"{slug}-debrief.pdf",
                    mime="application/pdf", key="exp_pdf_download", type="primary",
                    icon=":material/picture_as_pdf:", on_click="ignore")

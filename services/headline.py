@@ -11,6 +11,7 @@ import pandas as pd
 
 from models import label
 from services.board import Board, ranking_statement
+from services.i18n import _
 
 RECOMMENDATIONS = ("strong_yes", "yes", "no", "strong_no")
 
@@ -45,8 +46,9 @@ class CandidateHeadline:
 
 def tally(row) -> str:
     """'2 strong yes, 1 no' from a summary row's rec_* counts (empty when none)."""
-    parts = [f"{int(row.get(f'rec_{r}', 0) or 0)} {label(r).lower()}" for r in RECOMMENDATIONS
-             if int(row.get(f"rec_{r}", 0) or 0)]
+    parts = [_("{n} {recommendation}").format(n=int(row.get(f"rec_{r}", 0) or 0),
+                                              recommendation=label(r).lower())
+             for r in RECOMMENDATIONS if int(row.get(f"rec_{r}", 0) or 0)]
     return ", ".join(parts)
 
 
@@ -67,7 +69,7 @@ def salary_reading(expectation, band_min, band_max, currency: str) -> Salary:
 def _agenda_lines(agenda: pd.DataFrame) -> list[str]:
     lines = []
     for row in agenda.itertuples(index=False):
-        topic = row.criterion if isinstance(row.criterion, str) else "Recommendation"
+        topic = row.criterion if isinstance(row.criterion, str) else _("Recommendation")
         lines.append(f"{topic}: {row.detail}" if row.detail else topic)
     return lines
 

@@ -1,6 +1,9 @@
 """AppTest: the dashboard's intervals, ties, agreement, weight sensitivity and consensus, and
 the calibration page, read from the plotted figures and tables."""
 
+import json
+import re
+
 import pytest
 
 from models import ConsensusScore
@@ -27,6 +30,11 @@ def crossed(session, make):
             make.scorecard(iv, p, value, "yes" if value >= 3 else "no")
         cands.append(cand)
     return {"manager": manager, "position": position, "panel": panel, "cands": cands}
+
+
+def number(text: str) -> float:
+    """A number as the page shows it (a true minus sign, a decimal comma in French)."""
+    return float(str(text).replace("\u2212", "-").replace(",", "."))
 
 
 def frame_with(at, column):
@@ -82,8 +90,8 @@ def test_calibration_page_shows_leniency_and_adjusted_ranking(crossed):
     assert not at.exception
     table = frame_with(at, "Shared candidates").set_index("Panelist")
     assert table.at["Lenny Lenient", "Shared candidates"] == 6
-    assert float(table.at["Lenny Lenient", "Leniency"]) > 0.3
-    assert float(table.at["Tess Tough", "Leniency"]) < -0.3
+    assert number(table.at["Lenny Lenient", "Leniency"]) > 0.3
+    assert number(table.at["Tess Tough", "Leniency"]) < -0.3
     fig = next(f for f in figures(at) if "leniency" in f["layout"]["title"]["text"].lower())
     assert set(fig["data"][0]["y"]) == {"Lenny Lenient", "Sam Steady", "Tess Tough"}
     adjusted = frame_with(at, "Adjusted rank")
@@ -101,3 +109,92 @@ def test_calibration_says_not_enough_data_below_the_minimum(session, make):
     at = app_as(manager.id, "pages/calibration.py")
     table = frame_with(at, "Shared candidates").set_index("Panelist")
     assert table.at["New One", "Leniency"] == "not enough data"
+
+
+# --- charts on a phone, their text alternatives, French numbers (issues 12 and 13) ----------
+
+
+def charts_and_alternatives(at):
+    """Every plotly chart of the page with its proto (config, alt)."""
+    return list(at.get("plotly_chart"))
+
+
+def speak_french(session, user):
+    user.language = "fr"
+    session.add(user)
+    session.commit()
+
+
+def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(crossed):
+    at = app_as(crossed["manager"].id, "pages/dashboard.py")
+    at.selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
+    assert not at.exception
+    charts = charts_and_alternatives(at)
+    assert len(charts) >= 5  # ranking, radar, heatmap, salary, compare
+    for chart in charts:
+        assert chart.proto.alt, chart.proto.id
+        assert json.loads(chart.proto.config)["displayModeBar"] is False
+        layout = json.loads(chart.proto.spec)["layout"]
+        legend = layout.get("legend", {})
+        assert legend.get("orientation") == "h" and legend.get("y", 0) < 0  # below the plot
+        assert layout["title"]["x"] == 0  # left, clear of the element toolbar (top right)
+    # The figures behind the radar, heatmap and salary charts, as tables a screen reader reads.
+    expanders = [e for e in at.expander if e.label == "Data behind this chart"]
+    assert len(expanders) >= 3
+    tables = "\n".join(m.value for e in expanders for m in e.markdown)
+    for panelist in crossed["panel"]:
+        assert panelist.name in tables
+    assert "| Criterion |" in tables and "| Amount |" in tables
+    # The ranking chart points to the table with the same figures, in words.
+    assert any(c.value.startswith("Text version: the ranking table above") for c in at.caption)
+
+
+def test_heatmap_table_spells_out_not_assessed(session, make):
+    manager = make.user("hiring_manager")
+    position = make.position(manager=manager)
+    panel = [make.user(name="Ann"), make.user(name="Bo")]
+    cand = make.candidate(position, name="Cleo")
+    iv = make.interview(cand, panel)
+    make.scorecard(iv, panel[0], [None, 4, 4, 4])
+    make.scorecard(iv, panel[1], 3)
+    at = app_as(manager.id, "pages/dashboard.py")
+    heat = next(e for e in at.expander if e.label == "Data behind this chart"
+                and "| Criterion |" in e.markdown[0].value)
+    assert "not assessed" in heat.markdown[0].value  # not a blank cell read as colour
+
+
+def test_dashboard_in_french_uses_decimal_commas_and_french_words(session, crossed):
+    speak_french(session, crossed["manager"])
+    at = app_as(crossed["manager"].id, "pages/dashboard.py")
+    at.selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
+    assert not at.exception
+    assert at.title[0].value == "Tableau de bord"
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:4] == ["Rang", "Lettres", "Candidat", "Note globale"]
+    captions = " ".join(c.value for c in at.caption)
+    assert re.search(r"intervalle à 95 % \d,\d\d–\d,\d\d", captions), captions
+    assert "Données de ce graphique" in [e.label for e in at.expander]
+    metrics = {m.label: m.value for m in at.metric}
+    assert re.fullmatch(r"\d,\d\d", metrics["Note globale"])
+    assert "," in metrics["Alpha, intervalle"]
+    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Note globale"))
+    assert fig["layout"]["separators"].startswith(",")  # axis ticks with a decimal comma
+
+
+def test_a_cached_board_is_not_served_in_another_language(session, crossed):
+    english = app_as(crossed["manager"].id, "pages/dashboard.py")
+    assert "Panel agreement" in all_text(english)
+    speak_french(session, crossed["manager"])
+    french = app_as(crossed["manager"].id, "pages/dashboard.py")
+    text = all_text(french)
+    assert "Accord du comité" in text and "Panel agreement" not in text
+
+
+def test_calibration_in_french_signs_leniency_with_a_comma(session, crossed):
+    speak_french(session, crossed["manager"])
+    at = app_as(crossed["manager"].id, "pages/calibration.py")
+    assert not at.exception
+    table = frame_with(at, "Candidats partagés").set_index("Membre du comité")
+    assert re.fullmatch(r"[+\u2212]\d,\d\d", table.at["Lenny Lenient", "Indulgence"])
+    [chart] = charts_and_alternatives(at)
+    assert chart.proto.alt and json.loads(chart.proto.config)["displayModeBar"] is False

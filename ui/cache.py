@@ -5,7 +5,8 @@ services.board.change_marker), so a submission, amendment, decision or consensus
 any app server shows on the next run of every other one. The viewer (id, roles, granted
 positions) is part of the key and the cached function still calls load_board with that viewer,
 so the blind-scoring rule applies exactly as without the cache. The time-to-live bounds what the
-marker cannot see: an in-place edit of a candidate's name or stage.
+marker cannot see: an in-place edit of a candidate's name or stage. The language is part of
+the key too: the board carries precomputed sentences and tables in words.
 """
 
 import pandas as pd
@@ -14,6 +15,7 @@ import streamlit as st
 from services import calibration
 from services.auth import Viewer
 from services.board import Board, change_marker, load_board, precompute
+from services.i18n import current_language
 from ui import db
 
 TTL_SECONDS = 600
@@ -21,8 +23,8 @@ TTL_SECONDS = 600
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=TTL_SECONDS)
 def _board(url: str, position_id: int, position_fingerprint: str, viewer: Viewer,
-           marker: tuple) -> Board:
-    del url, position_fingerprint, marker  # part of the key only
+           marker: tuple, language: str) -> Board:
+    del url, position_fingerprint, marker, language  # part of the key only
     with db.session() as s:
         board = load_board(s, position_id, viewer)
     # Reliability, weight sensitivity and the ranking table travel with the cached board, so
@@ -43,7 +45,14 @@ def board(position, viewer: Viewer) -> Board:
         marker = change_marker(s)
     # The position row the page just read: an edit of its band or tasks shows at once.
     fingerprint = position.model_dump_json()
-    return _board(db.url(), position.id, fingerprint, viewer, marker)
+    # The language is part of the key: the precomputed sentences and tables are in words.
+    return _board(db.url(), position.id, fingerprint, viewer, marker, current_language())
+
+
+def figure(board: Board, name: str, build):
+    """A figure built once per board and language (a fragment's rerun keeps its board, so
+    switching candidate or tab rebuilds no figure already drawn)."""
+    return board.remember(f"figure:{name}:{current_language()}", build)
 
 
 def leniency(viewer: Viewer) -> tuple[pd.DataFrame, int]:

@@ -1,21 +1,84 @@
-"""Plotly figures for the dashboard. Pure builders: data in, figure out (easy to test)."""
+"""Plotly figures for the dashboard, and how they are shown.
+
+The builders are pure (data in, figure out, easy to test). `show` puts a figure on the page the
+way every chart is shown: no plotly toolbar (on a phone it covers the title), a short accessible
+name (`alt`), and right after it a text alternative a screen reader reaches: a caption saying
+what the chart shows, and an expander "Data behind this chart" with the figures as a Markdown
+table (a real HTML table, read cell by cell). Colour never carries information alone: tie groups
+are written as letters, panelists and series by name in the legend and the table.
+"""
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from models import label
-from ui.text import chart_text
+from services.i18n import N_, _, current_language, decimal, money, signed
+from ui.text import chart_text, md_escape
 
 DIMENSIONS = ("technical", "social", "company")
 PALETTE = ["#2f5d8a", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
 TIE_COLOURS = ["#2f5d8a", "#00798c", "#8d6a9f", "#d1495b", "#edae49", "#66a182"]
+# No mode bar: on a 390 px screen it sits over the title; zooming is not what people do here.
+CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
+DATA_BEHIND = N_("Data behind this chart")
 
 
-def _layout(fig: go.Figure, height: int = 360, **kw) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend={"orientation": "h", "y": -0.15}, **kw)
+def _separators() -> str:
+    """Plotly's decimal and thousands separators for the current language."""
+    return ",\u202f" if current_language() == "fr" else ".,"
+
+
+def _layout(fig: go.Figure, height: int = 360, *, title: str, **kw) -> go.Figure:
+    # Title on the left (Streamlit's own element toolbar appears top right on hover), legend
+    # horizontal under the plot, margins that grow with the labels instead of clipping them.
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 48, "b": 10, "autoexpand": True},
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+        separators=_separators(), **kw)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
+
+
+def wrap(text: str, width: int = 18) -> str:
+    """A long label broken over lines (plotly's <br>) so it fits a phone's width."""
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(chart_text(x) for x in lines if x)
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table, every cell escaped (names and notes are user text)."""
+    if table.empty:
+        return _("No data.")
+    head = "| " + " | ".join(md_escape(c) for c in table.columns) + " |"
+    rule = "|" + "---|" * len(table.columns)
+    rows = ["| " + " | ".join(md_escape("" if pd.isna(v) else v) for v in row) + " |"
+            for row in table.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+def show(fig: go.Figure, *, key: str, alt: str, summary: str | None = None,
+         data: pd.DataFrame | None = None) -> None:
+    """The figure, then its text alternative: a summary caption and the data as a table."""
+    st.plotly_chart(fig, key=key, config=CONFIG, alt=alt, width="stretch")
+    if summary:
+        st.caption(summary)
+    if data is not None:
+        with st.expander(_(DATA_BEHIND), key=f"{key}_data"):
+            st.markdown(markdown_table(data))
+
+
+# --- ranking ----------------------------------------------------------------------------------
 
 
 def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
@@ -32,62 +95,92 @@ def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     for k, (letters, rows) in enumerate(data.groupby("letters", sort=True)):
         upper = (rows["ci_high"] - rows["overall"]).fillna(0)
         lower = (rows["overall"] - rows["ci_low"]).fillna(0)
+        hover = [_("{name}: {overall} (95% interval {low}–{high})").format(
+            name=chart_text(n), overall=decimal(o), low=decimal(lo), high=decimal(hi))
+            for n, o, lo, hi in zip(rows["name"], rows["overall"], rows["ci_low"],
+                                    rows["ci_high"], strict=True)]
         fig.add_trace(go.Scatter(
             x=rows["overall"], y=rows["_label"].tolist(), mode="markers+text",
-            name=f"Letters {letters}", text=[letters] * len(rows), textposition="top center",
+            name=_("Letters {letters}").format(letters=letters), text=[letters] * len(rows),
+            textposition="top center",
             marker={"size": 12, "color": TIE_COLOURS[k % len(TIE_COLOURS)],
                     "symbol": SYMBOLS[k % len(SYMBOLS)]},
             error_x={"type": "data", "symmetric": False, "array": upper, "arrayminus": lower,
                      "thickness": 2, "width": 6},
-            customdata=rows[["ci_low", "ci_high"]].to_numpy(),
-            hovertemplate="%{y}: %{x:.2f} (95% interval %{customdata[0]:.2f}–"
-                          "%{customdata[1]:.2f})<extra></extra>",
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         ))
-    fig.update_xaxes(range=[scale[0] - 0.2, scale[1] + 0.2], title="Weighted overall score")
+    fig.update_xaxes(range=[scale[0] - 0.2, scale[1] + 0.2], title=_("Weighted overall score"))
     fig.update_yaxes(categoryorder="array", categoryarray=data["_label"].tolist())
-    return _layout(fig, height=max(260, 40 * len(data) + 100),
-                   title="Overall score with 95% interval (sharing a letter = not separated)")
+    return _layout(fig, height=max(280, 34 * len(data) + 140),
+                   title=_("Overall score, 95% interval"), showlegend=len(data) <= 12)
+
+
+# --- one candidate ----------------------------------------------------------------------------
 
 
 def radar(profiles: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     """Each panelist's dimension profile for one candidate, overlaid."""
     fig = go.Figure()
-    theta = [label(d) for d in DIMENSIONS]
+    # Polar labels get no automatic margin: broken over lines they stay inside 390 px.
+    theta = [wrap(label(d), 10) for d in DIMENSIONS]
     for i, row in enumerate(profiles.itertuples(index=False)):
         values = [getattr(row, d) for d in DIMENSIONS]
         fig.add_trace(go.Scatterpolar(
             r=values + values[:1], theta=theta + theta[:1], fill="toself", opacity=0.55,
             name=chart_text(row.panelist), line={"color": PALETTE[i % len(PALETTE)]},
         ))
-    fig.update_layout(polar={"radialaxis": {"range": [scale[0], scale[1]], "dtick": 1}})
-    return _layout(fig, title="Dimension profile by panelist")
+    fig.update_layout(polar={"radialaxis": {"range": [scale[0], scale[1]], "dtick": 1},
+                             "domain": {"x": [0.12, 0.88]}})
+    return _layout(fig, height=380, title=_("Dimension profile by panelist"))
+
+
+def radar_data(profiles: pd.DataFrame) -> pd.DataFrame:
+    """The radar's figures: one row per panelist, one column per dimension."""
+    out = pd.DataFrame({_("Panelist"): profiles["panelist"].astype(str)})
+    for d in DIMENSIONS:
+        out[label(d)] = profiles[d].map(decimal)
+    return out
 
 
 def heatmap(matrix: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     """Criterion (rows) by panelist (columns); blank cells were not assessed."""
-    text = matrix.map(lambda v: "n/a" if pd.isna(v) else f"{v:g}")
+    text = matrix.map(lambda v: _("n/a") if pd.isna(v) else f"{v:g}")
+    columns = [chart_text(c) for c in matrix.columns]
+    rows = [chart_text(r) for r in matrix.index]
     fig = go.Figure(go.Heatmap(
         z=matrix.astype(float).astype(object).where(matrix.notna(), None).to_numpy().tolist(),
-        x=[chart_text(c) for c in matrix.columns],
-        y=[chart_text(r) for r in matrix.index], zmin=scale[0], zmax=scale[1],
+        x=columns, y=rows, zmin=scale[0], zmax=scale[1],
         colorscale="RdYlGn", text=text.to_numpy().tolist(), texttemplate="%{text}",
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", colorbar={"title": "Score"},
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        # Every cell writes its score, so the colour scale adds nothing but width on a phone.
+        showscale=False,
     ))
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, height=max(300, 34 * len(matrix) + 120), title="Scores by criterion")
+    # The data keep the names; only the tick labels are broken over lines for a phone.
+    fig.update_yaxes(autorange="reversed", tickvals=rows,
+                     ticktext=[wrap(r, 22) for r in matrix.index])
+    fig.update_xaxes(side="bottom", tickangle=0, tickvals=columns,
+                     ticktext=[wrap(c, 6) for c in matrix.columns])
+    return _layout(fig, height=max(320, 40 * len(matrix) + 140), title=_("Scores by criterion"))
+
+
+def heatmap_data(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The heatmap's figures: criteria down, panelists across, 'not assessed' spelled out."""
+    out = matrix.map(lambda v: _("not assessed") if pd.isna(v) else f"{v:g}")
+    out.columns = [str(c) for c in out.columns]
+    return out.reset_index(names=_("Criterion"))
 
 
 def compare(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     """Chosen candidates side by side on each dimension and overall."""
     fig = go.Figure()
-    cats = [label(d) for d in DIMENSIONS] + ["Overall"]
+    cats = [label(d) for d in DIMENSIONS] + [_("Overall")]
     for i, row in enumerate(summary.itertuples(index=False)):
         fig.add_trace(go.Bar(
             x=cats, y=[getattr(row, d) for d in DIMENSIONS] + [row.overall],
             name=chart_text(row.name), marker_color=PALETTE[i % len(PALETTE)],
         ))
     fig.update_yaxes(range=[scale[0] - 0.5 if scale[0] > 0 else 0, scale[1]])
-    return _layout(fig, barmode="group", title="Side by side")
+    return _layout(fig, barmode="group", title=_("Side by side"))
 
 
 def salary(band: tuple[int | None, int | None], expectation: int | None,
@@ -98,39 +191,64 @@ def salary(band: tuple[int | None, int | None], expectation: int | None,
     if lo is not None and hi is not None:
         fig.add_shape(type="rect", x0=lo, x1=hi, y0=-0.4, y1=0.4, fillcolor="#cfe3f2",
                       line={"width": 0}, layer="below")
-        fig.add_trace(go.Scatter(x=[lo, hi], y=[0, 0], mode="markers+text",
-                                 text=["band min", "band max"], textposition="top center",
-                                 marker={"symbol": "line-ns-open", "size": 18},
-                                 name="Salary band"))
+        fig.add_trace(go.Scatter(
+            x=[lo, hi], y=[0, 0], mode="markers+text", text=[_("min"), _("max")],
+            textposition="top center", marker={"symbol": "line-ns-open", "size": 18},
+            name=_("Salary band"), customdata=[money(lo, currency), money(hi, currency)],
+            hovertemplate="%{customdata}<extra></extra>"))
     if expectation is not None:
-        fig.add_trace(go.Scatter(x=[expectation], y=[0], mode="markers", name="Stated",
-                                 marker={"symbol": "diamond", "size": 14, "color": "#d1495b"}))
+        fig.add_trace(go.Scatter(
+            x=[expectation], y=[0], mode="markers", name=_("Stated"),
+            marker={"symbol": "diamond", "size": 14, "color": "#d1495b"},
+            customdata=[money(expectation, currency)],
+            hovertemplate="%{customdata}<extra></extra>"))
     heard = heard.dropna(subset=["salary_heard"])
     if len(heard):
         fig.add_trace(go.Scatter(
-            x=heard["salary_heard"], y=[0] * len(heard), mode="markers", name="Heard",
-            text=[chart_text(p) for p in heard["panelist"]],
+            x=heard["salary_heard"], y=[0] * len(heard), mode="markers", name=_("Heard"),
+            customdata=[f"{chart_text(p)}: {money(v, currency)}"
+                        for p, v in zip(heard["panelist"], heard["salary_heard"], strict=True)],
             marker={"symbol": "circle-open", "size": 12, "color": "#00798c"},
-            hovertemplate="%{text}: %{x:,}<extra></extra>",
+            hovertemplate="%{customdata}<extra></extra>",
         ))
     fig.update_yaxes(visible=False, range=[-1, 1])
-    fig.update_xaxes(title=f"{currency} per year")
-    return _layout(fig, height=200, title="Salary expectation against the band")
+    fig.update_xaxes(title=_("{currency} per year").format(currency=currency), nticks=5)
+    fig = _layout(fig, height=280, title=_("Salary against the band"))
+    # The legend goes below the axis title, never over the axis.
+    fig.update_layout(legend={"y": -0.45})
+    return fig
+
+
+def salary_data(band: tuple[int | None, int | None], expectation: int | None,
+                heard: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The salary chart's figures, one row per point."""
+    rows = [(_("Salary band, minimum"), money(band[0], currency)),
+            (_("Salary band, maximum"), money(band[1], currency)),
+            (_("Stated by the candidate"), money(expectation, currency))]
+    for p, v in zip(heard.get("panelist", []), heard.get("salary_heard", []), strict=True):
+        if not pd.isna(v):
+            rows.append((_("Heard by {panelist}").format(panelist=p), money(v, currency)))
+    return pd.DataFrame(rows, columns=[_("What"), _("Amount")])
+
+
+# --- calibration ------------------------------------------------------------------------------
 
 
 def leniency(table: pd.DataFrame) -> go.Figure:
     """Each panelist's leniency with its 95% interval; grey where there is not enough data."""
     data = table.dropna(subset=["leniency"]).sort_values("leniency")
     colours = ["#2f5d8a" if ok else "#b0b0b0" for ok in data["enough_data"]]
+    symbols = ["circle" if ok else "circle-open" for ok in data["enough_data"]]
     fig = go.Figure(go.Scatter(
         x=data["leniency"], y=[chart_text(n) for n in data["panelist"]], mode="markers",
-        marker={"size": 12, "color": colours},
+        marker={"size": 12, "color": colours, "symbol": symbols},
         error_x={"type": "data", "symmetric": False,
                  "array": (data["ci_high"] - data["leniency"]).fillna(0),
                  "arrayminus": (data["leniency"] - data["ci_low"]).fillna(0)},
-        hovertemplate="%{y}: %{x:+.2f}<extra></extra>", name="Leniency",
+        customdata=[signed(v) for v in data["leniency"]],
+        hovertemplate="%{y}: %{customdata}<extra></extra>", name=_("Leniency"),
     ))
     fig.add_vline(x=0, line_dash="dot", line_color="#888")
-    fig.update_xaxes(title="Points above (+) or below (−) colleagues, on a 1–5 scale")
-    return _layout(fig, height=max(260, 36 * len(data) + 120),
-                   title="Panelist leniency with 95% interval")
+    fig.update_xaxes(title=_("Points above (+) or below (−) colleagues, 1–5 footing"))
+    return _layout(fig, height=max(280, 36 * len(data) + 140),
+                   title=_("Panelist leniency, 95% interval"))

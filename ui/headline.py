@@ -4,22 +4,38 @@ import streamlit as st
 
 from models import label
 from services.board import Board
-from services.headline import Salary, candidate_headline, position_agenda, ranking_sentence
-from ui.text import count, md_escape
-from ui.widgets import money
+from services.headline import (
+    Salary,
+    candidate_headline,
+    position_agenda,
+    ranking_sentence,
+    salary_reading,
+)
+from services.i18n import _, money, ngettext
+from ui.text import md_escape
 
 
-def salary_words(s: Salary) -> str:
-    """'expects 72 000 EUR: above the band (50 000 – 70 000 EUR) by 2 000 EUR'."""
+def salary_reading_of(board: Board, candidate_id: int) -> Salary:
+    """A candidate's stated expectation against the position's band."""
+    cand = board.candidates.set_index("candidate_id").loc[candidate_id]
+    return salary_reading(cand.get("salary_expectation"), board.position.salary_min,
+                          board.position.salary_max, board.position.currency)
+
+
+def salary_words(s: Salary, *, plain: bool = False) -> str:
+    """'expects €72,000: above the band (€50,000 – €70,000) by €2,000' (bold unless plain)."""
     band = f"{money(s.band_min, s.currency)} – {money(s.band_max, s.currency)}"
     if s.expectation is None:
-        return "no salary expectation recorded"
+        return _("no salary expectation recorded")
+    stated = money(s.expectation, s.currency)
     if s.reading == "unknown":
-        return f"expects {money(s.expectation, s.currency)}; the position has no salary band"
+        return _("expects {amount}; the position has no salary band").format(amount=stated)
     if s.reading == "within":
-        return f"expects {money(s.expectation, s.currency)}: within the band ({band})"
-    return (f"expects {money(s.expectation, s.currency)}: **{s.reading} the band** ({band}) by "
-            f"{money(s.gap, s.currency)}")
+        return _("expects {amount}: within the band ({band})").format(amount=stated, band=band)
+    where = _("above the band") if s.reading == "above" else _("below the band")
+    return _("expects {amount}: {where} ({band}) by {gap}").format(
+        amount=stated, where=where if plain else f"**{where}**", band=band,
+        gap=money(s.gap, s.currency))
 
 
 def position(board: Board) -> None:
@@ -30,17 +46,20 @@ def position(board: Board) -> None:
         lines.append(md_escape(sentence))
     agenda = position_agenda(board)
     if agenda:
-        who = ", ".join(f"{md_escape(name)} ({count(n, 'point')})" for name, n in agenda)
-        lines.append(f"**Left to discuss at the debrief:** {who}.")
+        who = ", ".join(
+            "{name} ({points})".format(name=md_escape(name), points=ngettext(
+                "{n} point", "{n} points", n).format(n=n)) for name, n in agenda)
+        lines.append("**" + _("Left to discuss at the debrief:") + f"** {who}.")
     elif board.summary["overall"].notna().any():
-        lines.append("**Nothing left to discuss:** on every scored candidate the panel's "
-                     "scores and recommendations agree.")
+        lines.append("**" + _("Nothing left to discuss:") + "** " + _(
+            "on every scored candidate the panel's scores and recommendations agree."))
     undecided = board.candidates["decision"].isna() & board.candidates["visible"]
     scored = board.candidates["candidate_id"].isin(
         board.summary.loc[board.summary["overall"].notna(), "candidate_id"])
     waiting = int((undecided & scored).sum())
     if waiting:
-        lines.append(f"**Awaiting your decision:** {count(waiting, 'scored candidate')}.")
+        lines.append("**" + _("Awaiting your decision:") + "** " + ngettext(
+            "{n} scored candidate", "{n} scored candidates", waiting).format(n=waiting) + ".")
     if lines:
         with st.container(border=True, key="headline_position"):
             st.markdown("  \n".join(lines))
@@ -52,17 +71,23 @@ def candidate(board: Board, candidate_id: int) -> None:
     h = candidate_headline(board, candidate_id)
     with st.container(border=True, key=f"headline_{candidate_id}"):
         if h.discuss:
-            st.markdown(f"**Left to discuss ({len(h.discuss)}):**")
+            st.markdown("**" + _("Left to discuss ({n}):").format(n=len(h.discuss)) + "**")
             st.markdown("\n".join(f"- {md_escape(line)}" for line in h.discuss))
         else:
-            st.markdown("**Nothing left to discuss:** the panel's scores and recommendations "
-                        "agree.")
-        st.markdown(f"**Recommendations:** {md_escape(h.tally) or 'none yet'} "
-                    f"(from {count(h.n_cards, 'scorecard')})  \n"
-                    f"**Salary:** {salary_words(h.salary)}"
-                    + (f"  \n**Decision in force:** {label(h.decision)}" if h.decision else ""))
-        for title, notes in (("The candidate asked", h.asked), ("What they care about", h.cares),
-                             ("Concerns the panel heard", h.concerns)):
+            st.markdown("**" + _("Nothing left to discuss:") + "** " + _(
+                "the panel's scores and recommendations agree."))
+        cards = ngettext("{n} scorecard", "{n} scorecards", h.n_cards).format(n=h.n_cards)
+        lines = [
+            "**" + _("Recommendations:") + "** " + _("{tally} (from {cards})").format(
+                tally=md_escape(h.tally) or _("none yet"), cards=cards),
+            "**" + _("Salary:") + "** " + salary_words(h.salary),
+        ]
+        if h.decision:
+            lines.append("**" + _("Decision in force:") + "** " + label(h.decision))
+        st.markdown("  \n".join(lines))
+        for title, notes in ((_("The candidate asked"), h.asked),
+                             (_("What they care about"), h.cares),
+                             (_("Concerns the panel heard"), h.concerns)):
             if notes:
                 st.markdown(f"**{title}:**")
                 st.markdown("\n".join(f"- {md_escape(text)} — *{md_escape(who)}*"

@@ -15,24 +15,28 @@ from services.board import (
 )
 from services.consensus import consensus_beside_independent, record_consensus
 from services.errors import InvalidInput, NotAllowed
+from services.i18n import N_, _, decimal, ngettext
 from ui import db
-from ui.text import count, md_escape
+from ui.text import md_escape
 from ui.widgets import show_problems
 
 
 def _fmt(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.2f}"
+    return "—" if value is None or pd.isna(value) else decimal(value, 2)
 
 
 ADVICE = {
-    "high": "Panel agreement is high: panelists largely agree on who is stronger, so the "
-            "scores can be compared with confidence.",
-    "moderate": "Panel agreement is moderate: draw only tentative conclusions, and discuss "
-                "the criteria with the lowest agreement below before deciding.",
-    "low": "Panel agreement is low: discuss the criteria below before deciding.",
-    "not enough data": "Not enough data to judge panel agreement yet: it needs two or more "
-                       "candidates each scored by two or more panelists.",
+    "high": N_("Panel agreement is high: panelists largely agree on who is stronger, so the "
+               "scores can be compared with confidence."),
+    "moderate": N_("Panel agreement is moderate: draw only tentative conclusions, and discuss "
+                   "the criteria with the lowest agreement below before deciding."),
+    "low": N_("Panel agreement is low: discuss the criteria below before deciding."),
+    "not enough data": N_("Not enough data to judge panel agreement yet: it needs two or more "
+                          "candidates each scored by two or more panelists."),
 }
+# The agreement levels the statistics name (in English), as people read them.
+LEVELS = {"high": N_("high"), "moderate": N_("moderate"), "low": N_("low"),
+          "not enough data": N_("not enough data")}
 ICC_NAMES = {"ICC1": "ICC(1,1)", "ICC2": "ICC(2,1)", "ICC3": "ICC(3,1)", "ICC1k": "ICC(1,k)",
              "ICC2k": "ICC(2,k)", "ICC3k": "ICC(3,k)"}
 
@@ -46,56 +50,62 @@ def ranking_notes(board: Board) -> None:
     """The sentence on what the scores settle, and how to read the ranking's columns."""
     st.markdown(f"**{md_escape(ranking_statement(board))}**")
     prior = board.prior
-    history = (f"the organisation's history ({count(prior.n_candidates, 'candidate')})"
-               if prior.source == "history" else
-               "a cautious default (too little history yet)")
-    st.caption(
+    history = (_("the organisation's history ({candidates})").format(candidates=ngettext(
+        "{n} candidate", "{n} candidates", prior.n_candidates).format(n=prior.n_candidates))
+        if prior.source == "history" else _("a cautious default (too little history yet)"))
+    st.caption(_(
         "Letters: candidates sharing a letter are not separated by the scores (pairwise tests "
         "with the 5% error shared over every pair), so their order is not settled; "
         "Could rank: the ranks this leaves open. Chance best: how likely each of the top "
         "three is truly the strongest, given the scores. Band: a band that leans on "
-        f"history takes its width mostly from {history} because this panel is small or "
-        "happens to agree.")
+        "history takes its width mostly from {history} because this panel is small or "
+        "happens to agree.").format(history=history))
 
 
 def agreement(board: Board) -> None:
     """Reliability of the panel's overall scores in words, with what to do about it."""
     rel = reliability(board)
-    st.subheader("Panel agreement")
+    st.subheader(_("Panel agreement"))
     level = _level(rel["reading"])
-    advice = ADVICE.get(level, ADVICE["not enough data"])
+    advice = _(ADVICE.get(level, ADVICE["not enough data"]))
     (st.success if level == "high" else st.warning if level in ("moderate", "low")
      else st.info)(advice)
     if rel["n_candidates"]:
-        st.caption(f"Measured over {count(rel['n_candidates'], 'candidate')} scored by two or "
-                   f"more of {count(rel['n_panelists'], 'panelist')}.")
+        st.caption(_("Measured over {candidates} scored by two or more of {panelists}.").format(
+            candidates=ngettext("{n} candidate", "{n} candidates", rel["n_candidates"]).format(
+                n=rel["n_candidates"]),
+            panelists=ngettext("{n} panelist", "{n} panelists", rel["n_panelists"]).format(
+                n=rel["n_panelists"])))
     c = st.columns(3)
-    c[0].metric("Alpha, interval", _fmt(rel["alpha_interval"]),
-                help="Krippendorff's alpha: 1 = perfect agreement, 0 = no better than chance. "
-                     "0.80 and above is reliable; 0.67 to 0.80 allows tentative conclusions.")
-    c[1].metric("Alpha, ordinal", _fmt(rel["alpha_ordinal"]),
-                help="Krippendorff's alpha treating scores as ranks only.")
+    c[0].metric(_("Alpha, interval"), _fmt(rel["alpha_interval"]),
+                help=_("Krippendorff's alpha: 1 = perfect agreement, 0 = no better than "
+                       "chance. 0.80 and above is reliable; 0.67 to 0.80 allows tentative "
+                       "conclusions."))
+    c[1].metric(_("Alpha, ordinal"), _fmt(rel["alpha_ordinal"]),
+                help=_("Krippendorff's alpha treating scores as ranks only."))
     c[2].metric("ICC(2,1)", _fmt(rel["ICC2"]),
-                help="Intraclass correlation (Shrout & Fleiss 1979); only when every panelist "
-                     "scored every candidate.")
+                help=_("Intraclass correlation (Shrout & Fleiss 1979); only when every "
+                       "panelist scored every candidate."))
     if rel["crossed"]:
         st.dataframe(pd.DataFrame([{ICC_NAMES[k]: _fmt(rel[k]) for k in stats.ICC_TYPES}]),
                      hide_index=True)
     else:
-        st.caption("ICCs need every panelist to score every candidate; these panels differ "
-                   "per candidate, so alpha (which allows that) is the measure here.")
+        st.caption(_("ICCs need every panelist to score every candidate; these panels differ "
+                     "per candidate, so alpha (which allows that) is the measure here."))
     by_crit = criterion_reliability(board)
     if not by_crit.empty:
         names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
+        criterion = _("Criterion")
         table = pd.DataFrame({
-            "Criterion": by_crit["criterion_id"].map(names).fillna("(older criterion)"),
-            "Alpha, interval": by_crit["alpha_interval"].map(_fmt),
-            "Alpha, ordinal": by_crit["alpha_ordinal"].map(_fmt),
-            "Candidates compared": by_crit["n_candidates"].astype(int),
-            "Agreement": by_crit["reading"].map(_level),
+            criterion: by_crit["criterion_id"].map(names).fillna(_("(older criterion)")),
+            _("Alpha, interval"): by_crit["alpha_interval"].map(_fmt),
+            _("Alpha, ordinal"): by_crit["alpha_ordinal"].map(_fmt),
+            _("Candidates compared"): by_crit["n_candidates"].astype(int),
+            _("Agreement"): by_crit["reading"].map(
+                lambda r: _(LEVELS.get(_level(r), _level(r)))),
             "_key": by_crit["alpha_interval"].fillna(np.inf),
-        }).sort_values(["_key", "Criterion"]).drop(columns="_key")
-        with st.expander("Agreement per criterion (lowest first)",
+        }).sort_values(["_key", criterion]).drop(columns="_key")
+        with st.expander(_("Agreement per criterion (lowest first)"),
                          expanded=level in ("moderate", "low")):
             st.dataframe(table, hide_index=True, width="stretch", key="criterion_agreement")
 
@@ -103,16 +113,20 @@ def agreement(board: Board) -> None:
 def weights(board: Board) -> None:
     """Whether the top of the ranking survives ±20% on any one criterion's weight."""
     result = sensitivity(board)
-    st.subheader("Weight sensitivity")
+    st.subheader(_("Weight sensitivity"))
     if not result["baseline_top"]:
-        st.caption("No scores yet.")
+        st.caption(_("No scores yet."))
     elif result["stable"]:
-        st.success(f"{md_escape(result['baseline_names'][0])} stays on top when any one "
-                   "criterion's weight moves by ±20%.")
+        st.success(_("{name} stays on top when any one criterion's weight moves by "
+                     "±20%.").format(name=md_escape(result["baseline_names"][0])))
     else:
-        st.warning(f"The top depends on the weights: {md_escape(result['baseline_names'][0])} "
-                   f"leads now, but {count(len(result['changes']), 'change')} of ±20% on one "
-                   "criterion put someone else on top.")
+        n = len(result["changes"])
+        st.warning(ngettext(
+            "The top depends on the weights: {name} leads now, but {n} change of ±20% on one "
+            "criterion puts someone else on top.",
+            "The top depends on the weights: {name} leads now, but {n} changes of ±20% on one "
+            "criterion put someone else on top.", n).format(
+            name=md_escape(result["baseline_names"][0]), n=n))
         st.text("\n".join(result["sentences"]))
 
 
@@ -120,36 +134,39 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
     """Consensus scores beside the independent ones, and the form to record them."""
     from ui import flash  # imported here: this function is the only user in this module
 
-    st.subheader("Consensus after the debrief")
+    st.subheader(_("Consensus after the debrief"))
     scores = board.scores[board.scores["candidate_id"] == candidate_id]
     agreed = board.consensus[board.consensus["candidate_id"] == candidate_id]
     table = consensus_beside_independent(scores, agreed, board.criteria)
     st.dataframe(
-        table.rename(columns={"name": "Criterion", "independent_mean": "Independent mean",
-                              "low": "Lowest", "high": "Highest", "consensus": "Consensus",
-                              "change": "Change", "note": "Note"}).drop(columns="criterion_id")
-        .round(2), hide_index=True, width="stretch")
+        table.rename(columns={"name": _("Criterion"), "independent_mean": _("Independent mean"),
+                              "low": _("Lowest"), "high": _("Highest"),
+                              "consensus": _("Consensus"), "change": _("Change"),
+                              "note": _("Note")}).drop(columns="criterion_id")
+        .round(2), hide_index=True, width="stretch", key=f"consensus_table_{candidate_id}")
     names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
     with st.form(f"consensus_{candidate_id}", clear_on_submit=True):
-        crit = st.selectbox("Criterion", list(names), format_func=names.get,
+        crit = st.selectbox(_("Criterion"), list(names), format_func=names.get,
                             key="consensus_criterion")
         # No default: an agreed score is typed by someone who agreed it, never pre-filled.
-        value = st.number_input(f"Agreed score ({board.scale_min} to {board.scale_max})",
+        value = st.number_input(_("Agreed score ({min} to {max})").format(
+                                    min=board.scale_min, max=board.scale_max),
                                 min_value=board.scale_min, max_value=board.scale_max, step=1,
-                                value=None, placeholder="type the score the panel agreed",
+                                value=None, placeholder=_("type the score the panel agreed"),
                                 key="consensus_value")
-        note = st.text_input("Note (optional)", key="consensus_note")
-        if st.form_submit_button("Record consensus", key="consensus_submit"):
+        note = st.text_input(_("Note (optional)"), key="consensus_note")
+        if st.form_submit_button(_("Record consensus"), key="consensus_submit"):
             try:
                 if value is None:
-                    raise InvalidInput("Agreed score: type the score the panel agreed")
+                    raise InvalidInput(_("Agreed score: type the score the panel agreed"))
                 with db.session() as s:
                     record_consensus(s, viewer, ConsensusInput(
                         candidate_id=candidate_id, criterion_id=crit, value=int(value),
                         note=note))
-                flash.later(f"Consensus on {names[crit]} recorded: {int(value)}.")
+                flash.later(_("Consensus on {criterion} recorded: {value}.").format(
+                    criterion=names[crit], value=int(value)))
                 for key in ("consensus_value", "consensus_note"):  # no value carried over
                     st.session_state.pop(key, None)
-                st.rerun()
+                st.rerun(scope="app")
             except (InvalidInput, NotAllowed) as exc:
-                show_problems(getattr(exc, "problems", [str(exc)]), "Consensus not recorded")
+                show_problems(getattr(exc, "problems", [str(exc)]), _("Consensus not recorded"))

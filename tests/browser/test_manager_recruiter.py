@@ -188,3 +188,40 @@ def test_ranking_shows_discuss_and_decision_without_sideways_scrolling(page, sit
     # Decision (the sixth and seventh of nine) included.
     overflow = scroller.evaluate("s => s.scrollWidth - s.clientWidth")
     assert overflow <= 1, f"the ranking scrolls sideways by {overflow} px"
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+def test_dashboard_charts_are_readable_at_390_px(page, site):
+    """No plotly toolbar over a title, titles and heatmap labels inside the chart, the
+    legend under the x axis, and each chart's data table right after it."""
+    page.goto(site["base"])
+    log_in(page, "hana@example.com", PASSWORD)
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    settled(page)
+    page.get_by_role("tab", name="Candidate").click()
+    panel = page.get_by_role("tabpanel", name="Candidate")
+    charts = panel.get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(3)  # radar, heatmap, salary
+    expect(panel.locator(".main-svg").first).to_be_visible()
+    assert page.locator(".modebar").count() == 0
+    for i in range(3):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, box
+        title = chart.locator(".gtitle").bounding_box()
+        assert title["x"] >= box["x"] and title["x"] + title["width"] <= box["x"] + box["width"]
+        # The accessible name and the data table a screen reader reaches next.
+        assert chart.get_attribute("aria-label") or chart.locator("[aria-label]").count()
+    heat = charts.nth(1)
+    box = heat.bounding_box()
+    for tick in heat.locator(".ytick text").all():
+        t = tick.bounding_box()
+        assert t["x"] >= box["x"] - 1, "a heatmap label is cut off on the left"
+    salary = charts.nth(2)
+    legend, axis = salary.locator(".legend").bounding_box(), salary.locator(".xtitle")
+    assert legend["y"] >= axis.bounding_box()["y"] + axis.bounding_box()["height"] - 1
+    expect(panel.get_by_text("Data behind this chart")).to_have_count(3)
