@@ -36,6 +36,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 # The languages the interface is complete in, and the name each is offered under.
@@ -130,31 +132,13 @@ def _load(lang: str, stamp: float) -> _gettext.NullTranslations:
     """The translations of a language: the compiled .mo when it is current, else the .po."""
     po = catalogue_path(lang)
     mo = po.with_suffix(".mo")
-    parts = sorted((po.parent / "parts").glob("*.po"))  # TEMPORARY: folded in at merge time
-    if mo.exists() and mo.stat().st_mtime >= stamp and not parts:
+    if mo.exists() and mo.stat().st_mtime >= stamp:
         with mo.open("rb") as fh:
             return _gettext.GNUTranslations(fh)
     if not po.exists():
         return _gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
-    for part in parts:
-        with part.open("rb") as fh:
-            for message in read_po(fh, locale=lang):
-                if not (message.id and translated(message.string)):
-                    continue
-                # `make i18n` puts every msgid into messages.po, untranslated until folded in:
-                # an empty entry there must not hide the part's translation.
-                # (Catalog.add keeps an existing entry's empty msgstr: set it on the entry.)
-                known = catalog.get(message.id)
-                if known is None:
-                    catalog.add(message.id, message.string)
-                elif not translated(known.string):
-                    known.string = message.string
-                    known.flags.discard("fuzzy")
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -174,8 +158,7 @@ def translations(lang: str | None = None) -> _gettext.NullTranslations:
     if lang == DEFAULT_LANGUAGE:
         return _gettext.NullTranslations()
     po = catalogue_path(lang)
-    files = [po, *(po.parent / "parts").glob("*.po")]
-    return _load(lang, max((f.stat().st_mtime for f in files if f.exists()), default=0.0))
+    return _load(lang, po.stat().st_mtime if po.exists() else 0.0)
 
 
 def _(message: str) -> str:

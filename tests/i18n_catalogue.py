@@ -1,4 +1,4 @@
-"""The French catalogue as the app reads it (messages.po and the parts beside it), and the
+"""The French catalogue as the app reads it (messages.po), and the
 messages the code marks for translation (extracted in-process, as `make i18n` does)."""
 
 import re
@@ -19,21 +19,9 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 @cache
 def catalogue(lang: str = "fr") -> Catalog:
-    """messages.po with every part folded in (a part fills what messages.po leaves empty)."""
-    po = catalogue_path(lang)
-    with po.open("rb") as fh:
-        merged = read_po(fh, locale=lang)
-    for part in sorted((po.parent / "parts").glob("*.po")):
-        with part.open("rb") as fh:
-            for message in read_po(fh, locale=lang):
-                if not message.id:
-                    continue
-                known = merged.get(message.id)
-                if known is None:
-                    merged.add(message.id, message.string)
-                elif not translated(known.string) and translated(message.string):
-                    known.string = message.string
-    return merged
+    """The language's messages.po."""
+    with catalogue_path(lang).open("rb") as fh:
+        return read_po(fh, locale=lang)
 
 
 def translations(lang: str = "fr") -> dict[str, Message]:

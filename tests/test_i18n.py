@@ -87,7 +87,7 @@ def test_the_whole_catalogue_compiles_and_translates():
     assert fr.ngettext("{n} position.", "{n} positions.", 2) == "{n} postes."
 
 
-def test_the_app_translates_through_the_parts():
+def test_the_app_translates_in_the_chosen_language():
     with i18n.language("fr"):
         assert i18n._("My account") == "Mon compte"
         assert i18n.ngettext("{n} position.", "{n} positions.", 3) == "{n} postes."
