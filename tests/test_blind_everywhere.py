@@ -201,7 +201,7 @@ EXCLUDED = {
     "interviews.schedule_interview": _WRITE,
     "interviews.panel_warnings": "warnings about a panel being chosen (recruiters), no card",
     "interviews.is_overdue_time": _PURE,
-    **{f"mailer.{n}": _NO_CANDIDATE for n in ("message", "send_all", "smtp_config")},
+    **{f"mailer.{n}": _NO_CANDIDATE for n in ("message", "send_all")},
     "overdue.send_reminders": _WRITE,
     "pdf_pack.label_or_blank": _PURE,
     **{f"positions.{n}": _NO_CANDIDATE for n in (
@@ -227,10 +227,14 @@ EXCLUDED = {
     **{f"i18n.{n}": "language and locale formatting, no candidate data" for n in (
         "N_", "babel_locale", "catalogue_path", "current_language", "current_time_zone", "date_",
         "datetime_", "decimal", "gettext", "language", "local", "money", "ngettext", "normalise",
-        "number", "percent", "set_resolver", "signed", "translations", "valid_time_zone",
-        "zone")},
+        "number", "percent", "set_resolver", "signed", "translated", "translations",
+        "valid_time_zone", "zone")},
+    "default_criteria.default_criteria": _NO_CANDIDATE,
+    "overdue.reminder_text": "pure: words a reminder from the names its caller passes",
+    "positions.default_language": _NO_CANDIDATE, "positions.default_template": _NO_CANDIDATE,
+    "preferences.set_preferences": _WRITE, "preferences.time_zone_choices": _NO_CANDIDATE,
     **{f"templates.{n}": _NO_CANDIDATE for n in (
-        "current_version", "default_criteria", "template_criteria", "template_history")},
+        "current_version", "template_criteria", "template_history")},
     "templates.copy_template": _WRITE,
     **{f"stats.leniency.{n}": _PURE for n in ("adjust_scores", "panelist_leniency")},
     **{f"stats.ranking.{n}": _PURE for n in (
