@@ -13,7 +13,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from models import Score, Scorecard, ScorecardStatus
-from services import auth, candidates, interviews, positions, scorecards
+from services import auth, candidates, config, interviews, positions, scorecards
 from services.auth import Viewer
 from services.db import get_engine, migrate, with_driver
 from services.positions import DEFAULT_CRITERIA
@@ -29,6 +29,16 @@ def cheap_hashes(monkeypatch):
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
                                                         parallelism=1))
+
+
+@pytest.fixture(autouse=True)
+def no_streamlit_secrets_reader():
+    """Each test starts as the command line does, reading the secrets files itself: app.py
+    registers Streamlit's secrets with services.config, and an AppTest earlier in the same
+    process would otherwise leave that reader behind for a CLI test."""
+    config.set_secrets_reader(None)
+    yield
+    config.set_secrets_reader(None)
 
 
 @pytest.fixture(scope="session")

@@ -236,7 +236,7 @@ def test_problems_come_in_the_current_language_with_the_column_names_unchanged(s
         problems = problems_of(session, make, text)
     # The row and column words belong to services.tables; this import's own sentence is French.
     assert len(problems) == 1 and problems[0].endswith(
-        "email: ann@example.com figure déjà à la ligne 2")
+        "email : ann@example.com figure déjà à la ligne 2")
     assert count(session, Candidate) == 0
 
 

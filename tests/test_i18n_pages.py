@@ -140,7 +140,9 @@ def english() -> dict:
             letters = re.findall(r"[A-Za-z]{2,}", literal)
             if not letters:
                 continue  # "{heading}:" says nothing in any language
-            regex = r"\S.*?".join(re.escape(part) for part in re.split(r"\{[^{}]*\}", text))
+            # Bounded gaps: an unbounded ".*?" backtracks for minutes over a long page text.
+            gap = r"\S[^\n]{0,120}?"
+            regex = gap.join(re.escape(part) for part in re.split(r"\{[^{}]*\}", text))
             if "{" not in text:
                 exact[text] = msgid
             elif len(letters) >= 2:

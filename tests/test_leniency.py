@@ -414,7 +414,7 @@ def test_calibration_page_prints_no_interval_without_enough_data(session, make):
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Shared candidates" in d.value.columns)
     assert set(table["Leniency"]) == {"not enough data"}
-    assert set(table["Interval"]) == {""}
+    assert set(table["95% interval"]) == {""}
     fig = next(f for f in figures(at) if "leniency" in f["layout"]["title"]["text"].lower())
     for side in ("array", "arrayminus"):
         assert not _plotted(fig["data"][0]["error_x"][side]).any()

@@ -162,7 +162,7 @@ def test_ranking_table_and_sentence_read_in_french(demo):
     assert boards.ranking_statement(board).startswith(("The scores", "No group"))
     for name, row in french.iterrows():
         low, high = english.at[name, "95% interval"].split("–")
-        assert row["95% interval"] == f"{low.replace('.', ',')} – {high.replace('.', ',')}"
+        assert row["95% interval"] == f"{low.replace('.', ',')}–{high.replace('.', ',')}"
         assert row["Band"] in {"propre comité", "s’appuie sur l’historique",
                                "un membre du comité : largeur tirée de l’historique"}
         assert " sur " in row["Scorecards"]
