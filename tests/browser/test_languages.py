@@ -48,7 +48,8 @@ WORDS = {
            "band": "salary band", "account_link": "^My account$"},
     "fr": {"log_in": "Se connecter", "password": "Mot de passe",
            "scorecard_link": f"^Fiche d{APOSTROPHE}évaluation$", "dashboard": "^Tableau de bord$",
-           "submit": "^Soumettre", "log_out": "^Se déconnecter", "submitted": "soumise",
+           "submit": "^Soumettre", "log_out": "^Se déconnecter",
+           "submitted": r"^Soumise .*lecture seule",
            "band": "fourchette salariale", "account_link": "^Mon compte$"},
 }
 EVIDENCE = {"en": "Explained the retry policy of the job queue with a clear example.",
