@@ -165,8 +165,11 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     expect(radar).to_contain_text(world["pia"].name)  # her trace's legend entry
     expect(radar).to_contain_text(world["paul"].name)
 
-    who = panel.get_by_test_id("stExpander").filter(has_text=c[0])
-    who.get_by_text(c[0], exact=True).click()
+    # The criterion's own expander (its summary is the criterion's name), not a chart's
+    # "Data behind this chart" expander whose table also names the criterion.
+    who = panel.get_by_test_id("stExpander").filter(
+        has=manager.locator("summary").get_by_text(c[0], exact=True))
+    who.locator("summary").click()
     evidence = grid(who)
     expect(evidence.locator("tr").filter(has_text=world["pia"].name)
            ).to_contain_text(PIA_EVIDENCE)

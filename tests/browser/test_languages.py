@@ -3,7 +3,8 @@
 evidence, submit) to the hiring manager's dashboard and sees French on every screen, with dates,
 numbers and salaries written the French way; the same flow with en-CA sees English.
 
-The demo users have no language of their own, so the browser's language decides. Expected
+Most demo users have no language of their own, so the browser's language decides; the French
+demo users chose French, the same language the browser asks for. Expected
 words come from the glossary (docs in COMMON.md) and the vocabulary labels; expected formats
 from services.i18n, the one owner of formatting, under the language being tested. Widgets are
 found by key, so the same steps drive both languages.
@@ -28,9 +29,13 @@ TIMEOUT_MS = 30_000
 DESKTOP = {"width": 1280, "height": 800}
 LOCALES = {"en": "en-CA", "fr": "fr-CA"}
 APOSTROPHE = "[’']"
+# A month's name, abbreviated or in full ("Nov" / "November", "nov." / "novembre"): the page
+# writes dates in long or medium form depending on the screen (services.i18n, ui.widgets.when).
 MONTHS = {
-    "en": r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b",
-    "fr": r"\b(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\b",
+    "en": r"\b(Jan(uary)?|Feb(ruary)?|Mar(ch)?|Apr(il)?|May|June?|July?|Aug(ust)?"
+          r"|Sept?(ember)?|Oct(ober)?|Nov(ember)?|Dec(ember)?)\b",
+    "fr": r"\b(janv(\.|ier)|févr(\.|ier)|mars|avr(\.|il)|mai|juin|juil(\.|let)|août"
+          r"|sept(\.|embre)|oct(\.|obre)|nov(\.|embre)|déc(\.|embre))",
 }
 # A decimal number as each language writes it (and the other does not): 3.50 / 3,50. A comma
 # followed by three digits is English thousands grouping, not a French decimal.
@@ -43,7 +48,8 @@ WORDS = {
            "band": "salary band", "account_link": "^My account$"},
     "fr": {"log_in": "Se connecter", "password": "Mot de passe",
            "scorecard_link": f"^Fiche d{APOSTROPHE}évaluation$", "dashboard": "^Tableau de bord$",
-           "submit": "^Soumettre", "log_out": "^Se déconnecter", "submitted": "soumise",
+           "submit": "^Soumettre", "log_out": "^Se déconnecter",
+           "submitted": r"^Soumise .*lecture seule",
            "band": "fourchette salariale", "account_link": "^Mon compte$"},
 }
 EVIDENCE = {"en": "Explained the retry policy of the job queue with a clear example.",
@@ -62,9 +68,9 @@ class Seat:
 
 
 def open_seat(db_url: str, lang: str, preferred: str | None) -> Seat | None:
-    """A demo panelist (panelist role only, no language of their own) with a scorecard not yet
-    submitted for a candidate of a `lang` position that has a hiring manager; the demo's own
-    invitation first."""
+    """A demo panelist (panelist role only; no language of their own, or `lang` itself, as the
+    French demo users have) with a scorecard not yet submitted for a candidate of a `lang`
+    position whose hiring manager reads the same; the demo's own invitation first."""
     with Session(get_engine(db_url)) as s:
         rows = s.exec(
             select(PanelMember.interview_id, User.id, User.email, Candidate.name, Position)
@@ -72,7 +78,8 @@ def open_seat(db_url: str, lang: str, preferred: str | None) -> Seat | None:
             .join(Interview, Interview.id == PanelMember.interview_id)
             .join(Candidate, Candidate.id == Interview.candidate_id)
             .join(Position, Position.id == Candidate.position_id)
-            .where(Position.language == lang, User.language.is_(None),
+            .where(Position.language == lang,
+                   User.language.is_(None) | (User.language == lang),
                    Position.hiring_manager_id.is_not(None))
             .order_by(PanelMember.interview_id)).all()
         rows.sort(key=lambda r: r[2] != preferred)
@@ -82,7 +89,7 @@ def open_seat(db_url: str, lang: str, preferred: str | None) -> Seat | None:
                                                   Scorecard.panelist_id == user_id)).first()
             manager = s.get(User, position.hiring_manager_id)
             if roles == {Role.panelist} and (card is None or card.status == "draft") \
-                    and manager.language is None:
+                    and manager.language in (None, lang):
                 return Seat(interview_id, email, candidate, manager.email, position.id,
                             position.salary_min, position.currency)
     return None
