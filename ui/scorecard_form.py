@@ -90,7 +90,8 @@ AUTOSAVE_JS = """
     && el.closest('label')) || el;
   const unhide = (el) => {
     const bar = document.querySelector('.st-key-sc_status');
-    if (!bar || !el || bar.contains(el) || !el.getBoundingClientRect) return;
+    // Not the bar's own controls, nor what holds the bar (the page's scroll region, main).
+    if (!bar || !el || bar.contains(el) || el.contains(bar) || !el.getBoundingClientRect) return;
     const r = target(el).getBoundingClientRect(), b = bar.getBoundingClientRect();
     if (r.bottom > b.top - 4 && r.top < b.bottom) scroller(el).scrollBy(0, r.bottom - b.top + 12);
   };

@@ -30,6 +30,10 @@ input::placeholder, textarea::placeholder {{ color: {MUTED}; opacity: 1; }}
 :is(a, button, summary, [role="tab"], [role="button"], [role="option"],
     [tabindex]:not([tabindex="-1"])):focus-visible {{
   outline: 2px solid {ACCENT}; outline-offset: 2px; }}
+/* The page's scroll region (Streamlit's main element, tabindex 0: a Tab stop so the keyboard
+   can scroll it) fills the viewport: a ring outside it would be off screen, and Streamlit's own
+   is a pale grey of 1.5:1. Draw the ring inside its edge. */
+main[data-testid="stMain"][tabindex]:focus-visible {{ outline-offset: -2px; }}
 :is([data-baseweb="radio"], [data-baseweb="checkbox"]):has(input:focus-visible) {{
   outline: 2px solid {ACCENT}; outline-offset: 2px; border-radius: 4px; }}
 

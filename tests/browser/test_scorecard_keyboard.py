@@ -24,7 +24,9 @@ MAX_TABS = 80
 
 # What the focused element is and whether it can be seen: its ring (the element's own outline
 # or box-shadow; for a visually hidden radio or checkbox, its label's), and whether its box
-# meets the sticky status bar's (a control inside the bar is the bar itself).
+# meets the sticky status bar's (a control inside the bar is the bar itself). The page's scroll
+# region, Streamlit's <main tabindex=0> (a Tab stop so the keyboard can scroll it, and the skip
+# link's target), holds the bar: the bar cannot hide what contains it, so it is not "covered".
 FOCUS = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return {none: true};
@@ -37,7 +39,7 @@ FOCUS = """() => {
   const r = shown.getBoundingClientRect();
   const bar = document.querySelector('.st-key-sc_status');
   let covered = false;
-  if (bar && !bar.contains(el)) {
+  if (bar && !bar.contains(el) && !el.contains(bar)) {
     const b = bar.getBoundingClientRect();
     covered = r.bottom > b.top && r.top < b.bottom && r.right > b.left && r.left < b.right;
   }
