@@ -16,10 +16,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Compiled catalogues (services/i18n.py reads the .po when a .mo is missing or older).
+# Compiled catalogues (services/i18n.py reads the .po when a .mo is missing or older;
+# services.i18n.compile_catalogue, not pybabel compile: see its docstring).
 LOCALE_MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/messages.po))
 locale/%/LC_MESSAGES/messages.mo: locale/%/LC_MESSAGES/messages.po $(VENV)/.runtime
-	$(VENV)/bin/pybabel compile -d locale -D messages -l $*
+	$(PY) -c 'from services.i18n import compile_catalogue; compile_catalogue("$*")'
 
 # Extract every marked string from the code into locale/messages.pot and merge it into each
 # language's .po (new strings arrive untranslated: the catalogue test then fails until they are).

@@ -66,15 +66,14 @@ def test_translations_keep_the_placeholders_of_their_message():
     assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
 
 
-def test_pybabel_compile_succeeds_on_messages_po(tmp_path):
-    from babel.messages.frontend import CommandLineInterface
-
+def test_set_up_compiles_messages_po(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
-    CommandLineInterface().run(["pybabel", "compile", "-d", str(tmp_path / "locale"),
-                                "-D", "messages", "-l", "fr"])
-    mo = tmp_path / "locale" / "fr" / "LC_MESSAGES" / "messages.mo"
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    mo = i18n.compile_catalogue("fr")
+    assert mo == tmp_path / "locale" / "fr" / "LC_MESSAGES" / "messages.mo"
     with mo.open("rb") as fh:
-        gettext.GNUTranslations(fh)  # a readable catalogue
+        fr = gettext.GNUTranslations(fh)
+    assert fr.gettext("95% interval") == "Intervalle à 95 %"
 
 
 def test_the_whole_catalogue_compiles_and_translates():
