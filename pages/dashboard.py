@@ -48,7 +48,9 @@ def column_config() -> dict:
         name = _(column)
         kind = st.column_config.NumberColumn if column in ("Rank", "Overall") else \
             st.column_config.TextColumn
-        config[name] = kind(name, width=width, help=_(
+        # The overall score in the browser's number format (a decimal comma in French).
+        extra = {"format": "localized"} if column == "Overall" else {}
+        config[name] = kind(name, width=width, **extra, help=_(
             "Candidates who share a letter are not separated by the scores (pairwise tests "
             "with the error rate controlled over the position).") if column == "Letters"
             else None)
