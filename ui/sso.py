@@ -8,17 +8,20 @@ email; the roles come from this app's users table. An email without an active ac
 
 import streamlit as st
 
-from services import audit, config
+from services import audit
 from services.auth import Viewer, user_by_email, viewer_for
 from services.i18n import _
-from ui import db
+from ui import db, secrets
 
 SSO_CHECKED = "sso_checked"
 
 
 def configured() -> bool:
-    """True when secrets hold an [auth] section (then login goes through the provider)."""
-    return config.sso_configured()
+    """True when secrets hold an [auth] section (then login goes through the provider).
+
+    Read from Streamlit's secrets here, not through services.config: a page served on its own
+    (before app.py registered the secrets reader) must know it too."""
+    return secrets.section("auth") is not None
 
 
 def identity() -> dict | None:
