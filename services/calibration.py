@@ -70,7 +70,7 @@ def submitted_scores(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     per row). Each scorecard carries its scores in `score_pairs`, "criterion_id value" pairs
     written by database triggers on the score table in the same transaction as the scores
     (migration 0003), so reading ten times fewer rows gives exactly the score rows: every
-    statistic is computed as from the rows themselves (tests/test_bench.py proves it).
+    statistic is computed as from the rows themselves (tests/bench/test_bench.py proves it).
     """
     crit = pd.DataFrame(session.exec(
         select(Criterion.id, Criterion.dimension, Criterion.weight)).all(),
@@ -155,8 +155,8 @@ def visible_scores(session: Session, scores: pd.DataFrame, *, viewer: Viewer) ->
     Asked of services.access.visible_candidates for every position where the viewer sits on a
     panel. Where they sit on none, the blind rule hides nothing and the matrix alone decides
     (manages_position: all the position's candidates or none), which saves a query per
-    position on the admin's organisation-wide view (tests/test_leniency.py checks it against
-    asking visible_candidates for every position).
+    position on the admin's organisation-wide view (tests/services/stats/test_leniency.py checks
+    it against asking visible_candidates for every position).
     """
     if len(scores) == 0:
         return scores

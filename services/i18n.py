@@ -150,7 +150,7 @@ def compile_catalogue(lang: str) -> Path:
 
     Not `pybabel compile`: its checker takes every msgid with a "%" followed by a letter
     ("95% interval") for a %-format string and refuses the catalogue, while the messages here
-    use str.format placeholders (checked by tests/test_i18n.py).
+    use str.format placeholders (checked by tests/services/test_i18n.py).
     """
     po = catalogue_path(lang)
     with po.open("rb") as fh:

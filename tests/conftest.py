@@ -20,6 +20,7 @@ from services.positions import DEFAULT_CRITERIA
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
+APP_TESTS = ROOT / "tests" / "app"
 
 
 @pytest.fixture(autouse=True)
@@ -140,7 +141,7 @@ def pg_template() -> str:
 
 
 def pytest_collection_modifyitems(config, items):
-    """The app's own tests (AppTest: tests/test_app_*.py) run on SQLite alone.
+    """The app's own tests (AppTest: tests/app/) run on SQLite alone.
 
     Pages reach the database only through services, and every service, migration and database
     behaviour is tested on both backends in the other modules; running each page a second time
@@ -149,7 +150,7 @@ def pytest_collection_modifyitems(config, items):
     keep, drop = [], []
     for item in items:
         backend = getattr(item, "callspec", None) and item.callspec.params.get("db_url")
-        if backend == "postgresql" and item.path.name.startswith("test_app_"):
+        if backend == "postgresql" and item.path.is_relative_to(APP_TESTS):
             drop.append(item)
         else:
             keep.append(item)

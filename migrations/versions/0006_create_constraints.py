@@ -5,7 +5,7 @@ insert of a card's 25 scores rewrote the card 25 times, and a 200,000-row `impor
 two thirds of its time there. INSERT now fires a statement-level trigger that reads the inserted
 rows (a transition table) and rewrites each card they touch once, at the end of the statement,
 in the same transaction; UPDATE and DELETE keep 0003's row trigger. What the column holds is
-unchanged (tests/test_score_pairs.py). SQLite has no statement-level triggers: unchanged there.
+unchanged (tests/services/test_score_pairs.py). SQLite has no statement-level triggers: unchanged there.
 
 (Named for the create-path migration this branch may add; it holds no constraint, the create
 paths needed none: they are serialised by services.db.serialised.)

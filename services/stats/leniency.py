@@ -34,8 +34,8 @@ Uncertainty
   It is exact when noise is alike for everyone; against the full cluster-robust sandwich
   L+ (sum over candidates of g g') L+ * C / (C - 1) (g: per panelist, the sum of their residuals
   on the candidate) it agreed within 1% on 200 simulated candidates and within 10% on 50
-  (tests/test_leniency.py). The full sandwich needs L+ times a dense matrix, about three times
-  this cost at the benchmark's 1,500 panelists.
+  (tests/services/stats/test_leniency.py). The full sandwich needs L+ times a dense matrix,
+  about three times this cost at the benchmark's 1,500 panelists.
 * The interval is leniency +- t * se, with t on n_shared - 1 degrees of freedom.
 * L+ is computed exactly: one panelist per group is pinned to zero, the rest of L (positive
   definite) is factorised, and the covariance is centred afterwards. Up to _DENSE_MAX panelists

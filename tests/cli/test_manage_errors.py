@@ -4,7 +4,7 @@ import pytest
 from typer.testing import CliRunner
 
 import manage
-from tests.test_scores_io import GOOD, HEADER, run_import, write
+from tests.services.test_scores_io import GOOD, HEADER, run_import, write
 
 runner = CliRunner()
 

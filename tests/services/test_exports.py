@@ -16,7 +16,7 @@ from services.errors import NotAllowed
 from services.pdf_pack import TRANSLITERATED_NOTE, debrief_pack
 from tests.apptest import all_text, app_as
 from tests.conftest import require_tool
-from tests.test_scores_io import GOOD, run_import, write
+from tests.services.test_scores_io import GOOD, run_import, write
 
 runner = CliRunner()
 

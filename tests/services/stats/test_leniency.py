@@ -12,7 +12,7 @@ from sqlmodel import select
 from services import calibration, stats
 from services.stats import leniency
 from tests.apptest import app_as, figures
-from tests.test_stats import NAN, make_scores, panel
+from tests.services.stats.test_stats import NAN, make_scores, panel
 from validate import leniency as harness
 
 

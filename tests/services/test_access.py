@@ -226,10 +226,10 @@ def test_setting_refuses_bad_values_and_changes_nothing(session, world):
 
 # ------------------------------------------------------------ pages: the new ones, every role
 
-# Pages that tests/test_app_pages.py does not cover get the same matrix here, with their roles
+# Pages that tests/app/test_pages.py does not cover get the same matrix here, with their roles
 # taken from the navigation's declaration (ui/guard.PAGES); a pages/ file missing there fails.
 def _page_roles() -> dict[str, set[str]]:
-    from tests.test_app_pages import PAGES as COVERED
+    from tests.app.test_pages import PAGES as COVERED
     from ui.guard import PAGES
 
     declared = {p.path: set(p.roles) for p in PAGES}

@@ -135,7 +135,7 @@ def test_the_lock_mails_its_owner_when_smtp_is_configured(session, make):
     from aiosmtpd.controller import Controller
 
     from services.mailer import SmtpConfig
-    from tests.test_overdue import _free_port
+    from tests.services.test_overdue import _free_port
 
     got = threading.Event()
     inbox: list[tuple[list[str], str]] = []
