@@ -15,7 +15,9 @@ from models.common import (
     SeatStatus,
     Setting,
     Stage,
+    aware,
     label,
+    seat_status,
     utcnow,
 )
 from models.decisions import (
@@ -53,5 +55,5 @@ __all__ = [
     "Position", "PositionCreate",
     "Recommendation", "Role", "Score", "ScoreInput", "Scorecard", "ScorecardStatus",
     "ScorecardTemplate", "ScorecardUpdate", "Setting", "Stage", "User", "UserCreate",
-    "UserPublic", "UserRole", "UserUpdate", "label", "utcnow",
+    "UserPublic", "UserRole", "UserUpdate", "aware", "label", "seat_status", "utcnow",
 ]

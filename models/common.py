@@ -20,6 +20,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(value: datetime) -> datetime:
+    """`value` with its time zone: a naive datetime is UTC (every time is stored in UTC, and
+    SQLite and pandas hand them back without their zone). A pandas Timestamp becomes a datetime."""
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class Role(StrEnum):
     admin = "admin"
     recruiter = "recruiter"
@@ -68,6 +76,17 @@ class SeatStatus(StrEnum):
     not_started = "not_started"
     draft = "draft"
     submitted = "submitted"
+
+
+def seat_status(status: str | None, version: int | None) -> str:
+    """A panel seat's status: "not_started" until the panelist's first saved answer.
+
+    Every save bumps the card's version, so a draft still at version 1 holds no answer (a card
+    made only to record a reminder, or by opening the scorecard before this rule).
+    """
+    if status is None or (status == ScorecardStatus.draft and (version or 1) <= 1):
+        return SeatStatus.not_started
+    return status
 
 
 class PanelVisibility(StrEnum):

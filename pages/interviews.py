@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from models import InterviewStatus, PanelRole, Role, Setting, label
+from models import InterviewStatus, PanelRole, Role, Setting, aware, label
 from services.auth import list_users
 from services.candidates import list_candidates
 from services.errors import InvalidInput
@@ -160,7 +160,7 @@ with change_tab:
         st.stop()
     # Upcoming interviews first (soonest on top), then those that took place, newest first.
     now = datetime.now(UTC)
-    at_utc = active["scheduled_at"].map(lambda t: t if t.tzinfo else t.replace(tzinfo=UTC))
+    at_utc = active["scheduled_at"].map(aware)
     upcoming = at_utc >= now
     active = pd.concat([active[upcoming].assign(_t=at_utc[upcoming]).sort_values("_t"),
                         active[~upcoming]])

@@ -30,6 +30,7 @@ from models import (
     UserCreate,
     UserRole,
     UserUpdate,
+    aware,
     utcnow,
 )
 from models.users import PASSWORD_MAX
@@ -372,15 +373,10 @@ def _failed(session: Session, user: User | None, reason: str) -> None:
     session.commit()
 
 
-def _aware(value):
-    # SQLite hands datetimes back without their zone; they were stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
-
-
 def is_locked(session: Session, email: str) -> bool:
     """True while the account with this email is locked out."""
     user = user_by_email(session, email or "")
-    return bool(user and user.locked_until and _aware(user.locked_until) > utcnow())
+    return bool(user and user.locked_until and aware(user.locked_until) > utcnow())
 
 
 def _safe_verify(hashed: str, password: str) -> bool:
@@ -438,7 +434,7 @@ def list_users(session: Session, actor: Viewer) -> list[dict]:
             "team": u.team,
             "roles": sorted(roles.get(u.id, [])),
             "active": u.active,
-            "locked": bool(u.locked_until and _aware(u.locked_until) > utcnow()),
+            "locked": bool(u.locked_until and aware(u.locked_until) > utcnow()),
         }
         for u in users
     ]

@@ -31,6 +31,7 @@ from models import (
     User,
     UserCreate,
     UserRole,
+    aware,
     utcnow,
 )
 from services import (
@@ -264,9 +265,7 @@ def load_demo(session: Session, path: Path = DEMO_FILE, *, now: datetime | None 
         )
     data = read_demo(path)
     _check(data)
-    now = now or utcnow()
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
+    now = aware(now or utcnow())
     try:
         counts = _load(session, data, now)
     except Exception:

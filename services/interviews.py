@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlmodel import Session, select
@@ -20,7 +20,9 @@ from models import (
     ScorecardStatus,
     User,
     UserRole,
+    aware,
     label,
+    seat_status,
     utcnow,
 )
 from models.interviews import PANEL_MIN
@@ -30,6 +32,7 @@ from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import N_, _
 from services.mailer import SmtpConfig, invitation_message, send_all
+from services.settings import get_setting
 
 # A scorecard not submitted this long after its interview is overdue.
 OVERDUE_AFTER = timedelta(hours=24)
@@ -50,9 +53,7 @@ def schedule_interview(session: Session, actor: Viewer, data: InterviewCreate | 
         if missing:
             raise InvalidInput(_("Panel: no active user with id {ids}").format(
                 ids=", ".join(map(str, missing))))
-        when = data.scheduled_at
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
+        when = aware(data.scheduled_at)
         interview = Interview.model_validate(data.model_dump(exclude={"panel"}),
                                              update={"scheduled_at": when})
         session.add(interview)
@@ -98,11 +99,9 @@ def is_on_panel(session: Session, interview_id: int, user_id: int) -> bool:
 def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
     """The viewer's assigned interviews, what is still to score first, then by date.
 
-    A seat's status is scorecards.seat_status: "not_started" until the first saved answer, even
+    A seat's status is models.seat_status: "not_started" until the first saved answer, even
     when a card exists only because a reminder was recorded or the card was opened.
     """
-    from services.scorecards import seat_status  # scorecards imports this module
-
     rows = session.exec(
         select(
             Interview.id, Interview.scheduled_at, Interview.setting, Interview.location,
@@ -134,7 +133,7 @@ def upcoming_interviews(session: Session, viewer: Viewer, now: datetime | None =
     """The viewer's interviews from now on, soonest first: their calendar."""
     mine = my_interviews(session, viewer)
     now = now or utcnow()
-    when = mine["scheduled_at"].map(_aware)
+    when = mine["scheduled_at"].map(aware)
     return mine[when >= now].assign(scheduled_at=when[when >= now]).sort_values(
         "scheduled_at", ignore_index=True)
 
@@ -160,21 +159,13 @@ def panel_warnings(session: Session, candidate_id: int, user_ids: list[int]) -> 
     return warnings
 
 
-def _aware(value: datetime) -> datetime:
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def is_overdue_time(scheduled_at: datetime, now: datetime | None = None) -> bool:
     """True when an interview took place more than OVERDUE_AFTER ago."""
-    return _aware(scheduled_at) <= (now or utcnow()) - OVERDUE_AFTER
+    return aware(scheduled_at) <= (now or utcnow()) - OVERDUE_AFTER
 
 
 def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
     """Every interview with its panel's scorecard status (for recruiters; seat_status)."""
-    from services.scorecards import seat_status
-
     if not actor.has(Role.recruiter):
         raise NotAllowed(_("Only recruiters and admins can list all interviews."))
     rows = session.exec(
@@ -229,7 +220,7 @@ def _require_recruiter(actor: Viewer, what: str) -> None:
 def same_interview(session: Session, data: InterviewCreate | dict) -> Interview | None:
     """An interview already scheduled (not cancelled) for this candidate at this very time."""
     data = validated(InterviewCreate, data)
-    return _at_time(session, data.candidate_id, _aware(data.scheduled_at))
+    return _at_time(session, data.candidate_id, aware(data.scheduled_at))
 
 
 def _at_time(session: Session, candidate_id: int, when: datetime) -> Interview | None:
@@ -237,7 +228,7 @@ def _at_time(session: Session, candidate_id: int, when: datetime) -> Interview |
     rows = session.exec(select(Interview).where(
         Interview.candidate_id == candidate_id,
         Interview.status != InterviewStatus.cancelled)).all()
-    return next((iv for iv in rows if _aware(iv.scheduled_at) == when), None)
+    return next((iv for iv in rows if aware(iv.scheduled_at) == when), None)
 
 
 def schedule_interview_once(session: Session, actor: Viewer, data: InterviewCreate | dict
@@ -294,13 +285,13 @@ def update_interview(session: Session, actor: Viewer, interview_id: int,
     interview = _editable(session, interview_id)
     result = InterviewChange(interview=interview)
     if data.scheduled_at is not None:
-        when = _aware(data.scheduled_at)
-        if _aware(interview.scheduled_at) != when:
+        when = aware(data.scheduled_at)
+        if aware(interview.scheduled_at) != when:
             clash = _at_time(session, interview.candidate_id, when)
             if clash is not None and clash.id != interview.id:
                 raise InvalidInput(_("Date and time: this candidate already has an interview "
                                      "then"))
-            result.changes["scheduled_at"] = {"old": _aware(interview.scheduled_at),
+            result.changes["scheduled_at"] = {"old": aware(interview.scheduled_at),
                                               "new": when}
             interview.scheduled_at = when
     for name in ("setting", "location"):
@@ -388,7 +379,7 @@ def interview_form_data(session: Session, actor: Viewer, interview_id: int) -> d
     _require_recruiter(actor, "change")
     interview = get_interview(session, interview_id)
     return {"id": interview.id, "candidate_id": interview.candidate_id,
-            "scheduled_at": _aware(interview.scheduled_at), "setting": interview.setting,
+            "scheduled_at": aware(interview.scheduled_at), "setting": interview.setting,
             "location": interview.location, "status": interview.status,
             "panel": [{"user_id": m.user_id, "panel_role": m.panel_role}
                       for m, _u in panel_of(session, interview_id)],
@@ -411,7 +402,7 @@ def invitation_for(session: Session, interview: Interview, organizer: Viewer) ->
     panel = [(u.name, u.email) for _m, u in panel_of(session, interview.id)]
     return ics.Invitation(
         uid=ics.interview_uid(interview.id, interview.created_at),
-        sequence=interview.sequence, start=_aware(interview.scheduled_at),
+        sequence=interview.sequence, start=aware(interview.scheduled_at),
         summary=_("Second interview: {candidate} ({position})").format(
             candidate=candidate.name, position=position.title),
         location=interview.location or label(interview.setting),
@@ -473,8 +464,6 @@ def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
     (nothing is sent)."""
     if config is None:
         return None
-    from services.settings import get_setting
-
     interview = change.interview
     default_language = get_setting(session, "language")
     default_zone = get_setting(session, "time_zone")

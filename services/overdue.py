@@ -22,16 +22,17 @@ from models import (
     Scorecard,
     ScorecardStatus,
     User,
+    aware,
+    seat_status,
     utcnow,
 )
 from services import config
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import _, language, ngettext
-from services.interviews import OVERDUE_AFTER, _aware
+from services.interviews import OVERDUE_AFTER
 from services.mailer import SmtpConfig, message, send_all
 from services.positions import current_template
-from services.scorecards import seat_status
 from services.scores_io import PLACEHOLDER_DOMAIN
 from services.settings import get_setting
 
@@ -78,7 +79,7 @@ def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = N
     frame["status"] = [seat_status(s, v) for s, v in zip(frame["status"], frame["version"],
                                                          strict=True)]
     frame["hours_overdue"] = [
-        int((now - _aware(t)).total_seconds() // 3600) for t in frame["scheduled_at"]]
+        int((now - aware(t)).total_seconds() // 3600) for t in frame["scheduled_at"]]
     return frame
 
 
@@ -105,7 +106,7 @@ def send_reminders(session: Session, actor: Viewer, config: SmtpConfig | None, *
     for r in table.itertuples(index=False):
         who = _("{panelist} ({candidate}, {position})").format(
             panelist=r.panelist, candidate=r.candidate, position=r.position)
-        if r.reminded_at is not None and now - _aware(r.reminded_at) < RESEND_AFTER:
+        if r.reminded_at is not None and now - aware(r.reminded_at) < RESEND_AFTER:
             result.skipped.append(_("{who}: reminded less than {hours} h ago").format(
                 who=who, hours=int(RESEND_AFTER.total_seconds() // 3600)))
             continue

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from models import label
 from services import i18n, stats
+from services.access import position_for_export
 from services.auth import Viewer
 from services.board import (
     Board,
@@ -34,9 +35,9 @@ from services.board import (
     ranking_table,
 )
 from services.coverage import uncovered_tasks
-from services.exports import position_for_export, reader_language
 from services.first_interview import change_per_criterion, first_scores
 from services.i18n import N_, _
+from services.preferences import reader_language
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}

@@ -13,6 +13,7 @@ from models import (
     ScorecardTemplate,
     UserRole,
 )
+from services import audit
 from services.access import listed_positions_clause, managed_positions_clause
 from services.auth import Viewer
 from services.db import serialised
@@ -49,8 +50,6 @@ def granted_users(session: Session, actor: Viewer, position_id: int) -> list[int
 def set_position_access(session: Session, actor: Viewer, position_id: int,
                         user_ids: list[int]) -> None:
     """Give exactly these hiring managers the position's dashboard (admin, recruiter); audited."""
-    from services import audit
-
     _require_recruiter(actor)
     if session.get(Position, position_id) is None:
         raise NotFound(_("No such position."))

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 
 import services
 from services import (
+    access,
     audit_view,
     board,
     calibration,
@@ -106,8 +107,8 @@ CALLED = {
     "interviews.my_interviews": lambda w: interviews.my_interviews(w.s, w.viewer),
     "interviews.upcoming_interviews": lambda w: interviews.upcoming_interviews(w.s, w.viewer),
     "overdue.overdue_scorecards": lambda w: overdue.overdue_scorecards(w.s, w.viewer),
-    "exports.position_for_export": lambda w: exports.position_for_export(w.s, w.viewer,
-                                                                         w.position.id),
+    "access.position_for_export": lambda w: access.position_for_export(w.s, w.viewer,
+                                                                       w.position.id),
     "exports.scores_frame": lambda w: exports.scores_frame(w.s, w.viewer, w.position.id),
     "exports.scores_csv": lambda w: exports.scores_csv(w.s, w.viewer, w.position.id),
     "exports.comparison_frame": lambda w: exports.comparison_frame(w.s, w.viewer, w.position.id),
@@ -195,7 +196,7 @@ EXCLUDED = {
     **{f"demo.{n}": "demo data file and loader (operator)" for n in (
         "criteria_names", "demo_logins", "load_demo", "read_demo")},
     "errors.explain": _NO_CANDIDATE, "errors.validated": _NO_CANDIDATE,
-    "exports.file_stem": _NO_CANDIDATE, "exports.reader_language": _NO_CANDIDATE,
+    "exports.file_stem": _NO_CANDIDATE, "preferences.reader_language": _NO_CANDIDATE,
     "exports_safety.neutralise_cell": _PURE, "exports_safety.neutralise_frame": _PURE,
     "first_interview.save_first_scores": _WRITE, "first_interview.change_per_criterion": _PURE,
     "interviews.schedule_interview": _WRITE,
@@ -216,8 +217,8 @@ EXCLUDED = {
     **{f"scorecards.{n}": _PURE for n in ("check_score", "describe_status", "missing_items")},
     "scores_io.import_scores": _WRITE,
     "scores_io.parse_scale": _PURE, "scores_io.read_rows": _PURE,
-    **{f"settings.{n}": _NO_CANDIDATE for n in (
-        "demo_mode", "editable_settings", "get_setting", "set_setting", "update_settings")},
+    **{f"settings.{n}": _NO_CANDIDATE for n in ("demo_mode", "get_setting", "set_setting")},
+    **{f"admin_settings.{n}": _NO_CANDIDATE for n in ("editable_settings", "update_settings")},
     **{f"stats.aggregation.{n}": _PURE for n in (
         "candidate_summary", "panelist_scores", "position_summaries")},
     **{f"stats.agenda.{n}": _PURE for n in ("criterion_stats", "disagreements", "tally_words")},
@@ -248,7 +249,7 @@ EXCLUDED = {
                                         "ranking_sentence", "salary_reading", "tally")},
     **{f"tables.{n}": _PURE for n in ("grouped", "read_table", "suffix")},
     **{f"exports_safety.{n}": _PURE for n in ("csv_bytes", "csv_text")},
-    "report.report_csv_text": _PURE, "scorecards.seat_status": _PURE,
+    "report.report_csv_text": _PURE,
     **{f"ics.{n}": _NO_CANDIDATE for n in ("calendar", "escape", "fold", "interview_uid",
                                            "parse")},
     "mailer.invitation_message": _NO_CANDIDATE, "db.serialised": _NO_CANDIDATE,
