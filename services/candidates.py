@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 
 from models import Candidate, CandidateCreate, Position, Role
 from services.auth import Viewer
-from services.db import serialised
+from services.db import insert_serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import _
 
@@ -34,18 +34,13 @@ def create_candidate(session: Session, actor: Viewer, data: CandidateCreate | di
     _require_recruiter(actor)
     data = validated(CandidateCreate, data)
 
-    def create() -> Candidate:
+    def build() -> Candidate:
         # Checked inside the lock: of two sessions adding the same email, the second finds the
         # first's row here and gets the message, not a unique-key error.
         _check(session, data, None)
-        candidate = Candidate.model_validate(data)
-        session.add(candidate)
-        session.flush()
-        return candidate
+        return Candidate.model_validate(data)
 
-    candidate = serialised(session, create)
-    session.refresh(candidate)
-    return candidate
+    return insert_serialised(session, build)
 
 
 def update_candidate(

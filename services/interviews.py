@@ -6,26 +6,11 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
-from models import (
-    Candidate,
-    Interview,
-    InterviewCreate,
-    InterviewStatus,
-    InterviewUpdate,
-    PanelMember,
-    Position,
-    Role,
-    Scorecard,
-    ScorecardStatus,
-    User,
-    UserRole,
-    aware,
-    label,
-    seat_status,
-    utcnow,
-)
-from models.interviews import PANEL_MIN
+from models import Candidate, Interview, PanelMember, Position, Scorecard, User, UserRole
+from models.common import InterviewStatus, Role, ScorecardStatus, aware, label, seat_status, utcnow
+from models.interviews import PANEL_MIN, InterviewCreate, InterviewUpdate
 from services import audit, i18n, ics
 from services.auth import Viewer
 from services.db import serialised
@@ -169,17 +154,11 @@ def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
     if not actor.has(Role.recruiter):
         raise NotAllowed(_("Only recruiters and admins can list all interviews."))
     rows = session.exec(
-        select(
+        seat_query(
             Interview.id, Interview.scheduled_at, Interview.setting, Candidate.name,
             Position.title, User.name, PanelMember.panel_role, Scorecard.status,
             Interview.status, Interview.candidate_id, Scorecard.version,
         )
-        .join(Candidate, Candidate.id == Interview.candidate_id)
-        .join(Position, Position.id == Candidate.position_id)
-        .join(PanelMember, PanelMember.interview_id == Interview.id)
-        .join(User, User.id == PanelMember.user_id)
-        .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
-                   & (Scorecard.panelist_id == PanelMember.user_id))
         .order_by(Interview.scheduled_at.desc(), Interview.id, PanelMember.id)
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=[
@@ -187,6 +166,18 @@ def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
         "panel_role", "status", "interview_status", "candidate_id", "version"])
     frame["status"] = _seat_statuses(frame, seat_status)
     return frame.drop(columns="version")
+
+
+def seat_query(*columns) -> Select:
+    """`select(*columns)` over every panel seat: the interview (the first column's table), its
+    candidate and position, the panelist (User) and their scorecard when there is one."""
+    return (select(*columns)
+            .join(Candidate, Candidate.id == Interview.candidate_id)
+            .join(Position, Position.id == Candidate.position_id)
+            .join(PanelMember, PanelMember.interview_id == Interview.id)
+            .join(User, User.id == PanelMember.user_id)
+            .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
+                       & (Scorecard.panelist_id == PanelMember.user_id)))
 
 
 def _seat_statuses(frame: pd.DataFrame, seat_status: Callable) -> list[str]:

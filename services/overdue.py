@@ -11,26 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlmodel import Session, select, update
+from sqlmodel import Session, update
 
-from models import (
-    Candidate,
-    Interview,
-    PanelMember,
-    Position,
-    Role,
-    Scorecard,
-    ScorecardStatus,
-    User,
-    aware,
-    seat_status,
-    utcnow,
-)
+from models import Candidate, Interview, PanelMember, Position, Scorecard, User
+from models.common import InterviewStatus, Role, ScorecardStatus, aware, seat_status, utcnow
 from services import config
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import _, language, ngettext
-from services.interviews import OVERDUE_AFTER
+from services.interviews import OVERDUE_AFTER, seat_query
 from services.mailer import SmtpConfig, message, send_all
 from services.positions import current_template
 from services.scores_io import PLACEHOLDER_DOMAIN
@@ -60,17 +49,11 @@ def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = N
         raise NotAllowed(_("Only recruiters and admins see every panel's scorecards."))
     now = now or utcnow()
     rows = session.exec(
-        select(Interview.id, Interview.scheduled_at, Candidate.name, Position.title, User.id,
-               User.name, User.email, Scorecard.status, Scorecard.id, Scorecard.reminded_at,
-               Scorecard.version, User.language, User.time_zone)
-        .join(PanelMember, PanelMember.interview_id == Interview.id)
-        .join(User, User.id == PanelMember.user_id)
-        .join(Candidate, Candidate.id == Interview.candidate_id)
-        .join(Position, Position.id == Candidate.position_id)
-        .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
-                   & (Scorecard.panelist_id == PanelMember.user_id))
+        seat_query(Interview.id, Interview.scheduled_at, Candidate.name, Position.title,
+                   User.id, User.name, User.email, Scorecard.status, Scorecard.id,
+                   Scorecard.reminded_at, Scorecard.version, User.language, User.time_zone)
         .where(Interview.scheduled_at <= now - OVERDUE_AFTER,
-               Interview.status != "cancelled")  # a cancelled interview is owed no card
+               Interview.status != InterviewStatus.cancelled)  # owed no card when cancelled
         .where((Scorecard.id.is_(None)) | (Scorecard.status != ScorecardStatus.submitted))
         .order_by(Interview.scheduled_at, Interview.id, PanelMember.id)
     ).all()

@@ -16,7 +16,7 @@ from models import (
 from services import audit
 from services.access import listed_positions_clause, managed_positions_clause
 from services.auth import Viewer
-from services.db import serialised
+from services.db import insert_serialised
 from services.default_criteria import DEFAULT_CRITERIA, default_criteria  # noqa: F401 (re-export)
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import _, normalise
@@ -135,20 +135,15 @@ def create_position(session: Session, actor: Viewer, data: PositionCreate | dict
             data["criteria"] = default_template(normalise(data["language"]) or "en")
     data = validated(PositionCreate, data)
 
-    def create() -> Position:
+    def build() -> Position:
         if session.exec(select(Position).where(Position.title == data.title)).first():
             raise InvalidInput(_("Title: a position called '{title}' already exists").format(
                 title=data.title))
-        position = Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
-                                                                     "scale_max"}))
-        session.add(position)
-        session.flush()
-        _add_template(session, position.id, 1, (data.scale_min, data.scale_max), data.criteria)
-        return position
+        return Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
+                                                                "scale_max"}))
 
-    position = serialised(session, create)
-    session.refresh(position)
-    return position
+    return insert_serialised(session, build, lambda position: _add_template(
+        session, position.id, 1, (data.scale_min, data.scale_max), data.criteria))
 
 
 def update_position(

@@ -22,11 +22,9 @@ from models import (
     Position,
     Score,
     Scorecard,
-    ScorecardStatus,
     User,
-    aware,
-    utcnow,
 )
+from models.common import ScorecardStatus, aware, utcnow
 from services import audit, audit_view
 from services.access import may_read_held_cards, require_admin, require_recruiter
 from services.auth import Viewer
