@@ -216,6 +216,7 @@ EXCLUDED = {
                                            "submit")},
     **{f"scorecards.{n}": _PURE for n in ("check_score", "describe_status", "missing_items")},
     "scores_io.import_scores": _WRITE,
+    **{f"score_pairs.{n}": _PURE for n in ("decode", "encode", "pairs")},
     "scores_io.parse_scale": _PURE, "scores_io.read_rows": _PURE,
     **{f"settings.{n}": _NO_CANDIDATE for n in ("demo_mode", "get_setting", "set_setting")},
     **{f"admin_settings.{n}": _NO_CANDIDATE for n in ("editable_settings", "update_settings")},
