@@ -1,7 +1,7 @@
 """SQLModel tables and their schemas. Importing this package registers every table."""
 
-from models.audit import AuditEvent, FirstInterviewScore, PositionAccess
-from models.candidates import Candidate, CandidateCreate
+from models.audit import AuditEvent
+from models.candidates import Candidate, CandidateCreate, FirstInterviewScore
 from models.common import (
     LABELS,
     Dimension,
@@ -21,7 +21,6 @@ from models.common import (
     utcnow,
 )
 from models.decisions import (
-    AppSetting,
     ConsensusInput,
     ConsensusScore,
     Decision,
@@ -39,10 +38,12 @@ from models.positions import (
     Criterion,
     CriterionCreate,
     Position,
+    PositionAccess,
     PositionCreate,
     ScorecardTemplate,
 )
 from models.scorecards import Score, Scorecard, ScorecardUpdate, ScoreInput
+from models.settings import AppSetting
 from models.users import PASSWORD_MIN, User, UserCreate, UserPublic, UserRole, UserUpdate
 
 __all__ = [
