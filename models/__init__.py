@@ -3,7 +3,9 @@
 from models.audit import AuditEvent
 from models.candidates import Candidate, CandidateCreate, FirstInterviewScore
 from models.common import (
+    DIMENSIONS,
     LABELS,
+    RECOMMENDATIONS,
     Dimension,
     InterviewStatus,
     Outcome,
@@ -47,6 +49,7 @@ from models.settings import AppSetting
 from models.users import PASSWORD_MIN, User, UserCreate, UserPublic, UserRole, UserUpdate
 
 __all__ = [
+    "DIMENSIONS", "RECOMMENDATIONS",
     "LABELS", "PASSWORD_MIN", "SCALES", "AppSetting", "AuditEvent", "FirstInterviewScore",
     "PositionAccess", "Candidate", "CandidateCreate",
     "ConsensusInput", "ConsensusScore", "Criterion",

@@ -41,6 +41,10 @@ class Dimension(StrEnum):
     company = "company"
 
 
+# The dimensions in their order (charts, tables, the scorecard's sections).
+DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
+
+
 class Setting(StrEnum):
     office = "office"
     informal = "informal"
@@ -102,6 +106,10 @@ class Recommendation(StrEnum):
     no = "no"
     yes = "yes"
     strong_yes = "strong_yes"
+
+
+# The recommendations from the most negative to the most positive (reversed: strongest first).
+RECOMMENDATIONS: tuple[str, ...] = tuple(r.value for r in Recommendation)
 
 
 class InterviewStatus(StrEnum):

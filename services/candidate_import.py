@@ -13,8 +13,9 @@ import pandas as pd
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from models import LABELS, Candidate, CandidateCreate, Position, Role, Stage
+from models import LABELS, Candidate, CandidateCreate, Position, Stage
 from services import tables
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, explain
@@ -172,7 +173,7 @@ def import_candidates(session: Session, actor: Viewer, position_id: int, frame: 
                       mapping: dict[str, str | None],
                       progress: Progress | None = None) -> int:
     """Validate every row, then add all candidates in one transaction (or none); the count."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only recruiters and admins can import candidates."))
     if session.get(Position, position_id) is None:
         raise NotFound(_("No such position."))

@@ -2,7 +2,8 @@
 
 from sqlmodel import Session, select
 
-from models import Candidate, CandidateCreate, Position, Role
+from models import Candidate, CandidateCreate, Position
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.db import insert_serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
@@ -10,7 +11,7 @@ from services.i18n import _
 
 
 def _require_recruiter(actor: Viewer) -> None:
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only recruiters and admins can change candidates."))
 
 

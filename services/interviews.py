@@ -9,9 +9,19 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
 from models import Candidate, Interview, PanelMember, Position, Scorecard, User, UserRole
-from models.common import InterviewStatus, Role, ScorecardStatus, aware, label, seat_status, utcnow
+from models.common import (
+    InterviewStatus,
+    Role,
+    ScorecardStatus,
+    SeatStatus,
+    aware,
+    label,
+    seat_status,
+    utcnow,
+)
 from models.interviews import PANEL_MIN, InterviewCreate, InterviewUpdate
 from services import audit, i18n, ics
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
@@ -25,7 +35,7 @@ OVERDUE_AFTER = timedelta(hours=24)
 
 def schedule_interview(session: Session, actor: Viewer, data: InterviewCreate | dict) -> Interview:
     """Schedule an interview with its panel of 2 to 4 active users, all or nothing."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only recruiters and admins can schedule interviews."))
     data = validated(InterviewCreate, data)
     ids = [m.user_id for m in data.panel]
@@ -106,7 +116,7 @@ def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
                "candidate_email"]
     frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
     frame["status"] = _seat_statuses(frame, seat_status)
-    frame["to_do"] = frame["status"] != "submitted"
+    frame["to_do"] = frame["status"] != SeatStatus.submitted
     frame["overdue"] = frame["to_do"] & frame["scheduled_at"].map(is_overdue_time).astype(bool)
     # Overdue scorecards first, then what is still to score, then by date.
     return frame.sort_values(["overdue", "to_do", "scheduled_at"],
@@ -151,7 +161,7 @@ def is_overdue_time(scheduled_at: datetime, now: datetime | None = None) -> bool
 
 def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
     """Every interview with its panel's scorecard status (for recruiters; seat_status)."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only recruiters and admins can list all interviews."))
     rows = session.exec(
         seat_query(
@@ -204,7 +214,7 @@ _REFUSALS = {
 
 
 def _require_recruiter(actor: Viewer, what: str) -> None:
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_(_REFUSALS[what]))
 
 

@@ -14,8 +14,9 @@ import pandas as pd
 from sqlmodel import Session, update
 
 from models import Candidate, Interview, PanelMember, Position, Scorecard, User
-from models.common import InterviewStatus, Role, ScorecardStatus, aware, seat_status, utcnow
+from models.common import InterviewStatus, ScorecardStatus, aware, seat_status, utcnow
 from services import config
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import _, language, ngettext
@@ -45,7 +46,7 @@ def scorecard_link(base_url: str, interview_id: int) -> str:
 def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = None
                        ) -> pd.DataFrame:
     """Every overdue panel seat, longest overdue first (recruiters and admins)."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only recruiters and admins see every panel's scorecards."))
     now = now or utcnow()
     rows = session.exec(

@@ -14,7 +14,7 @@ from models import (
     UserRole,
 )
 from services import audit
-from services.access import listed_positions_clause, managed_positions_clause
+from services.access import is_recruiter, listed_positions_clause, managed_positions_clause
 from services.auth import Viewer
 from services.db import insert_serialised
 from services.default_criteria import DEFAULT_CRITERIA, default_criteria  # noqa: F401 (re-export)
@@ -24,7 +24,7 @@ from services.settings import get_setting
 
 
 def _require_recruiter(actor: Viewer) -> None:
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only recruiters and admins can change positions."))
 
 

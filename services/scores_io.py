@@ -25,6 +25,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from models import (
+    RECOMMENDATIONS,
     SCALES,
     Candidate,
     CandidateCreate,
@@ -65,7 +66,6 @@ DIMENSION_NAMES = {
     "company": "company", "company knowledge": "company",
     "knowledge of the company": "company",
 }
-RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 MAX_BYTES = 50 * 1024 * 1024  # the file; an .xlsx file unpacked
 MAX_ROWS = 500_000
 # Imported panelists without an email get an address that can never receive mail (RFC 2606),

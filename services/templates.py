@@ -10,7 +10,8 @@ scorecards exist, so a copy into a position that has been scored never rewrites 
 
 from sqlmodel import Session, func, select
 
-from models import Position, Role, Scorecard, ScorecardTemplate
+from models import Position, Scorecard, ScorecardTemplate
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.default_criteria import DEFAULT_CRITERIA, default_criteria  # noqa: F401 (re-export)
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -32,7 +33,7 @@ def template_criteria(session: Session, position_id: int) -> dict:
 
 def copy_template(session: Session, actor: Viewer, source_id: int, target_id: int) -> Position:
     """Give the target position the source position's current criteria and rating scale."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only recruiters and admins can change positions."))
     if source_id == target_id:
         raise InvalidInput(_("Copy from: choose another position than the one being edited"))
