@@ -63,10 +63,10 @@ def update_candidate(
 
 
 def list_candidates(
-    session: Session, actor: Viewer, position_id: int | None = None
+    session: Session, viewer: Viewer, position_id: int | None = None
 ) -> list[Candidate]:
     """Candidates the recruiter works with, optionally for one position."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     query = select(Candidate).order_by(Candidate.name)
     if position_id is not None:
         query = query.where(Candidate.position_id == position_id)

@@ -159,9 +159,9 @@ def is_overdue_time(scheduled_at: datetime, now: datetime | None = None) -> bool
     return aware(scheduled_at) <= (now or utcnow()) - OVERDUE_AFTER
 
 
-def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
+def list_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
     """Every interview with its panel's scorecard status (for recruiters; seat_status)."""
-    if not is_recruiter(actor):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can list all interviews."))
     rows = session.exec(
         seat_query(
@@ -375,9 +375,9 @@ def cancel_interview(session: Session, actor: Viewer, interview_id: int,
         "old": InterviewStatus.scheduled.value, "new": InterviewStatus.cancelled.value}})
 
 
-def interview_form_data(session: Session, actor: Viewer, interview_id: int) -> dict:
+def interview_form_data(session: Session, viewer: Viewer, interview_id: int) -> dict:
     """An interview as the edit form shows it: time, setting, place and panel."""
-    _require_recruiter(actor, "change")
+    _require_recruiter(viewer, "change")
     interview = get_interview(session, interview_id)
     return {"id": interview.id, "candidate_id": interview.candidate_id,
             "scheduled_at": aware(interview.scheduled_at), "setting": interview.setting,

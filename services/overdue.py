@@ -43,10 +43,10 @@ def scorecard_link(base_url: str, interview_id: int) -> str:
     return f"{base_url.rstrip('/')}/scorecard?interview={int(interview_id)}" if base_url else ""
 
 
-def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = None
+def overdue_scorecards(session: Session, viewer: Viewer, now: datetime | None = None
                        ) -> pd.DataFrame:
     """Every overdue panel seat, longest overdue first (recruiters and admins)."""
-    if not is_recruiter(actor):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins see every panel's scorecards."))
     now = now or utcnow()
     rows = session.exec(

@@ -23,6 +23,7 @@ from models import (
 )
 from services import audit
 from services.access import may_see_panel
+from services.auth import Viewer
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import _
 from services.interviews import is_on_panel, panel_of
@@ -310,7 +311,8 @@ def describe_status(status: str | None) -> str:
     return _("Not started") if status in (None, SeatStatus.not_started) else label(status)
 
 
-def amendments(session: Session, viewer, candidate_id: int) -> dict[int, tuple[str, object]]:
+def amendments(session: Session, viewer: Viewer,
+               candidate_id: int) -> dict[int, tuple[str, object]]:
     """Per panelist, who last changed their submitted card and when, for a viewer who may see
     the candidate's panel (else nothing)."""
     if not may_see_panel(session, viewer, candidate_id):
