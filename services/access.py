@@ -35,10 +35,10 @@ from models import (
     Scorecard,
     ScorecardStatus,
 )
-from services.auth import Viewer
 from services.errors import NotAllowed, NotFound
 from services.i18n import N_, _
 from services.settings import get_setting
+from services.viewer import Viewer
 
 # The one system viewer: `manage.py` commands act as it (an admin without a panel seat).
 OPERATOR = Viewer(id=0, name="command line", email="", roles=frozenset({Role.admin}))

@@ -12,7 +12,6 @@ or reset, deactivation, a role taken away).
 import logging
 import smtplib
 import threading
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import zxcvbn
@@ -25,7 +24,6 @@ from sqlmodel import Session, select
 from models import (
     PASSWORD_MIN,
     PositionAccess,
-    Role,
     User,
     UserCreate,
     UserRole,
@@ -35,9 +33,11 @@ from models import (
 )
 from models.users import PASSWORD_MAX
 from services import audit, config, mailer
+from services.access import is_admin, is_recruiter
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import N_, _, language
 from services.settings import demo_mode
+from services.viewer import Viewer
 
 log = logging.getLogger(__name__)
 
@@ -93,25 +93,6 @@ ZXCVBN_FEEDBACK = (
     N_("Reversed words aren't much harder to guess."),
     N_("Predictable substitutions like '@' instead of 'a' don't help very much."),
 )
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is acting: what every service that returns personal data is given."""
-
-    id: int
-    name: str
-    email: str
-    roles: frozenset[str] = field(default_factory=frozenset)
-    # Positions whose dashboard was given to this hiring manager besides those they manage.
-    granted: frozenset[int] = field(default_factory=frozenset)
-    # The user's chosen interface language and time zone (None: not chosen; see services.i18n).
-    language: str | None = None
-    time_zone: str | None = None
-
-    def has(self, *roles: str) -> bool:
-        """True when the viewer holds any of the roles (admin holds them all)."""
-        return Role.admin in self.roles or any(r in self.roles for r in roles)
 
 
 def hash_password(password: str) -> str:
@@ -195,7 +176,7 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
 
     `actor` is the admin in the app; None is the operator at the command line (or demo loader).
     """
-    if actor is not None and not actor.has(Role.admin):
+    if actor is not None and not is_admin(actor):
         raise NotAllowed(_("Only an admin can add users."))
     data = validated(UserCreate, data)
     if user_by_email(session, data.email):
@@ -222,7 +203,7 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
 
 def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate | dict) -> User:
     """Change a user's name, email, roles or active flag (admin only)."""
-    if not actor.has(Role.admin):
+    if not is_admin(actor):
         raise NotAllowed(_("Only an admin can change users."))
     data = validated(UserUpdate, data)
     user = session.get(User, user_id)
@@ -403,7 +384,7 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> i
 
 def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> None:
     """An admin sets a new password for a user, lifts any lockout and ends their sessions."""
-    if not actor.has(Role.admin):
+    if not is_admin(actor):
         raise NotAllowed(_("Only an admin can reset passwords."))
     user = session.get(User, user_id)
     if user is None:
@@ -420,7 +401,7 @@ def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> N
 
 def list_users(session: Session, actor: Viewer) -> list[dict]:
     """Every user with their roles (admin and recruiter, who build panels)."""
-    if not actor.has(Role.admin, Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only admins and recruiters can list users."))
     users = session.exec(select(User).order_by(User.name)).all()
     roles: dict[int, list[str]] = {}

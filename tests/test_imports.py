@@ -40,6 +40,7 @@ CHECKED = [
     "services/stats/agenda.py", "services/stats/aggregation.py", "services/stats/leniency.py",
     "services/stats/ranking.py", "services/stats/reliability.py",
     "services/stats/sensitivity.py", "services/tables.py", "services/templates.py",
+    "services/viewer.py",
     "ui/__init__.py", "ui/cache.py", "ui/candidate_view.py", "ui/charts.py", "ui/db.py",
     "ui/flash.py", "ui/guard.py", "ui/headline.py", "ui/i18n.py", "ui/login.py",
     "ui/panel_view.py", "ui/pickers.py", "ui/secrets.py", "ui/session.py", "ui/sso.py",
