@@ -54,22 +54,22 @@ def _check(key: str, value: str) -> str:
     return value
 
 
-def editable_settings(session: Session, actor: Viewer) -> dict[str, str]:
+def editable_settings(session: Session, viewer: Viewer) -> dict[str, str]:
     """The settings an admin may change, with their current values (admins only)."""
-    require_admin(actor, N_("change settings"))
+    require_admin(viewer, N_("change settings"))
     return {key: get_setting(session, key) for key in EDITABLE}
 
 
-def update_settings(session: Session, actor: Viewer, changes: dict[str, str]) -> dict[str, str]:
+def update_settings(session: Session, viewer: Viewer, changes: dict[str, str]) -> dict[str, str]:
     """Change settings (admins only), all or nothing, each change audited; returns what changed."""
-    current = editable_settings(session, actor)
+    current = editable_settings(session, viewer)
     clean = {key: _check(key, value) for key, value in changes.items()}
     changed = {k: v for k, v in clean.items() if v != current[k]}
     for key, value in changed.items():
         row = session.get(AppSetting, key) or AppSetting(key=key)
         row.value = value
         session.add(row)
-        audit.record(session, "settings_changed", actor=actor, entity="setting",
+        audit.record(session, "settings_changed", actor=viewer, entity="setting",
                      detail={"key": key, "old": current[key], "new": value})
     session.commit()
     return changed

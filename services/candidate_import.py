@@ -169,11 +169,11 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
     return rows, problems + tables.grouped(bad)
 
 
-def import_candidates(session: Session, actor: Viewer, position_id: int, frame: pd.DataFrame,
+def import_candidates(session: Session, viewer: Viewer, position_id: int, frame: pd.DataFrame,
                       mapping: dict[str, str | None],
                       progress: Progress | None = None) -> int:
     """Validate every row, then add all candidates in one transaction (or none); the count."""
-    if not is_recruiter(actor):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can import candidates."))
     if session.get(Position, position_id) is None:
         raise NotFound(_("No such position."))

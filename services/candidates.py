@@ -10,8 +10,8 @@ from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import _
 
 
-def _require_recruiter(actor: Viewer) -> None:
-    if not is_recruiter(actor):
+def _require_recruiter(viewer: Viewer) -> None:
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can change candidates."))
 
 
@@ -30,9 +30,9 @@ def _check(session: Session, data: CandidateCreate, candidate_id: int | None) ->
             email=data.email))
 
 
-def create_candidate(session: Session, actor: Viewer, data: CandidateCreate | dict) -> Candidate:
+def create_candidate(session: Session, viewer: Viewer, data: CandidateCreate | dict) -> Candidate:
     """Add a candidate to a position."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     data = validated(CandidateCreate, data)
 
     def build() -> Candidate:
@@ -45,10 +45,10 @@ def create_candidate(session: Session, actor: Viewer, data: CandidateCreate | di
 
 
 def update_candidate(
-    session: Session, actor: Viewer, candidate_id: int, data: CandidateCreate | dict
+    session: Session, viewer: Viewer, candidate_id: int, data: CandidateCreate | dict
 ) -> Candidate:
     """Edit a candidate."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     data = validated(CandidateCreate, data)
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:

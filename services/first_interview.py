@@ -37,10 +37,10 @@ def first_scores(session: Session, viewer: Viewer, candidate_id: int) -> pd.Data
     return pd.DataFrame([tuple(r) for r in rows], columns=FIRST_COLUMNS)
 
 
-def save_first_scores(session: Session, actor: Viewer, candidate_id: int,
+def save_first_scores(session: Session, viewer: Viewer, candidate_id: int,
                       values: dict[int, int | None]) -> int:
     """Set the first-interview score per criterion (None clears it), all or nothing."""
-    if not is_recruiter(actor):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins record first-interview scores."))
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:

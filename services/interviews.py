@@ -33,9 +33,9 @@ from services.settings import get_setting
 OVERDUE_AFTER = timedelta(hours=24)
 
 
-def schedule_interview(session: Session, actor: Viewer, data: InterviewCreate | dict) -> Interview:
+def schedule_interview(session: Session, viewer: Viewer, data: InterviewCreate | dict) -> Interview:
     """Schedule an interview with its panel of 2 to 4 active users, all or nothing."""
-    if not is_recruiter(actor):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can schedule interviews."))
     data = validated(InterviewCreate, data)
     ids = [m.user_id for m in data.panel]
@@ -213,8 +213,8 @@ _REFUSALS = {
 }
 
 
-def _require_recruiter(actor: Viewer, what: str) -> None:
-    if not is_recruiter(actor):
+def _require_recruiter(viewer: Viewer, what: str) -> None:
+    if not is_recruiter(viewer):
         raise NotAllowed(_(_REFUSALS[what]))
 
 
@@ -232,7 +232,7 @@ def _at_time(session: Session, candidate_id: int, when: datetime) -> Interview |
     return next((iv for iv in rows if aware(iv.scheduled_at) == when), None)
 
 
-def schedule_interview_once(session: Session, actor: Viewer, data: InterviewCreate | dict
+def schedule_interview_once(session: Session, viewer: Viewer, data: InterviewCreate | dict
                             ) -> tuple[Interview, bool]:
     """schedule_interview, unless the candidate already has an interview at that exact time:
     then that one is returned and nothing is created (created=False).
@@ -241,11 +241,11 @@ def schedule_interview_once(session: Session, actor: Viewer, data: InterviewCrea
     sends the same candidate and time again, and a candidate is never interviewed twice at
     once. Moving an interview is a reschedule (update_interview), not a second one.
     """
-    _require_recruiter(actor, "schedule")
+    _require_recruiter(viewer, "schedule")
     existing = same_interview(session, data)
     if existing is not None:
         return existing, False
-    return schedule_interview(session, actor, data), True
+    return schedule_interview(session, viewer, data), True
 
 
 @dataclass
@@ -274,14 +274,14 @@ def _cards_by_panelist(session: Session, interview_id: int) -> dict[int, str]:
                              .where(Scorecard.interview_id == interview_id)).all())
 
 
-def update_interview(session: Session, actor: Viewer, interview_id: int,
+def update_interview(session: Session, viewer: Viewer, interview_id: int,
                      data: InterviewUpdate | dict) -> InterviewChange:
     """Edit, reschedule or re-panel an interview, audited; what is not given stays.
 
     A panelist who has started a scorecard stays on the panel (their scores belong to this
     interview). The invitation's sequence number goes up with every real change.
     """
-    _require_recruiter(actor, "change")
+    _require_recruiter(viewer, "change")
     data = validated(InterviewUpdate, data)
     interview = _editable(session, interview_id)
     result = InterviewChange(interview=interview)
@@ -307,7 +307,7 @@ def update_interview(session: Session, actor: Viewer, interview_id: int,
     interview.sequence += 1
     session.add(interview)
     session.flush()
-    audit.record(session, "interview_changed", actor=actor, entity="interview",
+    audit.record(session, "interview_changed", actor=viewer, entity="interview",
                  entity_id=interview.id, candidate_id=interview.candidate_id,
                  detail={**result.changes, "panel_added": result.added,
                          "panel_removed": result.removed, "sequence": interview.sequence})
@@ -350,10 +350,10 @@ def _repanel(session: Session, interview: Interview, panel: list, result: Interv
                 session.add(UserRole(user_id=uid, role=Role.panelist))
 
 
-def cancel_interview(session: Session, actor: Viewer, interview_id: int,
+def cancel_interview(session: Session, viewer: Viewer, interview_id: int,
                      reason: str = "") -> InterviewChange:
     """Cancel an interview that no one has scored yet, audited; it stays listed as cancelled."""
-    _require_recruiter(actor, "cancel")
+    _require_recruiter(viewer, "cancel")
     if len(reason) > 2000:
         raise InvalidInput(_("Reason: at most 2000 characters"))
     interview = _editable(session, interview_id)
@@ -366,7 +366,7 @@ def cancel_interview(session: Session, actor: Viewer, interview_id: int,
     interview.sequence += 1
     session.add(interview)
     session.flush()
-    audit.record(session, "interview_cancelled", actor=actor, entity="interview",
+    audit.record(session, "interview_cancelled", actor=viewer, entity="interview",
                  entity_id=interview.id, candidate_id=interview.candidate_id,
                  detail={"reason": reason, "sequence": interview.sequence})
     session.commit()
@@ -422,10 +422,10 @@ def _reader(user: User | None, default_language: str, default_zone: str) -> tupl
     return user.language or default_language, user.time_zone or default_zone
 
 
-def _invitation_mail(session: Session, actor: Viewer, interview: Interview, config: SmtpConfig,
+def _invitation_mail(session: Session, viewer: Viewer, interview: Interview, config: SmtpConfig,
                      name: str, email: str, removed: bool):
     """One person's invitation, update or cancellation e-mail, in the current language."""
-    invite = invitation_for(session, interview, actor)
+    invite = invitation_for(session, interview, viewer)
     cancelled = interview.status == InterviewStatus.cancelled
     when = i18n.datetime_(interview.scheduled_at, "long")
     if removed:
@@ -454,7 +454,7 @@ def _invitation_mail(session: Session, actor: Viewer, interview: Interview, conf
                               ics.calendar(invite, method), method)
 
 
-def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
+def notify_panel(session: Session, viewer: Viewer, change: InterviewChange,
                  config: SmtpConfig | None, sender: Callable = send_all,
                  removed_users: list[User] | None = None) -> NotifyResult | None:
     """E-mail the panel an invitation when an interview is scheduled or changed
@@ -475,7 +475,7 @@ def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
     for user, removed in readers:
         lang, zone_name = _reader(user, default_language, default_zone)
         with i18n.language(lang, zone_name):
-            messages.append(_invitation_mail(session, actor, interview, config, user.name,
+            messages.append(_invitation_mail(session, viewer, interview, config, user.name,
                                              user.email, removed))
         people.append(user.name)
     result = NotifyResult()

@@ -76,14 +76,14 @@ class ReminderResult:
     failed: list[str] = field(default_factory=list)
 
 
-def send_reminders(session: Session, actor: Viewer, config: SmtpConfig | None, *,
+def send_reminders(session: Session, viewer: Viewer, config: SmtpConfig | None, *,
                    now: datetime | None = None, app_url: str = "",
                    sender: Callable = send_all) -> ReminderResult:
     """Email each overdue panelist not reminded within RESEND_AFTER; record when."""
     if config is None:
         raise InvalidInput(_("Mail: no SMTP server is configured, so no reminder can be sent"))
     now = now or utcnow()
-    table = overdue_scorecards(session, actor, now)
+    table = overdue_scorecards(session, viewer, now)
     result = ReminderResult()
     todo, messages = [], []
     house_language = get_setting(session, "language")

@@ -23,8 +23,8 @@ from services.i18n import _, normalise
 from services.settings import get_setting
 
 
-def _require_recruiter(actor: Viewer) -> None:
-    if not is_recruiter(actor):
+def _require_recruiter(viewer: Viewer) -> None:
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can change positions."))
 
 
@@ -40,17 +40,17 @@ def dashboard_positions(session: Session, viewer: Viewer) -> list[Position]:
     return list(session.exec(query).all())
 
 
-def granted_users(session: Session, actor: Viewer, position_id: int) -> list[int]:
+def granted_users(session: Session, viewer: Viewer, position_id: int) -> list[int]:
     """Users given this position's dashboard besides its hiring manager (admin, recruiter)."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     return list(session.exec(select(PositionAccess.user_id)
                              .where(PositionAccess.position_id == position_id)).all())
 
 
-def set_position_access(session: Session, actor: Viewer, position_id: int,
+def set_position_access(session: Session, viewer: Viewer, position_id: int,
                         user_ids: list[int]) -> None:
     """Give exactly these hiring managers the position's dashboard (admin, recruiter); audited."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     if session.get(Position, position_id) is None:
         raise NotFound(_("No such position."))
     wanted = set(user_ids)
@@ -63,11 +63,11 @@ def set_position_access(session: Session, actor: Viewer, position_id: int,
     have = {r.user_id: r for r in rows}
     for user_id in sorted(set(have) - wanted):
         session.delete(have[user_id])
-        audit.record(session, "access_revoked", actor=actor, entity="position",
+        audit.record(session, "access_revoked", actor=viewer, entity="position",
                      entity_id=position_id, detail={"user_id": user_id})
     for user_id in sorted(wanted - set(have)):
         session.add(PositionAccess(position_id=position_id, user_id=user_id))
-        audit.record(session, "access_granted", actor=actor, entity="position",
+        audit.record(session, "access_granted", actor=viewer, entity="position",
                      entity_id=position_id, detail={"user_id": user_id})
     session.commit()
 
@@ -120,13 +120,13 @@ def default_template(language: str) -> list[dict]:
     return default_criteria(language)
 
 
-def create_position(session: Session, actor: Viewer, data: PositionCreate | dict) -> Position:
+def create_position(session: Session, viewer: Viewer, data: PositionCreate | dict) -> Position:
     """Create a position with its first template, all or nothing.
 
     A dict without "language" takes the organisation's; one without "criteria" (or None) starts
     from the default template in the position's language.
     """
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     if isinstance(data, dict):
         data = dict(data)
         if data.get("language") is None:
@@ -147,13 +147,13 @@ def create_position(session: Session, actor: Viewer, data: PositionCreate | dict
 
 
 def update_position(
-    session: Session, actor: Viewer, position_id: int, data: PositionCreate | dict
+    session: Session, viewer: Viewer, position_id: int, data: PositionCreate | dict
 ) -> Position:
     """Edit a position; changed criteria or scale become a new template version once scored.
 
     Scores keep pointing at the version they were given against, so history is never rewritten.
     """
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     data = validated(PositionCreate, data)
     position = session.get(Position, position_id)
     if position is None:
