@@ -13,12 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from models import DIMENSIONS, RECOMMENDATIONS
 from services import score_pairs
 from services.auth import hash_password
 
-DIMENSIONS = ("technical", "social", "company")
 SCALES = ((1, 5),) * 7 + ((1, 4), (1, 7), (1, 10))
-RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 # The first position is always this big: the dashboard is timed on it.
 BIG_POSITION = 200
 EPOCH = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
