@@ -9,8 +9,9 @@ from services.i18n import _
 from services.settings import demo_mode
 from ui import db, secrets, style
 from ui import i18n as ui_i18n
-from ui.guard import PAGES, current_viewer, log_out, menu, start_page, url_path
+from ui.guard import PAGES, current_viewer, menu, start_page, url_path
 from ui.login import login_page
+from ui.session import log_out
 from ui.sso import no_access_page, refused_email
 from ui.text import md_escape
 

@@ -19,6 +19,7 @@ import typer
 from typer import rich_utils
 from typer.core import TyperCommand, TyperGroup
 
+from models import SeatStatus
 from services import config, report
 from services.access import OPERATOR
 from services.auth import create_user
@@ -232,9 +233,9 @@ def _loaded(kind: str, n: int) -> str:
         "positions": ngettext("{n} position", "{n} positions", n),
         "candidates": ngettext("{n} candidate", "{n} candidates", n),
         "interviews": ngettext("{n} interview", "{n} interviews", n),
-        "submitted": ngettext("{n} submitted", "{n} submitted", n),
+        SeatStatus.submitted: ngettext("{n} submitted", "{n} submitted", n),
         "drafts": ngettext("{n} draft", "{n} drafts", n),
-        "not_started": ngettext("{n} not started", "{n} not started", n),
+        SeatStatus.not_started: ngettext("{n} not started", "{n} not started", n),
         "decisions": ngettext("{n} decision", "{n} decisions", n),
     }
     return texts.get(kind, "{n} " + kind.replace("_", " ")).format(n=number(n))

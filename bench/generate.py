@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from models import DIMENSIONS, RECOMMENDATIONS
+from services import score_pairs
 from services.auth import hash_password
 
-DIMENSIONS = ("technical", "social", "company")
 SCALES = ((1, 5),) * 7 + ((1, 4), (1, 7), (1, 10))
-RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 # The first position is always this big: the dashboard is timed on it.
 BIG_POSITION = 200
 EPOCH = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
@@ -173,11 +173,12 @@ def generate(engine, target_scores: int, *, seed: int = 7) -> Generated:
                     ev = ("Clear example given in the interview." if v in (lo, hi)
                           or (score_id % 3 == 0) else "")
                     scores.append((score_id, card_id, crits[j], v, bool(na[j]), ev))
-                    pairs.append(f"{-crits[j]} 0" if v is None else f"{crits[j]} {v}")
+                    pairs.append((crits[j], v))
                 # score_pairs as the triggers of migration 0003 write it (see _bulk_scores).
                 cards.append((card_id, rec, "", None, "", "", cand_id, u, p,
                               "submitted" if submitted else "draft",
-                              stamp if submitted else None, stamp, 1, "[]", " ".join(pairs)))
+                              stamp if submitted else None, stamp, 1, "[]",
+                              score_pairs.encode(pairs)))
             if rng.random() < 0.2:
                 dec_id += 1
                 decisions.append((dec_id, cand_id, ("advance", "reject", "hold")[c % 3],

@@ -54,6 +54,7 @@ if str(ROOT) not in sys.path:  # `python bench/run.py` puts bench/, not the root
 from sqlalchemy import create_engine, make_url  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
+from models import DIMENSIONS, RECOMMENDATIONS  # noqa: E402
 from services import calibration  # noqa: E402
 from services.db import get_engine, migrate, session_scope  # noqa: E402
 
@@ -269,7 +270,7 @@ print(took, peak, result.scores_changed)
 def import_file(path: Path, rows: int = IMPORT_ROWS) -> int:
     """An import-scores CSV of `rows` rows (10 positions x 200 candidates x 4 panelists x 25
     criteria at 200,000), with emails, weights, comments and recommendations; its row count."""
-    criteria = [(f"Criterion {k:02d}", ("technical", "social", "company")[k % 3], 1 + k % 4)
+    criteria = [(f"Criterion {k:02d}", DIMENSIONS[k % 3], 1 + k % 4)
                 for k in range(25)]
     per_card = len(criteria)
     header = ("position,candidate,panelist,criterion,score,dimension,weight,comment,"
@@ -281,7 +282,7 @@ def import_file(path: Path, rows: int = IMPORT_ROWS) -> int:
         while written < rows:
             position, candidate = divmod(card // 4, 200)
             panelist = (position * 4 + card % 4) % 40
-            rec = ("strong_no", "no", "yes", "strong_yes")[(card * 7) % 4]
+            rec = RECOMMENDATIONS[(card * 7) % 4]
             lines = []
             for k, (name, dim, weight) in enumerate(criteria[:min(per_card, rows - written)]):
                 score = "" if (card + k) % 17 == 0 else str(1 + (card * 3 + k) % 5)

@@ -1,9 +1,11 @@
 """SQLModel tables and their schemas. Importing this package registers every table."""
 
-from models.audit import AuditEvent, FirstInterviewScore, PositionAccess
-from models.candidates import Candidate, CandidateCreate
+from models.audit import AuditEvent
+from models.candidates import Candidate, CandidateCreate, FirstInterviewScore
 from models.common import (
+    DIMENSIONS,
     LABELS,
+    RECOMMENDATIONS,
     Dimension,
     InterviewStatus,
     Outcome,
@@ -15,11 +17,12 @@ from models.common import (
     SeatStatus,
     Setting,
     Stage,
+    aware,
     label,
+    seat_status,
     utcnow,
 )
 from models.decisions import (
-    AppSetting,
     ConsensusInput,
     ConsensusScore,
     Decision,
@@ -37,13 +40,16 @@ from models.positions import (
     Criterion,
     CriterionCreate,
     Position,
+    PositionAccess,
     PositionCreate,
     ScorecardTemplate,
 )
 from models.scorecards import Score, Scorecard, ScorecardUpdate, ScoreInput
+from models.settings import AppSetting
 from models.users import PASSWORD_MIN, User, UserCreate, UserPublic, UserRole, UserUpdate
 
 __all__ = [
+    "DIMENSIONS", "RECOMMENDATIONS",
     "LABELS", "PASSWORD_MIN", "SCALES", "AppSetting", "AuditEvent", "FirstInterviewScore",
     "PositionAccess", "Candidate", "CandidateCreate",
     "ConsensusInput", "ConsensusScore", "Criterion",
@@ -53,5 +59,5 @@ __all__ = [
     "Position", "PositionCreate",
     "Recommendation", "Role", "Score", "ScoreInput", "Scorecard", "ScorecardStatus",
     "ScorecardTemplate", "ScorecardUpdate", "Setting", "Stage", "User", "UserCreate",
-    "UserPublic", "UserRole", "UserUpdate", "label", "utcnow",
+    "UserPublic", "UserRole", "UserUpdate", "aware", "label", "seat_status", "utcnow",
 ]

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy import JSON, String
 from sqlmodel import Field, SQLModel
 
 from models.common import utcnow
@@ -22,23 +22,3 @@ class AuditEvent(SQLModel, table=True):
     entity_id: int | None = None
     candidate_id: int | None = Field(default=None, index=True)
     detail: dict = Field(default_factory=dict, sa_type=JSON)
-
-
-class PositionAccess(SQLModel, table=True):
-    """A position's dashboard given to a hiring manager who does not manage it."""
-
-    __table_args__ = (UniqueConstraint("position_id", "user_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
-    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-
-
-class FirstInterviewScore(SQLModel, table=True):
-    """A score from the first interview on a criterion of the position, for comparison."""
-
-    __table_args__ = (UniqueConstraint("candidate_id", "criterion_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
-    criterion_id: int = Field(foreign_key="criterion.id")
-    value: int
-    note: str = Field(default="", max_length=2000)

@@ -39,3 +39,14 @@ class Candidate(CandidateBase, table=True):
     __table_args__ = (UniqueConstraint("position_id", "email"),)
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class FirstInterviewScore(SQLModel, table=True):
+    """A score from the first interview on a criterion of the position, for comparison."""
+
+    __table_args__ = (UniqueConstraint("candidate_id", "criterion_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    criterion_id: int = Field(foreign_key="criterion.id")
+    value: int
+    note: str = Field(default="", max_length=2000)

@@ -20,6 +20,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(value: datetime) -> datetime:
+    """`value` with its time zone: a naive datetime is UTC (every time is stored in UTC, and
+    SQLite and pandas hand them back without their zone). A pandas Timestamp becomes a datetime."""
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 class Role(StrEnum):
     admin = "admin"
     recruiter = "recruiter"
@@ -31,6 +39,10 @@ class Dimension(StrEnum):
     technical = "technical"
     social = "social"
     company = "company"
+
+
+# The dimensions in their order (charts, tables, the scorecard's sections).
+DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
 
 
 class Setting(StrEnum):
@@ -70,6 +82,17 @@ class SeatStatus(StrEnum):
     submitted = "submitted"
 
 
+def seat_status(status: str | None, version: int | None) -> str:
+    """A panel seat's status: "not_started" until the panelist's first saved answer.
+
+    Every save bumps the card's version, so a draft still at version 1 holds no answer (a card
+    made only to record a reminder, or by opening the scorecard before this rule).
+    """
+    if status is None or (status == ScorecardStatus.draft and (version or 1) <= 1):
+        return SeatStatus.not_started
+    return status
+
+
 class PanelVisibility(StrEnum):
     """When a panelist sees the co-panelists' scores (the organisation setting)."""
 
@@ -83,6 +106,10 @@ class Recommendation(StrEnum):
     no = "no"
     yes = "yes"
     strong_yes = "strong_yes"
+
+
+# The recommendations from the most negative to the most positive (reversed: strongest first).
+RECOMMENDATIONS: tuple[str, ...] = tuple(r.value for r in Recommendation)
 
 
 class InterviewStatus(StrEnum):

@@ -35,13 +35,6 @@ class Decision(SQLModel, table=True):
     decided_at: datetime = Field(default_factory=utcnow)
 
 
-class AppSetting(SQLModel, table=True):
-    """A key/value setting stored with the data (for example whether this is a demo)."""
-
-    key: str = Field(primary_key=True, max_length=100)
-    value: str = Field(default="", max_length=2000)
-
-
 class ConsensusInput(SQLModel):
     """A consensus score agreed at the debrief, as entered."""
 

@@ -120,3 +120,12 @@ class Position(PositionBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=200, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class PositionAccess(SQLModel, table=True):
+    """A position's dashboard given to a hiring manager who does not manage it."""
+
+    __table_args__ = (UniqueConstraint("position_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")

@@ -10,7 +10,8 @@ from services.i18n import _
 from services.preferences import set_preferences, time_zone_choices
 from services.settings import get_setting
 from ui import db, flash
-from ui.guard import keep_session, require
+from ui.guard import require
+from ui.session import keep_session
 from ui.text import md_escape
 from ui.widgets import show_problems
 

@@ -5,12 +5,10 @@ import streamlit as st
 
 from models import Role
 from services import calibration
-from services.errors import NotAllowed
 from services.i18n import _, decimal, signed
 from services.positions import dashboard_positions
 from ui import cache, charts, db
 from ui.guard import require
-from ui.widgets import pick_position
 
 viewer = require(Role.hiring_manager)
 
@@ -53,14 +51,7 @@ charts.show(charts.leniency(table), key="leniency_chart",
                       "interval; open points in the chart are panelists without enough data."))
 
 st.subheader(_("Ranking, raw and adjusted"))
-position = pick_position(positions)
-if position is None:
-    st.stop()
-try:
-    board = cache.board(position, viewer)
-except NotAllowed as exc:
-    st.error(str(exc))
-    st.stop()
+position, board = cache.picked_board(positions, viewer)
 both = calibration.adjusted_summary(board, table)
 st.dataframe(both.drop(columns="candidate_id").round(2).rename(columns={
     "candidate": _("Candidate"), "overall_raw": _("Raw overall"), "rank_raw": _("Raw rank"),

@@ -4,28 +4,21 @@ import pandas as pd
 import streamlit as st
 
 from models import Candidate, Role, Stage, label
-from services.candidates import create_candidate, list_candidates, update_candidate
+from services.candidates import create_candidate, update_candidate
 from services.errors import InvalidInput
 from services.first_interview import first_score_form, save_first_scores
 from services.i18n import _, money, ngettext
-from services.positions import visible_positions
 from ui import db, flash
 from ui.guard import require
 from ui.pickers import labels_for
 from ui.text import md_escape
-from ui.widgets import pick_position, show_problems
+from ui.widgets import pick_candidates, save_record, show_problems
 
 viewer = require(Role.recruiter)
 
 st.title(_("Candidates"))
 flash.show()
-with db.session() as s:
-    positions = visible_positions(s, viewer)
-position = pick_position(positions)
-if position is None:
-    st.stop()
-with db.session() as s:
-    candidates = list_candidates(s, viewer, position.id)
+positions, position, candidates = pick_candidates(viewer)
 st.dataframe(
     pd.DataFrame([(c.name, c.email, label(c.stage), money(c.salary_expectation, position.currency))
                   for c in candidates],
@@ -60,18 +53,9 @@ with st.form(f"candidate_form_{choice}"):
         payload = {"name": name, "email": email, "position_id": position.id, "stage": stage,
                    "salary_expectation": salary, "first_interview_notes": notes,
                    "revisit_questions": revisit}
-        try:
-            with db.session() as s:
-                if choice == NEW:
-                    saved = create_candidate(s, viewer, payload)
-                else:
-                    saved = update_candidate(s, viewer, choice, payload)
-                st.session_state["candidate_saved"] = saved.id
-            flash.later((_("Candidate {name} added.") if choice == NEW
-                         else _("Candidate {name} saved.")).format(name=saved.name))
-            st.rerun()
-        except InvalidInput as exc:
-            show_problems(exc.problems, _("Candidate not saved"))
+        save_record(create_candidate, update_candidate, viewer, None if choice == NEW else choice,
+                    payload, key="candidate_saved", not_saved=_("Candidate not saved"),
+                    done=(_("Candidate {name} added."), _("Candidate {name} saved.")))
 
 if choice != NEW:
     st.subheader(_("First-interview scores"))

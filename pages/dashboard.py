@@ -11,14 +11,14 @@ import streamlit as st
 from models import Outcome, Role, label
 from services.board import Board, ranking_table
 from services.decisions import record_decision
-from services.errors import InvalidInput, NotAllowed
+from services.errors import InvalidInput
 from services.i18n import N_, _, decimal, money, ngettext, number
 from services.positions import dashboard_positions
 from ui import cache, candidate_view, charts, db, flash, headline, stats_view
 from ui.guard import require
 from ui.pickers import candidate_labels
 from ui.text import md_escape
-from ui.widgets import pick_position, show_problems
+from ui.widgets import show_problems
 
 viewer = require(Role.hiring_manager)
 
@@ -61,14 +61,7 @@ with db.session() as s:
     positions = dashboard_positions(s, viewer)
 st.title(_("Dashboard"))
 flash.show()
-position = pick_position(positions)
-if position is None:
-    st.stop()
-try:
-    board = cache.board(position, viewer)
-except NotAllowed as exc:
-    st.error(str(exc))
-    st.stop()
+position, board = cache.picked_board(positions, viewer)
 
 scale = (board.scale_min, board.scale_max)
 st.caption(_("{team} · salary band {low} – {high} · scale {min} to {max} · disagreement at "

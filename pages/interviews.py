@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from models import InterviewStatus, PanelRole, Role, Setting, label
+from models import InterviewStatus, PanelRole, Role, SeatStatus, Setting, aware, label
 from services.auth import list_users
 from services.candidates import list_candidates
 from services.errors import InvalidInput
@@ -160,11 +160,11 @@ with change_tab:
         st.stop()
     # Upcoming interviews first (soonest on top), then those that took place, newest first.
     now = datetime.now(UTC)
-    at_utc = active["scheduled_at"].map(lambda t: t if t.tzinfo else t.replace(tzinfo=UTC))
+    at_utc = active["scheduled_at"].map(aware)
     upcoming = at_utc >= now
     active = pd.concat([active[upcoming].assign(_t=at_utc[upcoming]).sort_values("_t"),
                         active[~upcoming]])
-    scored = set(table.loc[table["status"] == "submitted", "interview_id"])
+    scored = set(table.loc[table["status"] == SeatStatus.submitted, "interview_id"])
     choices = {int(r.interview_id):
                f"{when(r.scheduled_at)} · {cand_names.get(r.candidate_id, r.candidate)}"
                + (" · " + _("scorecards in") if r.interview_id in scored else "")

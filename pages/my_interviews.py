@@ -9,15 +9,13 @@ from services.scorecards import describe_status
 from ui import db
 from ui.guard import require
 from ui.text import md_escape
+from ui.widgets import rows_or_stop
 
 viewer = require(Role.panelist)
 
 st.title(_("My interviews"))
-with db.session() as s:
-    mine = my_interviews(s, viewer)
-if mine.empty:
-    st.info(_("You are not on any interview panel yet."))
-    st.stop()
+mine = rows_or_stop(lambda s: my_interviews(s, viewer),
+                    _("You are not on any interview panel yet."))
 
 todo = mine[mine["to_do"]]
 st.caption(ngettext("{n} scorecard still to submit.", "{n} scorecards still to submit.",

@@ -11,7 +11,7 @@ from services.overdue import RESEND_AFTER, app_base_url, overdue_scorecards, sen
 from services.scorecards import describe_status
 from ui import db, secrets
 from ui.guard import require
-from ui.widgets import show_problems
+from ui.widgets import rows_or_stop, show_problems
 
 viewer = require(Role.recruiter)
 
@@ -31,11 +31,8 @@ def when(value) -> str:
 
 st.title(_("Overdue scorecards"))
 st.caption(_("Panel seats whose scorecard is not submitted 24 hours after the interview."))
-with db.session() as s:
-    table = overdue_scorecards(s, viewer)
-if table.empty:
-    st.success(_("No overdue scorecards."))
-    st.stop()
+table = rows_or_stop(lambda s: overdue_scorecards(s, viewer), _("No overdue scorecards."),
+                     st.success)
 st.dataframe(
     table.assign(interview=table["scheduled_at"].map(when),
                  status=table["status"].map(describe_status),

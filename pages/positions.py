@@ -20,7 +20,7 @@ from services.positions import (
 from services.templates import copy_template, template_criteria, template_history
 from ui import db, flash
 from ui.guard import require
-from ui.widgets import show_problems
+from ui.widgets import save_record, show_problems
 
 viewer = require(Role.recruiter)
 
@@ -160,18 +160,9 @@ with st.form(f"position_form_{choice}"):
             "scale_min": SCALES[scale][0], "scale_max": SCALES[scale][1],
             "criteria": None if untouched else records,
         }
-        try:
-            with db.session() as s:
-                if choice == NEW:
-                    saved = create_position(s, viewer, payload)
-                else:
-                    saved = update_position(s, viewer, choice, payload)
-                st.session_state["position_saved"] = saved.id
-            flash.later((_("Position '{title}' created.") if choice == NEW
-                         else _("Position '{title}' saved.")).format(title=saved.title))
-            st.rerun()
-        except InvalidInput as exc:
-            show_problems(exc.problems, _("Position not saved"))
+        save_record(create_position, update_position, viewer, None if choice == NEW else choice,
+                    payload, key="position_saved", not_saved=_("Position not saved"),
+                    done=(_("Position '{title}' created."), _("Position '{title}' saved.")))
 
 if choice != NEW:
     with st.expander(_("Dashboard access for other hiring managers"), icon=":material/key:"):

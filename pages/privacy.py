@@ -7,15 +7,13 @@ import streamlit as st
 
 from models import Role, label
 from services.access import is_admin
-from services.candidates import list_candidates
 from services.errors import NotAllowed, NotFound
 from services.i18n import _, datetime_
-from services.positions import visible_positions
 from services.privacy import erase_candidate, export_candidate, past_retention, retention_days
 from ui import db
 from ui.guard import require
 from ui.pickers import labels_for
-from ui.widgets import pick_position
+from ui.widgets import pick_candidates
 
 viewer = require(Role.recruiter)
 admin = is_admin(viewer)
@@ -25,13 +23,7 @@ CONFIRM_WORD = "ERASE"
 
 st.title(_("Candidate data"))
 st.caption(_("What Second Look holds on a candidate: export it for them, or erase it."))
-with db.session() as s:
-    positions = visible_positions(s, viewer)
-position = pick_position(positions)
-if position is None:
-    st.stop()
-with db.session() as s:
-    candidates = list_candidates(s, viewer, position.id)
+positions, position, candidates = pick_candidates(viewer)
 if not candidates:
     st.info(_("No candidates for this position."))
 else:

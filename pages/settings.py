@@ -5,10 +5,11 @@ import streamlit as st
 
 from models import PanelVisibility, Role
 from services import i18n
+from services.admin_settings import editable_settings, update_settings
 from services.errors import InvalidInput
 from services.i18n import N_, _, ngettext
 from services.preferences import time_zone_choices
-from services.settings import PANEL_VISIBILITY, editable_settings, update_settings
+from services.settings import PANEL_VISIBILITY
 from ui import db
 from ui.guard import require
 from ui.widgets import show_problems

@@ -35,10 +35,10 @@ from models import (
     Scorecard,
     ScorecardStatus,
 )
-from services.auth import Viewer
-from services.errors import NotAllowed
+from services.errors import NotAllowed, NotFound
 from services.i18n import N_, _
 from services.settings import get_setting
+from services.viewer import Viewer
 
 # The one system viewer: `manage.py` commands act as it (an admin without a panel seat).
 OPERATOR = Viewer(id=0, name="command line", email="", roles=frozenset({Role.admin}))
@@ -85,6 +85,17 @@ def manages_position(viewer: Viewer, position: Position) -> bool:
         Role.hiring_manager in viewer.roles
         and (position.hiring_manager_id == viewer.id or position.id in viewer.granted)
     )
+
+
+def position_for_export(session: Session, viewer: Viewer, position_id: int) -> Position:
+    """The position, if the viewer may export it."""
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound(_("No such position."))
+    if not manages_position(viewer, position):
+        raise NotAllowed(_("Only this position's hiring manager and admins can export its "
+                           "scores."))
+    return position
 
 
 def managed_positions_clause(viewer: Viewer) -> ColumnElement[bool]:

@@ -12,7 +12,6 @@ or reset, deactivation, a role taken away).
 import logging
 import smtplib
 import threading
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import zxcvbn
@@ -25,18 +24,20 @@ from sqlmodel import Session, select
 from models import (
     PASSWORD_MIN,
     PositionAccess,
-    Role,
     User,
     UserCreate,
     UserRole,
     UserUpdate,
+    aware,
     utcnow,
 )
 from models.users import PASSWORD_MAX
 from services import audit, config, mailer
+from services.access import is_admin, is_recruiter
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import N_, _, language
 from services.settings import demo_mode
+from services.viewer import Viewer
 
 log = logging.getLogger(__name__)
 
@@ -92,25 +93,6 @@ ZXCVBN_FEEDBACK = (
     N_("Reversed words aren't much harder to guess."),
     N_("Predictable substitutions like '@' instead of 'a' don't help very much."),
 )
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is acting: what every service that returns personal data is given."""
-
-    id: int
-    name: str
-    email: str
-    roles: frozenset[str] = field(default_factory=frozenset)
-    # Positions whose dashboard was given to this hiring manager besides those they manage.
-    granted: frozenset[int] = field(default_factory=frozenset)
-    # The user's chosen interface language and time zone (None: not chosen; see services.i18n).
-    language: str | None = None
-    time_zone: str | None = None
-
-    def has(self, *roles: str) -> bool:
-        """True when the viewer holds any of the roles (admin holds them all)."""
-        return Role.admin in self.roles or any(r in self.roles for r in roles)
 
 
 def hash_password(password: str) -> str:
@@ -194,7 +176,7 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
 
     `actor` is the admin in the app; None is the operator at the command line (or demo loader).
     """
-    if actor is not None and not actor.has(Role.admin):
+    if actor is not None and not is_admin(actor):
         raise NotAllowed(_("Only an admin can add users."))
     data = validated(UserCreate, data)
     if user_by_email(session, data.email):
@@ -221,7 +203,7 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
 
 def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate | dict) -> User:
     """Change a user's name, email, roles or active flag (admin only)."""
-    if not actor.has(Role.admin):
+    if not is_admin(actor):
         raise NotAllowed(_("Only an admin can change users."))
     data = validated(UserUpdate, data)
     user = session.get(User, user_id)
@@ -372,15 +354,10 @@ def _failed(session: Session, user: User | None, reason: str) -> None:
     session.commit()
 
 
-def _aware(value):
-    # SQLite hands datetimes back without their zone; they were stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
-
-
 def is_locked(session: Session, email: str) -> bool:
     """True while the account with this email is locked out."""
     user = user_by_email(session, email or "")
-    return bool(user and user.locked_until and _aware(user.locked_until) > utcnow())
+    return bool(user and user.locked_until and aware(user.locked_until) > utcnow())
 
 
 def _safe_verify(hashed: str, password: str) -> bool:
@@ -407,7 +384,7 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> i
 
 def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> None:
     """An admin sets a new password for a user, lifts any lockout and ends their sessions."""
-    if not actor.has(Role.admin):
+    if not is_admin(actor):
         raise NotAllowed(_("Only an admin can reset passwords."))
     user = session.get(User, user_id)
     if user is None:
@@ -424,7 +401,7 @@ def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> N
 
 def list_users(session: Session, actor: Viewer) -> list[dict]:
     """Every user with their roles (admin and recruiter, who build panels)."""
-    if not actor.has(Role.admin, Role.recruiter):
+    if not is_recruiter(actor):
         raise NotAllowed(_("Only admins and recruiters can list users."))
     users = session.exec(select(User).order_by(User.name)).all()
     roles: dict[int, list[str]] = {}
@@ -438,7 +415,7 @@ def list_users(session: Session, actor: Viewer) -> list[dict]:
             "team": u.team,
             "roles": sorted(roles.get(u.id, [])),
             "active": u.active,
-            "locked": bool(u.locked_until and _aware(u.locked_until) > utcnow()),
+            "locked": bool(u.locked_until and aware(u.locked_until) > utcnow()),
         }
         for u in users
     ]

@@ -44,6 +44,19 @@ CARD_COLUMNS = ["candidate_id", "panelist_id", "panelist", "panel_role", "recomm
 
 
 @dataclass
+class CandidatePart:
+    """One candidate's share of a board: their row (name, stage, counts, decision), whether the
+    viewer may see their panel, their scores and submitted cards, and their summary row (None
+    until a card is in)."""
+
+    row: pd.Series
+    visible: bool
+    scores: pd.DataFrame
+    cards: pd.DataFrame
+    summary: pd.Series | None
+
+
+@dataclass
 class Board:
     """Everything the dashboard shows for one position."""
 
@@ -77,6 +90,16 @@ class Board:
     def candidate_name(self, candidate_id: int) -> str:
         row = self.candidates.loc[self.candidates["candidate_id"] == candidate_id, "name"]
         return str(row.iloc[0]) if len(row) else "?"
+
+    def candidate(self, candidate_id: int) -> CandidatePart:
+        """What the board holds on one candidate (the panel view and the PDF pack read this)."""
+        row = self.candidates.set_index("candidate_id").loc[candidate_id]
+        visible = bool(row["visible"])
+        cards = self.cards[self.cards["candidate_id"] == candidate_id]
+        summary = (self.summary.set_index("candidate_id").loc[candidate_id]
+                   if visible and not cards.empty else None)
+        return CandidatePart(row=row, visible=visible, cards=cards, summary=summary,
+                             scores=self.scores[self.scores["candidate_id"] == candidate_id])
 
 
 @gc_paused

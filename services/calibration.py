@@ -31,7 +31,7 @@ from models import (
     ScorecardTemplate,
     User,
 )
-from services import board, stats
+from services import board, score_pairs, stats
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.board import Board
@@ -91,23 +91,10 @@ def submitted_scores(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
         name: (np.array(values, dtype=object) if name == "recommendation"
                else np.array(values, dtype=np.int64))
         for name, values in zip(columns, by_column[:8], strict=True)})
-    pairs = [p for p in by_column[8] if p]
-    # Two numbers per pair: a card's count of pairs is (spaces + 1) // 2; "" or None holds none.
-    per_card = np.fromiter(((p.count(" ") + 1) // 2 if p else 0 for p in by_column[8]),
-                           dtype=np.int64, count=len(cards))
+    texts = by_column[8]
     del by_column
-    text = " ".join(pairs)
-    del pairs
-    flat = (np.fromstring(text, dtype=np.int64, sep=" ") if per_card.sum()
-            else np.zeros(0, dtype=np.int64))
-    del text
-    if flat.size != 2 * per_card.sum():
-        raise ValueError("scorecard.score_pairs is malformed")  # only a hand-edited database
-    flat = flat.reshape(-1, 2)
-    values = flat[:, 1].astype(float)
-    values[flat[:, 0] < 0] = np.nan  # a negated criterion id: not assessed
-    criterion = np.abs(flat[:, 0])
-    del flat
+    per_card, criterion, values = score_pairs.decode(texts)
+    del texts
     card_idx = np.repeat(np.arange(len(cards), dtype=np.int32), per_card)
     # criterion id -> row of `crit`, as a dense table: a million look-ups by indexing.
     known = crit["criterion_id"].to_numpy(dtype=np.int64)

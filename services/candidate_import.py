@@ -13,8 +13,9 @@ import pandas as pd
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from models import LABELS, Candidate, CandidateCreate, Position, Role, Stage
+from models import LABELS, Candidate, CandidateCreate, Position, Stage
 from services import tables
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, explain
@@ -168,11 +169,11 @@ def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,
     return rows, problems + tables.grouped(bad)
 
 
-def import_candidates(session: Session, actor: Viewer, position_id: int, frame: pd.DataFrame,
+def import_candidates(session: Session, viewer: Viewer, position_id: int, frame: pd.DataFrame,
                       mapping: dict[str, str | None],
                       progress: Progress | None = None) -> int:
     """Validate every row, then add all candidates in one transaction (or none); the count."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can import candidates."))
     if session.get(Position, position_id) is None:
         raise NotFound(_("No such position."))

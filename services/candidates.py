@@ -2,15 +2,16 @@
 
 from sqlmodel import Session, select
 
-from models import Candidate, CandidateCreate, Position, Role
+from models import Candidate, CandidateCreate, Position
+from services.access import is_recruiter
 from services.auth import Viewer
-from services.db import serialised
+from services.db import insert_serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import _
 
 
-def _require_recruiter(actor: Viewer) -> None:
-    if not actor.has(Role.recruiter):
+def _require_recruiter(viewer: Viewer) -> None:
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can change candidates."))
 
 
@@ -29,30 +30,25 @@ def _check(session: Session, data: CandidateCreate, candidate_id: int | None) ->
             email=data.email))
 
 
-def create_candidate(session: Session, actor: Viewer, data: CandidateCreate | dict) -> Candidate:
+def create_candidate(session: Session, viewer: Viewer, data: CandidateCreate | dict) -> Candidate:
     """Add a candidate to a position."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     data = validated(CandidateCreate, data)
 
-    def create() -> Candidate:
+    def build() -> Candidate:
         # Checked inside the lock: of two sessions adding the same email, the second finds the
         # first's row here and gets the message, not a unique-key error.
         _check(session, data, None)
-        candidate = Candidate.model_validate(data)
-        session.add(candidate)
-        session.flush()
-        return candidate
+        return Candidate.model_validate(data)
 
-    candidate = serialised(session, create)
-    session.refresh(candidate)
-    return candidate
+    return insert_serialised(session, build)
 
 
 def update_candidate(
-    session: Session, actor: Viewer, candidate_id: int, data: CandidateCreate | dict
+    session: Session, viewer: Viewer, candidate_id: int, data: CandidateCreate | dict
 ) -> Candidate:
     """Edit a candidate."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     data = validated(CandidateCreate, data)
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
@@ -67,10 +63,10 @@ def update_candidate(
 
 
 def list_candidates(
-    session: Session, actor: Viewer, position_id: int | None = None
+    session: Session, viewer: Viewer, position_id: int | None = None
 ) -> list[Candidate]:
     """Candidates the recruiter works with, optionally for one position."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     query = select(Candidate).order_by(Candidate.name)
     if position_id is not None:
         query = query.where(Candidate.position_id == position_id)

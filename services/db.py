@@ -136,6 +136,25 @@ def serialised(session: Session, work: Callable[[], T], *, attempts: int = ATTEM
     raise AssertionError("unreachable")
 
 
+def insert_serialised(session: Session, build: Callable[[], T],
+                      then: Callable[[T], object] | None = None) -> T:
+    """Insert the row `build()` returns, then `then(row)` (its id known), as one `serialised`
+    transaction; the row comes back refreshed. `build` runs inside the create lock, so its
+    checks see every row another session has committed (of two sessions creating the same
+    record the second gets the message, not a unique-key error)."""
+    def create() -> T:
+        row = build()
+        session.add(row)
+        session.flush()
+        if then is not None:
+            then(row)
+        return row
+
+    row = serialised(session, create)
+    session.refresh(row)
+    return row
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for a URL (default: database_url(), read on every call)."""
     return _engine(url or database_url())

@@ -28,9 +28,11 @@ from models import (
     Role,
     Scorecard,
     ScorecardStatus,
+    SeatStatus,
     User,
     UserCreate,
     UserRole,
+    aware,
     utcnow,
 )
 from services import (
@@ -264,9 +266,7 @@ def load_demo(session: Session, path: Path = DEMO_FILE, *, now: datetime | None 
         )
     data = read_demo(path)
     _check(data)
-    now = now or utcnow()
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
+    now = aware(now or utcnow())
     try:
         counts = _load(session, data, now)
     except Exception:
@@ -281,7 +281,7 @@ def _load(session: Session, data: dict, now: datetime) -> dict:
     admin = next(users[_key(u["email"])] for u in data["users"] if Role.admin in u["roles"])
     actor = auth.viewer_for(session, admin)
     counts = {"users": len(users), "positions": 0, "candidates": 0, "interviews": 0,
-              "submitted": 0, "drafts": 0, "not_started": 0, "decisions": 0}
+              SeatStatus.submitted: 0, "drafts": 0, SeatStatus.not_started: 0, "decisions": 0}
 
     by_title = {}
     for p in data["positions"]:
@@ -322,11 +322,12 @@ def _load(session: Session, data: dict, now: datetime) -> dict:
         session.commit()
         counts["interviews"] += 1
         cards = c.get("scorecards", [])
-        counts["not_started"] += len(iv["panel"]) - len(cards)
+        counts[SeatStatus.not_started] += len(iv["panel"]) - len(cards)
         for card in cards:
             _fill_card(session, interview.id, users[_key(card["panelist"])].id, card,
                        criteria, when, now)
-            counts["submitted" if card["status"] == ScorecardStatus.submitted else "drafts"] += 1
+            submitted = card["status"] == ScorecardStatus.submitted
+            counts[SeatStatus.submitted if submitted else "drafts"] += 1
         if c.get("decision"):
             _decide(session, candidate.id, c["decision"], users, now)
             counts["decisions"] += 1

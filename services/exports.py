@@ -10,10 +10,10 @@ Languages (issue 13). What a program reads back stays fixed whatever the reader'
 scores CSV and the workbook's sheet "Scores" keep the documented `import-scores` column names
 (position, candidate, panelist, criterion, score, ...) with machine values (ISO dates, "." as
 the decimal point), and the sheet names stay "Scores" and "Summary" so scripts can find them.
-What people read is in the reader's language (`reader_language`: the one asked for, else the
-viewer's chosen language, else the organisation default), as in the PDF pack: the "Summary"
-sheet (the dashboard's comparison table, its headers and words as services.board gives them in
-that language) and the ranking sentence below it.
+What people read is in the reader's language (services.preferences.reader_language: the one
+asked for, else the viewer's chosen language, else the organisation default), as in the PDF pack:
+the "Summary" sheet (the dashboard's comparison table, its headers and words as services.board
+gives them in that language) and the ranking sentence below it.
 """
 
 import io
@@ -21,38 +21,17 @@ import io
 import pandas as pd
 from sqlmodel import Session, select
 
-from models import Candidate, Position
-from services import i18n, settings
-from services.access import manages_position, visible_candidates
+from models import Candidate
+from services import i18n
+from services.access import position_for_export, visible_candidates
 from services.auth import Viewer
 from services.board import load_board, ranking_statement, ranking_table
-from services.errors import NotAllowed, NotFound
 from services.exports_safety import csv_bytes, neutralise_cell, neutralise_frame
-from services.i18n import _
+from services.pdf_pack import debrief_pack
+from services.preferences import reader_language
 from services.scores_io import export_scores
 
 FORMATS = ("csv", "xlsx", "pdf")
-
-
-def position_for_export(session: Session, viewer: Viewer, position_id: int) -> Position:
-    """The position, if the viewer may export it."""
-    position = session.get(Position, position_id)
-    if position is None:
-        raise NotFound(_("No such position."))
-    if not manages_position(viewer, position):
-        raise NotAllowed(_("Only this position's hiring manager and admins can export its "
-                           "scores."))
-    return position
-
-
-def reader_language(session: Session, viewer: Viewer,
-                    language: str | None = None) -> tuple[str, str | None]:
-    """(language, time zone) an export is written in for its reader: the language asked for,
-    else the viewer's chosen one, else the organisation default (setting `language`)."""
-    lang = (i18n.normalise(language) or i18n.normalise(viewer.language)
-            or i18n.normalise(settings.get_setting(session, "language"))
-            or i18n.DEFAULT_LANGUAGE)
-    return lang, viewer.time_zone or settings.get_setting(session, "time_zone")
 
 
 def scores_frame(session: Session, viewer: Viewer, position_id: int) -> pd.DataFrame:
@@ -124,7 +103,5 @@ def export(session: Session, viewer: Viewer, position_id: int, fmt: str) -> byte
     if fmt == "xlsx":
         return scores_xlsx(session, viewer, position_id)
     if fmt == "pdf":
-        from services.pdf_pack import debrief_pack
-
         return debrief_pack(session, viewer, position_id)
     raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")

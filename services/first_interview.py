@@ -8,8 +8,8 @@ a criterion kept its name.
 import pandas as pd
 from sqlmodel import Session, select
 
-from models import Candidate, Criterion, FirstInterviewScore, Role
-from services.access import may_see_panel
+from models import Candidate, Criterion, FirstInterviewScore
+from services.access import is_recruiter, may_see_panel
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.i18n import _
@@ -20,7 +20,7 @@ FIRST_COLUMNS = ["criterion_id", "criterion", "value", "note"]
 
 def may_see_candidate_notes(session: Session, viewer: Viewer, candidate_id: int) -> bool:
     """Recruiters (who run the first interview) and whoever may see the panel's scores."""
-    return viewer.has(Role.recruiter) or may_see_panel(session, viewer, candidate_id)
+    return is_recruiter(viewer) or may_see_panel(session, viewer, candidate_id)
 
 
 def first_scores(session: Session, viewer: Viewer, candidate_id: int) -> pd.DataFrame:
@@ -37,10 +37,10 @@ def first_scores(session: Session, viewer: Viewer, candidate_id: int) -> pd.Data
     return pd.DataFrame([tuple(r) for r in rows], columns=FIRST_COLUMNS)
 
 
-def save_first_scores(session: Session, actor: Viewer, candidate_id: int,
+def save_first_scores(session: Session, viewer: Viewer, candidate_id: int,
                       values: dict[int, int | None]) -> int:
     """Set the first-interview score per criterion (None clears it), all or nothing."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins record first-interview scores."))
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:

@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from models import label
+from models import RECOMMENDATIONS, label
 from services.board import Board, ranking_statement
 from services.i18n import _
-
-RECOMMENDATIONS = ("strong_yes", "yes", "no", "strong_no")
 
 
 @dataclass
@@ -48,7 +46,7 @@ def tally(row) -> str:
     """'2 strong yes, 1 no' from a summary row's rec_* counts (empty when none)."""
     parts = [_("{n} {recommendation}").format(n=int(row.get(f"rec_{r}", 0) or 0),
                                               recommendation=label(r).lower())
-             for r in RECOMMENDATIONS if int(row.get(f"rec_{r}", 0) or 0)]
+             for r in reversed(RECOMMENDATIONS) if int(row.get(f"rec_{r}", 0) or 0)]
     return ", ".join(parts)
 
 

@@ -10,6 +10,8 @@ lines of text, and a dependency for it would be larger than this module.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from models import aware
+
 PRODID = "-//Second Look//Second interviews//EN"
 DURATION = timedelta(hours=1)
 METHODS = ("REQUEST", "CANCEL")
@@ -35,16 +37,12 @@ class Invitation:
 
 def interview_uid(interview_id: int, created_at: datetime, domain: str = "second-look") -> str:
     """A UID that stays the same for an interview (its id and creation time)."""
-    if created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=UTC)
-    stamp = created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = aware(created_at).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"interview-{interview_id}-{stamp}@{domain}"
 
 
 def _utc(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return aware(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def escape(text: str) -> str:

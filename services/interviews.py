@@ -2,42 +2,40 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
-from models import (
-    Candidate,
-    Interview,
-    InterviewCreate,
+from models import Candidate, Interview, PanelMember, Position, Scorecard, User, UserRole
+from models.common import (
     InterviewStatus,
-    InterviewUpdate,
-    PanelMember,
-    Position,
     Role,
-    Scorecard,
     ScorecardStatus,
-    User,
-    UserRole,
+    SeatStatus,
+    aware,
     label,
+    seat_status,
     utcnow,
 )
-from models.interviews import PANEL_MIN
+from models.interviews import PANEL_MIN, InterviewCreate, InterviewUpdate
 from services import audit, i18n, ics
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.db import serialised
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import N_, _
 from services.mailer import SmtpConfig, invitation_message, send_all
+from services.settings import get_setting
 
 # A scorecard not submitted this long after its interview is overdue.
 OVERDUE_AFTER = timedelta(hours=24)
 
 
-def schedule_interview(session: Session, actor: Viewer, data: InterviewCreate | dict) -> Interview:
+def schedule_interview(session: Session, viewer: Viewer, data: InterviewCreate | dict) -> Interview:
     """Schedule an interview with its panel of 2 to 4 active users, all or nothing."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can schedule interviews."))
     data = validated(InterviewCreate, data)
     ids = [m.user_id for m in data.panel]
@@ -50,9 +48,7 @@ def schedule_interview(session: Session, actor: Viewer, data: InterviewCreate | 
         if missing:
             raise InvalidInput(_("Panel: no active user with id {ids}").format(
                 ids=", ".join(map(str, missing))))
-        when = data.scheduled_at
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
+        when = aware(data.scheduled_at)
         interview = Interview.model_validate(data.model_dump(exclude={"panel"}),
                                              update={"scheduled_at": when})
         session.add(interview)
@@ -98,11 +94,9 @@ def is_on_panel(session: Session, interview_id: int, user_id: int) -> bool:
 def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
     """The viewer's assigned interviews, what is still to score first, then by date.
 
-    A seat's status is scorecards.seat_status: "not_started" until the first saved answer, even
+    A seat's status is models.seat_status: "not_started" until the first saved answer, even
     when a card exists only because a reminder was recorded or the card was opened.
     """
-    from services.scorecards import seat_status  # scorecards imports this module
-
     rows = session.exec(
         select(
             Interview.id, Interview.scheduled_at, Interview.setting, Interview.location,
@@ -122,7 +116,7 @@ def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
                "candidate_email"]
     frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
     frame["status"] = _seat_statuses(frame, seat_status)
-    frame["to_do"] = frame["status"] != "submitted"
+    frame["to_do"] = frame["status"] != SeatStatus.submitted
     frame["overdue"] = frame["to_do"] & frame["scheduled_at"].map(is_overdue_time).astype(bool)
     # Overdue scorecards first, then what is still to score, then by date.
     return frame.sort_values(["overdue", "to_do", "scheduled_at"],
@@ -134,7 +128,7 @@ def upcoming_interviews(session: Session, viewer: Viewer, now: datetime | None =
     """The viewer's interviews from now on, soonest first: their calendar."""
     mine = my_interviews(session, viewer)
     now = now or utcnow()
-    when = mine["scheduled_at"].map(_aware)
+    when = mine["scheduled_at"].map(aware)
     return mine[when >= now].assign(scheduled_at=when[when >= now]).sort_values(
         "scheduled_at", ignore_index=True)
 
@@ -160,35 +154,21 @@ def panel_warnings(session: Session, candidate_id: int, user_ids: list[int]) -> 
     return warnings
 
 
-def _aware(value: datetime) -> datetime:
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def is_overdue_time(scheduled_at: datetime, now: datetime | None = None) -> bool:
     """True when an interview took place more than OVERDUE_AFTER ago."""
-    return _aware(scheduled_at) <= (now or utcnow()) - OVERDUE_AFTER
+    return aware(scheduled_at) <= (now or utcnow()) - OVERDUE_AFTER
 
 
-def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
+def list_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
     """Every interview with its panel's scorecard status (for recruiters; seat_status)."""
-    from services.scorecards import seat_status
-
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can list all interviews."))
     rows = session.exec(
-        select(
+        seat_query(
             Interview.id, Interview.scheduled_at, Interview.setting, Candidate.name,
             Position.title, User.name, PanelMember.panel_role, Scorecard.status,
             Interview.status, Interview.candidate_id, Scorecard.version,
         )
-        .join(Candidate, Candidate.id == Interview.candidate_id)
-        .join(Position, Position.id == Candidate.position_id)
-        .join(PanelMember, PanelMember.interview_id == Interview.id)
-        .join(User, User.id == PanelMember.user_id)
-        .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
-                   & (Scorecard.panelist_id == PanelMember.user_id))
         .order_by(Interview.scheduled_at.desc(), Interview.id, PanelMember.id)
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=[
@@ -196,6 +176,18 @@ def list_interviews(session: Session, actor: Viewer) -> pd.DataFrame:
         "panel_role", "status", "interview_status", "candidate_id", "version"])
     frame["status"] = _seat_statuses(frame, seat_status)
     return frame.drop(columns="version")
+
+
+def seat_query(*columns) -> Select:
+    """`select(*columns)` over every panel seat: the interview (the first column's table), its
+    candidate and position, the panelist (User) and their scorecard when there is one."""
+    return (select(*columns)
+            .join(Candidate, Candidate.id == Interview.candidate_id)
+            .join(Position, Position.id == Candidate.position_id)
+            .join(PanelMember, PanelMember.interview_id == Interview.id)
+            .join(User, User.id == PanelMember.user_id)
+            .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
+                       & (Scorecard.panelist_id == PanelMember.user_id)))
 
 
 def _seat_statuses(frame: pd.DataFrame, seat_status: Callable) -> list[str]:
@@ -221,15 +213,15 @@ _REFUSALS = {
 }
 
 
-def _require_recruiter(actor: Viewer, what: str) -> None:
-    if not actor.has(Role.recruiter):
+def _require_recruiter(viewer: Viewer, what: str) -> None:
+    if not is_recruiter(viewer):
         raise NotAllowed(_(_REFUSALS[what]))
 
 
 def same_interview(session: Session, data: InterviewCreate | dict) -> Interview | None:
     """An interview already scheduled (not cancelled) for this candidate at this very time."""
     data = validated(InterviewCreate, data)
-    return _at_time(session, data.candidate_id, _aware(data.scheduled_at))
+    return _at_time(session, data.candidate_id, aware(data.scheduled_at))
 
 
 def _at_time(session: Session, candidate_id: int, when: datetime) -> Interview | None:
@@ -237,10 +229,10 @@ def _at_time(session: Session, candidate_id: int, when: datetime) -> Interview |
     rows = session.exec(select(Interview).where(
         Interview.candidate_id == candidate_id,
         Interview.status != InterviewStatus.cancelled)).all()
-    return next((iv for iv in rows if _aware(iv.scheduled_at) == when), None)
+    return next((iv for iv in rows if aware(iv.scheduled_at) == when), None)
 
 
-def schedule_interview_once(session: Session, actor: Viewer, data: InterviewCreate | dict
+def schedule_interview_once(session: Session, viewer: Viewer, data: InterviewCreate | dict
                             ) -> tuple[Interview, bool]:
     """schedule_interview, unless the candidate already has an interview at that exact time:
     then that one is returned and nothing is created (created=False).
@@ -249,11 +241,11 @@ def schedule_interview_once(session: Session, actor: Viewer, data: InterviewCrea
     sends the same candidate and time again, and a candidate is never interviewed twice at
     once. Moving an interview is a reschedule (update_interview), not a second one.
     """
-    _require_recruiter(actor, "schedule")
+    _require_recruiter(viewer, "schedule")
     existing = same_interview(session, data)
     if existing is not None:
         return existing, False
-    return schedule_interview(session, actor, data), True
+    return schedule_interview(session, viewer, data), True
 
 
 @dataclass
@@ -282,25 +274,25 @@ def _cards_by_panelist(session: Session, interview_id: int) -> dict[int, str]:
                              .where(Scorecard.interview_id == interview_id)).all())
 
 
-def update_interview(session: Session, actor: Viewer, interview_id: int,
+def update_interview(session: Session, viewer: Viewer, interview_id: int,
                      data: InterviewUpdate | dict) -> InterviewChange:
     """Edit, reschedule or re-panel an interview, audited; what is not given stays.
 
     A panelist who has started a scorecard stays on the panel (their scores belong to this
     interview). The invitation's sequence number goes up with every real change.
     """
-    _require_recruiter(actor, "change")
+    _require_recruiter(viewer, "change")
     data = validated(InterviewUpdate, data)
     interview = _editable(session, interview_id)
     result = InterviewChange(interview=interview)
     if data.scheduled_at is not None:
-        when = _aware(data.scheduled_at)
-        if _aware(interview.scheduled_at) != when:
+        when = aware(data.scheduled_at)
+        if aware(interview.scheduled_at) != when:
             clash = _at_time(session, interview.candidate_id, when)
             if clash is not None and clash.id != interview.id:
                 raise InvalidInput(_("Date and time: this candidate already has an interview "
                                      "then"))
-            result.changes["scheduled_at"] = {"old": _aware(interview.scheduled_at),
+            result.changes["scheduled_at"] = {"old": aware(interview.scheduled_at),
                                               "new": when}
             interview.scheduled_at = when
     for name in ("setting", "location"):
@@ -315,7 +307,7 @@ def update_interview(session: Session, actor: Viewer, interview_id: int,
     interview.sequence += 1
     session.add(interview)
     session.flush()
-    audit.record(session, "interview_changed", actor=actor, entity="interview",
+    audit.record(session, "interview_changed", actor=viewer, entity="interview",
                  entity_id=interview.id, candidate_id=interview.candidate_id,
                  detail={**result.changes, "panel_added": result.added,
                          "panel_removed": result.removed, "sequence": interview.sequence})
@@ -358,10 +350,10 @@ def _repanel(session: Session, interview: Interview, panel: list, result: Interv
                 session.add(UserRole(user_id=uid, role=Role.panelist))
 
 
-def cancel_interview(session: Session, actor: Viewer, interview_id: int,
+def cancel_interview(session: Session, viewer: Viewer, interview_id: int,
                      reason: str = "") -> InterviewChange:
     """Cancel an interview that no one has scored yet, audited; it stays listed as cancelled."""
-    _require_recruiter(actor, "cancel")
+    _require_recruiter(viewer, "cancel")
     if len(reason) > 2000:
         raise InvalidInput(_("Reason: at most 2000 characters"))
     interview = _editable(session, interview_id)
@@ -374,7 +366,7 @@ def cancel_interview(session: Session, actor: Viewer, interview_id: int,
     interview.sequence += 1
     session.add(interview)
     session.flush()
-    audit.record(session, "interview_cancelled", actor=actor, entity="interview",
+    audit.record(session, "interview_cancelled", actor=viewer, entity="interview",
                  entity_id=interview.id, candidate_id=interview.candidate_id,
                  detail={"reason": reason, "sequence": interview.sequence})
     session.commit()
@@ -383,12 +375,12 @@ def cancel_interview(session: Session, actor: Viewer, interview_id: int,
         "old": InterviewStatus.scheduled.value, "new": InterviewStatus.cancelled.value}})
 
 
-def interview_form_data(session: Session, actor: Viewer, interview_id: int) -> dict:
+def interview_form_data(session: Session, viewer: Viewer, interview_id: int) -> dict:
     """An interview as the edit form shows it: time, setting, place and panel."""
-    _require_recruiter(actor, "change")
+    _require_recruiter(viewer, "change")
     interview = get_interview(session, interview_id)
     return {"id": interview.id, "candidate_id": interview.candidate_id,
-            "scheduled_at": _aware(interview.scheduled_at), "setting": interview.setting,
+            "scheduled_at": aware(interview.scheduled_at), "setting": interview.setting,
             "location": interview.location, "status": interview.status,
             "panel": [{"user_id": m.user_id, "panel_role": m.panel_role}
                       for m, _u in panel_of(session, interview_id)],
@@ -411,7 +403,7 @@ def invitation_for(session: Session, interview: Interview, organizer: Viewer) ->
     panel = [(u.name, u.email) for _m, u in panel_of(session, interview.id)]
     return ics.Invitation(
         uid=ics.interview_uid(interview.id, interview.created_at),
-        sequence=interview.sequence, start=_aware(interview.scheduled_at),
+        sequence=interview.sequence, start=aware(interview.scheduled_at),
         summary=_("Second interview: {candidate} ({position})").format(
             candidate=candidate.name, position=position.title),
         location=interview.location or label(interview.setting),
@@ -430,10 +422,10 @@ def _reader(user: User | None, default_language: str, default_zone: str) -> tupl
     return user.language or default_language, user.time_zone or default_zone
 
 
-def _invitation_mail(session: Session, actor: Viewer, interview: Interview, config: SmtpConfig,
+def _invitation_mail(session: Session, viewer: Viewer, interview: Interview, config: SmtpConfig,
                      name: str, email: str, removed: bool):
     """One person's invitation, update or cancellation e-mail, in the current language."""
-    invite = invitation_for(session, interview, actor)
+    invite = invitation_for(session, interview, viewer)
     cancelled = interview.status == InterviewStatus.cancelled
     when = i18n.datetime_(interview.scheduled_at, "long")
     if removed:
@@ -462,7 +454,7 @@ def _invitation_mail(session: Session, actor: Viewer, interview: Interview, conf
                               ics.calendar(invite, method), method)
 
 
-def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
+def notify_panel(session: Session, viewer: Viewer, change: InterviewChange,
                  config: SmtpConfig | None, sender: Callable = send_all,
                  removed_users: list[User] | None = None) -> NotifyResult | None:
     """E-mail the panel an invitation when an interview is scheduled or changed
@@ -473,8 +465,6 @@ def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
     (nothing is sent)."""
     if config is None:
         return None
-    from services.settings import get_setting
-
     interview = change.interview
     default_language = get_setting(session, "language")
     default_zone = get_setting(session, "time_zone")
@@ -485,7 +475,7 @@ def notify_panel(session: Session, actor: Viewer, change: InterviewChange,
     for user, removed in readers:
         lang, zone_name = _reader(user, default_language, default_zone)
         with i18n.language(lang, zone_name):
-            messages.append(_invitation_mail(session, actor, interview, config, user.name,
+            messages.append(_invitation_mail(session, viewer, interview, config, user.name,
                                              user.email, removed))
         people.append(user.name)
     result = NotifyResult()

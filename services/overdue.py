@@ -11,27 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlmodel import Session, select, update
+from sqlmodel import Session, update
 
-from models import (
-    Candidate,
-    Interview,
-    PanelMember,
-    Position,
-    Role,
-    Scorecard,
-    ScorecardStatus,
-    User,
-    utcnow,
-)
+from models import Candidate, Interview, PanelMember, Position, Scorecard, User
+from models.common import InterviewStatus, ScorecardStatus, aware, seat_status, utcnow
 from services import config
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import _, language, ngettext
-from services.interviews import OVERDUE_AFTER, _aware
+from services.interviews import OVERDUE_AFTER, seat_query
 from services.mailer import SmtpConfig, message, send_all
 from services.positions import current_template
-from services.scorecards import seat_status
 from services.scores_io import PLACEHOLDER_DOMAIN
 from services.settings import get_setting
 
@@ -52,24 +43,18 @@ def scorecard_link(base_url: str, interview_id: int) -> str:
     return f"{base_url.rstrip('/')}/scorecard?interview={int(interview_id)}" if base_url else ""
 
 
-def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = None
+def overdue_scorecards(session: Session, viewer: Viewer, now: datetime | None = None
                        ) -> pd.DataFrame:
     """Every overdue panel seat, longest overdue first (recruiters and admins)."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins see every panel's scorecards."))
     now = now or utcnow()
     rows = session.exec(
-        select(Interview.id, Interview.scheduled_at, Candidate.name, Position.title, User.id,
-               User.name, User.email, Scorecard.status, Scorecard.id, Scorecard.reminded_at,
-               Scorecard.version, User.language, User.time_zone)
-        .join(PanelMember, PanelMember.interview_id == Interview.id)
-        .join(User, User.id == PanelMember.user_id)
-        .join(Candidate, Candidate.id == Interview.candidate_id)
-        .join(Position, Position.id == Candidate.position_id)
-        .outerjoin(Scorecard, (Scorecard.interview_id == Interview.id)
-                   & (Scorecard.panelist_id == PanelMember.user_id))
+        seat_query(Interview.id, Interview.scheduled_at, Candidate.name, Position.title,
+                   User.id, User.name, User.email, Scorecard.status, Scorecard.id,
+                   Scorecard.reminded_at, Scorecard.version, User.language, User.time_zone)
         .where(Interview.scheduled_at <= now - OVERDUE_AFTER,
-               Interview.status != "cancelled")  # a cancelled interview is owed no card
+               Interview.status != InterviewStatus.cancelled)  # owed no card when cancelled
         .where((Scorecard.id.is_(None)) | (Scorecard.status != ScorecardStatus.submitted))
         .order_by(Interview.scheduled_at, Interview.id, PanelMember.id)
     ).all()
@@ -78,7 +63,7 @@ def overdue_scorecards(session: Session, actor: Viewer, now: datetime | None = N
     frame["status"] = [seat_status(s, v) for s, v in zip(frame["status"], frame["version"],
                                                          strict=True)]
     frame["hours_overdue"] = [
-        int((now - _aware(t)).total_seconds() // 3600) for t in frame["scheduled_at"]]
+        int((now - aware(t)).total_seconds() // 3600) for t in frame["scheduled_at"]]
     return frame
 
 
@@ -91,21 +76,21 @@ class ReminderResult:
     failed: list[str] = field(default_factory=list)
 
 
-def send_reminders(session: Session, actor: Viewer, config: SmtpConfig | None, *,
+def send_reminders(session: Session, viewer: Viewer, config: SmtpConfig | None, *,
                    now: datetime | None = None, app_url: str = "",
                    sender: Callable = send_all) -> ReminderResult:
     """Email each overdue panelist not reminded within RESEND_AFTER; record when."""
     if config is None:
         raise InvalidInput(_("Mail: no SMTP server is configured, so no reminder can be sent"))
     now = now or utcnow()
-    table = overdue_scorecards(session, actor, now)
+    table = overdue_scorecards(session, viewer, now)
     result = ReminderResult()
     todo, messages = [], []
     house_language = get_setting(session, "language")
     for r in table.itertuples(index=False):
         who = _("{panelist} ({candidate}, {position})").format(
             panelist=r.panelist, candidate=r.candidate, position=r.position)
-        if r.reminded_at is not None and now - _aware(r.reminded_at) < RESEND_AFTER:
+        if r.reminded_at is not None and now - aware(r.reminded_at) < RESEND_AFTER:
             result.skipped.append(_("{who}: reminded less than {hours} h ago").format(
                 who=who, hours=int(RESEND_AFTER.total_seconds() // 3600)))
             continue

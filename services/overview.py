@@ -25,18 +25,8 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlmodel import Session, func, select
 
-from models import (
-    Candidate,
-    Decision,
-    Interview,
-    PanelMember,
-    Position,
-    Role,
-    Scorecard,
-    ScorecardStatus,
-    User,
-    utcnow,
-)
+from models import Candidate, Decision, Interview, PanelMember, Position, Scorecard, User
+from models.common import Role, ScorecardStatus, utcnow
 from services import board as boards
 from services.access import listed_positions_clause, manages_position
 from services.auth import Viewer

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from models import label
 from services import i18n, stats
+from services.access import position_for_export
 from services.auth import Viewer
 from services.board import (
     Board,
@@ -34,9 +35,9 @@ from services.board import (
     ranking_table,
 )
 from services.coverage import uncovered_tasks
-from services.exports import position_for_export, reader_language
 from services.first_interview import change_per_criterion, first_scores
 from services.i18n import N_, _
+from services.preferences import reader_language
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -267,23 +268,21 @@ def label_or_blank(value: object) -> str:
 
 def _candidate_pages(pdf: _Pack, session: Session, board: Board, cid: int,
                      viewer: Viewer) -> None:
-    cand = board.candidates.set_index("candidate_id").loc[cid]
+    part = board.candidate(cid)
+    cand, scores, cards, row = part.row, part.scores, part.cards, part.summary
     lo, hi = board.scale_min, board.scale_max
     pdf.add_page()
     pdf.heading(str(cand["name"]), 15)
     pdf.line_text(_("Stage: {stage} · scorecards {of}").format(
         stage=label(cand["stage"]), of=_of(cand["submitted"], cand["expected"])))
-    if not cand["visible"]:
+    if not part.visible:
         pdf.line_text(_("Hidden: you sit on this candidate's panel; the panel's scores show "
                         "once you have submitted your own scorecard."))
         return
-    scores = board.scores[board.scores["candidate_id"] == cid]
-    cards = board.cards[board.cards["candidate_id"] == cid]
-    if cards.empty:
+    if row is None:
         pdf.line_text(_("No submitted scorecards yet."))
         _decision(pdf, cand)
         return
-    row = board.summary.set_index("candidate_id").loc[cid]
     ci = ("" if pd.isna(row["ci_low"]) else
           _(" (95% interval {low} to {high})").format(low=i18n.decimal(row["ci_low"], 2),
                                                       high=i18n.decimal(row["ci_high"], 2)))

@@ -13,17 +13,18 @@ from models import (
     ScorecardTemplate,
     UserRole,
 )
-from services.access import listed_positions_clause, managed_positions_clause
+from services import audit
+from services.access import is_recruiter, listed_positions_clause, managed_positions_clause
 from services.auth import Viewer
-from services.db import serialised
+from services.db import insert_serialised
 from services.default_criteria import DEFAULT_CRITERIA, default_criteria  # noqa: F401 (re-export)
 from services.errors import InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import _, normalise
 from services.settings import get_setting
 
 
-def _require_recruiter(actor: Viewer) -> None:
-    if not actor.has(Role.recruiter):
+def _require_recruiter(viewer: Viewer) -> None:
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can change positions."))
 
 
@@ -39,19 +40,17 @@ def dashboard_positions(session: Session, viewer: Viewer) -> list[Position]:
     return list(session.exec(query).all())
 
 
-def granted_users(session: Session, actor: Viewer, position_id: int) -> list[int]:
+def granted_users(session: Session, viewer: Viewer, position_id: int) -> list[int]:
     """Users given this position's dashboard besides its hiring manager (admin, recruiter)."""
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     return list(session.exec(select(PositionAccess.user_id)
                              .where(PositionAccess.position_id == position_id)).all())
 
 
-def set_position_access(session: Session, actor: Viewer, position_id: int,
+def set_position_access(session: Session, viewer: Viewer, position_id: int,
                         user_ids: list[int]) -> None:
     """Give exactly these hiring managers the position's dashboard (admin, recruiter); audited."""
-    from services import audit
-
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     if session.get(Position, position_id) is None:
         raise NotFound(_("No such position."))
     wanted = set(user_ids)
@@ -64,11 +63,11 @@ def set_position_access(session: Session, actor: Viewer, position_id: int,
     have = {r.user_id: r for r in rows}
     for user_id in sorted(set(have) - wanted):
         session.delete(have[user_id])
-        audit.record(session, "access_revoked", actor=actor, entity="position",
+        audit.record(session, "access_revoked", actor=viewer, entity="position",
                      entity_id=position_id, detail={"user_id": user_id})
     for user_id in sorted(wanted - set(have)):
         session.add(PositionAccess(position_id=position_id, user_id=user_id))
-        audit.record(session, "access_granted", actor=actor, entity="position",
+        audit.record(session, "access_granted", actor=viewer, entity="position",
                      entity_id=position_id, detail={"user_id": user_id})
     session.commit()
 
@@ -121,13 +120,13 @@ def default_template(language: str) -> list[dict]:
     return default_criteria(language)
 
 
-def create_position(session: Session, actor: Viewer, data: PositionCreate | dict) -> Position:
+def create_position(session: Session, viewer: Viewer, data: PositionCreate | dict) -> Position:
     """Create a position with its first template, all or nothing.
 
     A dict without "language" takes the organisation's; one without "criteria" (or None) starts
     from the default template in the position's language.
     """
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     if isinstance(data, dict):
         data = dict(data)
         if data.get("language") is None:
@@ -136,30 +135,25 @@ def create_position(session: Session, actor: Viewer, data: PositionCreate | dict
             data["criteria"] = default_template(normalise(data["language"]) or "en")
     data = validated(PositionCreate, data)
 
-    def create() -> Position:
+    def build() -> Position:
         if session.exec(select(Position).where(Position.title == data.title)).first():
             raise InvalidInput(_("Title: a position called '{title}' already exists").format(
                 title=data.title))
-        position = Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
-                                                                     "scale_max"}))
-        session.add(position)
-        session.flush()
-        _add_template(session, position.id, 1, (data.scale_min, data.scale_max), data.criteria)
-        return position
+        return Position.model_validate(data.model_dump(exclude={"criteria", "scale_min",
+                                                                "scale_max"}))
 
-    position = serialised(session, create)
-    session.refresh(position)
-    return position
+    return insert_serialised(session, build, lambda position: _add_template(
+        session, position.id, 1, (data.scale_min, data.scale_max), data.criteria))
 
 
 def update_position(
-    session: Session, actor: Viewer, position_id: int, data: PositionCreate | dict
+    session: Session, viewer: Viewer, position_id: int, data: PositionCreate | dict
 ) -> Position:
     """Edit a position; changed criteria or scale become a new template version once scored.
 
     Scores keep pointing at the version they were given against, so history is never rewritten.
     """
-    _require_recruiter(actor)
+    _require_recruiter(viewer)
     data = validated(PositionCreate, data)
     position = session.get(Position, position_id)
     if position is None:

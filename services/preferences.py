@@ -15,6 +15,7 @@ from services import audit, i18n
 from services.auth import Viewer
 from services.errors import InvalidInput, NotFound
 from services.i18n import _
+from services.settings import get_setting
 
 # Offered first, before every other IANA name: the zones of the people this app serves.
 COMMON_TIME_ZONES = ("America/Toronto", "America/Montreal", "America/Vancouver",
@@ -69,3 +70,13 @@ def set_preferences(session: Session, viewer: Viewer, language: str | None,
                  detail={"preferences": changes})
     session.commit()
     return changes
+
+
+def reader_language(session: Session, viewer: Viewer,
+                    language: str | None = None) -> tuple[str, str | None]:
+    """(language, time zone) a file (an export, the PDF pack) is written in for its reader: the
+    language asked for, else the viewer's chosen one, else the organisation default."""
+    lang = (i18n.normalise(language) or i18n.normalise(viewer.language)
+            or i18n.normalise(get_setting(session, "language"))
+            or i18n.DEFAULT_LANGUAGE)
+    return lang, viewer.time_zone or get_setting(session, "time_zone")

@@ -22,10 +22,9 @@ from models import (
     Position,
     Score,
     Scorecard,
-    ScorecardStatus,
     User,
-    utcnow,
 )
+from models.common import ScorecardStatus, aware, utcnow
 from services import audit, audit_view
 from services.access import may_read_held_cards, require_admin, require_recruiter
 from services.auth import Viewer
@@ -195,12 +194,7 @@ def past_retention(session: Session, *, viewer: Viewer) -> pd.DataFrame:
     cutoff = utcnow() - timedelta(days=days)
     out = []
     for cid, name, title, stage, *times in rows:
-        last = max(_aware(t) for t in times if t is not None)
+        last = max(aware(t) for t in times if t is not None)
         if last < cutoff:
             out.append((cid, name, title, stage, last))
     return pd.DataFrame(out, columns=columns).sort_values("last_activity", ignore_index=True)
-
-
-def _aware(value):
-    # SQLite returns datetimes without their zone; they were stored in UTC.
-    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)

@@ -17,10 +17,13 @@ from models import (
     ScorecardUpdate,
     ScoreInput,
     SeatStatus,
+    User,
     label,
     utcnow,
 )
 from services import audit
+from services.access import may_see_panel
+from services.auth import Viewer
 from services.errors import Conflict, InvalidInput, NotAllowed, NotFound, validated
 from services.i18n import _
 from services.interviews import is_on_panel, panel_of
@@ -308,22 +311,10 @@ def describe_status(status: str | None) -> str:
     return _("Not started") if status in (None, SeatStatus.not_started) else label(status)
 
 
-def seat_status(status: str | None, version: int | None) -> str:
-    """A panel seat's status: "not_started" until the panelist's first saved answer.
-
-    Every save bumps the card's version, so a draft still at version 1 holds no answer (a card
-    made only to record a reminder, or by opening the scorecard before this rule).
-    """
-    if status is None or (status == ScorecardStatus.draft and (version or 1) <= 1):
-        return SeatStatus.not_started
-    return status
-
-
-def amendments(session: Session, viewer, candidate_id: int) -> dict[int, tuple[str, object]]:
+def amendments(session: Session, viewer: Viewer,
+               candidate_id: int) -> dict[int, tuple[str, object]]:
     """Per panelist, who last changed their submitted card and when, for a viewer who may see
     the candidate's panel (else nothing)."""
-    from services.access import may_see_panel
-
     if not may_see_panel(session, viewer, candidate_id):
         return {}
     out: dict[int, tuple[str, object]] = {}
@@ -339,10 +330,6 @@ def save_and_submit(
     scores: list[ScoreInput | dict], expected_version: int | None = None,
 ) -> Scorecard:
     """Write a whole scorecard (fields, every score, submitted) in one transaction, or nothing."""
-    from sqlalchemy.exc import IntegrityError
-
-    from models import User
-
     try:
         # Everything is read and checked first, so the transaction that writes is short: on
         # SQLite other writers wait for it.

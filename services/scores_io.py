@@ -25,6 +25,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from models import (
+    RECOMMENDATIONS,
     SCALES,
     Candidate,
     CandidateCreate,
@@ -42,6 +43,7 @@ from models import (
     ScoreInput,
     User,
     UserRole,
+    aware,
     utcnow,
 )
 from models.positions import WEIGHT_MAX
@@ -64,7 +66,6 @@ DIMENSION_NAMES = {
     "company": "company", "company knowledge": "company",
     "knowledge of the company": "company",
 }
-RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")
 MAX_BYTES = 50 * 1024 * 1024  # the file; an .xlsx file unpacked
 MAX_ROWS = 500_000
 # Imported panelists without an email get an address that can never receive mail (RFC 2606),
@@ -508,7 +509,7 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
     for (_title, _name, day), cid in zip(visit.size().index, visit_candidate,
                                          strict=True):
         if day:
-            match = [i for i, w in have.get(cid, []) if _aware(w).date() ==
+            match = [i for i, w in have.get(cid, []) if aware(w).astimezone(UTC).date() ==
                      date.fromisoformat(day)]
         else:
             match = [i for i, _ in have.get(cid, [])]
@@ -630,8 +631,6 @@ def _insert(session: Session, model, rows: list[dict], *, returning: bool = True
     return ids
 
 
-def _aware(value: datetime) -> datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _panelist(session: Session, name: str, email: str | None, result: ImportResult) -> int:

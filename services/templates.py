@@ -10,7 +10,8 @@ scorecards exist, so a copy into a position that has been scored never rewrites 
 
 from sqlmodel import Session, func, select
 
-from models import Position, Role, Scorecard, ScorecardTemplate
+from models import Position, Scorecard, ScorecardTemplate
+from services.access import is_recruiter
 from services.auth import Viewer
 from services.default_criteria import DEFAULT_CRITERIA, default_criteria  # noqa: F401 (re-export)
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -30,9 +31,9 @@ def template_criteria(session: Session, position_id: int) -> dict:
             "criteria": data["criteria"]}
 
 
-def copy_template(session: Session, actor: Viewer, source_id: int, target_id: int) -> Position:
+def copy_template(session: Session, viewer: Viewer, source_id: int, target_id: int) -> Position:
     """Give the target position the source position's current criteria and rating scale."""
-    if not actor.has(Role.recruiter):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only recruiters and admins can change positions."))
     if source_id == target_id:
         raise InvalidInput(_("Copy from: choose another position than the one being edited"))
@@ -41,7 +42,7 @@ def copy_template(session: Session, actor: Viewer, source_id: int, target_id: in
     data = position_form_data(session, target_id)
     data.pop("template_version", None)
     data.update(template_criteria(session, source_id))
-    return update_position(session, actor, target_id, data)
+    return update_position(session, viewer, target_id, data)
 
 
 def template_history(session: Session, position_id: int) -> list[dict]:

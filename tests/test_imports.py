@@ -18,31 +18,37 @@ from tests.conftest import ROOT
 
 PROJECT_PACKAGES = ("services", "models", "ui", "pages")
 
-# Files whose function bodies import no project module. A file joins when it is clean.
+# Files whose function bodies import no project module: every module of models/ and services/,
+# app.py and manage.py, and ui/ but for UI_LEFT.
 CHECKED = [
     "app.py", "manage.py", "models/__init__.py", "models/audit.py", "models/candidates.py",
     "models/common.py", "models/decisions.py", "models/interviews.py", "models/positions.py",
-    "models/scorecards.py", "models/users.py", "services/__init__.py", "services/access.py",
-    "services/audit.py", "services/audit_view.py", "services/auth.py", "services/backup.py",
-    "services/board.py", "services/calibration.py", "services/candidate_import.py",
-    "services/candidates.py", "services/config.py", "services/consensus.py",
-    "services/coverage.py", "services/db.py", "services/decisions.py",
+    "models/scorecards.py", "models/settings.py", "models/users.py", "services/__init__.py",
+    "services/access.py",
+    "services/admin_settings.py", "services/audit.py", "services/audit_view.py",
+    "services/auth.py", "services/backup.py", "services/board.py", "services/calibration.py",
+    "services/candidate_import.py", "services/candidates.py", "services/config.py",
+    "services/consensus.py", "services/coverage.py", "services/db.py", "services/decisions.py",
     "services/default_criteria.py", "services/demo.py", "services/errors.py",
-    "services/exports_safety.py", "services/first_interview.py", "services/headline.py",
-    "services/i18n.py", "services/ics.py", "services/mailer.py", "services/overdue.py",
-    "services/overview.py", "services/pdf_pack.py", "services/preferences.py",
-    "services/privacy.py", "services/report.py", "services/scores_io.py",
-    "services/stats/__init__.py", "services/stats/_frames.py", "services/stats/agenda.py",
-    "services/stats/aggregation.py", "services/stats/leniency.py", "services/stats/ranking.py",
-    "services/stats/reliability.py", "services/stats/sensitivity.py", "services/tables.py",
-    "services/templates.py",
+    "services/exports.py", "services/exports_safety.py", "services/first_interview.py",
+    "services/headline.py", "services/i18n.py", "services/ics.py", "services/interviews.py",
+    "services/mailer.py", "services/overdue.py", "services/overview.py", "services/pdf_pack.py",
+    "services/positions.py", "services/preferences.py", "services/privacy.py",
+    "services/report.py", "services/score_pairs.py", "services/scorecards.py",
+    "services/scores_io.py",
+    "services/settings.py", "services/stats/__init__.py", "services/stats/_frames.py",
+    "services/stats/agenda.py", "services/stats/aggregation.py", "services/stats/leniency.py",
+    "services/stats/ranking.py", "services/stats/reliability.py",
+    "services/stats/sensitivity.py", "services/tables.py", "services/templates.py",
+    "services/viewer.py",
+    "ui/__init__.py", "ui/cache.py", "ui/candidate_view.py", "ui/charts.py", "ui/db.py",
+    "ui/flash.py", "ui/guard.py", "ui/headline.py", "ui/i18n.py", "ui/login.py",
+    "ui/panel_view.py", "ui/pickers.py", "ui/secrets.py", "ui/session.py", "ui/sso.py",
+    "ui/stats_view.py", "ui/style.py", "ui/text.py", "ui/widgets.py",
 ]
-# Still importing inside a function (a cycle to break first): services.exports -> pdf_pack,
-# positions -> templates, scorecards -> access/models, settings -> errors/audit, interviews.
-TODO = [
-    "services/exports.py", "services/interviews.py", "services/positions.py",
-    "services/scorecards.py", "services/settings.py",
-]
+# ui/scorecard_form.py imports ui.text inside _criterion_block (no cycle: the import only has to
+# move to the top); it was being changed elsewhere when the rest of ui/ was cleaned.
+UI_LEFT = ["ui/scorecard_form.py"]
 
 
 def _modules() -> list[str]:
@@ -73,14 +79,12 @@ def local_project_imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-def test_every_project_file_is_checked_or_listed_to_do():
+def test_every_project_file_is_checked():
     files = {str(p.relative_to(ROOT)) for d in ("models", "services", "ui")
              for p in (ROOT / d).rglob("*.py")} | {"manage.py", "app.py"}
-    ui_files = {f for f in files if f.startswith("ui/")}
-    assert not set(CHECKED) & set(TODO)
-    # ui/ is left to the lead as a whole; every other file is in one of the two lists.
-    assert files - ui_files - set(CHECKED) - set(TODO) == set()
-    assert set(CHECKED) <= files
+    assert not set(CHECKED) & set(UI_LEFT)
+    assert files - set(CHECKED) - set(UI_LEFT) == set()
+    assert set(CHECKED) | set(UI_LEFT) <= files
 
 
 @pytest.mark.parametrize("name", CHECKED)

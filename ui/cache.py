@@ -12,11 +12,14 @@ the key too: the board carries precomputed sentences and tables in words.
 import pandas as pd
 import streamlit as st
 
+from models import Position
 from services import calibration
 from services.auth import Viewer
 from services.board import Board, change_marker, load_board, precompute
+from services.errors import NotAllowed
 from services.i18n import current_language
 from ui import db
+from ui.widgets import pick_position
 
 TTL_SECONDS = 600
 
@@ -61,3 +64,16 @@ def leniency(viewer: Viewer) -> tuple[pd.DataFrame, int]:
     with db.session() as s:
         marker = change_marker(s)
     return _leniency(db.url(), viewer, marker)
+
+
+def picked_board(positions: list[Position], viewer: Viewer) -> tuple[Position, Board]:
+    """The position picked from `positions` and its board for the viewer; the page stops there
+    when there is none to pick or the viewer may not see it (the reason shown)."""
+    position = pick_position(positions)
+    if position is None:
+        st.stop()
+    try:
+        return position, board(position, viewer)
+    except NotAllowed as exc:
+        st.error(str(exc))
+        st.stop()

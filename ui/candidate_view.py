@@ -34,19 +34,15 @@ def amount(value, currency: str) -> str:
 def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
     """Draw the candidate's panel view (the board is already filtered for the viewer)."""
     scale = (board.scale_min, board.scale_max)
-    cand = board.candidates.set_index("candidate_id").loc[candidate_id]
-    if not cand["visible"]:
-        st.info(_("You sit on this candidate's panel: the panel's scores show once you have "
+    part = board.candidate(candidate_id)
+    if part.summary is None:
+        st.info(_("No submitted scorecards for this candidate yet.") if part.visible else
+                _("You sit on this candidate's panel: the panel's scores show once you have "
                   "submitted your own scorecard."))
         return
-    scores = board.scores[board.scores["candidate_id"] == candidate_id]
-    cards = board.cards[board.cards["candidate_id"] == candidate_id]
-    if cards.empty:
-        st.info(_("No submitted scorecards for this candidate yet."))
-        return
+    cand, scores, cards, row = part.row, part.scores, part.cards, part.summary
     currency = board.position.currency
     headline.candidate(board, candidate_id)
-    row = board.summary.set_index("candidate_id").loc[candidate_id]
     cols = st.columns(4)
     ci = ("" if pd.isna(row["ci_low"]) else _("95% interval {low}–{high}").format(
         low=decimal(row["ci_low"]), high=decimal(row["ci_high"])))

@@ -12,11 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from models import label
+from models import DIMENSIONS, label
 from services.i18n import N_, _, current_language, decimal, money, signed
 from ui.text import chart_text, md_escape
 
-DIMENSIONS = ("technical", "social", "company")
 PALETTE = ["#2f5d8a", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
 TIE_COLOURS = ["#2f5d8a", "#00798c", "#8d6a9f", "#d1495b", "#edae49", "#66a182"]

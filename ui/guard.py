@@ -10,14 +10,12 @@ from pathlib import Path
 import streamlit as st
 
 from models import Role
-from services.auth import Viewer, end_sessions, get_viewer
+from services.auth import Viewer, get_viewer
 from services.i18n import N_, _
 from ui import db, sso
 from ui import i18n as ui_i18n
-
-USER_KEY = "user_id"
-# The user's session generation at login; the session ends when the stored one moves on.
-GENERATION_KEY = "session_generation"
+from ui.login import login_page
+from ui.session import GENERATION_KEY, USER_KEY, forget_session
 
 
 @dataclass(frozen=True)
@@ -61,23 +59,6 @@ PAGES: list[PageSpec] = [
              (Role.recruiter,)),
     PageSpec("pages/account.py", N_("My account"), ":material/account_circle:", ()),
 ]
-
-
-def forget_session() -> None:
-    """Empty this browser session's state, every key of it.
-
-    `st.session_state.clear()` is MutableMapping's: it stops silently at the first key whose
-    read raises KeyError (a widget of a page not drawn in this run), leaving the keys after it
-    in place, in an order that changes with each process's hash seed. The identity keys go
-    first, then every other key one by one.
-    """
-    for key in (USER_KEY, GENERATION_KEY):
-        st.session_state.pop(key, None)
-    for key in list(st.session_state.keys()):
-        try:
-            del st.session_state[key]
-        except KeyError:
-            pass
 
 
 def current_viewer() -> Viewer | None:
@@ -190,36 +171,9 @@ def require(*roles: str) -> Viewer:
         st.warning(_("Please log in to see this page."))
         # The form is drawn right here: Streamlit serves a pages/ file opened by its URL on its
         # own, so a reload of /scorecard?interview=7 logs in and returns to that scorecard.
-        from ui.login import login_page
-
         login_page()
         st.stop()
     if roles and not viewer.has(*roles):
         st.error(_("You do not have access to this page."))
         st.stop()
     return viewer
-
-
-def log_in(user_id: int, generation: int) -> None:
-    """Remember the user, and their session generation, for this browser session."""
-    forget_session()
-    st.session_state[USER_KEY] = user_id
-    st.session_state[GENERATION_KEY] = generation
-
-
-def keep_session(generation: int) -> None:
-    """This session made the change that ended the user's sessions (a password change): it
-    alone goes on, with the new generation."""
-    st.session_state[GENERATION_KEY] = generation
-
-
-def log_out() -> None:
-    """Log out everywhere: end every session of this user (all tabs, browsers, machines), forget
-    everything this session held (and end a company sign-in)."""
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is not None:
-        with db.session() as s:
-            end_sessions(s, int(user_id))
-    forget_session()
-    if sso.identity() is not None:
-        sso.logout()

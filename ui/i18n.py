@@ -10,6 +10,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from services import i18n
+from services.settings import get_setting
+from ui import db
 
 LANGUAGE_KEY = "language"
 TIME_ZONE_KEY = "time_zone"
@@ -49,9 +51,6 @@ def choose(user_language: str | None, user_time_zone: str | None,
 def choose_for(viewer) -> str:
     """`choose` for a viewer (or None: logged out), with the organisation defaults read from
     the database; returns the language."""
-    from services.settings import get_setting
-    from ui import db
-
     with db.session() as s:
         return choose(viewer.language if viewer else None, viewer.time_zone if viewer else None,
                       get_setting(s, "language"), get_setting(s, "time_zone"))

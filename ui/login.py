@@ -8,7 +8,7 @@ from services.demo import demo_logins
 from services.i18n import _
 from services.settings import demo_mode
 from ui import db, sso
-from ui.guard import log_in
+from ui.session import log_in
 
 
 def login_page() -> None:

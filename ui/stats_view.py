@@ -16,7 +16,7 @@ from services.board import (
 from services.consensus import consensus_beside_independent, record_consensus
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import N_, _, decimal, ngettext
-from ui import db
+from ui import db, flash
 from ui.text import md_escape
 from ui.widgets import show_problems
 
@@ -132,8 +132,6 @@ def weights(board: Board) -> None:
 
 def consensus(board: Board, candidate_id: int, viewer) -> None:
     """Consensus scores beside the independent ones, and the form to record them."""
-    from ui import flash  # imported here: this function is the only user in this module
-
     st.subheader(_("Consensus after the debrief"))
     scores = board.scores[board.scores["candidate_id"] == candidate_id]
     agreed = board.consensus[board.consensus["candidate_id"] == candidate_id]

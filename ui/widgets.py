@@ -1,14 +1,21 @@
 """Small widgets and formats shared by pages."""
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session, SQLModel
 
-from models import Position
+from models import Candidate, Position
 from services import i18n
+from services.auth import Viewer
+from services.candidates import list_candidates
+from services.errors import InvalidInput
 from services.i18n import _
+from services.positions import visible_positions
+from ui import db, flash
 from ui.text import md_escape
 
 # A weekday helps when scheduling ("Tue 1 Dec 2026, 09:00" / "mar. 1 déc. 2026, 09:00").
@@ -52,11 +59,54 @@ def pick_position(positions: list[Position], *, key: str = "position") -> Positi
     return by_id[chosen]
 
 
+def pick_candidates(viewer: Viewer) -> tuple[list[Position], Position, list[Candidate]]:
+    """The positions the viewer works with, the one picked, and its candidates; the page stops
+    there when there is no position."""
+    with db.session() as s:
+        positions = visible_positions(s, viewer)
+    position = pick_position(positions)
+    if position is None:
+        st.stop()
+    with db.session() as s:
+        return positions, position, list_candidates(s, viewer, position.id)
+
+
+def rows_or_stop(read: Callable[[Session], pd.DataFrame], empty: str,
+                 say: Callable[[str], object] = st.info) -> pd.DataFrame:
+    """`read(session)`'s rows; with none, `say(empty)` and the page stops there."""
+    with db.session() as s:
+        rows = read(s)
+    if rows.empty:
+        say(empty)
+        st.stop()
+    return rows
+
+
 def show_problems(problems: list[str], heading: str | None = None) -> None:
     """An error box listing what to fix, each line as plain text (heading: "Not saved")."""
     heading = _("Not saved") if heading is None else heading
     st.error(_("{heading}:").format(heading=heading) + "\n\n"
              + "\n".join(f"- {md_escape(p)}" for p in problems))
+
+
+def save_record(create: Callable[..., SQLModel], update: Callable[..., SQLModel], viewer: Viewer,
+                record_id: int | None, payload: dict, *, key: str, done: tuple[str, str],
+                not_saved: str) -> None:
+    """Save a form: `create(session, viewer, payload)` when `record_id` is None, else
+    `update(session, viewer, record_id, payload)`. Then the record's id is kept under `key`
+    (the page selects it after the rerun, so a second click edits it rather than creating
+    another), done[0] (created) or done[1] (saved), formatted with the record's fields, is shown
+    after the rerun, and the page reruns. A refusal (InvalidInput) lists what to fix under the
+    heading `not_saved`; nothing is saved."""
+    try:
+        with db.session() as s:
+            saved = (create(s, viewer, payload) if record_id is None
+                     else update(s, viewer, record_id, payload))
+            st.session_state[key] = saved.id
+        flash.later(done[record_id is not None].format(**saved.model_dump()))
+        st.rerun()
+    except InvalidInput as exc:
+        show_problems(exc.problems, not_saved)
 
 
 def sync_query_choice(label: str, options: list[int], *, key: str, param: str,

@@ -82,7 +82,8 @@ def test_weak_reset_password_in_the_edit_form_saves_nothing(session, make):
 def _logout_script():
     import streamlit as st
 
-    from ui.guard import current_viewer, log_out
+    from ui.guard import current_viewer
+    from ui.session import log_out
 
     st.write(f"viewer: {current_viewer()}")
     if st.button("Log out everywhere", key="logout"):
@@ -93,7 +94,7 @@ def test_log_out_ends_the_users_other_sessions(session, make):
     from streamlit.testing.v1 import AppTest
 
     user = make.user("panelist")
-    # app.py's sidebar button calls guard.log_out; AppTest reruns only the page after the first
+    # app.py's sidebar button calls ui.session.log_out; AppTest reruns only the page after the first
     # run, so the button is clicked in a one-button script here (and in the browser test).
     tab1 = AppTest.from_function(_logout_script, default_timeout=30)
     tab1.session_state["user_id"] = user.id

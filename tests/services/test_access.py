@@ -15,6 +15,7 @@ import pytest
 
 from services import (
     access,
+    admin_settings,
     audit_view,
     auth,
     board,
@@ -112,7 +113,7 @@ def _add_user(s, w, v):
 
 
 def _settings(s, w, v):
-    return settings.update_settings(s, v, {"retention_days": "30"})
+    return admin_settings.update_settings(s, v, {"retention_days": "30"})
 
 
 def _audit(s, w, v):
@@ -182,7 +183,7 @@ def test_matrix_cell(session, world, capability, role):
 @pytest.mark.parametrize(("visibility", "pending_sees", "submitted_sees"), [
     ("after_submit", False, True), ("always", True, True), ("never", False, False)])
 def test_panel_visibility_setting(session, world, visibility, pending_sees, submitted_sees):
-    settings.update_settings(session, world["make"].admin, {"panel_visibility": visibility})
+    admin_settings.update_settings(session, world["make"].admin, {"panel_visibility": visibility})
     for role, sees in (("panelist_pending", pending_sees), ("panelist_submitted", submitted_sees)):
         viewer = _viewer(session, world, role)
         if sees:
@@ -219,7 +220,7 @@ def test_setting_refuses_bad_values_and_changes_nothing(session, world):
 
     admin = world["make"].admin
     with pytest.raises(InvalidInput, match="Retention"):
-        settings.update_settings(session, admin, {"panel_visibility": "always",
+        admin_settings.update_settings(session, admin, {"panel_visibility": "always",
                                                   "retention_days": "soon"})
     assert settings.get_setting(session, "panel_visibility") == "after_submit"
 

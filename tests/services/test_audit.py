@@ -8,6 +8,7 @@ from sqlmodel import delete, select, update
 
 from models import AuditEvent, Scorecard, ScorecardStatus
 from services import (
+    admin_settings,
     audit,
     audit_view,
     auth,
@@ -15,7 +16,6 @@ from services import (
     decisions,
     positions,
     scorecards,
-    settings,
 )
 from services.errors import InvalidInput
 from services.i18n import language
@@ -147,7 +147,7 @@ def test_decisions_consensus_settings_and_grants_are_audited(session, make, scor
                                                   "criterion_id": crit.id, "value": 4})
     row = last(session, "consensus_recorded")
     assert (row.detail["old"]["value"], row.detail["new"]["value"]) == (3, 4)
-    settings.update_settings(session, make.admin, {"panel_visibility": "always"})
+    admin_settings.update_settings(session, make.admin, {"panel_visibility": "always"})
     assert last(session, "settings_changed").detail == {
         "key": "panel_visibility", "old": "after_submit", "new": "always"}
     other = make.user("hiring_manager")

@@ -21,7 +21,7 @@ from models import (
     Scorecard,
     utcnow,
 )
-from services import consensus, decisions, positions, privacy, scorecards, settings
+from services import admin_settings, consensus, decisions, positions, privacy, scorecards
 from services.exports_safety import neutralise_cell, neutralise_frame
 from tests.apptest import all_text, app_as
 from tests.blind_panel import (
@@ -116,7 +116,7 @@ def test_retention_lists_candidates_past_it(session, make, held):
         session.add(iv)
     session.commit()
     assert privacy.past_retention(session, viewer=admin)["name"].tolist() == ["Dan Candidate"]
-    settings.update_settings(session, admin, {"retention_days": "0"})
+    admin_settings.update_settings(session, admin, {"retention_days": "0"})
     assert privacy.past_retention(session, viewer=admin).empty
 
 

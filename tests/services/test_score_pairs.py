@@ -7,23 +7,21 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from models import Score, Scorecard, ScorecardStatus
-from services import calibration, scorecards
+from services import calibration, score_pairs, scorecards
 from services.db import get_engine
 
 
 def _pairs_from_rows(s: Session, card_id: int) -> set[tuple[int, int]]:
     rows = s.exec(select(Score.criterion_id, Score.value)
                   .where(Score.scorecard_id == card_id)).all()
-    return {(-c, 0) if v is None else (c, v) for c, v in rows}
+    return set(rows)
 
 
 def _stored_pairs(s: Session, card_id: int) -> set[tuple[int, int]]:
     raw = s.connection().execute(text("SELECT score_pairs FROM scorecard WHERE id = :id"),
                                  {"id": card_id}).scalar_one() or ""
-    numbers = [int(x) for x in raw.split()]
-    assert len(numbers) % 2 == 0, raw
-    pairs = list(zip(numbers[::2], numbers[1::2], strict=True))
-    assert len(pairs) == len(set(pairs)), raw  # no criterion twice
+    pairs = score_pairs.pairs(raw)
+    assert len(pairs) == len({c for c, _v in pairs}), raw  # no criterion twice
     return set(pairs)
 
 
@@ -63,7 +61,7 @@ def test_pairs_follow_every_insert_update_and_delete(session, make, panel):
                  {"c": card.id, "k": second})
     session.commit()
     stored = _stored_pairs(session, card.id)
-    assert (-first, 0) in stored and all(abs(c) != second for c, _ in stored)
+    assert (first, None) in stored and all(c != second for c, _ in stored)
     assert stored == _pairs_from_rows(session, card.id)
 
     # Moving a score to another card refreshes both cards.
@@ -77,7 +75,7 @@ def test_pairs_follow_every_insert_update_and_delete(session, make, panel):
     session.commit()
     for c in (card.id, other.id):
         assert _stored_pairs(session, c) == _pairs_from_rows(session, c)
-    assert all(abs(c) != third for c, _ in _stored_pairs(session, card.id))
+    assert all(c != third for c, _ in _stored_pairs(session, card.id))
 
     session.connection().execute(text("DELETE FROM score WHERE scorecard_id = :c"),
                                  {"c": card.id})
@@ -141,7 +139,7 @@ def test_the_benchmark_generator_writes_the_pairs_the_triggers_would(db_url):
         rows: dict[int, set] = {c: set() for c in cards}
         for card, crit, value in s.exec(select(Score.scorecard_id, Score.criterion_id,
                                                Score.value)).all():
-            rows[card].add((-crit, 0) if value is None else (crit, value))
+            rows[card].add((crit, value))
         for card in cards:
             assert _stored_pairs(s, card) == rows[card], card
         # The trigger is on again after the bulk load.
@@ -162,3 +160,16 @@ def test_a_submitted_card_without_score_rows_reads_as_no_scores(session, make, p
     scores, cards = calibration.submitted_scores(session)
     assert sorted(cards["panelist_id"]) == sorted([one.id, two.id])
     assert len(scores) == 4 and set(scores["panelist_id"]) == {two.id}
+
+
+def test_encode_and_decode_are_one_format():
+    scores = [(12, 4), (13, 5), (14, None)]
+    assert score_pairs.encode(scores) == "12 4 13 5 -14 0"
+    assert score_pairs.pairs("12 4 13 5 -14 0") == scores
+    assert score_pairs.pairs("") == score_pairs.pairs(None) == []
+    per_card, criterion, values = score_pairs.decode(["12 4", None, "13 5 -14 0"])
+    assert per_card.tolist() == [1, 0, 2]
+    assert criterion.tolist() == [12, 13, 14]
+    assert values[:2].tolist() == [4.0, 5.0] and np.isnan(values[2])
+    with pytest.raises(ValueError, match="malformed"):
+        score_pairs.decode(["12 4 13"])

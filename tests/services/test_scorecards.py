@@ -2,7 +2,7 @@
 
 import pytest
 
-from models import Scorecard, ScorecardStatus
+from models import Scorecard, ScorecardStatus, seat_status
 from services import scorecards
 from services.access import may_see_panel
 from services.board import load_board, load_candidate_panel
@@ -186,13 +186,13 @@ def test_two_sessions_creating_the_same_card_get_one(session, make, setup, monke
 def test_seat_status_is_not_started_until_the_first_saved_answer(session, make, setup):
     pia, iv = setup["panel"][0], setup["interview"]
     card = scorecards.ensure_scorecard(session, iv.id, pia.id)
-    assert scorecards.seat_status(card.status, card.version) == "not_started"
+    assert seat_status(card.status, card.version) == "not_started"
     kit = scorecards.scorecard_kit(session, iv.id, pia.id)
     version = scorecards.save_score(session, card.id, pia.id,
                                     {"criterion_id": kit.criteria[0].id, "value": 3})
-    assert scorecards.seat_status("draft", version) == "draft"
-    assert scorecards.seat_status(None, None) == "not_started"
-    assert scorecards.seat_status("submitted", 1) == "submitted"
+    assert seat_status("draft", version) == "draft"
+    assert seat_status(None, None) == "not_started"
+    assert seat_status("submitted", 1) == "submitted"
 
 
 def test_my_interviews_says_not_started_for_a_card_only_opened_or_reminded(session, make,
