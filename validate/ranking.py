@@ -17,7 +17,8 @@ show it by panel size, and beside it what the best band could do knowing the tru
 Bayesian band of the true two-class model (the true spread of ordinary and of polarising
 candidates and their share known, only which candidate is which unknown), first at 95%, then
 widened until it covers polarising candidates 93% of the time, with the coverage of all
-candidates that then costs.
+candidates that then costs; and how often the debrief agenda puts polarising candidates, and
+the others, up for discussion (what the app does instead).
 """
 
 import numpy as np
@@ -177,6 +178,14 @@ def coverage_rows(seed: int) -> list[dict]:
                          "measure": "95% interval coverage", "value": float(hit[mask].mean()),
                          "target": "", "passed": None})
         rows.extend(_oracle_rows(name, scores, level, polar, kw["polarising"]))
+        # What the app does instead: the debrief agenda flags criteria whose scores range over
+        # half the scale or more (no recommendations in the simulation, so criteria only).
+        flagged = summary["disagreement"].to_numpy(dtype=bool)
+        for label, mask in (("polarising alone", pol),
+                            ("polarising whose band misses", pol & ~hit), ("others alone", ~pol)):
+            rows.append({"area": "intervals", "scenario": f"{name}: {label} (diagnostic)",
+                         "measure": "share on the debrief agenda", "value": float(
+                             flagged[mask].mean()), "target": "", "passed": None})
     return rows
 
 
