@@ -1,4 +1,4 @@
-"""Run every validation module (validate/ranking.py and validate/leniency.py), print one table
+"""Run every validation module (validate/ranking.py, agreement.py and leniency.py), print one table
 and exit non-zero if any row misses its target. Rows without a target (reported measures such
 as the leniency slope) show "-" and never fail. `--only ranking` runs one module."""
 
@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-MODULES = ("validate.ranking", "validate.leniency")
+MODULES = ("validate.ranking", "validate.agreement", "validate.leniency")
 COLUMNS = ("area", "scenario", "measure", "value", "target", "passed")
 
 

@@ -1,7 +1,8 @@
-"""One number everywhere (issue 10, point 1): for random positions, the dashboard's board, the
-panel view, the report JSON, the xlsx Summary sheet and the PDF pack's ranking table print the
-same overall score, 95% interval, rank, letters and chance of being best for every candidate,
-to the last printed digit.
+"""One number everywhere (issue 10, point 1; issue 11): for random positions, the dashboard's
+board, the panel view, the report JSON and CSV, the xlsx Summary sheet and the PDF pack's ranking
+table print the same overall score, 95% interval, rank, letters, possible ranks and chance of
+being best for every candidate, to the last printed digit, and the dashboard, report (JSON and
+CSV), xlsx and PDF the same sentence on what the scores settle.
 
 Each example is a fresh SQLite database (a copy of the migrated template) filled through the
 services, as the app fills it: 3-8 candidates, 2-4 panelists, scores on the position's scale,
@@ -24,7 +25,14 @@ from sqlmodel import Session
 
 from services import exports, i18n, report
 from services.access import OPERATOR
-from services.board import chance_text, load_board, load_candidate_panel, rank_range, ranking_table
+from services.board import (
+    chance_text,
+    load_board,
+    load_candidate_panel,
+    rank_range,
+    ranking_statement,
+    ranking_table,
+)
 from services.db import get_engine
 from services.pdf_pack import debrief_pack
 from services.positions import DEFAULT_CRITERIA
@@ -144,7 +152,27 @@ def _report(session, position) -> dict[str, dict]:
     return out
 
 
-def _xlsx(session, position, viewer) -> dict[str, dict]:
+def _report_csv(session, position) -> tuple[dict[str, dict], set[str]]:
+    """The report's CSV file as a spreadsheet reads it: (figures, the sentence column's values)."""
+    text = report.report_csv_text(report.position_report(session, position.id))
+    if not text.strip():  # a position without scored candidates: no rows, nothing to compare
+        return {}, set()
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    out = {}
+    for row in table.to_dict("records"):
+        if not row["overall"]:
+            continue
+        out[row["candidate"]] = {
+            "overall": _dec(float(row["overall"])),
+            "interval": _interval(float(row["ci_low"]), float(row["ci_high"])),
+            "rank": row["rank"], "letters": row["letters"],
+            "chance": chance_text(float(row["p_best"]) if row["p_best"] else float("nan")),
+            "could": row["could_rank"].replace("-", "–")}
+    return out, set(table["ranking_statement"])
+
+
+def _xlsx(session, position, viewer) -> tuple[dict[str, dict], list[str]]:
+    """(figures of the Summary sheet, its one-cell rows: the sentence sits below the table)."""
     book = load_workbook(io.BytesIO(exports.scores_xlsx(session, viewer, position.id)))
     rows = list(book["Summary"].iter_rows(values_only=True))
     head = list(rows[0])
@@ -157,7 +185,8 @@ def _xlsx(session, position, viewer) -> dict[str, dict]:
             "overall": _dec(row["Overall"]), "interval": row["95% interval"] or "",
             "rank": str(int(row["Rank"])), "letters": row["Letters"] or "",
             "chance": row["Chance best"] or "", "could": str(row["Could rank"])}
-    return out
+    lone = [v[0] for v in rows[1:] if v and v[0] and not any(x is not None for x in v[1:])]
+    return out, lone
 
 
 ROW = re.compile(r"^\s*(?P<rank>\d+)\s+(?P<could>\d+(?:–\d+)?)\s+(?P<letters>[a-z]+)\s+"
@@ -165,7 +194,8 @@ ROW = re.compile(r"^\s*(?P<rank>\d+)\s+(?P<could>\d+(?:–\d+)?)\s+(?P<letters>[
                  r"(?P<overall>\d+\.\d\d)(?:\s+(?P<interval>\d+\.\d\d–\d+\.\d\d))?")
 
 
-def _pdf(session, position, viewer, tmp) -> dict[str, dict]:
+def _pdf(session, position, viewer, tmp) -> tuple[dict[str, dict], str]:
+    """(figures of the pack's ranking table, its first pages' text with spaces collapsed)."""
     path = tmp / f"{uuid.uuid4().hex}.pdf"
     path.write_bytes(debrief_pack(session, viewer, position.id))
     text = subprocess.run(["pdftotext", "-layout", "-l", "2", str(path), "-"],
@@ -176,7 +206,7 @@ def _pdf(session, position, viewer, tmp) -> dict[str, dict]:
             out[m["name"]] = {"overall": m["overall"], "interval": m["interval"] or "",
                               "rank": m["rank"], "letters": m["letters"],
                               "chance": m["chance"] or "", "could": m["could"]}
-    return out
+    return out, " ".join(text.split())
 
 
 @settings(max_examples=15, deadline=None, derandomize=True, print_blob=True,
@@ -197,13 +227,17 @@ def test_every_view_prints_the_same_figures(spec, migrated_template, tmp_path_fa
             names = {cid: f"Cand{i + 1:02d}" for i, cid in enumerate(seated)}
             viewer = make.viewer(manager)
             board = _board(session, position, viewer)
+            csv_figures, csv_sentences = _report_csv(session, position)
+            xlsx_figures, xlsx_lone_cells = _xlsx(session, position, viewer)
+            pdf_figures, pdf_text = _pdf(session, position, viewer, tmp)
             views = {
                 "dashboard table": _dashboard(session, position, viewer),
                 "panel view": _panel_views(session, seated, names),
                 "report": _report(session, position),
+                "report CSV": csv_figures,
                 "report as operator board": _board(session, position, OPERATOR),
-                "xlsx Summary": _xlsx(session, position, viewer),
-                "pdf table": _pdf(session, position, viewer, tmp),
+                "xlsx Summary": xlsx_figures,
+                "pdf table": pdf_figures,
             }
             scored = {names[cid] for cid, p in seated.items() if p}
             assert set(board) == scored
@@ -214,6 +248,14 @@ def test_every_view_prints_the_same_figures(spec, migrated_template, tmp_path_fa
                     want = {n: {k: v for k, v in f.items() if k in printed_by_panel_view}
                             for n, f in board.items()}
                 assert figures == want, view
+            # The one sentence: the dashboard's, word for word in every other view.
+            sentence = ranking_statement(load_board(session, position.id, viewer))
+            assert sentence, "no sentence"
+            assert report.position_report(session, position.id)["ranking_statement"] == sentence
+            if csv_figures:
+                assert csv_sentences == {sentence}
+            assert sentence in xlsx_lone_cells
+            assert " ".join(sentence.split()) in pdf_text
     finally:
         get_engine(url).dispose()
         shutil.rmtree(tmp, ignore_errors=True)

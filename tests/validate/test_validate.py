@@ -3,7 +3,11 @@
 import sys
 import types
 
+import numpy as np
+from scipy import stats as sps
+
 import validate.__main__ as harness
+from validate import ranking
 
 
 def fake(name: str, passed: bool | None):
@@ -46,3 +50,18 @@ def test_only_runs_the_named_module(monkeypatch, capsys):
     monkeypatch.setattr(harness, "MODULES", ("validate.fake_ok", "validate.fake_bad"))
     assert harness.main(["--only", "fake_ok"]) == 0
     assert "**NO**" not in capsys.readouterr().out
+
+
+def test_oracle_band_is_the_known_variance_band_when_the_class_is_certain():
+    n = np.array([2, 3, 4])
+    s2 = np.array([0.1, 0.5, 2.0])
+    z = sps.norm.ppf(0.975)
+    ordinary = ranking._true_variance(ranking.IMPRESSION_SD)
+    polarising = ranking._true_variance(ranking.POLAR_SD)
+    np.testing.assert_allclose(ranking.oracle_half_widths(n, s2, 1e-15, 0.95),
+                               z * np.sqrt(ordinary / n), rtol=1e-9)
+    np.testing.assert_allclose(ranking.oracle_half_widths(n, s2, 1 - 1e-15, 0.95),
+                               z * np.sqrt(polarising / n), rtol=1e-9)
+    # In between, a larger own spread leans towards the polarising class: a wider band.
+    mixed = ranking.oracle_half_widths(np.full(3, 3), s2, 0.2, 0.95)
+    assert mixed[0] < mixed[1] < mixed[2]
