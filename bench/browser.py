@@ -132,8 +132,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(script: Path, db_url: str | None, log: Path):
-    """`streamlit run script` on a free port; yields its base URL."""
+def server(script: Path, db_url: str | None, log: Path, cwd: Path = ROOT):
+    """`streamlit run script` on a free port; yields its base URL. Streamlit reads
+    .streamlit/config.toml from `cwd`: the app runs with the project's, the floor (in its
+    own folder) with Streamlit's defaults, a bare Streamlit page."""
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if db_url:
@@ -142,7 +144,7 @@ def server(script: Path, db_url: str | None, log: Path):
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -469,7 +471,7 @@ def run_browser(databases: list[tuple[str, str, dict]], tmp: Path) -> list[dict]
     floor_script = tmp / "floor_app.py"
     floor_script.write_text(FLOOR_APP)
     results = []
-    with server(floor_script, None, tmp / "floor.log") as floor_base, sync_playwright() as pw:
+    with server(floor_script, None, tmp / "floor.log", tmp) as floor_base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox", "--disable-gpu"])
         for label, url, plan in databases:

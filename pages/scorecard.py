@@ -129,10 +129,23 @@ def scoring(interview_id: int) -> None:
             return
         forget_state(interview_id)
         st.session_state["scorecard_just_submitted"] = interview_id
+        st.session_state["scorecard_panel_deferred"] = interview_id
         st.rerun(scope="app")
 
 
+if st.session_state.get("scorecard_panel_deferred") not in (None, interview_id):
+    del st.session_state["scorecard_panel_deferred"]  # another card was picked since
 scoring(interview_id)
 if kit.submitted:
     st.divider()
-    panel_view.show(kit.candidate.id, viewer)
+    # Right after submitting, the confirmation comes first and the panel's view (the
+    # position's statistics and charts, seconds on a large position) waits for a tap: the
+    # run that answers "Submit" stays short (issue 12). Opened later, the card shows it at once.
+    if st.session_state.get("scorecard_panel_deferred") == interview_id:
+        st.header(_("The panel's view"))
+        if st.button(_("Show the panel's view"), key="show_panel_view",
+                     icon=":material/groups:"):
+            st.session_state.pop("scorecard_panel_deferred", None)
+            st.rerun()
+    else:
+        panel_view.show(kit.candidate.id, viewer)
