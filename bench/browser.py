@@ -24,6 +24,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -46,6 +48,8 @@ TARGETS = {"dashboard_open": 3.0, "candidate": 2.5, "tab": 2.5, "field_save": 1.
 ACTIONS = ("log_in", "dashboard_open", "candidate", "tab", "field_save", "submit")
 DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = int(os.environ.get("BENCH_TIMEOUT_MS", 120_000))
+# Part of the actions only, while working on one page: "dashboard" or "scorecard".
+ONLY = os.environ.get("BENCH_ONLY", "")
 BENCH_PASSWORD = "benchmark only, never a login"  # bench/generate.py's accounts
 
 FLOOR_APP = '''import streamlit as st
@@ -128,8 +132,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(script: Path, db_url: str | None, log: Path):
-    """`streamlit run script` on a free port; yields its base URL."""
+def server(script: Path, db_url: str | None, log: Path, cwd: Path = ROOT):
+    """`streamlit run script` on a free port; yields its base URL. Streamlit reads
+    .streamlit/config.toml from `cwd`: the app runs with the project's, the floor (in its
+    own folder) with Streamlit's defaults, a bare Streamlit page."""
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if db_url:
@@ -138,7 +144,7 @@ def server(script: Path, db_url: str | None, log: Path):
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -211,8 +217,8 @@ def say(times: dict[str, list[float]], action: str) -> None:
               file=sys.stderr, flush=True)
 
 
-def log_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base)
+def log_in(page, base: str, email: str, password: str, path: str = "") -> None:
+    page.goto(base + path)
     page.get_by_role("textbox", name="Password").wait_for()
     settled(page)
     page.get_by_role("textbox", name="Email").fill(email)
@@ -222,6 +228,16 @@ def log_in(page, base: str, email: str, password: str) -> None:
 def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[float]]:
     """Every action ROUNDS times, each round followed by one floor click."""
     times: dict[str, list[float]] = {a: [] for a in ACTIONS}
+    if ONLY != "scorecard":
+        _measure_manager(browser, base, floor, plan, times)
+    if ONLY != "dashboard":
+        _measure_panelists(browser, base, floor, plan, times)
+    return times
+
+
+def _measure_manager(browser, base: str, floor: Floor, plan: dict,
+                     times: dict[str, list[float]]) -> None:
+    """Log in, dashboard open, candidate switch, tab switch."""
 
     # Log in: a fresh context per round (a home-made login lasts the browser session).
     for _ in range(ROUNDS):
@@ -272,18 +288,26 @@ def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[
     say(times, "tab")
     ctx.close()
 
-    # Scorecards: each panelist logs in, saves fields on one draft, then submits complete ones.
+
+def _measure_panelists(browser, base: str, floor: Floor, plan: dict,
+                       times: dict[str, list[float]]) -> None:
+    """Field save and submit."""
+
+    # Scorecards: each panelist opens the first card's link and logs in there (a new page load
+    # is a new session, so the deep link is the way in), saves fields on one draft, then
+    # submits complete ones, reaching each through the page's interview picker.
     saves_done = False
     for email, interview_ids, field in plan["panelists"]:
         ctx = new_context(browser)
         page = ctx.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        log_in(page, base, email, plan["password"])
+        first = field[0] if field and not saves_done else interview_ids[0]
+        log_in(page, base, email, plan["password"], f"/scorecard?interview={first}")
         page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Submit scorecard").wait_for()
         settled(page)
         if field and not saves_done:
             iid, crit, values = field
-            page.goto(f"{base}/scorecard?interview={iid}")
             group = page.locator(f".st-key-sc_score_{iid}_{crit}")
             group.wait_for()
             for k in range(ROUNDS):
@@ -296,7 +320,7 @@ def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[
         for iid in interview_ids:
             if len(times["submit"]) >= ROUNDS:
                 break
-            page.goto(f"{base}/scorecard?interview={iid}")
+            _pick_interview(page, iid, plan["interview_candidates"][iid])
             button = page.get_by_role("button", name="Submit scorecard")
             button.wait_for()
             settled(page)
@@ -304,7 +328,21 @@ def measure_app(browser, base: str, floor: Floor, plan: dict) -> dict[str, list[
             floor.click()
         ctx.close()
     say(times, "submit")
-    return times
+
+
+def _pick_interview(page, interview_id: int, candidate: str) -> None:
+    """Choose an interview in the scorecard page's picker (untimed set-up)."""
+    box = page.locator(".st-key-scorecard_interview")
+    box.wait_for()
+    if f"interview={interview_id}" in page.url:
+        return
+    box.click()
+    page.keyboard.type(candidate)  # the option list is virtual: filter it
+    named = re.compile(rf"^{re.escape(candidate)}( ·[^(]*)? \(")  # "Name (when, status)"
+    page.get_by_role("option", name=named).first.click()
+    page.wait_for_url(f"**interview={interview_id}")
+    page.locator(f"[class*=\"st-key-sc_score_{interview_id}_\"]").first.wait_for()
+    settled(page)
 
 
 def _choose(page, key: str, option: str) -> None:
@@ -360,11 +398,14 @@ def _plan(url: str, manager_id: int, position_id: int, password: str,
                       .order_by(Criterion.id)).first()
         panelists = [[s.get(User, drafts[0][1]).email, [],
                       (field_card.interview_id, crit.id, (2, 3))]]
+        interview_candidates = {}
         for card_id, panelist_id in drafts[1:]:
             email = s.get(User, panelist_id).email
             if panelists[-1][0] != email:
                 panelists.append([email, [], None])
-            panelists[-1][1].append(s.get(Scorecard, card_id).interview_id)
+            interview = s.get(Interview, s.get(Scorecard, card_id).interview_id)
+            panelists[-1][1].append(interview.id)
+            interview_candidates[interview.id] = s.get(Candidate, interview.candidate_id).name
         # Only candidates with a submitted scorecard have a panel view (and a headline).
         scored = set(s.exec(select(Interview.candidate_id).join(
             Scorecard, Scorecard.interview_id == Interview.id)
@@ -373,7 +414,7 @@ def _plan(url: str, manager_id: int, position_id: int, password: str,
     return {"manager_email": manager.email, "password": password,
             "position_title": position.title, "n_candidates": len(cands),
             "candidates": names, "candidate_ids": {c.name: c.id for c in cands},
-            "panelists": panelists}
+            "panelists": panelists, "interview_candidates": interview_candidates}
 
 
 def build_demo(tmp: Path) -> tuple[str, dict]:
@@ -430,7 +471,7 @@ def run_browser(databases: list[tuple[str, str, dict]], tmp: Path) -> list[dict]
     floor_script = tmp / "floor_app.py"
     floor_script.write_text(FLOOR_APP)
     results = []
-    with server(floor_script, None, tmp / "floor.log") as floor_base, sync_playwright() as pw:
+    with server(floor_script, None, tmp / "floor.log", tmp) as floor_base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox", "--disable-gpu"])
         for label, url, plan in databases:
@@ -477,8 +518,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scores", type=int, default=1_000_000,
                         help="scores in the synthetic database (default 1,000,000)")
     parser.add_argument("--demo-only", action="store_true")
+    parser.add_argument("--build-only", action="store_true",
+                        help="only build the synthetic database into the cache")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results.json")
     args = parser.parse_args(argv)
+    if args.build_only:
+        generated_db(args.scores)
+        return 0
     rows = browser_section(scores=None if args.demo_only else args.scores)
     merge_results(args.out, rows)
     return 0 if all(r["met"] is not False for r in rows) else 1
@@ -513,21 +559,46 @@ def browser_section(scores: int | None) -> list[dict]:
     return rows
 
 
-def build_generated(tmp: Path, scores: int) -> tuple[str, dict]:
-    """bench/generate.py's history in a fresh SQLite file (its first position has 200
-    candidates); one draft kept for field saves, ROUNDS drafts completed to submit."""
+CACHE = Path(os.environ.get("BENCH_CACHE", ROOT / ".bench-cache"))
+
+
+def generated_db(scores: int) -> tuple[Path, dict]:
+    """bench/generate.py's history at this size, built once into CACHE (gitignored) and reused:
+    the 1-million-score file takes minutes to build. Returns the pristine file and its ids."""
     from bench.generate import generate
     from services.db import get_engine, migrate
 
-    url = f"sqlite:///{tmp / 'generated.db'}"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    db, meta = CACHE / f"generated-{scores}.db", CACHE / f"generated-{scores}.json"
+    if db.exists() and meta.exists():
+        return db, json.loads(meta.read_text())
+    part = db.with_suffix(".part")
+    part.unlink(missing_ok=True)
+    url = f"sqlite:///{part}"
     t = time.perf_counter()
     migrate(url)
     made = generate(get_engine(url), scores)
     get_engine(url).dispose()
     print(f"generated {made.scores:,} scores in {time.perf_counter() - t:.0f} s", flush=True)
-    drafts = [(card, panelist) for card, panelist, _c, _s in made.drafts[:ROUNDS + 1]]
+    info = {"scores": made.scores, "big_manager_id": made.big_manager_id,
+            "big_position_id": made.big_position_id,
+            "drafts": [[card, panelist] for card, panelist, _c, _s in made.drafts]}
+    part.rename(db)
+    meta.write_text(json.dumps(info))
+    return db, info
+
+
+def build_generated(tmp: Path, scores: int) -> tuple[str, dict]:
+    """A copy of bench/generate.py's history (its first position has 200 candidates; built
+    once, see generated_db); one draft kept for field saves, ROUNDS drafts completed to submit."""
+    pristine, info = generated_db(scores)
+    copy = tmp / "generated.db"
+    shutil.copyfile(pristine, copy)
+    url = f"sqlite:///{copy}"
+    drafts = [tuple(d) for d in info["drafts"][:ROUNDS + 1]]
     _complete_drafts(url, drafts[1:])
-    return url, _plan(url, made.big_manager_id, made.big_position_id, BENCH_PASSWORD, drafts)
+    return url, _plan(url, info["big_manager_id"], info["big_position_id"], BENCH_PASSWORD,
+                      drafts)
 
 
 if __name__ == "__main__":

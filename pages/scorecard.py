@@ -1,6 +1,7 @@
 """A panelist scores one interview: the interview kit, the criteria, the overall view."""
 
 import streamlit as st
+from streamlit.errors import StreamlitInvalidLayoutContextError
 
 from models import Role, label
 from services.errors import InvalidInput, NotAllowed, NotFound
@@ -112,6 +113,16 @@ def scoring(interview_id: int) -> None:
     tasks_widget(kit, viewer.id)
     overall_widgets(kit, viewer.id)
     if kit.submitted:
+        if st.session_state.get("scorecard_panel_deferred") == interview_id:
+            # Submitted in this fragment's own run: the page below has not drawn the panel's
+            # view (statistics and charts, seconds on a large position), and the answer to
+            # "Submit" does not wait for it (issue 12). One tap draws it with the whole page.
+            st.divider()
+            st.header(_("The panel's view"))
+            if st.button(_("Show the panel's view"), key="show_panel_view",
+                         icon=":material/groups:"):
+                st.session_state.pop("scorecard_panel_deferred", None)
+                st.rerun(scope="app")
         return
     with st.container(key="sc_status"):
         st.caption(status_text(kit))
@@ -129,9 +140,15 @@ def scoring(interview_id: int) -> None:
             return
         forget_state(interview_id)
         st.session_state["scorecard_just_submitted"] = interview_id
-        st.rerun(scope="app")
+        st.session_state["scorecard_panel_deferred"] = interview_id
+        try:  # only the form: the confirmation comes at once
+            st.rerun(scope="fragment")
+        except StreamlitInvalidLayoutContextError:  # the fragment ran within a whole-page run
+            st.rerun(scope="app")
 
 
+# A whole-page run draws the panel's view under a submitted card itself.
+st.session_state.pop("scorecard_panel_deferred", None)
 scoring(interview_id)
 if kit.submitted:
     st.divider()

@@ -199,7 +199,12 @@ def N_(message: str) -> str:
 
 def babel_locale(lang: str | None = None) -> Locale:
     """The Babel locale numbers and dates are formatted with."""
-    return Locale.parse(LOCALES[normalise(lang) or current_language()])
+    return _locale(LOCALES[normalise(lang) or current_language()])
+
+
+# Locale.parse checks the locale data files on disk each call (~1.5 ms under load, tens of
+# calls a page run): parse each locale once. Locale objects are immutable.
+_locale = lru_cache(maxsize=None)(Locale.parse)
 
 
 def number(value: float | int | None, digits: int = 0, *, empty: str = "—") -> str:

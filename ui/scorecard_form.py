@@ -327,13 +327,15 @@ def _criterion_block(kit: Kit, panelist_id: int, criterion_id: int) -> None:
     lo, hi = kit.template.scale_min, kit.template.scale_max
     mid = (lo + hi) / 2
     with st.container(border=True):
-        st.markdown(f"**{md_escape(c.name)}**")
-        if c.description:
-            st.text(c.description)
-        for point, text in [(lo, c.anchor_low), (mid, c.anchor_mid), (hi, c.anchor_high)]:
-            if text:
-                st.caption(f"{i18n.number(point, 0 if point == int(point) else 1)} — "
-                           f"{md_escape(text)}")
+        # Name and description in one element, the anchors in another: every tap reruns the
+        # whole form, and each element costs the server and the browser (issue 12).
+        st.markdown(f"**{md_escape(c.name)}**" + (
+            f"  \n{md_escape(c.description)}" if c.description else ""))
+        anchors = [f"{i18n.number(point, 0 if point == int(point) else 1)} — {md_escape(text)}"
+                   for point, text in [(lo, c.anchor_low), (mid, c.anchor_mid),
+                                       (hi, c.anchor_high)] if text]
+        if anchors:
+            st.caption("  \n".join(anchors))
         st.radio(
             _("Score"), scale_options(kit), index=None, horizontal=True,
             format_func=option_label, key=key("score", iid, c.id),
