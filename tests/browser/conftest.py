@@ -16,12 +16,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, select
 
 from models import Role, User, UserRole
 from services import auth
 from services.db import get_engine, migrate
+from services.demo import load_demo, read_demo
+from services.scorecards import open_scorecard
 from tests.conftest import PASSWORD, Factory
 from tests.oidc_provider import OIDCProvider
 from tools.app_server import CHROMIUM, app_server, chromium_launch_args, free_port
@@ -37,7 +40,9 @@ REX_OWN_NOTE = f"Rex-own-draft-note {MARKER}"
 # How long expect() waits unless a module says otherwise (EXPECT_TIMEOUT_MS or TIMEOUT_MS): a
 # Streamlit rerun on a loaded two-core machine outlasts Playwright's 5 s default by far. Only
 # the failing case waits this long; a passing condition returns as soon as it holds.
-EXPECT_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 45_000
+# A freshly started server's first page: every module of the app is imported in that run.
+FIRST_RUN_MS = 120_000
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -84,8 +89,6 @@ def make_in(db_url: str) -> Iterator[Factory]:
 
     Each call numbers its default names and emails from its own range and acts as the admin
     already there, so factories of different tests on one database never collide."""
-    from argon2 import PasswordHasher
-
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
         with Session(get_engine(db_url), expire_on_commit=False) as s:
@@ -152,8 +155,6 @@ def world(tmp_path_factory) -> dict:
 def seat_panelists(world: dict, *names: str, surname: str) -> dict:
     """Panelists of these first names, each on a fresh interview of the world's position
     beside Hugo: {name: {"user", "candidate", "iv", "criteria" (ids, in form order)}}."""
-    from services.scorecards import open_scorecard
-
     out = {}
     with make_in(world["url"]) as make:
         for who in names:
@@ -169,8 +170,6 @@ def seat_panelists(world: dict, *names: str, surname: str) -> dict:
 
 def position_criteria(session: Session, interview_id: int, panelist_id: int):
     """The criteria of an interview's scorecard, in the order the form shows them."""
-    from services.scorecards import open_scorecard
-
     return open_scorecard(session, interview_id, panelist_id).criteria
 
 
@@ -189,10 +188,25 @@ def server_log(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("streamlit") / "server.log"
 
 
+def warm_up(browser: Browser, base: str) -> None:
+    """Open the server's first page and wait for its login: the first run imports the whole
+    app (tens of seconds on a loaded machine), which no test should have to wait for."""
+    context = open_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(base)
+        expect(page.locator("input[autocomplete=current-password]").or_(
+            page.get_by_role("button", name="Log in with your company account"))
+        ).to_be_visible(timeout=FIRST_RUN_MS)
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
-def app_url(world, server_log) -> str:
+def app_url(world, server_log, browser) -> str:
     """One `streamlit run app.py` on the world database for the whole session (per worker)."""
     with app_server(world["url"], server_log) as base:
+        warm_up(browser, base)
         yield base
 
 
@@ -222,8 +236,6 @@ def demo_world(tmp_path_factory) -> dict:
 
     `data` is the demo file's content, so a test picks its people from it instead of copying
     emails (the demo set may grow)."""
-    from services.demo import load_demo, read_demo
-
     path = tmp_path_factory.mktemp("demo-db") / "demo.db"
     url = f"sqlite:///{path}"
     migrate(url)
@@ -235,12 +247,13 @@ def demo_world(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def demo_url(demo_world, tmp_path_factory) -> str:
+def demo_url(demo_world, tmp_path_factory, browser) -> str:
     """A second server, on the demo database; its log is printed under the first failing test
     that used it."""
     log = tmp_path_factory.mktemp("streamlit-demo") / "server.log"
     with app_server(demo_world["url"], log) as base:
         demo_world["log"] = log
+        warm_up(browser, base)
         yield base
 
 
@@ -268,7 +281,7 @@ def oidc_provider():
 
 
 @pytest.fixture(scope="session")
-def sso_site(tmp_path_factory, oidc_provider) -> dict:
+def sso_site(tmp_path_factory, oidc_provider, browser) -> dict:
     """A server with company single sign-on against the provider, on a database of its own
     (`build_sso_world`); its secrets.toml lives in a temporary directory, handed over with
     --secrets.files, so no secrets file is ever written into the repository."""
@@ -278,6 +291,7 @@ def sso_site(tmp_path_factory, oidc_provider) -> dict:
     secrets = tmp / "secrets.toml"
     secrets.write_text(oidc_provider.secrets_toml(f"http://127.0.0.1:{port}"))
     with app_server(world["url"], tmp / "server.log", secrets=secrets, port=port) as base:
+        warm_up(browser, base)
         yield {**world, "base": base}
 
 
@@ -382,7 +396,8 @@ def log_in_as(page: Page, email: str, password: str = PASSWORD, *,
         page.locator("input[autocomplete=username]").fill(email)
         password_box.fill(password)
         password_box.press("Enter")
-    expect(password_box).to_have_count(0)
+    # The login form is gone (My account has a current-password field of its own).
+    expect(page.locator(".st-key-login_submit")).to_have_count(0)
     # The root URL forwards to the role's start page (app.py's home, a switch_page) after the
     # login's rerun; a click before that forward lands would be overtaken by it.
     expect(page).not_to_have_url(re.compile(r"^https?://[^/]+/(home)?([?#].*)?$"))

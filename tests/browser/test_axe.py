@@ -26,7 +26,6 @@ from ui.guard import PAGES, PageSpec, url_path
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 30_000
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"en": "en-CA", "fr": "fr-CA"}
 BLOCKING = ("serious", "critical")

@@ -25,7 +25,6 @@ from tests.browser.conftest import log_in_as, open_context, settled, visit
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 30_000
 DESKTOP = {"width": 1280, "height": 800}
 LOCALES = {"en": "en-CA", "fr": "fr-CA"}
 APOSTROPHE = "[’']"

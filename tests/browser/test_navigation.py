@@ -8,13 +8,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from models import User
-from tests.browser.conftest import click_and_wait, idle, make_in, open_context
+from tests.browser.conftest import FIRST_RUN_MS, click_and_wait, idle, make_in, open_context
 from tests.conftest import ROOT
 from tools.app_server import app_server
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 20_000
 # One account per role, each with that role alone. The shared world already has
 # rita@example.com (recruiter and panelist, on Rex's panel): the recruiter here is another.
 STAFF = {"recruiter": "rory@example.com", "admin": "ada@example.com"}
@@ -74,7 +73,8 @@ def test_fresh_server_runs_app_frame_for_a_first_deep_link(browser, world, tmp_p
         context = open_context(browser)
         page = context.new_page()
         page.goto(f"{base}/scorecard?interview={world['iv_cara'].id}")
-        expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+        # This first run imports the whole app: it may take long on a loaded machine.
+        expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=FIRST_RUN_MS)
         idle(page)
         # Streamlit's old pages/ handling would list every file of pages/ here.
         assert not [t for t in sidebar_links(page) if t.lower() in {"dashboard", "users"}]

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import idle, log_in_as
+from tests.browser.conftest import idle, log_in_as, open_context
 from tests.browser.test_browser import DESKTOP
 
 pytestmark = pytest.mark.browser
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_log_out_everywhere_ends_the_session_in_another_browser(browser, app_url, world):
-    first = browser.new_context(viewport=DESKTOP)
-    second = browser.new_context(viewport=DESKTOP)
+    first = open_context(browser, viewport=DESKTOP)
+    second = open_context(browser, viewport=DESKTOP)
     try:
         one, two = first.new_page(), second.new_page()
         for page in (one, two):
