@@ -1,29 +1,34 @@
-"""Real-browser set-up: one Streamlit server on a filled temporary database, Debian's Chromium.
+"""Real-browser set-up: Streamlit servers on filled temporary databases, Debian's Chromium.
 
-The server runs `streamlit run app.py` as a subprocess with DATABASE_URL pointing at a SQLite
-database built here with the test factories; Playwright drives /usr/bin/chromium (browser
-downloads do not work on this machine, so `playwright install` is never needed).
+Each pytest worker starts one server per database, for the whole session, shared by every file
+(tools/app_server.py starts them): `app_url` on the `world` database built here with the test
+factories, `demo_url` on the demo set, `sso_site` with company single sign-on. Tests that add
+data make their own people, positions and candidates (`make_in`), so they do not depend on
+each other's order. Playwright drives Chromium (browser downloads do not work on this machine,
+so `playwright install` is never needed).
 """
 
+import itertools
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
+import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
-from sqlmodel import Session
+from argon2 import PasswordHasher
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlmodel import Session, select
 
+from models import Role, User, UserRole
 from services import auth
 from services.db import get_engine, migrate
-from tests.conftest import PASSWORD, ROOT, Factory
+from services.demo import load_demo, read_demo
+from services.scorecards import open_scorecard
+from tests.conftest import PASSWORD, Factory
+from tests.oidc_provider import OIDCProvider
+from tools.app_server import CHROMIUM, app_server, chromium_launch_args, free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Every name and note from the database carries this marker, so a page that leaks any of it to a
 # logged-out visitor is caught by looking for one string.
 MARKER = "Zq7x"
@@ -32,7 +37,12 @@ SECRET_EVIDENCE = f"Zanzibar-evidence-note {MARKER}"
 REX_SUBMITTED_NOTE = f"Rex-submitted-colleague-note {MARKER}"
 REX_DRAFT_NOTE = f"Rex-draft-colleague-note {MARKER}"
 REX_OWN_NOTE = f"Rex-own-draft-note {MARKER}"
-STARTUP_SECONDS = 45
+# How long expect() waits unless a module says otherwise (EXPECT_TIMEOUT_MS or TIMEOUT_MS): a
+# Streamlit rerun on a loaded two-core machine outlasts Playwright's 5 s default by far. Only
+# the failing case waits this long; a passing condition returns as soon as it holds.
+EXPECT_TIMEOUT_MS = 45_000
+# A freshly started server's first page: every module of the app is imported in that run.
+FIRST_RUN_MS = 120_000
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,14 +55,50 @@ def _require_chromium():
         pytest.skip(message)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expect_everywhere():
+    """The patient timeout from the start of the session, so module-scoped fixtures (which are
+    set up before any function-scoped one) wait as long as the tests do."""
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"],
-    }
+    return {**browser_type_launch_args, **chromium_launch_args()}
+
+
+@pytest.fixture
+def new_context(new_context):
+    """pytest-playwright's context factory (and so its `context` and `page`), each context
+    counting finished script runs (see `visit`)."""
+    return lambda **kwargs: watch_runs(new_context(**kwargs))
+
+
+def open_context(browser: Browser, **kwargs) -> BrowserContext:
+    """A context of a module's or the session's own (close it yourself), counting runs."""
+    return watch_runs(browser.new_context(**kwargs))
+
+
+_FACTORIES = itertools.count(1)
+
+
+@contextmanager
+def make_in(db_url: str) -> Iterator[Factory]:
+    """The test factories on a server's database, with minimum-cost argon2id hashes as the unit
+    tests use (the hash carries its parameters, so the server verifies these passwords).
+
+    Each call numbers its default names and emails from its own range and acts as the admin
+    already there, so factories of different tests on one database never collide."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+        with Session(get_engine(db_url), expire_on_commit=False) as s:
+            make = Factory(s)
+            make._n = next(_FACTORIES) * 10_000
+            admin = s.exec(select(User).join(UserRole).where(UserRole.role == Role.admin)
+                           .order_by(User.id)).first()
+            if admin is not None:
+                make._admin = auth.viewer_for(s, admin)
+            yield make
 
 
 @pytest.fixture(scope="session")
@@ -64,46 +110,41 @@ def world(tmp_path_factory) -> dict:
     - Dan: panel Paul and Hugo (both submitted), so the ranking has another scored row.
     - Rex (position Data Analyst, no manager): panel Rita (recruiter, own draft), Paul
       (submitted, REX_SUBMITTED_NOTE), Hugo (draft, REX_DRAFT_NOTE).
+    Tests that change data add their own rows (`make_in(world["url"])`) beside these.
     """
     path = tmp_path_factory.mktemp("browser-db") / "browser.db"
     url = f"sqlite:///{path}"
     migrate(url)
-    from argon2 import PasswordHasher
-
-    # Minimum-cost argon2id, as the unit tests use; the hash carries its parameters, so the
-    # server verifies these passwords without the patch.
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-        with Session(get_engine(url), expire_on_commit=False) as s:
-            make = Factory(s)
-            manager = make.user("hiring_manager", name=f"Hana {MARKER} Manager",
-                                email="hana@example.com")
-            pia = make.user("panelist", name=f"Pia {MARKER} Panel", email="pia@example.com")
-            paul = make.user("panelist", name=f"Paul {MARKER} Panel", email="paul@example.com")
-            mo = make.user("panelist", name=f"Mo {MARKER} Panel", email="mo@example.com")
-            hugo = make.user("panelist", name=f"Hugo {MARKER} Panel", email="hugo@example.com")
-            position = make.position(manager=manager, title=f"Backend Engineer {MARKER}")
-            cara = make.candidate(position, name=f"Cara {MARKER} Candidate")
-            mia = make.candidate(position, name=f"Mia {MARKER} Candidate")
-            dan = make.candidate(position, name=f"Dan {MARKER} Candidate")
-            iv_cara = make.interview(cara, [pia, paul])
-            iv_mia = make.interview(mia, [mo, paul])
-            iv_dan = make.interview(dan, [paul, hugo])
-            make.scorecard(iv_cara, paul, [3, 4, 3, 4], "yes", evidence=SECRET_EVIDENCE)
-            make.scorecard(iv_mia, paul, [4, 4, 3, 4], "yes", evidence=SECRET_EVIDENCE)
-            make.scorecard(iv_dan, paul, [3, 3, 2, 3], "no", evidence=SECRET_EVIDENCE)
-            make.scorecard(iv_dan, hugo, [2, 3, 3, 3], "no", evidence=SECRET_EVIDENCE)
-            criteria = [c.name for c in position_criteria(s, iv_cara.id, paul.id)]
-            rita = make.user("recruiter", "panelist", name=f"Rita {MARKER} Recruiter",
-                             email="rita@example.com")
-            analyst = make.position(title=f"Data Analyst {MARKER}")
-            rex = make.candidate(analyst, name=f"Rex {MARKER} Candidate")
-            iv_rex = make.interview(rex, [rita, paul, hugo])
-            make.scorecard(iv_rex, paul, [4, 4, 4, 4], "strong_no", evidence=REX_SUBMITTED_NOTE)
-            make.scorecard(iv_rex, hugo, [2, 2, 2, 2], "strong_yes", evidence=REX_DRAFT_NOTE,
-                           submit=False)
-            make.scorecard(iv_rex, rita, [3, 3, 3, 3], "yes", evidence=REX_OWN_NOTE,
-                           submit=False)
+    with make_in(url) as make:
+        s = make.s
+        manager = make.user("hiring_manager", name=f"Hana {MARKER} Manager",
+                            email="hana@example.com")
+        pia = make.user("panelist", name=f"Pia {MARKER} Panel", email="pia@example.com")
+        paul = make.user("panelist", name=f"Paul {MARKER} Panel", email="paul@example.com")
+        mo = make.user("panelist", name=f"Mo {MARKER} Panel", email="mo@example.com")
+        hugo = make.user("panelist", name=f"Hugo {MARKER} Panel", email="hugo@example.com")
+        position = make.position(manager=manager, title=f"Backend Engineer {MARKER}")
+        cara = make.candidate(position, name=f"Cara {MARKER} Candidate")
+        mia = make.candidate(position, name=f"Mia {MARKER} Candidate")
+        dan = make.candidate(position, name=f"Dan {MARKER} Candidate")
+        iv_cara = make.interview(cara, [pia, paul])
+        iv_mia = make.interview(mia, [mo, paul])
+        iv_dan = make.interview(dan, [paul, hugo])
+        make.scorecard(iv_cara, paul, [3, 4, 3, 4], "yes", evidence=SECRET_EVIDENCE)
+        make.scorecard(iv_mia, paul, [4, 4, 3, 4], "yes", evidence=SECRET_EVIDENCE)
+        make.scorecard(iv_dan, paul, [3, 3, 2, 3], "no", evidence=SECRET_EVIDENCE)
+        make.scorecard(iv_dan, hugo, [2, 3, 3, 3], "no", evidence=SECRET_EVIDENCE)
+        criteria = [c.name for c in position_criteria(s, iv_cara.id, paul.id)]
+        rita = make.user("recruiter", "panelist", name=f"Rita {MARKER} Recruiter",
+                         email="rita@example.com")
+        analyst = make.position(title=f"Data Analyst {MARKER}")
+        rex = make.candidate(analyst, name=f"Rex {MARKER} Candidate")
+        iv_rex = make.interview(rex, [rita, paul, hugo])
+        make.scorecard(iv_rex, paul, [4, 4, 4, 4], "strong_no", evidence=REX_SUBMITTED_NOTE)
+        make.scorecard(iv_rex, hugo, [2, 2, 2, 2], "strong_yes", evidence=REX_DRAFT_NOTE,
+                       submit=False)
+        make.scorecard(iv_rex, rita, [3, 3, 3, 3], "yes", evidence=REX_OWN_NOTE,
+                       submit=False)
     get_engine(url).dispose()
     return {"url": url, "password": PASSWORD, "manager": manager, "pia": pia, "paul": paul,
             "mo": mo, "hugo": hugo, "position": position, "cara": cara, "mia": mia, "dan": dan,
@@ -111,36 +152,35 @@ def world(tmp_path_factory) -> dict:
             "rita": rita, "analyst": analyst, "rex": rex, "iv_rex": iv_rex}
 
 
+def seat_panelists(world: dict, *names: str, surname: str) -> dict:
+    """Panelists of these first names, each on a fresh interview of the world's position
+    beside Hugo: {name: {"user", "candidate", "iv", "criteria" (ids, in form order)}}."""
+    out = {}
+    with make_in(world["url"]) as make:
+        for who in names:
+            user = make.user("panelist", name=f"{who.capitalize()} {surname}",
+                             email=f"{who}@example.com")
+            candidate = make.candidate(world["position"], name=f"Cand {who.capitalize()}",
+                                       email=f"cand.{who}@example.com")
+            iv = make.interview(candidate, [user, world["hugo"]])
+            criteria = [c.id for c in open_scorecard(make.s, iv.id, world["hugo"].id).criteria]
+            out[who] = {"user": user, "candidate": candidate, "iv": iv, "criteria": criteria}
+    return out
+
+
 def position_criteria(session: Session, interview_id: int, panelist_id: int):
     """The criteria of an interview's scorecard, in the order the form shows them."""
-    from services.scorecards import open_scorecard
-
     return open_scorecard(session, interview_id, panelist_id).criteria
 
 
 @pytest.fixture(autouse=True)
 def _patient_expect(request):
-    """expect() waits as long as the test module says (EXPECT_TIMEOUT_MS, else TIMEOUT_MS): a
-    Streamlit rerun on a loaded two-core machine outlasts Playwright's 5 s default."""
+    """expect() waits as long as the test module says (EXPECT_TIMEOUT_MS, else TIMEOUT_MS)."""
     module = request.module
     expect.set_options(timeout=getattr(module, "EXPECT_TIMEOUT_MS",
-                                       getattr(module, "TIMEOUT_MS", 15_000)))
+                                       getattr(module, "TIMEOUT_MS", EXPECT_TIMEOUT_MS)))
     yield
-    expect.set_options(timeout=5_000)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -148,43 +188,25 @@ def server_log(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("streamlit") / "server.log"
 
 
-@contextmanager
-def streamlit_server(db_url: str, log_path: Path, extra_env: dict | None = None):
-    """`streamlit run app.py` on a free port for this database; yields its base URL."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
-           "--server.headless", "true", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT)
+def warm_up(browser: Browser, base: str) -> None:
+    """Open the server's first page and wait for its login: the first run imports the whole
+    app (tens of seconds on a loaded machine), which no test should have to wait for."""
+    context = open_context(browser)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _healthy(f"{base}/_stcore/health"):
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode} before answering:\n"
-                            f"{log_path.read_text(errors='replace')}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer /_stcore/health in {STARTUP_SECONDS} s:\n"
-                            f"{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)
-        yield base
+        page = context.new_page()
+        page.goto(base)
+        expect(page.locator("input[autocomplete=current-password]").or_(
+            page.get_by_role("button", name="Log in with your company account"))
+        ).to_be_visible(timeout=FIRST_RUN_MS)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        context.close()
 
 
 @pytest.fixture(scope="session")
-def app_url(world, server_log) -> str:
-    """Start `streamlit run app.py` on a free port; yield its base URL; stop it afterwards."""
-    with streamlit_server(world["url"], server_log) as base:
+def app_url(world, server_log, browser) -> str:
+    """One `streamlit run app.py` on the world database for the whole session (per worker)."""
+    with app_server(world["url"], server_log) as base:
+        warm_up(browser, base)
         yield base
 
 
@@ -214,8 +236,6 @@ def demo_world(tmp_path_factory) -> dict:
 
     `data` is the demo file's content, so a test picks its people from it instead of copying
     emails (the demo set may grow)."""
-    from services.demo import load_demo, read_demo
-
     path = tmp_path_factory.mktemp("demo-db") / "demo.db"
     url = f"sqlite:///{path}"
     migrate(url)
@@ -227,12 +247,13 @@ def demo_world(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session")
-def demo_url(demo_world, tmp_path_factory) -> str:
+def demo_url(demo_world, tmp_path_factory, browser) -> str:
     """A second server, on the demo database; its log is printed under the first failing test
     that used it."""
     log = tmp_path_factory.mktemp("streamlit-demo") / "server.log"
-    with streamlit_server(demo_world["url"], log) as base:
+    with app_server(demo_world["url"], log) as base:
         demo_world["log"] = log
+        warm_up(browser, base)
         yield base
 
 
@@ -251,44 +272,174 @@ def _demo_log_on_failure(request):
         print(log.read_text(errors="replace")[-20000:])
 
 
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The small OIDC provider on 127.0.0.1 (tests/oidc_provider.py); `email` says who signs
+    in next."""
+    with OIDCProvider() as provider:
+        yield provider
+
+
+@pytest.fixture(scope="session")
+def sso_site(tmp_path_factory, oidc_provider, browser) -> dict:
+    """A server with company single sign-on against the provider, on a database of its own
+    (`build_sso_world`); its secrets.toml lives in a temporary directory, handed over with
+    --secrets.files, so no secrets file is ever written into the repository."""
+    tmp = tmp_path_factory.mktemp("sso")
+    world = build_sso_world(tmp / "sso.db")
+    port = free_port()
+    secrets = tmp / "secrets.toml"
+    secrets.write_text(oidc_provider.secrets_toml(f"http://127.0.0.1:{port}"))
+    with app_server(world["url"], tmp / "server.log", secrets=secrets, port=port) as base:
+        warm_up(browser, base)
+        yield {**world, "base": base}
+
+
 # ---------------------------------------------------------------- moving inside one session
 # A page load is a new Streamlit session (logged out); these move the way the menu does.
 
+# Counts the script runs the server reports finished (a ForwardMsg whose field 6,
+# script_finished, is set and is not "finished early for a rerun"): the page's
+# data-test-script-state can skip "running" altogether for a short run, so it cannot tell that
+# a run happened. Installed before the page's own scripts, on every context (see new_context).
+WATCH_RUNS = """(() => {
+  window.__runsDone = 0;
+  const endsRun = (buffer) => {
+    const b = new Uint8Array(buffer);
+    let i = 0;
+    const varint = () => { let v = 0, m = 1, x; do { x = b[i++]; v += (x & 0x7f) * m; m *= 128; }
+                           while (x & 0x80 && i < b.length); return v; };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+      if (wire === 0) { const v = varint(); if (field === 6) return v !== 2; }
+      else if (wire === 2) { const n = varint(); i += n; }
+      else if (wire === 1) { i += 8; } else if (wire === 5) { i += 4; } else { return false; }
+    }
+    return false;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('message', (event) => {
+      if (event.data instanceof ArrayBuffer && endsRun(event.data)) window.__runsDone += 1;
+    });
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""
 
-def settled(page: Page) -> None:
-    """The run is over: the script is not running, the status widget ("Running...") is gone
-    and the page shows its heading (or, stopped early, its message)."""
+
+def watch_runs(context: BrowserContext) -> BrowserContext:
+    context.add_init_script(WATCH_RUNS)
+    return context
+
+
+def idle(page: Page) -> None:
+    """No script run is going on: the app's state says so and the status widget is gone."""
     expect(page.get_by_test_id("stApp")).to_have_attribute(
         "data-test-script-state", "notRunning")
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+
+
+def settled(page: Page) -> None:
+    """The run is over (`idle`) and the page shows its heading (or, stopped early, its
+    message)."""
+    idle(page)
     expect(page.get_by_test_id("stMain").locator("h1, h2, [data-testid=stAlert]").first
            ).to_be_visible()
 
 
-_WATCH_AND_GO = """path => {
-  const app = document.querySelector('[data-testid=stApp]');
-  window.__ranSince = false;
-  new MutationObserver((_, obs) => {
-    if (app.dataset.testScriptState === 'running') { window.__ranSince = true; obs.disconnect(); }
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  history.pushState(null, '', path);
-  dispatchEvent(new PopStateEvent('popstate'));
-}"""
+def runs_done(page: Page) -> int:
+    return page.evaluate("() => window.__runsDone")
 
 
 def visit(page: Page, path: str) -> None:
     """Open an app URL in the same session (as a sidebar link does) and wait for its run."""
-    page.evaluate(_WATCH_AND_GO, path)
-    page.wait_for_function("() => window.__ranSince === true")
+    before = runs_done(page)
+    assert before is not None, "the context does not count runs (open_context / new_context)"
+    page.evaluate("""path => { history.pushState(null, '', path);
+                               dispatchEvent(new PopStateEvent('popstate')); }""", path)
+    page.wait_for_function("n => window.__runsDone > n", arg=before)
     settled(page)
 
 
-def log_in_as(page: Page, email: str, password: str) -> None:
-    """Log in on the login form shown now, in any language (fields found by autocomplete)."""
-    expect(page.locator("input[autocomplete=current-password]")).to_be_visible()
+def click_and_wait(page: Page, target) -> None:
+    """Click `target` (a locator) and wait until the script run it starts has finished."""
+    before = runs_done(page)
+    assert before is not None, "the context does not count runs (open_context / new_context)"
+    target.click()
+    page.wait_for_function("n => window.__runsDone > n", arg=before)
     settled(page)
-    page.locator("input[autocomplete=username]").fill(email)
-    page.locator("input[autocomplete=current-password]").fill(password)
-    page.locator("input[autocomplete=current-password]").press("Enter")
-    expect(page.locator("input[autocomplete=current-password]")).to_have_count(0)
+
+
+def log_in_as(page: Page, email: str, password: str = PASSWORD, *,
+              keyboard: bool = False) -> None:
+    """Log in on the login form shown now, in any language (fields found by autocomplete),
+    and wait for the first page after it. `keyboard`: Tab to the email field and type, as a
+    person without a mouse does."""
+    password_box = page.locator("input[autocomplete=current-password]")
+    expect(password_box).to_be_visible()
     settled(page)
+    if keyboard:
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement?.autocomplete === 'username'"):
+                break
+        else:
+            raise AssertionError("40 Tabs never reached the email field")
+        page.keyboard.type(email)
+        page.keyboard.press("Tab")
+        page.keyboard.type(password)
+        page.keyboard.press("Enter")
+    else:
+        page.locator("input[autocomplete=username]").fill(email)
+        password_box.fill(password)
+        password_box.press("Enter")
+    # The login form is gone (My account has a current-password field of its own).
+    expect(page.locator(".st-key-login_submit")).to_have_count(0)
+    # The root URL forwards to the role's start page (app.py's home, a switch_page) after the
+    # login's rerun; a click before that forward lands would be overtaken by it.
+    expect(page).not_to_have_url(re.compile(r"^https?://[^/]+/(home)?([?#].*)?$"))
+    settled(page)
+
+
+# ---------------------------------------------------------------- single sign-on
+IMAGE_NAME = f"![x](http://127.0.0.1:9/x.png) {MARKER}"
+HTML_NOTE = f"<img src=x onerror=alert(1)> {MARKER}"
+
+
+def build_sso_world(path: Path) -> dict:
+    """Hana manages the position; Pia sits on Cara's and Ivo's panels and has submitted neither;
+    Paul submitted Cara's with SECRET_EVIDENCE; Dan's panel is Paul and Hugo (not Pia)."""
+    url = f"sqlite:///{path}"
+    migrate(url)
+    with make_in(url) as make:
+        hana = make.user("hiring_manager", name=f"Hana {MARKER}", email="hana@example.com")
+        pia = make.user("panelist", name=f"Pia {MARKER}", email="pia@example.com")
+        paul = make.user("panelist", name=f"Paul {MARKER}", email="paul@example.com")
+        hugo = make.user("panelist", name=f"Hugo {MARKER}", email="hugo@example.com")
+        position = make.position(manager=hana, title=f"Backend Engineer {MARKER}")
+        cara = make.candidate(position, name=f"Cara {MARKER}")
+        dan = make.candidate(position, name=f"Dan {MARKER}")
+        odd = make.candidate(position, name=IMAGE_NAME, first_interview_notes=HTML_NOTE)
+        iv_cara = make.interview(cara, [pia, paul])
+        iv_dan = make.interview(dan, [paul, hugo])
+        iv_odd = make.interview(odd, [pia, hugo])
+        make.scorecard(iv_cara, paul, [3, 4, 3, 4], "yes", evidence=SECRET_EVIDENCE)
+        make.scorecard(iv_dan, paul, [3, 3, 2, 3], "no", evidence=SECRET_EVIDENCE)
+        make.scorecard(iv_dan, hugo, [2, 3, 3, 3], "no", evidence=SECRET_EVIDENCE)
+        make.scorecard(iv_odd, hugo, [4, 4, 4, 4], "yes", evidence=HTML_NOTE)
+    get_engine(url).dispose()
+    return {"url": url, "cara": cara, "dan": dan, "odd": odd, "iv_cara": iv_cara,
+            "iv_odd": iv_odd, "position": position}
+
+
+def sso_log_in(page: Page, app: str, provider: OIDCProvider, email: str) -> None:
+    """Sign in through the provider as `email`, as a person clicking the button would."""
+    provider.email = email
+    page.goto(app)
+    page.get_by_role("button", name="Log in with your company account").click()
+    expect(page.get_by_role("button", name="Log out").or_(
+        page.get_by_role("heading", name="No access"))).to_be_visible()
+    idle(page)

@@ -7,17 +7,16 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import MARKER, SECRET_EVIDENCE
-from tests.browser.sso_server import (
+from tests.browser.conftest import (
     HTML_NOTE,
     IMAGE_NAME,
-    build_world,
-    settled,
+    MARKER,
+    SECRET_EVIDENCE,
+    idle,
+    open_context,
     sso_log_in,
-    sso_streamlit,
 )
 from tests.conftest import ROOT
-from tests.oidc_provider import OIDCProvider
 
 pytestmark = pytest.mark.browser
 
@@ -26,29 +25,21 @@ PANELIST_PAGES = {"my_interviews", "scorecard", "account"}
 INJECTED_IMAGES = "img[src='x'], img[src*='127.0.0.1:9']"
 
 
-# How long expect() waits here (the shared fixture in conftest.py reads it).
-EXPECT_TIMEOUT_MS = 20_000
+@pytest.fixture
+def provider(oidc_provider):
+    return oidc_provider
+
+
+@pytest.fixture
+def site(sso_site) -> dict:
+    return sso_site
 
 
 @pytest.fixture(scope="module")
-def provider():
-    with OIDCProvider() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, provider):
-    tmp = tmp_path_factory.mktemp("access-urls")
-    world = build_world(tmp / "urls.db")
-    with sso_streamlit(tmp, world["url"], provider) as base:
-        yield {**world, "base": base}
-
-
-@pytest.fixture(scope="module")
-def pia(browser, site, provider):
+def pia(browser, sso_site, oidc_provider):
     """A browser signed in as Pia, who has submitted none of her scorecards."""
-    context = browser.new_context()
-    sso_log_in(context.new_page(), site["base"], provider, "pia@example.com")
+    context = open_context(browser)
+    sso_log_in(context.new_page(), sso_site["base"], oidc_provider, "pia@example.com")
     yield context
     context.close()
 
@@ -64,7 +55,7 @@ def test_logged_out_direct_url_shows_no_data(page: Page, site, path):
     gate = page.get_by_text("Please log in to see this page.").or_(
         page.get_by_role("button", name="Log in with your company account"))
     expect(gate.first).to_be_visible()
-    settled(page)
+    idle(page)
     assert MARKER not in page.content()
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
     expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
@@ -81,7 +72,7 @@ def test_panelist_before_submitting_gets_nothing_more_by_url(pia, site, path):
         # navigation does not list and shows her first page under a "Page not found" notice.
         expect(refused.or_(page.get_by_role("dialog").filter(has_text="Page not found"))
                .first).to_be_visible()
-    settled(page)
+    idle(page)
     html = page.content()
     assert SECRET_EVIDENCE not in html  # a colleague's evidence: blind until she submits
     assert f"Dan {MARKER}" not in html  # not her panel
@@ -95,7 +86,7 @@ def test_another_panels_interview_in_the_url_is_not_opened(pia, site):
     page = pia.new_page()
     page.goto(f"{site['base']}/scorecard?interview={site['iv_cara'].id + 1}")
     expect(page.get_by_role("heading", name=f"Scorecard: Cara {MARKER}")).to_be_visible()
-    settled(page)
+    idle(page)
     assert f"Dan {MARKER}" not in page.content()
     page.close()
 
@@ -110,7 +101,7 @@ def test_markdown_and_html_in_names_and_notes_stay_text(pia, site, page: Page, p
     mine.goto(f"{site['base']}/scorecard?interview={site['iv_odd'].id}")
     expect(mine.get_by_text(HTML_NOTE, exact=False).filter(visible=True).first)\
         .to_be_visible()
-    settled(mine)
+    idle(mine)
     expect(mine.locator(INJECTED_IMAGES)).to_have_count(0)
     mine.close()
 
@@ -123,5 +114,5 @@ def test_markdown_and_html_in_names_and_notes_stay_text(pia, site, page: Page, p
     page.get_by_role("option", name=f"{IMAGE_NAME} · {site['position'].title}",
                      exact=True).click()
     expect(panel.get_by_text("Who said what")).to_be_visible()
-    settled(page)
+    idle(page)
     expect(page.locator(INJECTED_IMAGES)).to_have_count(0)

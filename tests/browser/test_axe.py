@@ -2,10 +2,14 @@
 English and in French, at desktop and phone size, has no violation of impact serious or
 critical; and the login page's and the scorecard's targets are at least 24 x 24 CSS px (2.5.8).
 
-One demo server for the session, one browser; each test is one (viewport, language, role):
+One demo server for the session, one browser. Each role is one test with one browser context:
 it logs in once and moves from page to page inside the same Streamlit session (a page load
-would be a new, logged-out session), the way the sidebar's links do. The demo users have no
-language of their own, so the browser's (the context's locale) decides.
+would be a new, logged-out session), the way the sidebar's links do; each page is scanned at
+both sizes (the viewport changed in place: the layout, sidebar included, follows the width as
+on a fresh load at that size). The demo users have no language of their own, so the browser's
+(en-CA) decides the English half; for the French half the test gives the user French (the
+app applies it on the next run, as after choosing it on My account) and puts it back after.
+The login page is scanned in an en-CA and an fr-CA browser.
 """
 
 from dataclasses import dataclass
@@ -17,12 +21,11 @@ from sqlmodel import Session, select
 
 from models import Candidate, Interview, PanelMember, Role, User
 from services.db import get_engine
-from tests.browser.conftest import log_in_as, settled, visit
+from tests.browser.conftest import log_in_as, open_context, settled, visit
 from ui.guard import PAGES, PageSpec, url_path
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 30_000
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"en": "en-CA", "fr": "fr-CA"}
 BLOCKING = ("serious", "critical")
@@ -127,8 +130,13 @@ def describe(page: Page, node: dict) -> str:
 
 
 def scan(page: Page, where: str) -> list[Finding]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    violations = _axe.run(page).response["violations"]
+    """axe-core's serious and critical violations on the page as it is now (every rule axe
+    runs by default; only violations are collected). The script is injected once per document:
+    moving between pages keeps the document."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe.axe_script)
+    violations = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations']})")["violations"]
     found = []
     for v in violations:
         if v.get("impact") not in BLOCKING:
@@ -141,54 +149,87 @@ def scan(page: Page, where: str) -> list[Finding]:
 
 
 def table(findings: list[Finding]) -> str:
-    rows = [("rule", "impact", "page", "n", "first target")]
+    rows = [("rule", "impact", "page (size, language)", "n", "first target")]
     rows += [(f.rule, f.impact, f.page, str(f.count), f.target) for f in findings]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True))
                      + "  " + r[4] for r in rows)
 
 
-# ---------------------------------------------------------------- fixtures
+# ---------------------------------------------------------------- sizes and languages
+
+_SIDEBAR_SETTLED = """desktop => {
+  const bar = document.querySelector('[data-testid=stSidebar]');
+  if (!bar) return true;
+  const r = bar.getBoundingClientRect();
+  return desktop ? r.left >= 0 && r.width > 0 : r.right <= 0;
+}"""
 
 
-@pytest.fixture(scope="module")
-def contexts(browser: Browser):
-    """New contexts of the one browser, closed at the end of the module."""
-    made = []
-
-    def new(lang: str, viewport: str):
-        ctx = browser.new_context(locale=LOCALES[lang], viewport=VIEWPORTS[viewport])
-        made.append(ctx)
-        return ctx
-
-    yield new
-    for ctx in made:
-        ctx.close()
+def at_size(page: Page, viewport: str) -> None:
+    """Resize the page in place and wait until the layout has followed: the sidebar open on a
+    desktop, slid away on a phone (as a fresh load at that size has it), two frames drawn."""
+    size = VIEWPORTS[viewport]
+    if page.viewport_size != size:
+        page.set_viewport_size(size)
+    page.wait_for_function(_SIDEBAR_SETTLED, arg=viewport == "desktop")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-CASES = [(v, lang, role) for v in VIEWPORTS for lang in LOCALES for role in (None, *ROLES)]
+def set_language(db_url: str, email: str, language: str | None) -> None:
+    """The user's own language, as My account saves it (None: follow the browser)."""
+    with Session(get_engine(db_url)) as s:
+        user = s.exec(select(User).where(User.email == email)).one()
+        user.language = language
+        s.add(user)
+        s.commit()
 
 
-@pytest.mark.parametrize(("viewport", "lang", "role"), CASES,
-                         ids=[f"{v}-{lang}-{role or 'login'}" for v, lang, role in CASES])
-def test_no_serious_or_critical_axe_violation(contexts, demo_url, demo_world,
-                                              viewport, lang, role):
-    page = contexts(lang, viewport).new_page()
-    page.goto(demo_url)
-    settled(page)
-    if role is None:
-        findings = scan(page, "login")
-    else:
-        user = demo_user(demo_world["data"], role)
+def scan_both_sizes(page: Page, where: str, lang: str) -> list[Finding]:
+    """Scan at the size the page has now, then at the other one (one resize per page)."""
+    first = "desktop" if page.viewport_size == VIEWPORTS["desktop"] else "phone"
+    found = []
+    for viewport in (first, *(v for v in VIEWPORTS if v != first)):
+        at_size(page, viewport)
+        found += scan(page, f"{where} ({viewport}, {lang})")
+    return found
+
+
+@pytest.mark.parametrize("lang", list(LOCALES))
+def test_login_page_has_no_serious_or_critical_axe_violation(browser: Browser, demo_url, lang):
+    context = open_context(browser, locale=LOCALES[lang], viewport=VIEWPORTS["desktop"])
+    try:
+        page = context.new_page()
+        page.goto(demo_url)
+        settled(page)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        findings = scan_both_sizes(page, "login", lang)
+    finally:
+        context.close()
+    assert not findings, f"axe: serious/critical violations (logged out):\n{table(findings)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_serious_or_critical_axe_violation_on_any_page_of_the_role(
+        browser: Browser, demo_url, demo_world, role):
+    user = demo_user(demo_world["data"], role)
+    interview = first_interview(demo_world["url"], user["email"], tried(demo_world))
+    context = open_context(browser, locale=LOCALES["en"], viewport=VIEWPORTS["desktop"])
+    findings: list[Finding] = []
+    try:
+        page = context.new_page()
+        page.goto(demo_url)
         log_in_as(page, user["email"], demo_world["password"])
-        interview = first_interview(demo_world["url"], user["email"], tried(demo_world))
-        findings = []
-        for spec in pages_of(role):
-            visit(page, address(spec, interview))
-            findings += scan(page, url_path(spec))
-    page.close()
-    assert not findings, (f"axe: serious/critical violations ({viewport}, {lang}, "
-                          f"{role or 'logged out'}):\n{table(findings)}")
+        for lang in LOCALES:
+            set_language(demo_world["url"], user["email"], None if lang == "en" else lang)
+            for spec in pages_of(role):
+                visit(page, address(spec, interview))
+                expect(page.locator("html")).to_have_attribute("lang", lang)
+                findings += scan_both_sizes(page, url_path(spec), lang)
+    finally:
+        set_language(demo_world["url"], user["email"], None)
+        context.close()
+    assert not findings, f"axe: serious/critical violations ({role}):\n{table(findings)}"
 
 
 # ---------------------------------------------------------------- target size (2.5.8)
@@ -238,8 +279,9 @@ def small_targets(page: Page) -> list[str]:
     return page.evaluate(_SMALL_TARGETS, MIN_TARGET)
 
 
-def test_login_and_scorecard_targets_are_24px_on_a_phone(contexts, demo_url, demo_world):
-    page = contexts("en", "phone").new_page()
+def test_login_and_scorecard_targets_are_24px_on_a_phone(browser, demo_url, demo_world):
+    context = open_context(browser, locale=LOCALES["en"], viewport=VIEWPORTS["phone"])
+    page = context.new_page()
     page.goto(demo_url)
     settled(page)
     assert small_targets(page) == [], "login page"
@@ -249,4 +291,4 @@ def test_login_and_scorecard_targets_are_24px_on_a_phone(contexts, demo_url, dem
                      first_interview(demo_world["url"], user["email"], tried(demo_world))))
     expect(page.get_by_test_id("stRadio").first).to_be_visible()
     assert small_targets(page) == [], "scorecard"
-    page.close()
+    context.close()

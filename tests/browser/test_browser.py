@@ -10,41 +10,18 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import MARKER, SECRET_EVIDENCE
+from tests.browser.conftest import MARKER, SECRET_EVIDENCE, idle, log_in_as
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-# A rerun on a busy 2-core machine can take a few seconds; the default 5 s is tight.
-TIMEOUT_MS = 15_000
 PIA_EVIDENCE = f"Walked through the ledger API design, including idempotency keys {MARKER}-pia"
 
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def settled(page: Page) -> None:
-    """Wait until the script run the last action started has finished."""
-    expect(page.get_by_test_id("stApp")).to_have_attribute(
-        "data-test-script-state", "notRunning")
-
-
-def log_in(page: Page, email: str, password: str) -> None:
-    """Fill the login form on the current page and submit it."""
-    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
-    settled(page)
-    # A logged-out session opened on a page's URL gets Streamlit's "Page not found" notice
-    # (navigation lists only the login page) over the login form; close it as a person would.
-    notice = page.get_by_role("dialog").filter(has_text="Page not found")
-    if notice.count():
-        notice.get_by_role("button", name="Close").click()
-        expect(notice).to_have_count(0)
-    page.get_by_role("textbox", name="Email").fill(email)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def open_my_scorecard(page: Page, candidate: str) -> None:
@@ -56,7 +33,7 @@ def open_my_scorecard(page: Page, candidate: str) -> None:
             has=page.get_by_test_id("stMarkdownContainer").get_by_text(candidate)))
     card.get_by_role("link", name=re.compile("Open scorecard")).click()
     expect(page.get_by_role("heading", name=f"Scorecard: {candidate}")).to_be_visible()
-    settled(page)
+    idle(page)
 
 
 def criterion(page: Page, name: str) -> Locator:
@@ -102,7 +79,7 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     cara = world["cara"].name
 
     page.goto(app_url)
-    log_in(page, "pia@example.com", password)
+    log_in_as(page, "pia@example.com", password)
     open_my_scorecard(page, cara)
     # Blind scoring: the colleague's evidence stays hidden until Pia submits.
     expect(page.get_by_text(SECRET_EVIDENCE)).to_have_count(0)
@@ -122,9 +99,9 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     # A reload is a new browser session: logged out, but the draft is on the server, and
     # logging in on the reloaded address opens this scorecard again.
     page.reload()
-    log_in(page, "pia@example.com", password)
+    log_in_as(page, "pia@example.com", password)
     expect(page.get_by_role("heading", name=f"Scorecard: {cara}")).to_be_visible()
-    settled(page)
+    idle(page)
     expect(radio_group(criterion(page, c[0])).get_by_role("radio", name="5", exact=True)
            ).to_be_checked()
     expect(radio_group(criterion(page, c[1])).get_by_role("radio", name="4", exact=True)
@@ -139,7 +116,7 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     left_before_submit(page, 1)
     choose(page, "Yes", "Recommendation")
     expect(page.get_by_text(LEFT_TO_DO)).to_have_count(0)
-    settled(page)
+    idle(page)
     page.get_by_role("button", name="Submit scorecard").click()
     expect(page.get_by_text(re.compile(r"^Submitted .*read-only now\."))).to_be_visible()
     expect(page.get_by_role("button", name="Submit scorecard")).to_have_count(0)
@@ -147,7 +124,7 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     # The hiring manager, in a browser of their own.
     manager = new_context().new_page()
     manager.goto(app_url)
-    log_in(manager, "hana@example.com", password)
+    log_in_as(manager, "hana@example.com", password)
     expect(manager.get_by_role("heading", name="Dashboard")).to_be_visible()
     ranking = grid(manager.get_by_role("tabpanel", name="Ranking"))
     expect(ranking.locator("tr").filter(has_text=cara)).to_contain_text("2 of 2")
@@ -158,7 +135,7 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     picked = f"{cara} · {world['position'].title}"  # candidates are named with their position
     manager.get_by_role("option", name=picked, exact=True).click()
     expect(panel.get_by_role("combobox", name="Candidate")).to_have_value(picked)
-    settled(manager)
+    idle(manager)
     expect(panel.get_by_text("Dimension profile by panelist")).to_be_visible()
     expect(panel.get_by_text("Scores by criterion")).to_be_visible()
     radar = panel.locator(".js-plotly-plot").filter(has_text="Dimension profile by panelist")
@@ -190,7 +167,7 @@ def test_phone_panelist_fills_and_submits_a_whole_scorecard(page, app_url, world
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, (locator, box)
 
     page.goto(app_url)
-    log_in(page, "mo@example.com", world["password"])
+    log_in_as(page, "mo@example.com", world["password"])
     open_my_scorecard(page, world["mia"].name)
     left_before_submit(page, 5)
 
@@ -204,7 +181,7 @@ def test_phone_panelist_fills_and_submits_a_whole_scorecard(page, app_url, world
         left_before_submit(page, 4 - n)
     choose(page, "No", "Recommendation", tap=True)
     expect(page.get_by_text(LEFT_TO_DO)).to_have_count(0)
-    settled(page)
+    idle(page)
 
     submit = page.get_by_role("button", name="Submit scorecard")
     within_width(submit)
@@ -242,7 +219,7 @@ def test_logged_out_direct_urls_show_no_data(context, app_url, world):
                 tab.get_by_role("textbox", name="Password"))
             expect(gate.first, f"/{path}: neither the login form nor 'Please log in'"
                    ).to_be_visible()
-            settled(tab)
+            idle(tab)
             html = tab.content()
             if MARKER in html or SECRET_EVIDENCE in html:
                 leaks.append(f"/{path}: database text in the page")

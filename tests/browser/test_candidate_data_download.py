@@ -6,8 +6,14 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import REX_DRAFT_NOTE, REX_OWN_NOTE, REX_SUBMITTED_NOTE
-from tests.browser.test_browser import DESKTOP, TIMEOUT_MS, log_in, settled
+from tests.browser.conftest import (
+    REX_DRAFT_NOTE,
+    REX_OWN_NOTE,
+    REX_SUBMITTED_NOTE,
+    idle,
+    log_in_as,
+)
+from tests.browser.test_browser import DESKTOP
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +22,14 @@ pytestmark = pytest.mark.browser
 @pytest.mark.browser_context_args(viewport=DESKTOP, accept_downloads=True)
 def test_a_seated_recruiter_downloads_no_colleagues_notes(page, app_url, world, tmp_path):
     page.goto(f"{app_url}/privacy?position={world['analyst'].id}")
-    log_in(page, "rita@example.com", world["password"])
+    log_in_as(page, "rita@example.com", world["password"])
     expect(page.get_by_role("heading", name="Candidate data")).to_be_visible()
-    settled(page)
+    idle(page)
     page.get_by_role("button", name="Prepare the export").click()
     download_button = page.get_by_role("button", name="Download JSON")
     expect(download_button).to_be_visible()
     expect(page.get_by_text("blind scoring")).to_be_visible()
-    with page.expect_download(timeout=TIMEOUT_MS) as info:
+    with page.expect_download(timeout=60_000) as info:
         download_button.click()
     path = tmp_path / "candidate.json"
     info.value.save_as(path)

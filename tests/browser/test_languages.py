@@ -21,11 +21,10 @@ from models import Candidate, Interview, PanelMember, Position, Role, Scorecard,
 from models import label as vocabulary_label
 from services import i18n
 from services.db import get_engine
-from tests.browser.conftest import log_in_as, settled, visit
+from tests.browser.conftest import log_in_as, open_context, settled, visit
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 30_000
 DESKTOP = {"width": 1280, "height": 800}
 LOCALES = {"en": "en-CA", "fr": "fr-CA"}
 APOSTROPHE = "[’']"
@@ -152,7 +151,7 @@ def fresh_page(browser: Browser, request):
     contexts = []
 
     def new(lang: str) -> Page:
-        ctx = browser.new_context(locale=LOCALES[lang], viewport=DESKTOP)
+        ctx = open_context(browser, locale=LOCALES[lang], viewport=DESKTOP)
         contexts.append(ctx)
         return ctx.new_page()
 

@@ -6,16 +6,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
 
-from services import auth
-from services.db import get_engine
-from tests.browser.conftest import streamlit_server
-from tests.conftest import ROOT, Factory
+from models import User
+from tests.browser.conftest import FIRST_RUN_MS, click_and_wait, idle, make_in, open_context
+from tests.conftest import ROOT
+from tools.app_server import app_server
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 20_000
 # One account per role, each with that role alone. The shared world already has
 # rita@example.com (recruiter and panelist, on Rex's panel): the recruiter here is another.
 STAFF = {"recruiter": "rory@example.com", "admin": "ada@example.com"}
@@ -25,32 +23,22 @@ STAFF = {"recruiter": "rory@example.com", "admin": "ada@example.com"}
 @pytest.fixture(scope="module")
 def staff(world) -> dict:
     """A recruiter and an admin beside the panel of the shared browser world."""
-    from argon2 import PasswordHasher
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-        with Session(get_engine(world["url"]), expire_on_commit=False) as s:
-            make = Factory(s)
-            for role, email in STAFF.items():
-                make.user(role, name=f"{role.capitalize()} Staff", email=email)
+    with make_in(world["url"]) as make:
+        for role, email in STAFF.items():
+            make.user(role, name=f"{role.capitalize()} Staff", email=email)
     return STAFF
-
-
-def settled(page: Page) -> None:
-    expect(page.get_by_test_id("stApp")).to_have_attribute(
-        "data-test-script-state", "notRunning")
 
 
 def log_in_strict(page: Page, email: str, password: str) -> None:
     """Log in on the form where it is, failing if anything (a dialog) sits over it."""
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
-    settled(page)
+    idle(page)
     expect(page.get_by_role("dialog")).to_have_count(0)
     page.get_by_role("textbox", name="Email").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    settled(page)
+    idle(page)
 
 
 def sidebar_links(page: Page) -> list[str]:
@@ -81,12 +69,13 @@ def test_reload_of_a_deep_link_shows_the_login_form_without_a_dialog(page, app_u
 def test_fresh_server_runs_app_frame_for_a_first_deep_link(browser, world, tmp_path):
     """The very first request a new server gets is a page's URL: app.py still draws its
     frame (no raw page files listed, the login in place, then Log out and the role's menu)."""
-    with streamlit_server(world["url"], tmp_path / "fresh.log") as base:
-        context = browser.new_context()
+    with app_server(world["url"], tmp_path / "fresh.log") as base:
+        context = open_context(browser)
         page = context.new_page()
         page.goto(f"{base}/scorecard?interview={world['iv_cara'].id}")
-        expect(page.get_by_role("textbox", name="Password")).to_be_visible()
-        settled(page)
+        # This first run imports the whole app: it may take long on a loaded machine.
+        expect(page.get_by_role("textbox", name="Password")).to_be_visible(timeout=FIRST_RUN_MS)
+        idle(page)
         # Streamlit's old pages/ handling would list every file of pages/ here.
         assert not [t for t in sidebar_links(page) if t.lower() in {"dashboard", "users"}]
         log_in_strict(page, "pia@example.com", world["password"])
@@ -137,13 +126,12 @@ def test_no_request_leaves_the_app_on_any_page(page, app_url, world, staff, who)
     titles = sidebar_links(page)
     assert titles
     for title in titles:
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(
-            rf"(^|\s){re.escape(title)}$")).click()
-        settled(page)
+        click_and_wait(page, page.get_by_test_id("stSidebarNav").get_by_role(
+            "link", name=re.compile(rf"(^|\s){re.escape(title)}$")))
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
     page.reload()
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
-    settled(page)
+    idle(page)
     assert not foreign, sorted(set(foreign))
 
 
@@ -154,28 +142,22 @@ FRENCH_USER = "francine@example.com"
 @pytest.fixture(scope="module")
 def french_user(world) -> str:
     """A panelist who chose French on My account."""
-    from argon2 import PasswordHasher
-
-    from models import User
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-        with Session(get_engine(world["url"]), expire_on_commit=False) as s:
-            user = Factory(s).user("panelist", name="Francine Tremblay", email=FRENCH_USER)
-            row = s.get(User, user.id)
-            row.language = "fr"
-            s.add(row)
-            s.commit()
+    with make_in(world["url"]) as make:
+        user = make.user("panelist", name="Francine Tremblay", email=FRENCH_USER)
+        row = make.s.get(User, user.id)
+        row.language = "fr"
+        make.s.add(row)
+        make.s.commit()
     return FRENCH_USER
 
 
 def test_a_french_browser_gets_the_login_in_french_with_html_lang_fr(browser, app_url):
-    context = browser.new_context(locale="fr-CA")
+    context = open_context(browser, locale="fr-CA")
     try:
         page = context.new_page()
         page.goto(app_url)
         expect(page.get_by_role("textbox", name="Mot de passe")).to_be_visible()
-        settled(page)
+        idle(page)
         expect(page.locator("html")).to_have_attribute("lang", "fr")
         expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
         expect(page).to_have_title(re.compile(r"^Se connecter · Second Look$"))
@@ -190,18 +172,18 @@ def test_a_french_browser_gets_the_login_in_french_with_html_lang_fr(browser, ap
 
 def test_a_user_who_chose_french_gets_french_pages_in_an_english_browser(browser, app_url,
                                                                           world, french_user):
-    context = browser.new_context(locale="en-US")
+    context = open_context(browser, locale="en-US")
     try:
         page = context.new_page()
         page.goto(app_url)
         expect(page.get_by_role("textbox", name="Password")).to_be_visible()
-        settled(page)
+        idle(page)
         expect(page.locator("html")).to_have_attribute("lang", "en")
         page.get_by_role("textbox", name="Email").fill(french_user)
         page.get_by_role("textbox", name="Password").fill(world["password"])
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("button", name="Se déconnecter partout")).to_be_visible()
-        settled(page)
+        idle(page)
         expect(page.locator("html")).to_have_attribute("lang", "fr")
         expect(page).to_have_title(re.compile(r"^Mes entrevues · Second Look$"))
         nav = page.get_by_test_id("stSidebarNav")

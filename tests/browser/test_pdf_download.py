@@ -6,7 +6,8 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
-from tests.browser.test_browser import DESKTOP, TIMEOUT_MS, log_in, settled
+from tests.browser.conftest import idle, log_in_as
+from tests.browser.test_browser import DESKTOP
 from tests.conftest import require_tool
 
 pytestmark = pytest.mark.browser
@@ -17,14 +18,14 @@ pytestmark = pytest.mark.browser
 def test_manager_downloads_the_pdf_pack_and_page_one_renders(page, app_url, world, tmp_path):
     require_tool("pdftoppm", "poppler-utils")
     page.goto(app_url)
-    log_in(page, "hana@example.com", world["password"])
+    log_in_as(page, "hana@example.com", world["password"])
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.get_by_role("link", name="Exports").click()
     expect(page.get_by_role("heading", name="Exports")).to_be_visible()
-    settled(page)
+    idle(page)
     download_button = page.get_by_role("button", name="Download the PDF pack")
     expect(download_button).to_be_visible()
-    with page.expect_download(timeout=TIMEOUT_MS) as info:
+    with page.expect_download(timeout=60_000) as info:
         download_button.click()
     download = info.value
     assert download.suggested_filename.endswith("-debrief.pdf")

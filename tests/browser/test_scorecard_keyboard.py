@@ -9,17 +9,15 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from services import auth
 from services.db import get_engine
-from services.scorecards import open_scorecard
-from tests.conftest import Factory
+from services.scorecards import find_scorecard
+from tests.browser.conftest import idle, log_in_as, seat_panelists
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-TIMEOUT_MS = 20_000
 MAX_TABS = 80
 
 # What the focused element is and whether it can be seen: its ring (the element's own outline
@@ -53,30 +51,10 @@ FOCUS = """() => {
 @pytest.fixture(scope="module")
 def seats(world) -> dict:
     """Two panelists, each on a fresh interview of the world's position (with Hugo)."""
-    from argon2 import PasswordHasher
-
-    out = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-        with Session(get_engine(world["url"]), expire_on_commit=False) as s:
-            make = Factory(s)
-            admin = make.user("admin", name="Kim Admin", email="kim.admin@example.com")
-            make._admin = auth.viewer_for(s, admin)
-            for who in ("kira", "kofi"):
-                user = make.user("panelist", name=f"{who.capitalize()} Keys",
-                                 email=f"{who}@example.com")
-                candidate = make.candidate(world["position"], name=f"Cand {who.capitalize()}",
-                                           email=f"cand.{who}@example.com")
-                iv = make.interview(candidate, [user, world["hugo"]])
-                criteria = [c.id for c in open_scorecard(s, iv.id, world["hugo"].id).criteria]
-                out[who] = {"user": user, "iv": iv, "criteria": criteria,
-                            "tasks": len(world["position"].tasks)}
-    return out
-
-
-def settled(page: Page) -> None:
-    expect(page.get_by_test_id("stApp")).to_have_attribute(
-        "data-test-script-state", "notRunning")
+    seats = seat_panelists(world, "kira", "kofi", surname="Keys")
+    for seat in seats.values():
+        seat["tasks"] = len(world["position"].tasks)
+    return seats
 
 
 def focus(page: Page) -> dict:
@@ -111,21 +89,10 @@ def assert_visible_focus(page: Page) -> None:
     assert not info["covered"], ("focused control hidden under the status bar", info)
 
 
-def log_in_with_keys(page: Page, email: str, password: str) -> None:
-    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
-    settled(page)
-    tab_to(page, "login_email", check=False)
-    page.keyboard.type(email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name=re.compile("^Scorecard: "))).to_be_visible()
-    settled(page)
-
-
 def fill_by_keyboard(page: Page, seat: dict, password: str) -> None:
     iv, user = seat["iv"].id, seat["user"]
-    log_in_with_keys(page, user.email, password)
+    log_in_as(page, user.email, password, keyboard=True)
+    expect(page.get_by_role("heading", name=re.compile("^Scorecard: "))).to_be_visible()
     status = page.locator(".st-key-sc_status")
     expect(status).to_contain_text(f"{len(seat['criteria']) + 1} things left")
     for n, cid in enumerate(seat["criteria"]):
@@ -157,7 +124,7 @@ def fill_by_keyboard(page: Page, seat: dict, password: str) -> None:
     tab_to(page, f"sc_concerns_{iv}_")
     tab_to(page, f"sc_recommendation_{iv}_", back=True)
     tab_to(page, "submit_card")
-    settled(page)
+    idle(page)
     page.keyboard.press("Enter")
     confirmation = page.get_by_text(re.compile(r"^Submitted .*read-only now\."))
     expect(confirmation).to_be_visible()
@@ -167,8 +134,6 @@ def fill_by_keyboard(page: Page, seat: dict, password: str) -> None:
 def _run(page: Page, app_url: str, world, seat) -> None:
     page.goto(f"{app_url}/scorecard?interview={seat['iv'].id}")
     fill_by_keyboard(page, seat, world["password"])
-    from services.scorecards import find_scorecard
-
     with Session(get_engine(world["url"])) as s:
         card = find_scorecard(s, seat["iv"].id, seat["user"].id)
     assert card is not None and card.status == "submitted" and card.recommendation == "no"

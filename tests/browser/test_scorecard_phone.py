@@ -9,45 +9,21 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
-from services import auth
 from services.db import get_engine
 from services.scorecards import find_scorecard
-from tests.conftest import Factory
+from tests.browser.conftest import idle, log_in_as, seat_panelists
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
 MIN_TARGET = 24  # CSS px, WCAG 2.2 target size (minimum)
-TIMEOUT_MS = 20_000
-
 
 
 @pytest.fixture(scope="module")
 def seats(world) -> dict:
     """Three more panelists, each on a fresh interview of the world's position (with Hugo)."""
-    from argon2 import PasswordHasher
-
-    out = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-        with Session(get_engine(world["url"]), expire_on_commit=False) as s:
-            make = Factory(s)
-            admin = make.user("admin", name="Ann Admin", email="ann.admin@example.com")
-            make._admin = auth.viewer_for(s, admin)
-            for who in ("noor", "ravi", "lena"):
-                user = make.user("panelist", name=f"{who.capitalize()} Phone",
-                                 email=f"{who}@example.com")
-                candidate = make.candidate(world["position"], name=f"Cand {who.capitalize()}",
-                                           email=f"cand.{who}@example.com")
-                out[who] = {"user": user, "candidate": candidate,
-                            "iv": make.interview(candidate, [user, world["hugo"]])}
-    return out
-
-
-def settled(page: Page) -> None:
-    expect(page.get_by_test_id("stApp")).to_have_attribute(
-        "data-test-script-state", "notRunning")
+    return seat_panelists(world, "noor", "ravi", "lena", surname="Phone")
 
 
 def open_card(page: Page, base: str, interview_id: int, email: str, password: str) -> None:
@@ -57,13 +33,9 @@ def open_card(page: Page, base: str, interview_id: int, email: str, password: st
 
 
 def log_in_here(page: Page, email: str, password: str) -> None:
-    expect(page.get_by_role("textbox", name="Password")).to_be_visible()
-    settled(page)
-    page.get_by_role("textbox", name="Email").fill(email)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    log_in_as(page, email, password)
     expect(page.get_by_role("heading", name=re.compile("^Scorecard: "))).to_be_visible()
-    settled(page)
+    idle(page)
 
 
 def criterion(page: Page, name: str) -> Locator:
@@ -85,7 +57,7 @@ def test_picker_keeps_the_interview_chosen_by_click_or_keyboard(page, app_url, w
     picker.click()
     page.get_by_role("option", name=re.compile(re.escape(world["mia"].name))).click()
     expect(page.get_by_role("heading", name=f"Scorecard: {world['mia'].name}")).to_be_visible()
-    settled(page)
+    idle(page)
     expect(page.get_by_role("heading", name=f"Scorecard: {world['mia'].name}")).to_be_visible()
     assert f"interview={world['iv_mia'].id}" in page.url
 
@@ -109,7 +81,7 @@ def test_picker_keeps_the_interview_chosen_by_click_or_keyboard(page, app_url, w
     interviews = {world[c].name: f"iv_{c}" for c in ("cara", "mia", "dan", "rex")}
     name = next(n for n in interviews if n in texts[target])
     expect(page.get_by_role("heading", name=f"Scorecard: {name}")).to_be_visible()
-    settled(page)
+    idle(page)
     expect(page.get_by_role("heading", name=f"Scorecard: {name}")).to_be_visible()
     iv = interviews[name]
     assert f"interview={world[iv].id}" in page.url
@@ -149,7 +121,7 @@ def test_over_long_evidence_is_refused_with_a_message_and_kept(page, app_url, wo
     block.get_by_role("textbox").press("Tab")
     expect(block.get_by_text(re.compile(r"Too long to save: 10,001 characters, at most 10,000")
                              )).to_be_visible()
-    settled(page)
+    idle(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(block.get_by_role("textbox")).to_have_value(text)
     # The rest of the form still works and saves.
@@ -202,7 +174,7 @@ def test_phone_targets_status_in_view_and_confirmation_after_submit(page, app_ur
         expect(status).to_contain_text(f"{4 - n} thing")
     page.get_by_role("radiogroup", name="Recommendation").get_by_text("No", exact=True).tap()
     expect(status).to_contain_text("Ready to submit.")
-    settled(page)
+    idle(page)
     submit = status.get_by_role("button", name="Submit scorecard")
     expect(submit).to_be_in_viewport()
     submit.tap()

@@ -6,22 +6,23 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser import DESKTOP, log_in, settled
+from tests.browser.conftest import idle, log_in_as, open_context
+from tests.browser.test_browser import DESKTOP
 
 pytestmark = pytest.mark.browser
 
 
 
 def test_log_out_everywhere_ends_the_session_in_another_browser(browser, app_url, world):
-    first = browser.new_context(viewport=DESKTOP)
-    second = browser.new_context(viewport=DESKTOP)
+    first = open_context(browser, viewport=DESKTOP)
+    second = open_context(browser, viewport=DESKTOP)
     try:
         one, two = first.new_page(), second.new_page()
         for page in (one, two):
             page.goto(app_url)
-            log_in(page, "hugo@example.com", world["password"])
+            log_in_as(page, "hugo@example.com", world["password"])
             expect(page.get_by_role("heading", name="My interviews")).to_be_visible()
-            settled(page)
+            idle(page)
         one.get_by_role("button", name="Log out everywhere").click()
         expect(one.get_by_role("textbox", name="Password")).to_be_visible()
         # The other browser's next action (here: opening another page) finds its session over.
@@ -31,7 +32,7 @@ def test_log_out_everywhere_ends_the_session_in_another_browser(browser, app_url
         expect(two.get_by_role("button", name="Log out everywhere")).to_have_count(0)
         # And logging in again works: only the old sessions ended. The login was shown in
         # place at the page's URL, so logging in opens the page the click asked for.
-        log_in(two, "hugo@example.com", world["password"])
+        log_in_as(two, "hugo@example.com", world["password"])
         expect(two.get_by_role("heading", name="My account")).to_be_visible()
         expect(two.get_by_role("button", name="Log out everywhere")).to_be_visible()
         assert urlsplit(two.url).path == "/account"

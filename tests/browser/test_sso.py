@@ -4,29 +4,19 @@ provider on 127.0.0.1 (tests/oidc_provider.py)."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import MARKER
-from tests.browser.sso_server import build_world, settled, sso_log_in, sso_streamlit
-from tests.oidc_provider import OIDCProvider
+from tests.browser.conftest import MARKER, idle, sso_log_in
 
 pytestmark = pytest.mark.browser
 
 
-# How long expect() waits here (the shared fixture in conftest.py reads it).
-EXPECT_TIMEOUT_MS = 20_000
+@pytest.fixture
+def sso_app(sso_site) -> str:
+    return sso_site["base"]
 
 
-@pytest.fixture(scope="module")
-def provider():
-    with OIDCProvider() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def sso_app(tmp_path_factory, provider):
-    tmp = tmp_path_factory.mktemp("sso")
-    world = build_world(tmp / "sso.db")
-    with sso_streamlit(tmp, world["url"], provider) as base:
-        yield base
+@pytest.fixture
+def provider(oidc_provider):
+    return oidc_provider
 
 
 def test_company_login_opens_the_pages_of_the_users_roles(page: Page, sso_app, provider):
@@ -39,7 +29,7 @@ def test_company_login_opens_the_pages_of_the_users_roles(page: Page, sso_app, p
     # The identity cookie outlives the browser session: a reload stays signed in.
     page.reload()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    settled(page)
+    idle(page)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("button", name="Log in with your company account")).to_be_visible()
 
@@ -52,6 +42,6 @@ def test_an_email_without_an_account_gets_the_no_access_page_only(page: Page, ss
     for path in ("", "dashboard", "my_interviews", "audit"):
         page.goto(f"{sso_app}/{path}")
         expect(page.get_by_text("no access", exact=False).first).to_be_visible()
-        settled(page)
+        idle(page)
         assert MARKER not in page.content()
         expect(page.get_by_test_id("stDataFrame")).to_have_count(0)

@@ -2,11 +2,7 @@
 through one shows on the other's dashboard at its next rerun, with no restart and no stale cache.
 """
 
-import os
 import re
-import subprocess
-import sys
-import time
 from contextlib import ExitStack
 
 import pytest
@@ -14,23 +10,22 @@ from playwright.sync_api import Page, expect
 
 from services.scorecards import open_scorecard
 from tests.browser.conftest import (  # noqa: F401  (fixtures: Chromium, and CI's rule for it)
-    STARTUP_SECONDS,
-    _free_port,
-    _healthy,
     _require_chromium,
     browser_type_launch_args,
 )
+from tests.browser.conftest import idle as settled
+from tests.browser.conftest import log_in_as as log_in
 from tests.browser.test_browser import (
     DESKTOP,
-    TIMEOUT_MS,
     choose,
     criterion,
     left_before_submit,
-    log_in,
     open_my_scorecard,
-    settled,
 )
-from tests.conftest import PASSWORD, ROOT
+from tests.conftest import PASSWORD
+from tools.app_server import app_server
+
+TIMEOUT_MS = 30_000
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +40,6 @@ def _patient_expect():
 @pytest.fixture
 def two_servers(request, db_url, tmp_path) -> list[str]:
     """`streamlit run app.py` twice, on two ports, both with DATABASE_URL = this test's database."""
-    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
     failed_before = request.session.testsfailed
 
     def logs_if_failed() -> None:  # printed output shows under a failed test's report
@@ -55,35 +49,8 @@ def two_servers(request, db_url, tmp_path) -> list[str]:
 
     with ExitStack() as stack:
         stack.callback(logs_if_failed)  # last out, after both servers stopped
-        started = []
-        for name in ("a", "b"):
-            port, log = _free_port(), tmp_path / f"server-{name}.log"
-            with log.open("wb") as out:
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", "app.py",
-                     "--server.headless", "true", "--server.address", "127.0.0.1",
-                     "--server.port", str(port), "--browser.gatherUsageStats", "false",
-                     "--server.fileWatcherType", "none"],
-                    cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                    stderr=subprocess.STDOUT)
-            stack.callback(_stop, proc)
-            started.append((proc, log, f"http://127.0.0.1:{port}"))
-        deadline = time.monotonic() + STARTUP_SECONDS
-        for proc, log, base in started:
-            while not _healthy(f"{base}/_stcore/health"):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"{base} did not start:\n{log.read_text(errors='replace')}")
-                time.sleep(0.2)
-        yield [base for _, _, base in started]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+        yield [stack.enter_context(app_server(db_url, tmp_path / f"server-{name}.log"))
+               for name in ("a", "b")]
 
 
 def scorecards_in(page: Page):
