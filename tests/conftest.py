@@ -16,6 +16,7 @@ from models import Score, Scorecard, ScorecardStatus
 from services import auth, candidates, config, interviews, positions, scorecards
 from services.auth import Viewer
 from services.db import get_engine, migrate, with_driver
+from services.demo import load_demo
 from services.positions import DEFAULT_CRITERIA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,7 +150,8 @@ def pytest_collection_modifyitems(config, items):
     """
     keep, drop = [], []
     for item in items:
-        backend = getattr(item, "callspec", None) and item.callspec.params.get("db_url")
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        backend = params.get("db_url") or params.get("demo_db_url")
         if backend == "postgresql" and item.path.is_relative_to(APP_TESTS):
             drop.append(item)
         else:
@@ -159,26 +161,68 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path, monkeypatch) -> str:
-    """A fresh migrated database, also set as DATABASE_URL for the app under test.
-
-    SQLite: a copy of the template file. PostgreSQL: CREATE DATABASE ... TEMPLATE, dropped at
-    teardown (copying takes about a tenth of a second; migrating would take a second).
-    """
+def _database_copy(request, monkeypatch, tmp_path, sqlite_template: Path, pg_template: str):
+    """A copy of a template database for the backend the test runs on, as DATABASE_URL; dropped
+    at teardown. SQLite: a copy of the file. PostgreSQL: CREATE DATABASE ... TEMPLATE (about a
+    tenth of a second; migrating would take a second, loading the demo several)."""
     if request.param == "sqlite":
         path = tmp_path / "test.db"
-        shutil.copy(request.getfixturevalue("migrated_template"), path)
+        shutil.copy(sqlite_template, path)
         url = f"sqlite:///{path}"
     else:
-        template = request.getfixturevalue("pg_template")
-        url = create_pg_database(pg_server_url(), template)
+        url = create_pg_database(pg_server_url(), pg_template)
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
     if request.param == "sqlite":
         get_engine(url).dispose()
     else:
         drop_pg_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path, monkeypatch) -> str:
+    """A fresh migrated database, also set as DATABASE_URL for the app under test."""
+    sqlite = request.getfixturevalue("migrated_template") if request.param == "sqlite" else None
+    pg = request.getfixturevalue("pg_template") if request.param == "postgresql" else None
+    yield from _database_copy(request, monkeypatch, tmp_path, sqlite, pg)
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_template(migrated_template, tmp_path_factory) -> Path:
+    """The demo set loaded once into a SQLite file (loading it takes seconds)."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    shutil.copy(migrated_template, path)
+    url = f"sqlite:///{path}"
+    with Session(get_engine(url)) as s:
+        load_demo(s)
+    get_engine(url).dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_pg_template(pg_template) -> str:
+    """The demo set loaded once into a PostgreSQL database used as a template."""
+    url = create_pg_database(pg_server_url(), pg_template)
+    with Session(get_engine(url)) as s:
+        load_demo(s)
+    get_engine(url).dispose()
+    yield make_url(url).database
+    drop_pg_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_db_url(request, tmp_path, monkeypatch) -> str:
+    """A fresh database holding the demo set, one copy per test (tests may write to it)."""
+    sqlite = (request.getfixturevalue("demo_sqlite_template")
+              if request.param == "sqlite" else None)
+    pg = request.getfixturevalue("demo_pg_template") if request.param == "postgresql" else None
+    yield from _database_copy(request, monkeypatch, tmp_path, sqlite, pg)
+
+
+@pytest.fixture
+def demo_session(demo_db_url) -> Session:
+    with Session(get_engine(demo_db_url), expire_on_commit=False) as s:
+        yield s
 
 
 @pytest.fixture

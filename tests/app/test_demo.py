@@ -4,14 +4,13 @@ intervals and ties, agreement, calibration — read from the plotted figures and
 import pytest
 
 from services.auth import user_by_email
-from services.demo import load_demo
 from tests.apptest import all_text, app_as, figures
 from ui.text import chart_text
 
 
 @pytest.fixture
-def demo(session):
-    load_demo(session)
+def demo(demo_session):
+    session = demo_session
     return {"daniel": user_by_email(session, "daniel.okafor@example.com"),
             "aiko": user_by_email(session, "aiko.tanaka@example.com"),
             "morgan": user_by_email(session, "morgan.keller@example.com")}
@@ -59,7 +58,8 @@ def test_demo_hiring_manager_sees_leniency_from_his_positions_only(demo):
     assert "Liam O'Connor" not in set(table["Panelist"])
 
 
-def test_demo_panelist_sees_no_colleague_scores_before_submitting(demo, session):
+def test_demo_panelist_sees_no_colleague_scores_before_submitting(demo, demo_session):
+    session = demo_session
     from models import Candidate
 
     olusegun = session.exec(Candidate.__table__.select().where(

@@ -15,16 +15,14 @@ from services import board as boards
 from services import exports, pdf_pack, report
 from services.auth import user_by_email, viewer_for
 from services.calibration import submitted_scores
-from services.demo import load_demo
 from services.i18n import language
 from services.report import OPERATOR
 from tests.apptest import all_text, app_as, figures
 
 
 @pytest.fixture
-def demo(session):
-    load_demo(session)
-    return session
+def demo(demo_session):
+    return demo_session
 
 
 def positions(session) -> list[Position]:
