@@ -26,14 +26,10 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/browser.py` puts bench/, not the root, on the path
     sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
+from tools.app_server import app_server, chromium_launch_args  # noqa: E402 (after the path)
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 8))
 TARGETS = {"dashboard_open": 3.0, "candidate": 2.5, "tab": 2.5, "field_save": 1.5,
            "submit": 3.0}
@@ -123,48 +120,6 @@ ARM = """([selector, text, run, timeout]) => {
     }, 4);
   });
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def server(script: Path, db_url: str | None, log: Path, cwd: Path = ROOT):
-    """`streamlit run script` on a free port; yields its base URL. Streamlit reads
-    .streamlit/config.toml from `cwd`: the app runs with the project's, the floor (in its
-    own folder) with Streamlit's defaults, a bare Streamlit page."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if db_url:
-        env["DATABASE_URL"] = db_url
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"streamlit did not start: {log.read_text()[-2000:]}") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def new_context(browser):
@@ -471,11 +426,11 @@ def run_browser(databases: list[tuple[str, str, dict]], tmp: Path) -> list[dict]
     floor_script = tmp / "floor_app.py"
     floor_script.write_text(FLOOR_APP)
     results = []
-    with server(floor_script, None, tmp / "floor.log", tmp) as floor_base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu"])
+    with (app_server(None, tmp / "floor.log", script=floor_script, cwd=tmp) as floor_base,
+          sync_playwright() as pw):
+        browser = pw.chromium.launch(**chromium_launch_args())
         for label, url, plan in databases:
-            with server(ROOT / "app.py", url, tmp / f"app-{label}.log") as base:
+            with app_server(url, tmp / f"app-{label}.log") as base:
                 warm = browser.new_page()  # the first run imports everything: not timed
                 warm.goto(base)
                 warm.get_by_role("textbox", name="Password").wait_for(timeout=180_000)

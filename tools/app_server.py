@@ -72,8 +72,9 @@ def healthy(base: str) -> bool:
 @contextmanager
 def app_server(db_url: str | None, log_path: Path, *, script: str | Path = "app.py",
                secrets: Path | None = None, env: dict | None = None, port: int | None = None,
-               startup_seconds: float = STARTUP_SECONDS) -> Iterator[str]:
-    """`streamlit run script` (from the repository root) on a free port with DATABASE_URL set
+               startup_seconds: float = STARTUP_SECONDS, cwd: Path = ROOT) -> Iterator[str]:
+    """`streamlit run script` (from `cwd`, the repository root unless given: Streamlit reads
+    .streamlit/config.toml from there) on a free port with DATABASE_URL set
     to `db_url`; yields the base URL once the server answers, stops it afterwards.
 
     `secrets`: a secrets.toml handed over with --secrets.files (none is written into the
@@ -94,7 +95,7 @@ def app_server(db_url: str | None, log_path: Path, *, script: str | Path = "app.
         cmd += ["--secrets.files", str(secrets)]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + startup_seconds
