@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/browser.py` puts bench/, not the root, on the path
     sys.path.insert(0, str(ROOT))
 
-from tools.app_server import app_server, chromium_launch_args  # noqa: E402 (after the path)
+from tools.app_server import WATCH_RUNS, app_server, chromium_launch_args  # noqa: E402 (after the path)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 8))
 TARGETS = {"dashboard_open": 3.0, "candidate": 2.5, "tab": 2.5, "field_save": 1.5,
@@ -56,39 +56,6 @@ if st.button("Click", key="floor"):
     n = st.session_state["n"] = n + 1
 st.markdown(f"clicked {n}")
 '''
-
-# In every page before Streamlit loads: count the end of each script run as the server reports
-# it (a ForwardMsg whose top-level field 6, script_finished, is set), because the page's
-# data-test-script-state can skip "running" altogether for a short run.
-WATCH_RUNS = """(() => {
-  window.__runsDone = 0;
-  window.__lastDone = 0;
-  const endsRun = (buffer) => {
-    const b = new Uint8Array(buffer);
-    let i = 0;
-    const varint = () => { let v = 0, m = 1, x; do { x = b[i++]; v += (x & 0x7f) * m; m *= 128; }
-                           while (x & 0x80 && i < b.length); return v; };
-    while (i < b.length) {
-      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
-      if (wire === 0) { const v = varint(); if (field === 6) return v !== 2; }
-      else if (wire === 2) { const n = varint(); i += n; }  // (i += varint() reads i first)
-      else if (wire === 1) { i += 8; } else if (wire === 5) { i += 4; } else { return false; }
-    }
-    return false;
-  };
-  const Native = window.WebSocket;
-  window.WebSocket = function (...args) {
-    const ws = new Native(...args);
-    ws.addEventListener('message', (event) => {
-      if (event.data instanceof ArrayBuffer && endsRun(event.data)) {
-        window.__runsDone += 1; window.__lastDone = performance.now();
-      }
-    });
-    return ws;
-  };
-  window.WebSocket.prototype = Native.prototype;
-  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
-})();"""
 
 # Armed before a click: resolves with the milliseconds from the pointer going down until the
 # script run it started has finished (when `run`) and `selector` (with `text`) is in the page.

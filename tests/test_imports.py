@@ -105,7 +105,17 @@ def test_the_check_finds_a_function_local_import(tmp_path):
 _FORK_IMPORTS = """
 import importlib, json, os, sys
 for lib in ("numpy", "pandas", "sqlalchemy", "sqlmodel", "pydantic", "alembic", "babel",
-            "typer", "plotly", "streamlit", "openpyxl", "argon2", "zxcvbn", "email_validator"):
+            "typer", "plotly", "streamlit", "openpyxl", "argon2", "zxcvbn", "email_validator",
+            # what the project's modules load lazily: without these each child spent seconds
+            # (not a project import) and the test took minutes
+            "scipy.stats", "scipy.linalg", "scipy.sparse", "scipy.optimize", "scipy.special",
+            "scipy.integrate", "fpdf", "PIL.Image", "fontTools.ttLib", "cryptography",
+            "rich.console", "markdown_it", "plotly.graph_objects", "plotly.express",
+            "babel.numbers", "babel.dates", "babel.support", "babel.messages.pofile",
+            "babel.messages.mofile", "alembic.command", "alembic.config", "typer.main",
+            "smtplib", "email.message", "sqlite3", "sqlalchemy.dialects.postgresql",
+            "sqlalchemy.dialects.sqlite", "psycopg", "openpyxl.styles", "streamlit.runtime",
+            "html.parser", "threadpoolctl"):
     try:
         importlib.import_module(lib)
     except ImportError:

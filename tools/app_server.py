@@ -117,3 +117,39 @@ def app_server(db_url: str | None, log_path: Path, *, script: str | Path = "app.
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+# Installed in every page before Streamlit loads (Playwright's add_init_script): counts the
+# script runs the server reports finished (window.__runsDone; window.__lastDone is when, in
+# performance.now() ms) — a ForwardMsg whose top-level field 6, script_finished, is set and is
+# not "finished early for a rerun" — because the page's data-test-script-state can skip
+# "running" altogether for a short run, so it cannot tell that a run happened.
+WATCH_RUNS = """(() => {
+  window.__runsDone = 0;
+  window.__lastDone = 0;
+  const endsRun = (buffer) => {
+    const b = new Uint8Array(buffer);
+    let i = 0;
+    const varint = () => { let v = 0, m = 1, x; do { x = b[i++]; v += (x & 0x7f) * m; m *= 128; }
+                           while (x & 0x80 && i < b.length); return v; };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+      if (wire === 0) { const v = varint(); if (field === 6) return v !== 2; }
+      else if (wire === 2) { const n = varint(); i += n; }  // (i += varint() reads i first)
+      else if (wire === 1) { i += 8; } else if (wire === 5) { i += 4; } else { return false; }
+    }
+    return false;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('message', (event) => {
+      if (event.data instanceof ArrayBuffer && endsRun(event.data)) {
+        window.__runsDone += 1; window.__lastDone = performance.now();
+      }
+    });
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+})();"""

@@ -27,7 +27,7 @@ from services.demo import load_demo, read_demo
 from services.scorecards import open_scorecard
 from tests.conftest import PASSWORD, Factory
 from tests.oidc_provider import OIDCProvider
-from tools.app_server import CHROMIUM, app_server, chromium_launch_args, free_port
+from tools.app_server import CHROMIUM, WATCH_RUNS, app_server, chromium_launch_args, free_port
 
 # Every name and note from the database carries this marker, so a page that leaks any of it to a
 # logged-out visitor is caught by looking for one string.
@@ -297,37 +297,6 @@ def sso_site(tmp_path_factory, oidc_provider, browser) -> dict:
 
 # ---------------------------------------------------------------- moving inside one session
 # A page load is a new Streamlit session (logged out); these move the way the menu does.
-
-# Counts the script runs the server reports finished (a ForwardMsg whose field 6,
-# script_finished, is set and is not "finished early for a rerun"): the page's
-# data-test-script-state can skip "running" altogether for a short run, so it cannot tell that
-# a run happened. Installed before the page's own scripts, on every context (see new_context).
-WATCH_RUNS = """(() => {
-  window.__runsDone = 0;
-  const endsRun = (buffer) => {
-    const b = new Uint8Array(buffer);
-    let i = 0;
-    const varint = () => { let v = 0, m = 1, x; do { x = b[i++]; v += (x & 0x7f) * m; m *= 128; }
-                           while (x & 0x80 && i < b.length); return v; };
-    while (i < b.length) {
-      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
-      if (wire === 0) { const v = varint(); if (field === 6) return v !== 2; }
-      else if (wire === 2) { const n = varint(); i += n; }
-      else if (wire === 1) { i += 8; } else if (wire === 5) { i += 4; } else { return false; }
-    }
-    return false;
-  };
-  const Native = window.WebSocket;
-  window.WebSocket = function (...args) {
-    const ws = new Native(...args);
-    ws.addEventListener('message', (event) => {
-      if (event.data instanceof ArrayBuffer && endsRun(event.data)) window.__runsDone += 1;
-    });
-    return ws;
-  };
-  window.WebSocket.prototype = Native.prototype;
-  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
-})();"""
 
 
 def watch_runs(context: BrowserContext) -> BrowserContext:
