@@ -10,7 +10,6 @@ domain, which both libraries use (see `LIBRARY_TEXTS`).
 import functools
 import gettext
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -68,7 +67,7 @@ def _choose_language(lang: str | None) -> str:
     """Use `lang` (else SECONDLOOK_LANGUAGE, else English) for click's and typer's texts too."""
     chosen = normalise(lang or config.cli_language()) or "en"
     gettext.bindtextdomain("messages", str(LOCALE_DIR))
-    os.environ["LANGUAGE"] = chosen  # the standard library's gettext reads it at each call
+    config.set_gettext_language(chosen)  # the standard library's gettext reads it at each call
     for name, text in LIBRARY_TEXTS.items():
         setattr(rich_utils, name, gettext.gettext(text))
     return chosen

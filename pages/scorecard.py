@@ -5,7 +5,7 @@ from streamlit.errors import StreamlitInvalidLayoutContextError
 
 from models import Role, label
 from services.errors import InvalidInput, NotAllowed, NotFound
-from services.i18n import _, datetime_
+from services.i18n import _, datetime_, ngettext
 from services.interviews import my_interviews
 from services.scorecards import describe_status, scorecard_kit, submit
 from ui import db, panel_view
@@ -43,6 +43,9 @@ interview_id = sync_query_choice(
     format_func=lambda i: _("{candidate} ({when}, {status})").format(
         candidate=names[rows.at[i, "candidate_id"]], when=datetime_(rows.at[i, "scheduled_at"]),
         status=describe_status(rows.at[i, "status"])),
+    unknown=_("The link you followed is for an interview whose panel you are not on (or that "
+              "was cancelled). Below is one of your own interviews: check the candidate's name "
+              "before scoring."),
 )
 
 try:
@@ -135,8 +138,15 @@ def scoring(interview_id: int) -> None:
                 submit(s, kit.scorecard.id, viewer.id,
                        st.session_state.get(key("version", interview_id)))
         except InvalidInput as exc:
-            st.error(_("Not submitted yet. Still missing:") + "\n\n" + "\n".join(
-                f"- {md_escape(p)}" for p in exc.problems))
+            # Said at the button too: the list below can be a long scroll away on a phone.
+            st.toast(ngettext("Not submitted: {n} item is still missing (listed below).",
+                              "Not submitted: {n} items are still missing (listed below).",
+                              len(exc.problems)).format(n=len(exc.problems)),
+                     icon=":material/error:")
+            with st.container(key="sc_missing"):
+                st.error(_("Not submitted yet. Still missing:") + "\n\n" + "\n".join(
+                    f"- {md_escape(p)}" for p in exc.problems))
+            scroll_to("sc_missing")
             return
         forget_state(interview_id)
         st.session_state["scorecard_just_submitted"] = interview_id

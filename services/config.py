@@ -158,6 +158,12 @@ def app_url() -> str:
     return (env(APP_URL_VARIABLE) or "").strip().rstrip("/")
 
 
+def set_gettext_language(lang: str) -> None:
+    """The language of the standard library's gettext for this process (LANGUAGE): the command
+    line sets it so that typer's own texts come from the catalogue (manage.py)."""
+    os.environ["LANGUAGE"] = lang
+
+
 def cli_language() -> str | None:
     """The command line's language (SECONDLOOK_LANGUAGE), or None for English."""
     return env(LANGUAGE_VARIABLE)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from models import RECOMMENDATIONS, label
 from services.board import Board, ranking_statement
-from services.i18n import _
+from services.i18n import _, colon
 
 
 @dataclass
@@ -68,7 +68,7 @@ def _agenda_lines(agenda: pd.DataFrame) -> list[str]:
     lines = []
     for row in agenda.itertuples(index=False):
         topic = row.criterion if isinstance(row.criterion, str) else _("Recommendation")
-        lines.append(f"{topic}: {row.detail}" if row.detail else topic)
+        lines.append(colon(topic, row.detail) if row.detail else topic)
     return lines
 
 

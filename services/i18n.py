@@ -197,6 +197,12 @@ def N_(message: str) -> str:
     return message
 
 
+def colon(label: str, text: str = "") -> str:
+    """"Label: text" with the language's punctuation ("Recommandation : partagé" in French,
+    a no-break space before the colon)."""
+    return _("{label}: {text}").format(label=label, text=text).rstrip()
+
+
 def babel_locale(lang: str | None = None) -> Locale:
     """The Babel locale numbers and dates are formatted with."""
     return _locale(LOCALES[normalise(lang) or current_language()])

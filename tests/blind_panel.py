@@ -7,6 +7,7 @@ recommendations are ones the seated viewer does not give, so a leak of any of th
 whatever a service returns.
 """
 
+import re
 from dataclasses import dataclass
 
 from services import consensus, decisions, positions, scorecards
@@ -73,5 +74,7 @@ def blind_panel(make, session, seated, *, title: str = "Blind Position") -> Blin
 
 
 def leaked(text: str, markers: list[str] = MARKERS) -> list[str]:
-    """The markers found in a text."""
-    return [m for m in markers if m in text]
+    """The markers found in a text. A number counts only as a whole number: the digits of a
+    timestamp's fraction or of a longer id can spell a salary ("19:05:12.913570")."""
+    return [m for m in markers
+            if (re.search(rf"(?<![\d.]){m}(?!\d)", text) if m.isdigit() else m in text)]

@@ -11,7 +11,7 @@ from services.headline import (
     ranking_sentence,
     salary_reading,
 )
-from services.i18n import _, money, ngettext
+from services.i18n import _, colon, money, ngettext
 from ui.text import md_escape
 
 
@@ -89,6 +89,6 @@ def candidate(board: Board, candidate_id: int) -> None:
                              (_("What they care about"), h.cares),
                              (_("Concerns the panel heard"), h.concerns)):
             if notes:
-                st.markdown(f"**{title}:**")
+                st.markdown("**" + colon(title) + "**")
                 st.markdown("\n".join(f"- {md_escape(text)} — *{md_escape(who)}*"
                                       for who, text in notes))

@@ -110,24 +110,32 @@ def save_record(create: Callable[..., SQLModel], update: Callable[..., SQLModel]
 
 
 def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
-                      format_func) -> int:
+                      format_func, unknown: str | None = None) -> int:
     """A selectbox of ids kept in step with one query parameter, both ways.
 
     The URL's value is taken when it is new (a link or a reload); a choice made in the box
     (click or keyboard) is written back to the URL at once, so the next run does not put the
-    URL's old value back.
+    URL's old value back. A URL value that is not among the options (someone else's link, an
+    interview since removed) shows `unknown` above the box until another choice is made.
     """
     wanted = st.query_params.get(param)
     marker = f"{key}__from_url"
-    if wanted is not None and wanted.isdigit() and int(wanted) in options and (
-            key not in st.session_state or st.session_state.get(marker) != wanted):
-        st.session_state[key] = int(wanted)
-        st.session_state[marker] = wanted
+    if wanted is not None and (key not in st.session_state
+                               or st.session_state.get(marker) != wanted):
+        if wanted.isdigit() and int(wanted) in options:
+            st.session_state[key] = int(wanted)
+            st.session_state[marker] = wanted
+            st.session_state.pop(f"{key}__unknown", None)
+        else:  # a forwarded or stale link: say so (below), never switch silently
+            st.session_state[f"{key}__unknown"] = wanted
+    if unknown is not None and f"{key}__unknown" in st.session_state:
+        st.warning(unknown, icon=":material/link_off:")
 
     def chosen() -> None:
         value = str(st.session_state[key])
         st.query_params[param] = value
         st.session_state[marker] = value
+        st.session_state.pop(f"{key}__unknown", None)
 
     value = st.selectbox(label, options, key=key, format_func=format_func, on_change=chosen)
     st.query_params[param] = str(value)

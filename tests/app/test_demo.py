@@ -76,3 +76,29 @@ def test_demo_panelist_sees_no_colleague_scores_before_submitting(demo, demo_ses
     assert not figures(card)
     assert "The panel's view" not in all_text(card)
     assert olusegun is not None
+
+
+def test_a_link_to_another_panels_interview_says_so_and_opens_none_of_it(demo, demo_session):
+    """A forwarded reminder opened by someone not on that panel: a notice above the picker,
+    one of the user's own interviews below it, nothing of the linked one (issue 12)."""
+    from sqlmodel import select
+
+    from models import Interview, PanelMember
+    from services.auth import viewer_for
+    from services.interviews import my_interviews
+
+    aiko = demo["aiko"]
+    seats = set(demo_session.exec(select(PanelMember.interview_id)
+                                  .where(PanelMember.user_id == aiko.id)).all())
+    other = next(iv for iv in demo_session.exec(select(Interview)).all() if iv.id not in seats)
+    at = app_as(aiko.id, "pages/scorecard.py", query={"interview": str(other.id)})
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "not on" in warning and "check the candidate's name" in warning
+    own = set(my_interviews(demo_session, viewer_for(demo_session, aiko))["interview_id"])
+    assert int(at.query_params["interview"][0]) in own
+    # The notice stays on the next run of the page, and is not shown for an own interview.
+    at.run()
+    assert any("not on" in w.value for w in at.warning)
+    mine = app_as(aiko.id, "pages/scorecard.py", query={"interview": str(min(own))})
+    assert not any("not on" in w.value for w in mine.warning)

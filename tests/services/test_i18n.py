@@ -142,3 +142,13 @@ def test_browser_tags_map_to_the_apps_languages():
     assert i18n.normalise("fr-CA") == "fr" and i18n.normalise("fr_FR") == "fr"
     assert i18n.normalise("EN-us") == "en"
     assert i18n.normalise("de-DE") is None and i18n.normalise(None) is None
+
+
+def test_a_label_and_its_text_take_the_languages_colon():
+    colon = i18n.colon
+    with i18n.language("fr"):
+        assert colon("Recommandation", "partagée") == "Recommandation\u00a0: partagée"
+        assert colon("Le candidat a demandé") == "Le candidat a demandé\u00a0:"
+    with i18n.language("en"):
+        assert colon("Recommendation", "split") == "Recommendation: split"
+        assert colon("The candidate asked") == "The candidate asked:"
