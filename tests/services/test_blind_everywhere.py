@@ -191,7 +191,7 @@ EXCLUDED = {
     **{f"db.{n}": _NO_CANDIDATE for n in (
         "alembic_config", "check_reachable", "database_url", "fetch_rows", "gc_paused",
         "get_engine", "is_empty", "migrate", "session_scope", "with_driver")},
-    **dict.fromkeys(("audit.action_label", "auth.lock_notice", "auth.password_help", "errors.field_label", "errors.field_messages", *(f"config.{c}" for c in ("app_url", "cli_language", "database_url", "env", "environment", "file_section", "secret_section", "set_secrets_reader", "smtp", "sso_configured", "time_zone"))), _NO_CANDIDATE),  # noqa: E501
+    **dict.fromkeys(("audit.action_label", "auth.lock_notice", "auth.password_help", "errors.field_label", "errors.field_messages", *(f"config.{c}" for c in ("app_url", "cli_language", "database_url", "env", "environment", "file_section", "secret_section", "set_gettext_language", "set_secrets_reader", "smtp", "sso_configured", "time_zone"))), _NO_CANDIDATE),  # noqa: E501
     "decisions.record_decision": _WRITE,
     **{f"demo.{n}": "demo data file and loader (operator)" for n in (
         "criteria_names", "demo_logins", "load_demo", "read_demo")},
@@ -227,7 +227,7 @@ EXCLUDED = {
         "crossed_matrix", "icc", "krippendorff_alpha", "reliability", "reliability_by_criterion")},
     "stats.sensitivity.weight_sensitivity": _PURE,
     **{f"i18n.{n}": "language and locale formatting, no candidate data" for n in (
-        "N_", "babel_locale", "catalogue_path", "compile_catalogue", "current_language",
+        "N_", "babel_locale", "catalogue_path", "colon", "compile_catalogue", "current_language",
         "current_time_zone", "date_", "datetime_", "decimal", "gettext", "language", "local",
         "money", "ngettext", "normalise",
         "number", "percent", "set_resolver", "signed", "translated", "translations",
