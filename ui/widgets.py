@@ -119,23 +119,23 @@ def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
     interview since removed) shows `unknown` above the box until another choice is made.
     """
     wanted = st.query_params.get(param)
-    marker = f"{key}__from_url"
+    marker, stray = f"{key}__from_url", f"{key}__unknown"
     if wanted is not None and (key not in st.session_state
                                or st.session_state.get(marker) != wanted):
         if wanted.isdigit() and int(wanted) in options:
             st.session_state[key] = int(wanted)
             st.session_state[marker] = wanted
-            st.session_state.pop(f"{key}__unknown", None)
+            st.session_state.pop(stray, None)
         else:  # a forwarded or stale link: say so (below), never switch silently
-            st.session_state[f"{key}__unknown"] = wanted
-    if unknown is not None and f"{key}__unknown" in st.session_state:
+            st.session_state[stray] = wanted
+    if unknown is not None and stray in st.session_state:
         st.warning(unknown, icon=":material/link_off:")
 
     def chosen() -> None:
         value = str(st.session_state[key])
         st.query_params[param] = value
         st.session_state[marker] = value
-        st.session_state.pop(f"{key}__unknown", None)
+        st.session_state.pop(stray, None)
 
     value = st.selectbox(label, options, key=key, format_func=format_func, on_change=chosen)
     st.query_params[param] = str(value)

@@ -5,7 +5,7 @@ ICCs on fully crossed candidates x panelists matrices (2-12 candidates, 2-5 pane
 numbers 1-5 or continuous scores); alphas on matrices with gaps (panels of 2-4 drawn per
 candidate, arbitrary gaps, candidates seen by one panelist), scales 1-5 and 1-10. The row's
 value is the largest difference |ours - theirs| / max(1, |theirs|) over every figure both
-define; target 1e-9 (tests/test_stats.py checks the same, plus published tables).
+define; target 1e-9 (tests/services/stats/test_stats.py checks the same, plus published tables).
 """
 
 import warnings
@@ -26,18 +26,25 @@ def _difference(ours: float, theirs: float) -> float:
     return abs(ours - theirs) / max(1.0, abs(theirs))
 
 
+def crossed_design(rng: np.random.Generator) -> np.ndarray | None:
+    """A random fully crossed candidates x panelists matrix (2-12 x 2-5), whole numbers 1-5 or
+    continuous; None when it has fewer than the five values pingouin's ANOVA wants."""
+    n, k = int(rng.integers(2, 13)), int(rng.integers(2, 6))
+    if n * k < 5:
+        return None
+    if rng.random() < 0.5:
+        return rng.integers(1, 6, size=(n, k)).astype(float)
+    return rng.normal(3, 1, (n, 1)) + rng.normal(0, 0.5, (1, k)) + rng.normal(0, 0.7, (n, k))
+
+
 def icc_difference(seed: int, designs: int = 60) -> tuple[float, int]:
     """(largest difference from pingouin, figures compared)."""
     rng = np.random.default_rng([seed, 300])
     worst, compared = 0.0, 0
     while compared < designs * 6:
-        n, k = int(rng.integers(2, 13)), int(rng.integers(2, 6))
-        if n * k < 5:  # pingouin's ANOVA wants at least five values
+        x = crossed_design(rng)
+        if x is None:
             continue
-        if rng.random() < 0.5:
-            x = rng.integers(1, 6, size=(n, k)).astype(float)
-        else:
-            x = rng.normal(3, 1, (n, 1)) + rng.normal(0, 0.5, (1, k)) + rng.normal(0, 0.7, (n, k))
         long = pd.DataFrame(x).stack().rename_axis(["target", "rater"]).reset_index(name="score")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -19,6 +19,7 @@ from services.i18n import language
 from services.stats import ranking
 from services.stats._frames import _small_codes
 from services.stats.reliability import _reading
+from validate.agreement import crossed_design
 
 NAN = float("nan")
 PINGOUIN_TYPES = {"ICC1": "ICC(1,1)", "ICC2": "ICC(A,1)", "ICC3": "ICC(C,1)",
@@ -430,16 +431,7 @@ def test_letter_names_past_z_read_back():
 def crossed_designs() -> list[np.ndarray]:
     """Random fully crossed matrices: 2+ targets, 2+ raters, integer and continuous."""
     rng = np.random.default_rng(20240601)
-    designs = []
-    for _ in range(150):
-        n, k = int(rng.integers(2, 13)), int(rng.integers(2, 6))
-        if n * k < 5:  # pingouin's ANOVA wants at least five values
-            continue
-        if rng.random() < 0.5:
-            x = rng.integers(1, 6, size=(n, k)).astype(float)
-        else:
-            x = rng.normal(3, 1, (n, 1)) + rng.normal(0, 0.5, (1, k)) + rng.normal(0, 0.7, (n, k))
-        designs.append(x)
+    designs = [x for x in (crossed_design(rng) for _ in range(150)) if x is not None]
     designs += [np.array([[1.0, 2.0, 4.0], [3.0, 5.0, 4.0]]),   # 2 targets
                 np.array([[1.0, 2.0], [3.0, 5.0], [4.0, 4.0]])]  # 2 raters
     return designs
