@@ -15,7 +15,7 @@ size, all in one process on one warm database:
   ratio              pipeline_s / bare_scan_s
   peak_mb            peak resident memory (VmHWM) of a fresh process running the pipeline once
   dashboard_cold_ms  pages/dashboard.py through app.py in AppTest, a 200-candidate position, its
-                     hiring manager logged in, st.cache_data cleared: the first run
+                     hiring manager logged in, Streamlit caches cleared: the first run
   dashboard_warm_ms  the same AppTest run again (median of 3)
   save_ms            median time to submit a complete scorecard (services.scorecards.submit)
   save_field_ms      median time of one field save while filling it (services.scorecards.save_score)
@@ -158,6 +158,7 @@ def time_dashboard(url: str, manager_id: int, position_id: int) -> tuple[float, 
 
 def _run_dashboard(st, AppTest, manager_id: int, position_id: int) -> tuple[float, float]:
     st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["user_id"] = manager_id
     at.session_state["session_generation"] = 0  # a new user's (ui.guard checks it)

@@ -271,7 +271,14 @@ def precompute(board: Board) -> Board:
     sensitivity(board)
     ranking_table(board)
     ranking_statement(board)
+    panelist_table(board)
     return board
+
+
+def panelist_table(board: Board) -> pd.DataFrame:
+    """Every panelist's weighted scores per candidate of the board (stats.panelist_scores), in
+    one vector pass for all candidates: the candidate view slices it."""
+    return board.remember("panelist_scores", lambda: stats.panelist_scores(board.scores))
 
 
 def sensitivity(board: Board) -> dict:

@@ -5,6 +5,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from ui.dashboard_tabs import TAB_KEY, TABS
 
 
 def app_as(user_id: int | None, page: str | None = None, *, query: dict | None = None,
@@ -59,3 +60,19 @@ def all_text(at: AppTest) -> str:
             parts.extend(str(o) for o in el.options)
     # Markdown escapes (see ui.text.md_escape) are not part of what a person reads.
     return "\n".join(parts).replace("\\", "").replace("\u2060", "")
+
+
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    """Open a tab of the dashboard by its English name (ui.dashboard_tabs draws only the open
+    one), as a click on it does: the tabs' state is set to the label shown, in the page's
+    language, and the app reruns."""
+    at.session_state[TAB_KEY] = at.tabs[TABS.index(tab)].label
+    return at.run()
+
+
+def open_expander(at: AppTest, *keys: str) -> AppTest:
+    """Open stateful expanders (ui.widgets.lazy_expander draws its content only when open), as
+    clicks on them do, and rerun."""
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()

@@ -24,7 +24,10 @@ from ui.widgets import pick_position
 TTL_SECONDS = 600
 
 
-@st.cache_data(show_spinner=False, max_entries=256, ttl=TTL_SECONDS)
+# A resource cache, not a data cache: every run gets the same Board object back (no copy), so
+# what Board.remember keeps on it (sentences, tables, plotly figures) is built once per board,
+# not once per run. Pages never change a board; Board.remember hands out copies of its tables.
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=TTL_SECONDS)
 def _board(url: str, position_id: int, position_fingerprint: str, viewer: Viewer,
            marker: tuple, language: str) -> Board:
     del url, position_fingerprint, marker, language  # part of the key only

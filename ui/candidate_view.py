@@ -6,15 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from models import label
-from services import stats
 from services.auth import Viewer
-from services.board import Board, band_text
+from services.board import Board, band_text, panelist_table
 from services.coverage import coverage_recorded, uncovered_tasks
 from services.first_interview import change_per_criterion, first_scores
 from services.i18n import _, datetime_, decimal, money, ngettext, number
 from services.scorecards import amendments
-from ui import charts, db, headline
+from ui import cache, charts, db, headline
 from ui.text import md_escape
+from ui.widgets import lazy_expander
 
 
 def when(value: datetime | pd.Timestamp | None) -> str:
@@ -31,9 +31,45 @@ def amount(value, currency: str) -> str:
     return "—" if value is None or pd.isna(value) else money(int(value), currency)
 
 
+def _frames(board: Board, candidate_id: int) -> dict:
+    """The candidate's per-panelist profiles and criterion-by-panelist matrix, computed once
+    per board (a cached board keeps them; see ui.cache)."""
+    def build() -> dict:
+        part = board.candidate(candidate_id)
+        scores, cards = part.scores, part.cards
+        names = dict(zip(cards["panelist_id"], cards["panelist"], strict=True))
+        everyone = panelist_table(board)
+        per_panelist = everyone[everyone["candidate_id"] == candidate_id]
+        profiles = per_panelist.assign(panelist=per_panelist["panelist_id"].map(names))
+        crit_names = dict(zip(board.criteria["criterion_id"], board.criteria["name"],
+                              strict=True))
+        matrix = (scores.assign(criterion=scores["criterion_id"].map(crit_names)
+                                .fillna(_("(older criterion)")),
+                                panelist=scores["panelist_id"].map(names))
+                  .pivot_table(index="criterion", columns="panelist", values="value",
+                               aggfunc="first", dropna=False, sort=False))
+        order = [n for n in board.criteria["name"] if n in matrix.index]
+        matrix = matrix.reindex(order + [i for i in matrix.index if i not in order])
+        return {"profiles": profiles, "matrix": matrix}
+    return board.remember(f"candidate_frames:{candidate_id}", build)
+
+
+def _chart(board: Board, candidate_id: int, kind: str):
+    """(figure, data behind it) of the candidate's radar or heatmap, built once per board."""
+    scale = (board.scale_min, board.scale_max)
+
+    def build():
+        frames = _frames(board, candidate_id)
+        if kind == "radar":
+            return (charts.radar(frames["profiles"], scale),
+                    charts.radar_data(frames["profiles"]))
+        return charts.heatmap(frames["matrix"], scale), charts.heatmap_data(frames["matrix"])
+    fig, data = cache.figure(board, f"{kind}:{candidate_id}", build)
+    return fig, data.copy()
+
+
 def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
     """Draw the candidate's panel view (the board is already filtered for the viewer)."""
-    scale = (board.scale_min, board.scale_max)
     part = board.candidate(candidate_id)
     if part.summary is None:
         st.info(_("No submitted scorecards for this candidate yet.") if part.visible else
@@ -66,25 +102,17 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
         missing = uncovered_tasks(s, viewer, candidate_id)
         recorded, _cards = coverage_recorded(s, viewer, candidate_id)
         first = first_scores(s, viewer, candidate_id)
-    per_panelist = stats.panelist_scores(scores)
-    profiles = per_panelist.assign(panelist=per_panelist["panelist_id"].map(names))
     crit_names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
     older = _("(older criterion)")
-    matrix = (scores.assign(criterion=scores["criterion_id"].map(crit_names).fillna(older),
-                            panelist=scores["panelist_id"].map(names))
-              .pivot_table(index="criterion", columns="panelist", values="value",
-                           aggfunc="first", dropna=False, sort=False))
-    order = [n for n in board.criteria["name"] if n in matrix.index]
-    matrix = matrix.reindex(order + [i for i in matrix.index if i not in order])
     left, right = st.columns(2)
     with left:
-        charts.show(charts.radar(profiles, scale), key=f"radar_{candidate_id}",
-                    alt=_("Radar chart: each panelist's mean score per dimension"),
-                    data=charts.radar_data(profiles))
+        fig, data = _chart(board, candidate_id, "radar")
+        charts.show(fig, key=f"radar_{candidate_id}", data=data,
+                    alt=_("Radar chart: each panelist's mean score per dimension"))
     with right:
-        charts.show(charts.heatmap(matrix, scale), key=f"heatmap_{candidate_id}",
-                    alt=_("Heatmap: each panelist's score on each criterion"),
-                    data=charts.heatmap_data(matrix))
+        fig, data = _chart(board, candidate_id, "heatmap")
+        charts.show(fig, key=f"heatmap_{candidate_id}", data=data,
+                    alt=_("Heatmap: each panelist's score on each criterion"))
 
     agenda = board.agenda[board.agenda["candidate_id"] == candidate_id]
     st.subheader(_("Discuss at the debrief"))
@@ -120,19 +148,56 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
             "second": _("Second interview (panel mean)"), "change": _("Change")}),
             hide_index=True, width="stretch", key=f"first_vs_second_{candidate_id}")
 
-    st.subheader(_("Who said what"))
+    # Amendments stay in view (a scorecard changed after it was submitted is read differently);
+    # the details below are drawn only when opened (issue 12: each table and chart costs the
+    # browser, and a switch of candidate redraws them all).
+    for panelist_id, (by, at) in changed.items():
+        st.caption(_("{panelist}'s scorecard was changed after submission by {who} on "
+                     "{when}.").format(panelist=md_escape(names.get(panelist_id, "?")),
+                                       who=md_escape(by), when=when(at)),
+                   help=_("Every change is in the audit trail with its old and new value."))
     evidence = scores.assign(
         criterion=scores["criterion_id"].map(crit_names).fillna(older),
         panelist=scores["panelist_id"].map(names),
         score=scores["value"].map(lambda v: _("not assessed") if pd.isna(v) else f"{v:g}"),
     )
-    for crit, rows in evidence.groupby("criterion", sort=False):
-        with st.expander(md_escape(crit)):
-            st.dataframe(rows[["panelist", "score", "evidence"]].rename(columns={
-                "panelist": _("Panelist"), "score": _("Score"), "evidence": _("Evidence")}),
-                hide_index=True, width="stretch")
-    panel_cols = st.columns(max(1, len(cards)))
-    for col, card in zip(panel_cols, cards.itertuples(index=False), strict=True):
+    lazy_expander(_("Who said what: every score with its evidence"),
+                  lambda: _who_said_what(evidence), key="who_said_what",
+                  icon=":material/format_quote:")
+    lazy_expander(_("Each panelist's scorecard: recommendation, the candidate's questions, "
+                    "interest, concerns, salary heard"),
+                  lambda: _panel_cards(cards, changed, currency), key="panel_cards",
+                  icon=":material/group:")
+
+    band = (board.position.salary_min, board.position.salary_max)
+    expectation = cand["salary_expectation"]
+    expectation = None if pd.isna(expectation) else int(expectation)
+    lazy_expander(_("Salary against the band"), lambda: charts.show(
+        cache.figure(board, f"salary:{candidate_id}",
+                     lambda: charts.salary(band, expectation, cards, currency)),
+        key=f"salary_{candidate_id}",
+        alt=_("Salary chart: the position's band with the stated and heard expectations"),
+        summary=headline.salary_words(headline.salary_reading_of(board, candidate_id),
+                                      plain=True),
+        data=charts.salary_data(band, expectation, cards, currency)),
+        key="salary_chart", icon=":material/payments:")
+    if expectation is not None and band[1] is not None and expectation > band[1]:
+        st.warning(_("Stated expectation {stated} is above the band's maximum {max}.").format(
+            stated=money(expectation, currency), max=money(band[1], currency)))
+
+
+def _who_said_what(evidence: pd.DataFrame) -> None:
+    """Every score and its evidence note, criterion by criterion, in one table."""
+    st.dataframe(evidence[["criterion", "panelist", "score", "evidence"]].rename(columns={
+        "criterion": _("Criterion"), "panelist": _("Panelist"), "score": _("Score"),
+        "evidence": _("Evidence")}), hide_index=True, width="stretch",
+        key="who_said_what_table")
+
+
+def _panel_cards(cards: pd.DataFrame, changed: dict, currency: str) -> None:
+    """One box per panelist: role, when submitted, recommendation, what they noted."""
+    for col, card in zip(st.columns(max(1, len(cards))), cards.itertuples(index=False),
+                         strict=True):
         with col.container(border=True):
             st.markdown(f"**{md_escape(card.panelist)}**")
             st.caption(_("{role} · submitted {when}").format(role=label(card.panel_role),
@@ -151,17 +216,3 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
                 st.text(value or "—")
             st.caption(_("Salary heard"))
             st.text(amount(card.salary_heard, currency))
-
-    st.subheader(_("Salary"))
-    band = (board.position.salary_min, board.position.salary_max)
-    expectation = cand["salary_expectation"]
-    expectation = None if pd.isna(expectation) else int(expectation)
-    charts.show(charts.salary(band, expectation, cards, currency), key=f"salary_{candidate_id}",
-                alt=_("Salary chart: the position's band with the stated and heard "
-                      "expectations"),
-                summary=headline.salary_words(headline.salary_reading_of(board, candidate_id),
-                                              plain=True),
-                data=charts.salary_data(band, expectation, cards, currency))
-    if expectation is not None and band[1] is not None and expectation > band[1]:
-        st.warning(_("Stated expectation {stated} is above the band's maximum {max}.").format(
-            stated=money(expectation, currency), max=money(band[1], currency)))

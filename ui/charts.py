@@ -11,13 +11,18 @@ are written as letters, panelists and series by name in the legend and the table
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.colors import get_colorscale
 
 from models import DIMENSIONS, label
 from services.i18n import N_, _, current_language, decimal, money, signed
 from ui.text import chart_text, md_escape
+from ui.widgets import lazy_expander
 
 PALETTE = ["#2f5d8a", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
+# Red (low) to green (high), as explicit stops: unvalidated figures reach plotly.js as they are,
+# and plotly.js knows no "RdYlGn" by name.
+SCORE_COLOURS = get_colorscale("RdYlGn")
 TIE_COLOURS = ["#2f5d8a", "#00798c", "#8d6a9f", "#d1495b", "#edae49", "#66a182"]
 # No mode bar: on a 390 px screen it sits over the title; zooming is not what people do here.
 CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
@@ -29,17 +34,32 @@ def _separators() -> str:
     return ",\u202f" if current_language() == "fr" else ".,"
 
 
-def _layout(fig: go.Figure, height: int = 360, *, title: str, **kw) -> go.Figure:
-    # Title on the left (Streamlit's own element toolbar appears top right on hover), legend
-    # horizontal under the plot, margins that grow with the labels instead of clipping them.
-    fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 48, "b": 10, "autoexpand": True},
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
-        separators=_separators(), **kw)
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
-    return fig
+def _figure(traces: list[dict], *, title: str, height: int = 360, xaxis: dict | None = None,
+            yaxis: dict | None = None, **layout) -> go.Figure:
+    """A figure from plain trace and layout dicts, the way every chart here is laid out: title
+    on the left (Streamlit's own element toolbar appears top right on hover), legend horizontal
+    under the plot, margins that grow with the labels instead of clipping them.
+
+    Built unvalidated (`_validate=False`): plotly's property validation took about 40 ms a
+    figure, most of a candidate switch on the dashboard (issue 12). The dicts use plotly's own
+    property names; tests/ui/test_charts.py rebuilds every builder's figure with validation and
+    checks plotly accepts it unchanged.
+    """
+    layout = {
+        "height": height, "margin": {"l": 10, "r": 10, "t": 48, "b": 10, "autoexpand": True},
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+        "separators": _separators(),
+        "xaxis": {**(xaxis or {}), "automargin": True},
+        "yaxis": {**(yaxis or {}), "automargin": True},
+        **layout,
+    }
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def _values(column) -> list:
+    """A column as plain numbers for a trace, missing values as None (JSON null)."""
+    return [None if pd.isna(v) else float(v) for v in column]
 
 
 def wrap(text: str, width: int = 18) -> str:
@@ -72,9 +92,9 @@ def show(fig: go.Figure, *, key: str, alt: str, summary: str | None = None,
     st.plotly_chart(fig, key=key, config=CONFIG, alt=alt, width="stretch")
     if summary:
         st.caption(summary)
-    if data is not None:
-        with st.expander(_(DATA_BEHIND), key=f"{key}_data"):
-            st.markdown(markdown_table(data))
+    if data is not None:  # drawn when opened (a closed expander costs nothing)
+        lazy_expander(_(DATA_BEHIND), lambda: st.markdown(markdown_table(data)),
+                      key=f"{key}_data")
 
 
 # --- ranking ----------------------------------------------------------------------------------
@@ -87,10 +107,10 @@ def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     beside each point and in the axis label, so the grouping never rests on colour alone.
     """
     data = summary.dropna(subset=["overall"]).sort_values("rank", ascending=False)
-    fig = go.Figure()
     labels = [chart_text(f"{n} ({x})") for n, x in zip(data["name"], data["letters"],
                                                       strict=True)]
     data = data.assign(_label=labels)
+    traces = []
     for k, (letters, rows) in enumerate(data.groupby("letters", sort=True)):
         upper = (rows["ci_high"] - rows["overall"]).fillna(0)
         lower = (rows["overall"] - rows["ci_low"]).fillna(0)
@@ -98,20 +118,22 @@ def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
             name=chart_text(n), overall=decimal(o), low=decimal(lo), high=decimal(hi))
             for n, o, lo, hi in zip(rows["name"], rows["overall"], rows["ci_low"],
                                     rows["ci_high"], strict=True)]
-        fig.add_trace(go.Scatter(
-            x=rows["overall"], y=rows["_label"].tolist(), mode="markers+text",
-            name=_("Letters {letters}").format(letters=letters), text=[letters] * len(rows),
-            textposition="top center",
-            marker={"size": 12, "color": TIE_COLOURS[k % len(TIE_COLOURS)],
-                    "symbol": SYMBOLS[k % len(SYMBOLS)]},
-            error_x={"type": "data", "symmetric": False, "array": upper, "arrayminus": lower,
-                     "thickness": 2, "width": 6},
-            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        ))
-    fig.update_xaxes(range=[scale[0] - 0.2, scale[1] + 0.2], title=_("Weighted overall score"))
-    fig.update_yaxes(categoryorder="array", categoryarray=data["_label"].tolist())
-    return _layout(fig, height=max(280, 34 * len(data) + 140),
-                   title=_("Overall score, 95% interval"), showlegend=len(data) <= 12)
+        traces.append({
+            "type": "scatter", "x": _values(rows["overall"]), "y": rows["_label"].tolist(),
+            "mode": "markers+text", "name": _("Letters {letters}").format(letters=letters),
+            "text": [letters] * len(rows), "textposition": "top center",
+            "marker": {"size": 12, "color": TIE_COLOURS[k % len(TIE_COLOURS)],
+                       "symbol": SYMBOLS[k % len(SYMBOLS)]},
+            "error_x": {"type": "data", "symmetric": False, "array": _values(upper),
+                        "arrayminus": _values(lower), "thickness": 2, "width": 6},
+            "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+        })
+    return _figure(
+        traces, height=max(280, 34 * len(data) + 140), title=_("Overall score, 95% interval"),
+        showlegend=len(data) <= 12,
+        xaxis={"range": [scale[0] - 0.2, scale[1] + 0.2],
+               "title": {"text": _("Weighted overall score")}},
+        yaxis={"categoryorder": "array", "categoryarray": data["_label"].tolist()})
 
 
 # --- one candidate ----------------------------------------------------------------------------
@@ -119,18 +141,18 @@ def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
 
 def radar(profiles: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     """Each panelist's dimension profile for one candidate, overlaid."""
-    fig = go.Figure()
     # Polar labels get no automatic margin: broken over lines they stay inside 390 px.
     theta = [wrap(label(d), 10) for d in DIMENSIONS]
+    traces = []
     for i, row in enumerate(profiles.itertuples(index=False)):
-        values = [getattr(row, d) for d in DIMENSIONS]
-        fig.add_trace(go.Scatterpolar(
-            r=values + values[:1], theta=theta + theta[:1], fill="toself", opacity=0.55,
-            name=chart_text(row.panelist), line={"color": PALETTE[i % len(PALETTE)]},
-        ))
-    fig.update_layout(polar={"radialaxis": {"range": [scale[0], scale[1]], "dtick": 1},
-                             "domain": {"x": [0.12, 0.88]}})
-    return _layout(fig, height=380, title=_("Dimension profile by panelist"))
+        values = _values(getattr(row, d) for d in DIMENSIONS)
+        traces.append({
+            "type": "scatterpolar", "r": values + values[:1], "theta": theta + theta[:1],
+            "fill": "toself", "opacity": 0.55, "name": chart_text(row.panelist),
+            "line": {"color": PALETTE[i % len(PALETTE)]}})
+    return _figure(traces, height=380, title=_("Dimension profile by panelist"),
+                   polar={"radialaxis": {"range": [scale[0], scale[1]], "dtick": 1},
+                          "domain": {"x": [0.12, 0.88]}})
 
 
 def radar_data(profiles: pd.DataFrame) -> pd.DataFrame:
@@ -146,20 +168,22 @@ def heatmap(matrix: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     text = matrix.map(lambda v: _("n/a") if pd.isna(v) else f"{v:g}")
     columns = [chart_text(c) for c in matrix.columns]
     rows = [chart_text(r) for r in matrix.index]
-    fig = go.Figure(go.Heatmap(
-        z=matrix.astype(float).astype(object).where(matrix.notna(), None).to_numpy().tolist(),
-        x=columns, y=rows, zmin=scale[0], zmax=scale[1],
-        colorscale="RdYlGn", text=text.to_numpy().tolist(), texttemplate="%{text}",
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+    trace = {
+        "type": "heatmap",
+        "z": matrix.astype(float).astype(object).where(matrix.notna(), None).to_numpy().tolist(),
+        "x": columns, "y": rows, "zmin": scale[0], "zmax": scale[1], "colorscale": SCORE_COLOURS,
+        "text": text.to_numpy().tolist(), "texttemplate": "%{text}",
+        "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>",
         # Every cell writes its score, so the colour scale adds nothing but width on a phone.
-        showscale=False,
-    ))
+        "showscale": False,
+    }
     # The data keep the names; only the tick labels are broken over lines for a phone.
-    fig.update_yaxes(autorange="reversed", tickvals=rows,
-                     ticktext=[wrap(r, 22) for r in matrix.index])
-    fig.update_xaxes(side="bottom", tickangle=0, tickvals=columns,
-                     ticktext=[wrap(c, 6) for c in matrix.columns])
-    return _layout(fig, height=max(320, 40 * len(matrix) + 140), title=_("Scores by criterion"))
+    return _figure([trace], height=max(320, 40 * len(matrix) + 140),
+                   title=_("Scores by criterion"),
+                   yaxis={"autorange": "reversed", "tickvals": rows,
+                          "ticktext": [wrap(r, 22) for r in matrix.index]},
+                   xaxis={"side": "bottom", "tickangle": 0, "tickvals": columns,
+                          "ticktext": [wrap(c, 6) for c in matrix.columns]})
 
 
 def heatmap_data(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -171,50 +195,52 @@ def heatmap_data(matrix: pd.DataFrame) -> pd.DataFrame:
 
 def compare(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
     """Chosen candidates side by side on each dimension and overall."""
-    fig = go.Figure()
     cats = [label(d) for d in DIMENSIONS] + [_("Overall")]
-    for i, row in enumerate(summary.itertuples(index=False)):
-        fig.add_trace(go.Bar(
-            x=cats, y=[getattr(row, d) for d in DIMENSIONS] + [row.overall],
-            name=chart_text(row.name), marker_color=PALETTE[i % len(PALETTE)],
-        ))
-    fig.update_yaxes(range=[scale[0] - 0.5 if scale[0] > 0 else 0, scale[1]])
-    return _layout(fig, barmode="group", title=_("Side by side"))
+    traces = [{"type": "bar", "x": cats,
+               "y": _values([getattr(row, d) for d in DIMENSIONS] + [row.overall]),
+               "name": chart_text(row.name), "marker": {"color": PALETTE[i % len(PALETTE)]}}
+              for i, row in enumerate(summary.itertuples(index=False))]
+    return _figure(traces, barmode="group", title=_("Side by side"),
+                   yaxis={"range": [scale[0] - 0.5 if scale[0] > 0 else 0, scale[1]]})
 
 
 def salary(band: tuple[int | None, int | None], expectation: int | None,
            heard: pd.DataFrame, currency: str) -> go.Figure:
     """The position's salary band with the candidate's stated and heard expectations."""
-    fig = go.Figure()
+    traces, shapes = [], []
     lo, hi = band
     if lo is not None and hi is not None:
-        fig.add_shape(type="rect", x0=lo, x1=hi, y0=-0.4, y1=0.4, fillcolor="#cfe3f2",
-                      line={"width": 0}, layer="below")
-        fig.add_trace(go.Scatter(
-            x=[lo, hi], y=[0, 0], mode="markers+text", text=[_("min"), _("max")],
-            textposition="top center", marker={"symbol": "line-ns-open", "size": 18},
-            name=_("Salary band"), customdata=[money(lo, currency), money(hi, currency)],
-            hovertemplate="%{customdata}<extra></extra>"))
+        shapes.append({"type": "rect", "x0": lo, "x1": hi, "y0": -0.4, "y1": 0.4,
+                       "fillcolor": "#cfe3f2", "line": {"width": 0}, "layer": "below"})
+        traces.append({
+            "type": "scatter", "x": [lo, hi], "y": [0, 0], "mode": "markers+text",
+            "text": [_("min"), _("max")], "textposition": "top center",
+            "marker": {"symbol": "line-ns-open", "size": 18}, "name": _("Salary band"),
+            "customdata": [money(lo, currency), money(hi, currency)],
+            "hovertemplate": "%{customdata}<extra></extra>"})
     if expectation is not None:
-        fig.add_trace(go.Scatter(
-            x=[expectation], y=[0], mode="markers", name=_("Stated"),
-            marker={"symbol": "diamond", "size": 14, "color": "#d1495b"},
-            customdata=[money(expectation, currency)],
-            hovertemplate="%{customdata}<extra></extra>"))
+        traces.append({
+            "type": "scatter", "x": [expectation], "y": [0], "mode": "markers",
+            "name": _("Stated"), "marker": {"symbol": "diamond", "size": 14, "color": "#d1495b"},
+            "customdata": [money(expectation, currency)],
+            "hovertemplate": "%{customdata}<extra></extra>"})
     heard = heard.dropna(subset=["salary_heard"])
     if len(heard):
-        fig.add_trace(go.Scatter(
-            x=heard["salary_heard"], y=[0] * len(heard), mode="markers", name=_("Heard"),
-            customdata=[f"{chart_text(p)}: {money(v, currency)}"
-                        for p, v in zip(heard["panelist"], heard["salary_heard"], strict=True)],
-            marker={"symbol": "circle-open", "size": 12, "color": "#00798c"},
-            hovertemplate="%{customdata}<extra></extra>",
-        ))
-    fig.update_yaxes(visible=False, range=[-1, 1])
-    fig.update_xaxes(title=_("{currency} per year").format(currency=currency), nticks=5)
-    fig = _layout(fig, height=280, title=_("Salary against the band"))
+        traces.append({
+            "type": "scatter", "x": _values(heard["salary_heard"]), "y": [0] * len(heard),
+            "mode": "markers", "name": _("Heard"),
+            "customdata": [f"{chart_text(p)}: {money(v, currency)}"
+                           for p, v in zip(heard["panelist"], heard["salary_heard"],
+                                           strict=True)],
+            "marker": {"symbol": "circle-open", "size": 12, "color": "#00798c"},
+            "hovertemplate": "%{customdata}<extra></extra>"})
+    fig = _figure(traces, height=280, title=_("Salary against the band"),
+                  **({"shapes": shapes} if shapes else {}),
+                  yaxis={"visible": False, "range": [-1, 1]},
+                  xaxis={"title": {"text": _("{currency} per year").format(currency=currency)},
+                         "nticks": 5})
     # The legend goes below the axis title, never over the axis.
-    fig.update_layout(legend={"y": -0.45})
+    fig.layout.legend.y = -0.45
     return fig
 
 
@@ -238,16 +264,18 @@ def leniency(table: pd.DataFrame) -> go.Figure:
     data = table.dropna(subset=["leniency"]).sort_values("leniency")
     colours = ["#2f5d8a" if ok else "#b0b0b0" for ok in data["enough_data"]]
     symbols = ["circle" if ok else "circle-open" for ok in data["enough_data"]]
-    fig = go.Figure(go.Scatter(
-        x=data["leniency"], y=[chart_text(n) for n in data["panelist"]], mode="markers",
-        marker={"size": 12, "color": colours, "symbol": symbols},
-        error_x={"type": "data", "symmetric": False,
-                 "array": (data["ci_high"] - data["leniency"]).fillna(0),
-                 "arrayminus": (data["leniency"] - data["ci_low"]).fillna(0)},
-        customdata=[signed(v) for v in data["leniency"]],
-        hovertemplate="%{y}: %{customdata}<extra></extra>", name=_("Leniency"),
-    ))
-    fig.add_vline(x=0, line_dash="dot", line_color="#888")
-    fig.update_xaxes(title=_("Points above (+) or below (−) colleagues, 1–5 footing"))
-    return _layout(fig, height=max(280, 36 * len(data) + 140),
-                   title=_("Panelist leniency, 95% interval"))
+    trace = {
+        "type": "scatter", "x": _values(data["leniency"]),
+        "y": [chart_text(n) for n in data["panelist"]], "mode": "markers",
+        "marker": {"size": 12, "color": colours, "symbol": symbols},
+        "error_x": {"type": "data", "symmetric": False,
+                    "array": _values((data["ci_high"] - data["leniency"]).fillna(0)),
+                    "arrayminus": _values((data["leniency"] - data["ci_low"]).fillna(0))},
+        "customdata": [signed(v) for v in data["leniency"]],
+        "hovertemplate": "%{y}: %{customdata}<extra></extra>", "name": _("Leniency")}
+    zero = {"type": "line", "x0": 0, "x1": 0, "xref": "x", "y0": 0, "y1": 1,
+            "yref": "y domain", "line": {"dash": "dot", "color": "#888"}}
+    return _figure([trace], height=max(280, 36 * len(data) + 140),
+                   title=_("Panelist leniency, 95% interval"), shapes=[zero],
+                   xaxis={"title": {"text": _(
+                       "Points above (+) or below (−) colleagues, 1–5 footing")}})

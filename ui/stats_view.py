@@ -18,7 +18,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.i18n import N_, _, decimal, ngettext
 from ui import db, flash
 from ui.text import md_escape
-from ui.widgets import show_problems
+from ui.widgets import lazy_expander, show_problems
 
 
 def _fmt(value) -> str:
@@ -105,9 +105,10 @@ def agreement(board: Board) -> None:
                 lambda r: _(LEVELS.get(_level(r), _level(r)))),
             "_key": by_crit["alpha_interval"].fillna(np.inf),
         }).sort_values(["_key", criterion]).drop(columns="_key")
-        with st.expander(_("Agreement per criterion (lowest first)"),
-                         expanded=level in ("moderate", "low")):
-            st.dataframe(table, hide_index=True, width="stretch", key="criterion_agreement")
+        lazy_expander(_("Agreement per criterion (lowest first)"),
+                      lambda: st.dataframe(table, hide_index=True, width="stretch",
+                                           key="criterion_agreement"),
+                      key="criterion_agreement_open", expanded=level in ("moderate", "low"))
 
 
 def weights(board: Board) -> None:
@@ -132,7 +133,6 @@ def weights(board: Board) -> None:
 
 def consensus(board: Board, candidate_id: int, viewer) -> None:
     """Consensus scores beside the independent ones, and the form to record them."""
-    st.subheader(_("Consensus after the debrief"))
     scores = board.scores[board.scores["candidate_id"] == candidate_id]
     agreed = board.consensus[board.consensus["candidate_id"] == candidate_id]
     table = consensus_beside_independent(scores, agreed, board.criteria)

@@ -153,3 +153,15 @@ def scroll_to(container_key: str) -> None:
             f" const el = document.querySelector({selector});"
             " if (el) el.scrollIntoView({block: 'center'}); }, 150);</script>",
             unsafe_allow_javascript=True)
+
+
+def lazy_expander(label: str, draw: Callable[[], None], *, key: str, expanded: bool = False,
+                  **kw) -> None:
+    """An expander whose content is drawn only while it is open (Streamlit's stateful
+    expander, `on_change="rerun"`): a closed one costs the server and the browser nothing.
+    Opening it reruns the enclosing fragment (or the page), which then draws `draw()` inside.
+    Its open state lives under `key` in session state (tests open it by setting True)."""
+    box = st.expander(label, expanded=expanded, key=key, on_change="rerun", **kw)
+    if box.open:
+        with box:
+            draw()

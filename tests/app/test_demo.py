@@ -4,7 +4,7 @@ intervals and ties, agreement, calibration — read from the plotted figures and
 import pytest
 
 from services.auth import user_by_email
-from tests.apptest import all_text, app_as, figures
+from tests.apptest import all_text, app_as, figures, open_tab
 from ui.text import chart_text
 
 
@@ -31,7 +31,7 @@ def test_demo_dashboard_is_populated_with_a_flagged_disagreement(demo):
 
 
 def test_demo_candidate_view_draws_radar_and_heatmap(demo):
-    at = app_as(demo["daniel"].id, "pages/dashboard.py")
+    at = open_tab(app_as(demo["daniel"].id, "pages/dashboard.py"), "Candidate")
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert "Dimension profile by panelist" in titles
     assert "Scores by criterion" in titles

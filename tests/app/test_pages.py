@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest import all_text, app_as, figures, page_alone
+from tests.apptest import all_text, app_as, figures, open_expander, open_tab, page_alone
 
 PAGES = ["pages/my_interviews.py", "pages/scorecard.py", "pages/dashboard.py",
          "pages/calibration.py",
@@ -107,8 +107,8 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session):
     again.button(key="submit_card").click().run()
     assert not again.exception
     assert any("Submitted" in s.value for s in again.success)
-    # Now the panel's view appears, with the colleague's evidence.
-    assert SECRET in all_text(again)
+    # Now the panel's view appears, with the colleague's evidence (when opened).
+    assert SECRET in all_text(open_expander(again, "who_said_what"))
     assert figures(again)
 
 
@@ -130,8 +130,8 @@ def test_extreme_score_without_evidence_blocks_submission(world, session):
 def test_submitted_scorecard_changes_the_dashboard(world, make):
     manager = world["manager"].id
     before = app_as(manager, "pages/dashboard.py")
-    before.selectbox(key="dash_candidate").select(world["cara"].id).run()
     table = before.dataframe[0].value
+    open_tab(before, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     cara_before = table.loc[table["Candidate"] == "Cara Candidate"].iloc[0]
     assert cara_before["Scorecards"] == "2 of 3"
     make.scorecard(world["iv_cara"], world["panel"][0], [1, 1, 1, 1], "strong_no",
@@ -145,7 +145,7 @@ def test_submitted_scorecard_changes_the_dashboard(world, make):
 
 def test_dashboard_draws_radar_heatmap_and_flags_disagreement(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not at.exception
     figs = {f["layout"]["title"]["text"]: f for f in figures(at)}
     radar = figs["Dimension profile by panelist"]
@@ -153,7 +153,7 @@ def test_dashboard_draws_radar_heatmap_and_flags_disagreement(world):
     heat = figs["Scores by criterion"]["data"][0]
     assert heat["x"] == ["Paul Panel", "Petra Panel"]
     assert heat["z"][0] == [2, 5]  # first criterion: Paul 2, Petra 5 -> a 3-point spread
-    table = at.dataframe[0].value
+    table = open_tab(at, "Ranking").dataframe[0].value
     flag = table.loc[table["Candidate"] == "Cara Candidate", "Discuss"].iloc[0]
     assert "split recommendation" in flag and "criteria" in flag
 
@@ -163,7 +163,7 @@ def test_hiring_manager_records_a_decision(world, session):
     from tests.conftest import count
 
     at = app_as(world["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(world["dan"].id).run()
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["dan"].id).run()
     at.text_area(key="decision_rationale").input("")
     at.radio(key="decision_outcome").set_value("offer")
     at.button(key="decision_submit").click().run()
@@ -180,7 +180,8 @@ def test_hiring_manager_records_a_decision(world, session):
 
 def test_compare_tab_charts_chosen_candidates(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
-    at.multiselect(key="compare_ids").set_value([world["cara"].id, world["dan"].id]).run()
+    open_tab(at, "Compare").multiselect(key="compare_ids").set_value(
+        [world["cara"].id, world["dan"].id]).run()
     figs = {f["layout"]["title"]["text"]: f for f in figures(at)}
     assert {t["name"] for t in figs["Side by side"]["data"]} == {"Cara Candidate",
                                                                  "Dan Candidate"}

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from models import ConsensusScore
-from tests.apptest import all_text, app_as, figures
+from tests.apptest import all_text, app_as, figures, open_expander, open_tab
 from tests.conftest import count
 
 # Three panelists score six candidates on four criteria; Lenny is a point more lenient.
@@ -73,8 +73,9 @@ def test_agreement_reading_and_weight_sensitivity_are_shown(crossed):
 def test_consensus_is_recorded_and_shown_beside_independent(crossed, session):
     cand = crossed["cands"][4]
     at = app_as(crossed["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(cand.id).run()
-    at.number_input(key="consensus_value").set_value(3)
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(cand.id).run()
+    assert not at.get("number_input")  # the consensus form is drawn when opened
+    open_expander(at, "consensus_open").number_input(key="consensus_value").set_value(3)
     at.button(key="consensus_submit").click().run()
     assert not at.exception
     assert count(session, ConsensusScore) == 1
@@ -127,10 +128,19 @@ def speak_french(session, user):
 
 def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(crossed):
     at = app_as(crossed["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
+    ranking = charts_and_alternatives(at)
+    ranking_captions = [c.value for c in at.caption]
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
     assert not at.exception
-    charts = charts_and_alternatives(at)
-    assert len(charts) >= 5  # ranking, radar, heatmap, salary, compare
+    cid = crossed["cands"][0].id
+    open_expander(at, "salary_chart", f"radar_{cid}_data", f"heatmap_{cid}_data",
+                  f"salary_{cid}_data")
+    candidate = charts_and_alternatives(at)
+    expanders = [e for e in at.expander if e.label == "Data behind this chart"]
+    compare = charts_and_alternatives(open_tab(at, "Compare"))
+    # Each tab draws only its own charts: ranking; radar, heatmap, salary; compare.
+    assert (len(ranking), len(candidate), len(compare)) == (1, 3, 1)
+    charts = ranking + candidate + compare
     for chart in charts:
         assert chart.proto.alt, chart.proto.id
         assert json.loads(chart.proto.config)["displayModeBar"] is False
@@ -139,14 +149,13 @@ def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(cros
         assert legend.get("orientation") == "h" and legend.get("y", 0) < 0  # below the plot
         assert layout["title"]["x"] == 0  # left, clear of the element toolbar (top right)
     # The figures behind the radar, heatmap and salary charts, as tables a screen reader reads.
-    expanders = [e for e in at.expander if e.label == "Data behind this chart"]
     assert len(expanders) >= 3
     tables = "\n".join(m.value for e in expanders for m in e.markdown)
     for panelist in crossed["panel"]:
         assert panelist.name in tables
     assert "| Criterion |" in tables and "| Amount |" in tables
     # The ranking chart points to the table with the same figures, in words.
-    assert any(c.value.startswith("Text version: the ranking table above") for c in at.caption)
+    assert any(c.startswith("Text version: the ranking table above") for c in ranking_captions)
 
 
 def test_heatmap_table_spells_out_not_assessed(session, make):
@@ -157,27 +166,32 @@ def test_heatmap_table_spells_out_not_assessed(session, make):
     iv = make.interview(cand, panel)
     make.scorecard(iv, panel[0], [None, 4, 4, 4])
     make.scorecard(iv, panel[1], 3)
-    at = app_as(manager.id, "pages/dashboard.py")
+    at = open_tab(app_as(manager.id, "pages/dashboard.py"), "Candidate")
+    open_expander(at, f"heatmap_{cand.id}_data")
     heat = next(e for e in at.expander if e.label == "Data behind this chart"
-                and "| Criterion |" in e.markdown[0].value)
+                and e.markdown and "| Criterion |" in e.markdown[0].value)
     assert "not assessed" in heat.markdown[0].value  # not a blank cell read as colour
 
 
 def test_dashboard_in_french_uses_decimal_commas_and_french_words(session, crossed):
     speak_french(session, crossed["manager"])
     at = app_as(crossed["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
-    assert not at.exception
     assert at.title[0].value == "Tableau de bord"
+    assert [t.label for t in at.tabs] == ["Classement", "Candidat", "Comparer",
+                                          "Ordre du jour du compte rendu"]
     columns = list(at.dataframe[0].value.columns)
     assert columns[:4] == ["Rang", "Lettres", "Candidat", "Note globale"]
+    ranking_figures = figures(at)
+    assert "," in {m.label: m.value for m in at.metric}["Alpha, intervalle"]
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
+    assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert re.search(r"intervalle à 95 % \d,\d\d–\d,\d\d", captions), captions
     assert "Données de ce graphique" in [e.label for e in at.expander]
     metrics = {m.label: m.value for m in at.metric}
     assert re.fullmatch(r"\d,\d\d", metrics["Note globale"])
-    assert "," in metrics["Alpha, intervalle"]
-    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Note globale"))
+    fig = next(f for f in ranking_figures
+               if f["layout"]["title"]["text"].startswith("Note globale"))
     assert fig["layout"]["separators"].startswith(",")  # axis ticks with a decimal comma
 
 

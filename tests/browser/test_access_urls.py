@@ -113,6 +113,9 @@ def test_markdown_and_html_in_names_and_notes_stay_text(pia, site, page: Page, p
     # Candidates are named with their position in every picker.
     page.get_by_role("option", name=f"{IMAGE_NAME} · {site['position'].title}",
                      exact=True).click()
-    expect(panel.get_by_text("Who said what")).to_be_visible()
-    idle(page)
+    # The evidence and each panelist's notes, drawn when opened: still text, never markup.
+    for details in ("Who said what", "Each panelist's scorecard"):
+        panel.locator("summary").get_by_text(details).click()
+        idle(page)
+    expect(panel.get_by_test_id("stDataFrame")).not_to_have_count(0)
     expect(page.locator(INJECTED_IMAGES)).to_have_count(0)

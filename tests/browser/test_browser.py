@@ -142,16 +142,13 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     expect(radar).to_contain_text(world["pia"].name)  # her trace's legend entry
     expect(radar).to_contain_text(world["paul"].name)
 
-    # The criterion's own expander (its summary is the criterion's name), not a chart's
-    # "Data behind this chart" expander whose table also names the criterion.
+    # Every score with its evidence, in one table drawn when "Who said what" is opened.
     who = panel.get_by_test_id("stExpander").filter(
-        has=manager.locator("summary").get_by_text(c[0], exact=True))
+        has=manager.locator("summary").get_by_text("Who said what"))
     who.locator("summary").click()
-    evidence = grid(who)
-    expect(evidence.locator("tr").filter(has_text=world["pia"].name)
-           ).to_contain_text(PIA_EVIDENCE)
-    expect(evidence.locator("tr").filter(has_text=world["paul"].name)
-           ).to_contain_text(SECRET_EVIDENCE)
+    evidence = grid(who).locator("tr").filter(has_text=c[0])
+    expect(evidence.filter(has_text=world["pia"].name)).to_contain_text(PIA_EVIDENCE)
+    expect(evidence.filter(has_text=world["paul"].name)).to_contain_text(SECRET_EVIDENCE)
 
 
 @pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True,

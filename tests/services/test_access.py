@@ -30,7 +30,7 @@ from services import (
 from services import positions as positions_service
 from services.errors import NotAllowed
 from services.i18n import language
-from tests.apptest import all_text, app_as, page_alone
+from tests.apptest import all_text, app_as, open_expander, open_tab, page_alone
 from tests.conftest import PASSWORD, ROOT
 
 SECRET = "Zanzibar-evidence-note"
@@ -301,10 +301,11 @@ def test_markdown_and_html_in_user_text_appear_literally(session, world, make):
     assert IMAGE_NAME in text and HTML_NOTE in text
     for md in at.markdown:  # shown escaped: no markdown image, no raw tag reaches the browser
         assert "![x](" not in md.value and "<img" not in md.value
-    dash = app_as(world["users"]["manager"].id, "pages/dashboard.py")
+    dash = open_tab(app_as(world["users"]["manager"].id, "pages/dashboard.py"), "Candidate")
     dash.selectbox(key="dash_candidate").select(odd.id).run()
+    open_expander(dash, "who_said_what", "panel_cards")  # the notes, as the manager reads them
     assert not dash.exception
-    assert IMAGE_NAME in all_text(dash)
+    assert IMAGE_NAME in all_text(dash) and HTML_NOTE in all_text(dash)
     assert all("![x](" not in md.value for md in dash.markdown)
 
 

@@ -19,7 +19,7 @@ from services import (
 )
 from services.errors import InvalidInput
 from services.i18n import language
-from tests.apptest import all_text, app_as
+from tests.apptest import all_text, app_as, open_expander, open_tab
 from tests.blind_panel import DECISION_RATIONALE, DRAFT_REC, SUBMITTED_REC, blind_panel, leaked
 from tests.conftest import PASSWORD, count
 
@@ -240,8 +240,11 @@ def test_panelist_changes_a_submitted_card_in_the_app_and_the_panel_sees_it(sess
     at.button(key="amend_done").click().run()
     assert at.radio(key=f"sc_score_{scored['iv'].id}_{first.id}").disabled
     manager = app_as(scored["manager"].id, "pages/dashboard.py")
-    manager.selectbox(key="dash_candidate").select(scored["cara"].id).run()
-    assert "Changed after submission by Pia Panel on" in all_text(manager)
+    open_tab(manager, "Candidate").selectbox(key="dash_candidate").select(scored["cara"].id).run()
+    assert "Pia Panel's scorecard was changed after submission by Pia Panel on" in all_text(
+        manager)  # in view, and in her card's box when it is opened:
+    assert "Changed after submission by Pia Panel on" in all_text(open_expander(manager,
+                                                                               "panel_cards"))
 
 
 # ------------------------------------------------------------ blind scoring in the trail

@@ -7,7 +7,7 @@ from models import FirstInterviewScore
 from services.errors import InvalidInput, NotAllowed
 from services.first_interview import change_per_criterion, first_scores, save_first_scores
 from services.positions import criteria_of, current_template
-from tests.apptest import all_text, app_as
+from tests.apptest import all_text, app_as, open_tab
 from tests.conftest import count
 
 
@@ -66,7 +66,7 @@ def test_recruiter_enters_first_scores_and_the_dashboard_shows_the_change(sessio
     assert "Saved 1 first-interview score." in [s.value for s in at.success]
 
     dash = app_as(world["manager"].id, "pages/dashboard.py")
-    dash.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    open_tab(dash, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not dash.exception
     assert "First versus second interview" in all_text(dash)
     change = [d.value for d in dash.dataframe if "Change" in d.value.columns][0]

@@ -7,7 +7,7 @@ from models import ConsensusScore, Decision, Position
 from services.board import load_board
 from services.headline import candidate_headline, position_agenda, salary_reading
 from services.scorecards import open_scorecard, save_fields
-from tests.apptest import all_text, app_as
+from tests.apptest import all_text, app_as, open_expander, open_tab
 from tests.conftest import count
 from ui.pickers import candidate_labels
 
@@ -58,7 +58,7 @@ def test_candidate_headline_gathers_discussion_tally_salary_and_notes(session, m
 
 def test_dashboard_headline_speaks_in_plain_words(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not at.exception
     text = all_text(at).replace("*", "")  # bold markers are not read
     assert "Left to discuss at the debrief: Cara (5 points)." in text
@@ -77,7 +77,7 @@ def test_ranking_table_puts_discuss_and_decision_before_the_details(world):
 
 def test_no_decision_is_preselected_and_none_is_recorded_without_a_choice(session, world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert at.radio(key="decision_outcome").value is None
     at.text_area(key="decision_rationale").input("Strong on design, the panel agrees.")
     at.button(key="decision_submit").click().run()
@@ -93,13 +93,14 @@ def test_no_decision_is_preselected_and_none_is_recorded_without_a_choice(sessio
     # The form after a decision asks for a new one, with nothing chosen.
     assert at.radio(key="decision_outcome").value is None
     assert at.radio(key="decision_outcome").label == "New decision"
-    ranking = at.dataframe[0].value.set_index("Candidate")
+    ranking = open_tab(at, "Ranking").dataframe[0].value.set_index("Candidate")
     assert ranking.at["Cara", "Decision"] == "Hold"
 
 
 def test_consensus_score_has_no_default(session, world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
+    open_expander(at, "consensus_open")
     assert at.number_input(key="consensus_value").value is None
     at.button(key="consensus_submit").click().run()
     assert not at.exception

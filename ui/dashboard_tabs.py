@@ -1,0 +1,184 @@
+"""The dashboard's four tabs: ranking, one candidate, comparison, debrief agenda.
+
+`tab_area` is one fragment whose tabs keep state (`on_change="rerun"`): only the open tab is
+drawn, and a switch of tab, of candidate or of the candidates compared reruns this fragment
+alone, not the page (issue 12: the dashboard drew every tab's charts and tables on each run).
+"""
+
+import pandas as pd
+import streamlit as st
+
+from models import Outcome, label
+from services.auth import Viewer
+from services.board import Board
+from services.decisions import record_decision
+from services.errors import InvalidInput
+from services.i18n import N_, _, decimal, ngettext
+from ui import cache, candidate_view, charts, db, flash, stats_view
+from ui.text import md_escape
+from ui.widgets import lazy_expander, show_problems
+
+# The session-state key of the open tab (tests open a tab by setting it).
+TAB_KEY = "dash_tab"
+TABS = (N_("Ranking"), N_("Candidate"), N_("Compare"), N_("Debrief agenda"))
+MAIN = ["Rank", "Letters", "Candidate", "Overall", "Discuss", "Decision", "Chance best",
+        "Recommendations", "Scorecards"]
+DETAILS = ["Candidate", "95% interval", "Could rank", "Band", "Technical", "Social", "Company"]
+# The ranking table's columns (services.board names them in English) as people read them.
+HEADERS = {c: c for c in (N_("Rank"), N_("Letters"), N_("Candidate"), N_("Overall"),
+                          N_("Discuss"), N_("Decision"), N_("Chance best"),
+                          N_("Recommendations"), N_("Scorecards"), N_("95% interval"),
+                          N_("Could rank"), N_("Band"), N_("Technical"), N_("Social"),
+                          N_("Company"), N_("Why"))}
+WIDTHS = {"Rank": 45, "Letters": 55, "Overall": 60, "Discuss": 190, "Decision": 70,
+          "Chance best": 80, "Recommendations": 130, "Scorecards": 75}
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A slice of the ranking table with its column names in the reader's language."""
+    return frame.rename(columns=lambda c: _(HEADERS.get(c, c)))
+
+
+def column_config() -> dict:
+    config = {}
+    for column, width in WIDTHS.items():
+        name = _(column)
+        kind = st.column_config.NumberColumn if column in ("Rank", "Overall") else \
+            st.column_config.TextColumn
+        # The overall score in the browser's number format (a decimal comma in French).
+        extra = {"format": "localized"} if column == "Overall" else {}
+        config[name] = kind(name, width=width, **extra, help=_(
+            "Candidates who share a letter are not separated by the scores (pairwise tests "
+            "with the error rate controlled over the position).") if column == "Letters"
+            else None)
+    return config
+
+
+def ranking_part(board: Board, table: pd.DataFrame) -> None:
+    """The ranking, its notes and chart, panel agreement and weight sensitivity."""
+    ranked = table["Rank"].notna()
+    stats_view.ranking_notes(board)
+    st.dataframe(shown(table.loc[ranked, MAIN]), hide_index=True, width="stretch",
+                 key="ranking_table", column_config=column_config())
+    lazy_expander(_("Intervals and scores by dimension"), lambda: st.dataframe(
+        shown(table.loc[ranked, DETAILS]), hide_index=True, width="stretch",
+        key="dimension_table"), key="dimension_details")
+    if not ranked.all():
+        st.markdown("**" + _("Not ranked yet") + "**")
+        st.dataframe(shown(table.loc[~ranked, ["Candidate", "Scorecards", "Discuss", "Decision"]]
+                           .rename(columns={"Discuss": "Why"})), hide_index=True,
+                     width="stretch", key="unranked_table")
+    if board.summary["overall"].notna().any():
+        charts.show(
+            cache.figure(board, "ranking", lambda: charts.ranking(
+                board.summary, (board.scale_min, board.scale_max))),
+            key="ranking_chart",
+            alt=_("Overall score of each ranked candidate with its 95% interval"),
+            summary=_("Text version: the ranking table above lists the same overall scores, "
+                      "their 95% intervals (under “Intervals and scores by dimension”) and the "
+                      "letters; candidates sharing a letter are not separated by the scores."))
+    left, right = st.columns(2)
+    with left:
+        stats_view.agreement(board)
+    with right:
+        stats_view.weights(board)
+
+
+def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: Viewer) -> None:
+    """One candidate: panel picture, consensus, decision."""
+    candidate_id = st.selectbox(_("Candidate"), ids, format_func=lambda i: names[i],
+                                key="dash_candidate")
+    candidate_view.render(board, candidate_id, viewer)
+    current = board.candidates.set_index("candidate_id").loc[candidate_id]
+    if bool(current["visible"]):  # recorded at the debrief: drawn when opened
+        lazy_expander(_("Consensus after the debrief"),
+                      lambda: stats_view.consensus(board, candidate_id, viewer),
+                      key="consensus_open", icon=":material/handshake:")
+    st.subheader(_("Decision"))
+    in_force = current.get("decision")
+    if isinstance(in_force, str):
+        st.info(_("In force: **{decision}** by {who} on {when}.").format(
+            decision=label(in_force), who=md_escape(current["decided_by"]),
+            when=candidate_view.when(current["decided_at"])))
+        st.text(current["decision_rationale"])
+    else:
+        st.caption(_("No decision recorded yet."))
+    # Nothing preselected: a decision is chosen, never defaulted (index=None).
+    with st.form(f"decision_{candidate_id}", clear_on_submit=True):
+        outcome = st.radio(_("New decision") if isinstance(in_force, str) else _("Decision"),
+                           [o.value for o in Outcome], format_func=label, index=None,
+                           horizontal=True, key="decision_outcome")
+        rationale = st.text_area(_("Rationale"), key="decision_rationale",
+                                 placeholder=_("Why, in a few sentences the panel would sign."))
+        if st.form_submit_button(_("Record decision"), key="decision_submit"):
+            try:
+                if outcome is None:
+                    raise InvalidInput(_("Decision: choose advance, offer, hold or reject"))
+                with db.session() as s:
+                    record_decision(s, viewer, {"candidate_id": candidate_id,
+                                                "outcome": outcome, "rationale": rationale})
+                flash.later(_("Decision recorded for {name}: {decision}.").format(
+                    name=names[candidate_id], decision=label(outcome)))
+                for key in ("decision_outcome", "decision_rationale"):  # an empty form again
+                    st.session_state.pop(key, None)
+                st.rerun(scope="app")
+            except InvalidInput as exc:
+                show_problems(exc.problems, _("Decision not recorded"))
+
+
+def compare_part(board: Board, table: pd.DataFrame, names: dict[int, str]) -> None:
+    """Two to four candidates side by side."""
+    ranked = board.summary.dropna(subset=["overall"])
+    default = ranked.sort_values("rank")["candidate_id"].head(3).tolist()
+    chosen = st.multiselect(_("Candidates to compare (2 to 4)"), ranked["candidate_id"].tolist(),
+                            default=default, max_selections=4, format_func=lambda i: names[i],
+                            key="compare_ids")
+    if len(chosen) < 2:
+        st.info(_("Choose at least two candidates with submitted scorecards."))
+        return
+    subset = ranked.set_index("candidate_id").loc[chosen].reset_index()
+    charts.show(charts.compare(subset, (board.scale_min, board.scale_max)),
+                key="compare_chart",
+                alt=_("Bar chart: the chosen candidates' scores per dimension and overall"),
+                summary=_("Text version: the table below has the same scores."))
+    st.dataframe(shown(table.loc[table["candidate_id"].isin(chosen),
+                                 ["Candidate", "Technical", "Social", "Company", "Overall",
+                                  "Letters", "Recommendations", "Discuss", "Decision"]]),
+                 hide_index=True, width="stretch", key="compare_table")
+
+
+def agenda_part(board: Board) -> None:
+    """Every point to discuss at the debrief, largest disagreements first."""
+    if board.agenda.empty:
+        st.success(_("No disagreements to discuss."))
+    else:
+        agenda = board.agenda.assign(
+            topic=board.agenda["criterion"].where(board.agenda["kind"] == "criterion",
+                                                  _("Recommendation")),
+            spread=board.agenda["spread"].map(decimal),
+        )
+        st.caption(_("Largest disagreements first."))
+        st.dataframe(agenda[["candidate", "topic", "detail", "spread"]].rename(columns={
+            "candidate": _("Candidate"), "topic": _("Topic"), "detail": _("Detail"),
+            "spread": _("Spread")}), hide_index=True, width="stretch", key="agenda_table")
+    st.caption(ngettext("{n} point to discuss", "{n} points to discuss",
+                        len(board.agenda)).format(n=len(board.agenda)))
+
+
+@st.fragment
+def tab_area(board: Board, table: pd.DataFrame, ids: list[int], names: dict[int, str],
+             viewer: Viewer) -> None:
+    """The four tabs. Only the open one is drawn (the tabs keep state and rerun this fragment
+    alone): a switch of tab or candidate redraws one tab, not the page (issue 12)."""
+    labels = [_(t) for t in TABS]
+    if st.session_state.get(TAB_KEY) not in labels:  # first visit, or the language changed
+        st.session_state.pop(TAB_KEY, None)
+    parts = st.tabs(labels, key=TAB_KEY, on_change="rerun")
+    draw = (lambda: ranking_part(board, table), lambda: candidate_part(board, ids, names, viewer),
+            lambda: compare_part(board, table, names), lambda: agenda_part(board))
+    for tab, part in zip(parts, draw, strict=True):
+        if tab.open:
+            with tab:
+                part()
+
+
