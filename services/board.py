@@ -5,9 +5,9 @@ statistics are pure functions in services.stats. Candidates whose panel the view
 (blind scoring) are listed with their counts but contribute no score, note or recommendation.
 """
 
+import threading
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from sqlmodel import Session, func, select
 
@@ -32,6 +32,7 @@ from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.db import fetch_rows, gc_paused
 from services.errors import NotAllowed, NotFound
+from services.history import submitted_scores
 from services.i18n import _, current_language, decimal, ngettext, percent
 from services.positions import criteria_of, current_template
 from services.settings import get_setting
@@ -220,36 +221,34 @@ def _build(session: Session, position: Position, viewer: Viewer,
 
 
 def organisation_prior(session: Session) -> ranking.SpreadPrior:
-    """The organisation's typical panel spread (services.stats.ranking.fit_spread_prior) over every
-    submitted scorecard, each position on its current scale: the prior that
-    stats.position_summaries fits when given the whole organisation, so the dashboard, panel
-    view, report, exports and `make bench` agree.
+    """The organisation's typical panel spread (services.stats.organisation_prior: the prior
+    stats.position_summaries fits when given every position), so the dashboard, panel view,
+    report, exports and `make bench` agree. One number for the organisation (a variance and its
+    weight), not any panel's scores.
 
-    It is one number for the organisation (a variance and its weight), not any panel's
-    scores; the first level is a GROUP BY in the database.
+    It is read from every submitted scorecard (services.history, one row per card) and kept
+    per database and change marker: the first board after a change pays about half a second on
+    a million scores, the next boards of any position nothing. (A GROUP BY over the score rows
+    took minutes on SQLite at that size.)
     """
-    assessed = Score.value.is_not(None)
-    w = func.sum(Criterion.weight).filter(assessed)
-    wv = func.sum(Criterion.weight * Score.value).filter(assessed)
-    rows = fetch_rows(session,
-        select(Interview.candidate_id, Candidate.position_id, wv, w)
-        .join(Scorecard, Scorecard.interview_id == Interview.id)
-        .join(Candidate, Candidate.id == Interview.candidate_id)
-        .join(Score, Score.scorecard_id == Scorecard.id)
-        .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(Scorecard.status == ScorecardStatus.submitted)
-        .group_by(Interview.candidate_id, Candidate.position_id, Scorecard.panelist_id))
-    frame = _frame(rows, ["candidate_id", "position_id", "wv", "w"])
-    frame = frame.loc[pd.to_numeric(frame["w"]).fillna(0) > 0]
-    if frame.empty:
-        return ranking.fit_spread_prior(np.array([]), np.array([]))
+    key = (str(session.get_bind().url), change_marker(session))
+    with _PRIOR_LOCK:
+        if key in _PRIORS:
+            return _PRIORS[key]
+    scores, _cards = submitted_scores(session)
     _, scales = organisation_scales(session)
-    span = (scales.set_index("position_id")["scale_max"]
-            - scales.set_index("position_id")["scale_min"]).astype(float)
-    overall = frame["wv"].astype(float) / frame["w"].astype(float)
-    common = overall * (ranking.COMMON_SPAN / frame["position_id"].map(span).to_numpy())
-    by_cand = common.groupby(frame["candidate_id"].to_numpy())
-    return ranking.fit_spread_prior(by_cand.var().to_numpy(), by_cand.count().to_numpy() - 1)
+    prior = stats.organisation_prior(scores, scales)
+    with _PRIOR_LOCK:
+        _PRIORS[key] = prior
+        while len(_PRIORS) > PRIOR_CACHE:
+            _PRIORS.pop(next(iter(_PRIORS)))
+    return prior
+
+
+# organisation_prior's results, oldest first, for the last few (database, change marker) pairs.
+PRIOR_CACHE = 8
+_PRIORS: dict[tuple, ranking.SpreadPrior] = {}
+_PRIOR_LOCK = threading.Lock()
 
 
 def reliability(board: Board) -> dict:

@@ -30,6 +30,7 @@ from services.stats.aggregation import (
     PANELIST_COLUMNS,
     SUMMARY_COLUMNS,
     candidate_summary,
+    organisation_prior,
     panelist_scores,
     position_summaries,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "AGENDA_COLUMNS", "CRITERION_COLUMNS", "CRITERION_RELIABILITY_COLUMNS", "DIMENSIONS",
     "ICC_TYPES", "PANELIST_COLUMNS", "RECOMMENDATIONS", "RELIABILITY_COLUMNS", "SUMMARY_COLUMNS",
     "candidate_summary", "criterion_stats", "crossed_matrix", "disagreements", "icc",
-    "krippendorff_alpha", "leniency", "panelist_scores", "position_summaries", "ranking",
+    "krippendorff_alpha", "leniency", "organisation_prior", "panelist_scores",
+    "position_summaries", "ranking",
     "reliability", "reliability_by_criterion", "tally_words", "weight_sensitivity",
 ]

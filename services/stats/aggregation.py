@@ -142,34 +142,7 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     if ((sc["scale_max"] <= sc["scale_min"]).any()):
         raise ValueError("scale_max must be greater than scale_min")
 
-    # Panelist level: weighted sums per (candidate, panelist), overall and per dimension,
-    # with bincount over one integer key (a groupby over a million rows costs ten times more).
-    assessed = ~np.isnan(v)
-    w = np.where(assessed, pd.to_numeric(scores["weight"]).to_numpy(dtype=float), 0.0)
-    wv = np.where(assessed, v * w, 0.0)
-    code, key_cand, key_pan = _pair_codes(cand, pan, sort=True)
-    n_keys = len(key_cand)
-
-    def total(weights: np.ndarray, code: np.ndarray = code) -> pd.Series:
-        return pd.Series(np.bincount(code, weights=weights, minlength=n_keys))
-
-    ps = pd.DataFrame({"candidate_id": key_cand, "panelist_id": key_pan})
-    ps["overall"] = _ratio_or_nan(total(wv), total(w)).to_numpy()
-    labels = [str(c) for c in dim.categories]
-    dim_code = dim.codes
-    for d in DIMENSIONS:
-        if d in labels:
-            hit = dim_code != labels.index(d)
-            ps[d] = _ratio_or_nan(total(np.where(hit, 0.0, wv)),
-                                  total(np.where(hit, 0.0, w))).to_numpy()
-            del hit
-        else:
-            ps[d] = np.nan
-    first = np.zeros(n_keys, dtype=np.int64)
-    first[code] = pos_all
-    ps.insert(0, "position_id", first)
-    # The million-row temporaries are done with: free them before the agenda needs its own.
-    del w, wv, code, dim_code, total
+    ps = _panelist_level(pos_all, cand, pan, v, scores["weight"], dim)
 
     # Candidate level: mean of panelists; the spread shrunk towards the organisation's
     # (services.ranking, see "Intervals" above).
@@ -189,7 +162,7 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     n_arr = n.to_numpy()
     own_var = var.to_numpy(dtype=float)
     if prior is None:
-        prior = ranking.fit_spread_prior(own_var * (ranking.COMMON_SPAN / span) ** 2, n_arr - 1)
+        prior = _fit_prior(own_var, n_arr, span)
     mod_var, spread_df, history_share = ranking.moderated_variance(own_var, n_arr, prior, span)
     with np.errstate(invalid="ignore", divide="ignore"):
         var_mean = np.where(n_arr >= 1, mod_var / np.where(n_arr >= 1, n_arr, 1), np.nan)
@@ -214,7 +187,7 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     out["split_recommendation"] = counts["split_recommendation"].fillna(False).astype(
         bool).to_numpy()
 
-    agenda = _many_disagreements(pos_all, cand, crit, v, assessed, r, sc,
+    agenda = _many_disagreements(pos_all, cand, crit, v, ~np.isnan(v), r, sc,
                                  disagreement_fraction)
     flagged = agenda.loc[agenda["kind"] == "criterion"].groupby("candidate_id").size()
     out["n_disagreements"] = flagged.reindex(index.get_level_values("candidate_id"),
@@ -231,6 +204,62 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
     _rank_statements(out, 1 - confidence)
     summary = out[["position_id", *SUMMARY_COLUMNS]]
     return summary, agenda, _many_reliability(ps)
+
+
+def _panelist_level(pos_all: np.ndarray, cand: np.ndarray, pan: np.ndarray, v: np.ndarray,
+                    weight: pd.Series, dim: pd.Categorical) -> pd.DataFrame:
+    """Panelist level: weighted sums per (candidate, panelist), overall and per dimension,
+    with bincount over one integer key (a groupby over a million rows costs ten times more).
+    One row per (candidate, panelist) with position_id, overall and each dimension."""
+    assessed = ~np.isnan(v)
+    w = np.where(assessed, pd.to_numeric(weight).to_numpy(dtype=float), 0.0)
+    wv = np.where(assessed, v * w, 0.0)
+    code, key_cand, key_pan = _pair_codes(cand, pan, sort=True)
+    n_keys = len(key_cand)
+
+    def total(weights: np.ndarray) -> pd.Series:
+        return pd.Series(np.bincount(code, weights=weights, minlength=n_keys))
+
+    ps = pd.DataFrame({"candidate_id": key_cand, "panelist_id": key_pan})
+    ps["overall"] = _ratio_or_nan(total(wv), total(w)).to_numpy()
+    labels = [str(c) for c in dim.categories]
+    dim_code = dim.codes
+    for d in DIMENSIONS:
+        if d in labels:
+            hit = dim_code != labels.index(d)
+            ps[d] = _ratio_or_nan(total(np.where(hit, 0.0, wv)),
+                                  total(np.where(hit, 0.0, w))).to_numpy()
+            del hit
+        else:
+            ps[d] = np.nan
+    first = np.zeros(n_keys, dtype=np.int64)
+    first[code] = pos_all
+    ps.insert(0, "position_id", first)
+    return ps
+
+
+def _fit_prior(own_var: np.ndarray, n: np.ndarray, span: np.ndarray) -> ranking.SpreadPrior:
+    """The spread prior from each candidate's variance of panelists' overall scores (on its
+    position's scale, `span` wide) on the common footing; see "Intervals" above."""
+    return ranking.fit_spread_prior(own_var * (ranking.COMMON_SPAN / span) ** 2, n - 1)
+
+
+def organisation_prior(scores: pd.DataFrame, scales: pd.DataFrame) -> ranking.SpreadPrior:
+    """The spread prior position_summaries fits when given these scores (every position, the
+    `scores` and `scales` frames it takes) and no prior: what each board is given (`prior=`)
+    so that one position's figures are those of the organisation-wide run."""
+    dim = _as_categories(scores["dimension"])
+    pos_all, cand, pan = (_int_ids(scores[c]) for c in ("position_id", "candidate_id",
+                                                        "panelist_id"))
+    v = pd.to_numeric(scores["value"]).to_numpy(dtype=float)
+    ps = _panelist_level(pos_all, cand, pan, v, scores["weight"], dim)
+    g = ps.groupby(["position_id", "candidate_id"], sort=True)["overall"]
+    var, n = g.var(), g.count()
+    sc = scales.set_index("position_id")[["scale_min", "scale_max"]]
+    pos_of = var.index.get_level_values("position_id").to_numpy()
+    span = (sc["scale_max"].reindex(pos_of).to_numpy(dtype=float)
+            - sc["scale_min"].reindex(pos_of).to_numpy(dtype=float))
+    return _fit_prior(var.to_numpy(dtype=float), n.to_numpy(), span)
 
 
 def _rank_statements(out: pd.DataFrame, alpha: float) -> None:

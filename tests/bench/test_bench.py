@@ -19,7 +19,7 @@ from models import (
     ScorecardStatus,
     ScorecardTemplate,
 )
-from services import board, calibration, stats
+from services import board, calibration, history, stats
 from services.auth import get_viewer
 from services.db import get_engine, migrate
 from services.stats import leniency
@@ -116,7 +116,7 @@ def test_leniency_from_packed_history_matches_rows(history_db):
 def test_organisation_boards_match_each_positions_board(history_db):
     url, made = history_db
     with Session(get_engine(url)) as s:
-        scores, cards = calibration.submitted_scores(s)
+        scores, cards = history.submitted_scores(s)
         org = board.organisation_boards(s, scores, cards)
         admin = get_viewer(s, made.admin_id)
         positions = sorted(set(org["candidates"]["position_id"]))
@@ -156,7 +156,7 @@ def test_organisation_overview_is_boards_plus_leniency(history_db):
     url, _ = history_db
     with Session(get_engine(url)) as s:
         overview = calibration.organisation_overview(s)
-        scores, cards = calibration.submitted_scores(s)
+        scores, cards = history.submitted_scores(s)
         plain = board.organisation_boards(s, scores, cards)
         lenient = calibration.organisation_leniency(s, scores)
     assert set(overview) == {*plain, "leniency"}
@@ -172,7 +172,7 @@ def test_organisation_overview_on_each_database(db_url):
     generate(get_engine(db_url), 3_000, seed=5)
     with Session(get_engine(db_url)) as s:
         overview = calibration.organisation_overview(s)
-        scores, cards = calibration.submitted_scores(s)
+        scores, cards = history.submitted_scores(s)
         plain = board.organisation_boards(s, scores, cards)
         lenient = calibration.organisation_leniency(s, scores)
     for key, frame in plain.items():

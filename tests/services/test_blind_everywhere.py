@@ -31,6 +31,7 @@ from services import (
     coverage,
     exports,
     first_interview,
+    history,
     interviews,
     overdue,
     overview,
@@ -129,7 +130,7 @@ CALLED = {
     "overview.panelist_overview": lambda w: overview.panelist_overview(w.s, viewer=w.viewer),
     "calibration.leniency": lambda w: calibration.leniency(w.s, viewer=w.viewer),
     "calibration.visible_scores": lambda w: calibration.visible_scores(
-        w.s, calibration.submitted_scores(w.s)[0], viewer=w.viewer),
+        w.s, history.submitted_scores(w.s)[0], viewer=w.viewer),
     "scorecards.scorecard_kit": lambda w: scorecards.scorecard_kit(w.s, w.panel.interview.id,
                                                                    w.viewer.id),
     "scorecards.find_scorecard": lambda w: scorecards.find_scorecard(w.s, w.panel.interview.id,
@@ -178,8 +179,8 @@ EXCLUDED = {
         "organisation_boards", "organisation_scales", "organisation_labels")},
     "board.organisation_figures": _PURE, "board.label_figures": _PURE,
     **{f"calibration.{n}": ORGANISATION_WIDE for n in (
-        "history", "min_shared", "organisation_leniency", "organisation_overview",
-        "submitted_scores")},
+        "history", "min_shared", "organisation_leniency", "organisation_overview")},
+    "history.submitted_scores": ORGANISATION_WIDE,
     "board.organisation_prior": ORGANISATION_WIDE + " (one spread figure, no candidate's)",
     "calibration.to_common_scale": _PURE, "calibration.adjusted_summary": _PURE,
     **{f"candidate_import.{n}": _NO_CANDIDATE for n in ("guess_mapping", "read_table")},

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from models import Score, Scorecard, ScorecardStatus
-from services import calibration, score_pairs, scorecards
+from services import history, score_pairs, scorecards
 from services.db import get_engine
 
 
@@ -97,7 +97,7 @@ def test_submitted_scores_are_the_submitted_rows(session, make, panel):
     interview, (one, two) = panel
     make.scorecard(interview, one, [5, None, 3, 1], recommendation="strong_yes")
     make.scorecard(interview, two, [2, 2, 2, 2], submit=False)  # a draft: not read
-    scores, cards = calibration.submitted_scores(session)
+    scores, cards = history.submitted_scores(session)
     assert len(cards) == 1 and cards["panelist_id"].tolist() == [one.id]
     assert cards["recommendation"].tolist() == ["strong_yes"]
     assert len(scores) == 4
@@ -115,7 +115,7 @@ def test_submitted_scores_are_the_submitted_rows(session, make, panel):
 def test_submitted_scores_with_nothing_submitted(session, make, panel):
     interview, (one, _) = panel
     make.scorecard(interview, one, [3, 3, 3, 3], submit=False)
-    scores, cards = calibration.submitted_scores(session)
+    scores, cards = history.submitted_scores(session)
     assert scores.empty and cards.empty
 
 
@@ -126,7 +126,7 @@ def test_malformed_pairs_are_refused_not_misread(db_url, make, panel, session):
         conn.execute(text("UPDATE scorecard SET score_pairs = '1 2 3' WHERE id = :c"),
                      {"c": card.id})
     with pytest.raises(ValueError, match="score_pairs"):
-        calibration.submitted_scores(session)
+        history.submitted_scores(session)
 
 
 def test_the_benchmark_generator_writes_the_pairs_the_triggers_would(db_url):
@@ -157,7 +157,7 @@ def test_a_submitted_card_without_score_rows_reads_as_no_scores(session, make, p
     session.connection().execute(text("DELETE FROM score WHERE scorecard_id = :c"),
                                  {"c": empty.id})
     session.commit()
-    scores, cards = calibration.submitted_scores(session)
+    scores, cards = history.submitted_scores(session)
     assert sorted(cards["panelist_id"]) == sorted([one.id, two.id])
     assert len(scores) == 4 and set(scores["panelist_id"]) == {two.id}
 

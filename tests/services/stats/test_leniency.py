@@ -9,7 +9,7 @@ import pytest
 from scipy import stats as sps
 from sqlmodel import select
 
-from services import calibration, stats
+from services import calibration, history, stats
 from services.stats import leniency
 from tests.apptest import app_as, figures
 from tests.services.stats.test_stats import NAN, make_scores, panel
@@ -389,7 +389,7 @@ def test_visible_scores_equal_asking_visible_candidates_for_every_position(sessi
         iv = make.interview(make.candidate(position), seats)
         for p in panel:
             make.scorecard(iv, p, 3)
-    scores = calibration.submitted_scores(session)[0]
+    scores = history.submitted_scores(session)[0]
     for user in (manager, other, panel[0]):
         viewer = make.viewer(user)
         want = set()

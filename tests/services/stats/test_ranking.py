@@ -14,7 +14,7 @@ from models import Candidate, Interview, Position, Scorecard, ScorecardStatus, U
 from services import board as boards
 from services import exports, pdf_pack, report
 from services.auth import user_by_email, viewer_for
-from services.calibration import submitted_scores
+from services.history import submitted_scores
 from services.i18n import language
 from services.report import OPERATOR
 from tests.apptest import all_text, app_as, figures

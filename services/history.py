@@ -1,0 +1,81 @@
+"""Every submitted score of the organisation, read fast: the reader behind the organisation-wide
+figures (services.calibration, services.board.organisation_prior, `make bench`).
+"""
+
+import numpy as np
+import pandas as pd
+from sqlmodel import Session, select
+
+from models import Candidate, Criterion, Interview, Scorecard, ScorecardStatus, ScorecardTemplate
+from services import score_pairs
+from services.db import fetch_rows, gc_paused
+
+
+@gc_paused
+def submitted_scores(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every submitted score (raw value, with its card's scale and position) and the submitted
+    cards, read as one row per scorecard.
+
+    Pulling a million joined score rows through the driver costs seconds (Python builds a tuple
+    per row). Each scorecard carries its scores in `score_pairs`, "criterion_id value" pairs
+    written by database triggers on the score table in the same transaction as the scores
+    (migration 0003), so reading ten times fewer rows gives exactly the score rows: every
+    statistic is computed as from the rows themselves (tests/bench/test_bench.py proves it).
+    """
+    crit = pd.DataFrame(session.exec(
+        select(Criterion.id, Criterion.dimension, Criterion.weight)).all(),
+        columns=["criterion_id", "dimension", "weight"])
+    rows = fetch_rows(session,
+        select(Scorecard.id, Interview.candidate_id, Candidate.position_id, Scorecard.panelist_id,
+               Scorecard.template_id, Scorecard.recommendation, ScorecardTemplate.scale_min,
+               ScorecardTemplate.scale_max, Scorecard.score_pairs)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .join(Candidate, Candidate.id == Interview.candidate_id)
+        .join(ScorecardTemplate, ScorecardTemplate.id == Scorecard.template_id)
+        .where(Scorecard.status == ScorecardStatus.submitted))
+    columns = ["scorecard_id", "candidate_id", "position_id", "panelist_id", "template_id",
+               "recommendation", "scale_min", "scale_max"]
+    by_column = list(zip(*rows, strict=True)) or [()] * 9
+    del rows  # each temporary below is freed once used: this runs on a million scores
+    cards = pd.DataFrame({
+        name: (np.array(values, dtype=object) if name == "recommendation"
+               else np.array(values, dtype=np.int64))
+        for name, values in zip(columns, by_column[:8], strict=True)})
+    texts = by_column[8]
+    del by_column
+    per_card, criterion, values = score_pairs.decode(texts)
+    del texts
+    card_idx = np.repeat(np.arange(len(cards), dtype=np.int32), per_card)
+    # criterion id -> row of `crit`, as a dense table: a million look-ups by indexing.
+    known = crit["criterion_id"].to_numpy(dtype=np.int64)
+    table = np.full(int(max(known.max(initial=0), criterion.max(initial=0))) + 1, -1,
+                    dtype=np.int64)
+    table[known] = np.arange(len(crit))
+    row = table[criterion]
+    del table
+    if (row < 0).any():
+        raise ValueError("scorecard.score_pairs names an unknown criterion")
+
+    # Ids per row as int32 when they fit (database ids do): a million rows of int64 cost
+    # 8 MB a column.
+    ids = cards[["candidate_id", "panelist_id", "position_id", "scale_min", "scale_max"]]
+    small = len(cards) == 0 or (int(ids.to_numpy().max()) < 2**31
+                                and int(ids.to_numpy().min()) > -(2**31)
+                                and int(criterion.max(initial=0)) < 2**31)
+    id_type = np.int32 if small else np.int64
+
+    def per_row(column: str) -> np.ndarray:
+        return cards[column].to_numpy(dtype=id_type)[card_idx]
+
+    scores = pd.DataFrame({
+        "candidate_id": per_row("candidate_id"),
+        "panelist_id": per_row("panelist_id"),
+        "criterion_id": criterion.astype(id_type) if small else criterion,
+        "dimension": pd.Categorical(crit["dimension"].astype(str).to_numpy())[row],
+        "weight": crit["weight"].to_numpy(dtype=float)[row],
+        "value": values,
+        "position_id": per_row("position_id"),
+        "scale_min": per_row("scale_min"),
+        "scale_max": per_row("scale_max"),
+    }, copy=False)
+    return scores, cards
