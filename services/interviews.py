@@ -81,16 +81,6 @@ def panel_of(session: Session, interview_id: int) -> list[tuple[PanelMember, Use
     return list(rows)
 
 
-def is_on_panel(session: Session, interview_id: int, user_id: int) -> bool:
-    """True when the user sits on this interview's panel."""
-    row = session.exec(
-        select(PanelMember.id).where(
-            PanelMember.interview_id == interview_id, PanelMember.user_id == user_id
-        )
-    ).first()
-    return row is not None
-
-
 def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
     """The viewer's assigned interviews, what is still to score first, then by date.
 
