@@ -140,7 +140,7 @@ def _erase(s, w, v):
 
 
 def _scorecard(s, w, v):
-    return scorecards.open_scorecard(s, w["iv"].id, v.id).criteria
+    return scorecards.open_scorecard(s, v, w["iv"].id).criteria
 
 
 ALL = set(ROLES)
