@@ -112,7 +112,7 @@ def test_a_french_viewer_reads_a_too_long_name_refused_in_french(session, make):
     before = count(session, User)
     with language(viewer.language), pytest.raises(InvalidInput) as refused:
         auth.create_user(session, {"name": "N" * 201, "email": "long@example.com",
-                                   "roles": ["panelist"], "password": "x" * 12}, actor=viewer)
+                                   "roles": ["panelist"], "password": "x" * 12}, viewer=viewer)
     assert refused.value.problems == ["Nom : doit comporter au plus 200 caractères"]
     assert count(session, User) == before
 

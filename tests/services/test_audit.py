@@ -66,7 +66,7 @@ def test_logins_failures_and_lockout_are_audited(session, make):
 def test_user_and_role_changes_are_audited_with_old_and_new(session, make):
     admin = make.admin
     user = auth.create_user(session, {"name": "Nia", "email": "nia@example.com",
-                                      "roles": ["panelist"], "password": PASSWORD}, actor=admin)
+                                      "roles": ["panelist"], "password": PASSWORD}, viewer=admin)
     created = last(session, "user_created")
     assert (created.actor_id, created.entity_id, created.detail["roles"]) == (
         admin.id, user.id, ["panelist"])
@@ -77,7 +77,7 @@ def test_user_and_role_changes_are_audited_with_old_and_new(session, make):
 
 def test_password_changes_are_audited_without_the_password(session, make):
     user = make.user(email="me@example.com")
-    auth.change_password(session, user.id, PASSWORD, NEW_PASSWORD)
+    auth.change_password(session, make.viewer(user), PASSWORD, NEW_PASSWORD)
     auth.reset_password(session, make.admin, user.id, NEW_PASSWORD + "!")
     assert {"password_changed", "password_reset"} <= set(actions(session))
     dump = json.dumps([e.detail for e in session.exec(select(AuditEvent)).all()])
