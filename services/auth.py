@@ -377,7 +377,7 @@ def change_password(session: Session, viewer: Viewer, current: str, new: str) ->
     user.password_hash = hash_password(new)
     user.session_generation += 1
     session.add(user)
-    audit.record(session, "password_changed", actor=user, entity="user", entity_id=user.id)
+    audit.record(session, "password_changed", actor=viewer, entity="user", entity_id=user.id)
     session.commit()
     return user.session_generation
 
