@@ -299,7 +299,8 @@ OTHER_FORMS = {"panelist_id", "user_id", "actor", "actor_id", "user", "panelist"
 USER_AS_DATA = {
     "audit.record": "actor: who acted, written into the row; a User at login, before any Viewer",
     "audit_view.list_events": "actor_id: the viewer's filter, actions by this person",
-    "auth.end_sessions": "user_id: whose sessions end (after a password or role change, logout)",
+    "auth.end_sessions": "user_id: whose sessions end; logging out holds only the session's "
+                         "user id, and a user deactivated meanwhile has no Viewer",
     "auth.get_viewer": "user_id: the user a Viewer is made for",
     "auth.viewer_for": "user: the row a Viewer is made of",
     "auth.roles_of": "user_id: whose roles",
