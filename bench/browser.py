@@ -285,21 +285,23 @@ def _choose(page, key: str, option: str) -> None:
 def _complete_drafts(url: str, drafts: list[tuple[int, int]]) -> None:
     """Fill every criterion and the recommendation of these (card, panelist) drafts."""
     from services import scorecards
+    from services.auth import get_viewer
     from services.db import session_scope
 
     for card_id, panelist_id in drafts:
         with session_scope(url) as s:
             card = s.get(scorecards.Scorecard, card_id)
-            kit = scorecards.open_scorecard(s, card.interview_id, panelist_id)
+            panelist = get_viewer(s, panelist_id)
+            kit = scorecards.open_scorecard(s, panelist, card.interview_id)
             lo, hi = kit.template.scale_min, kit.template.scale_max
             for crit in kit.criteria:
                 done = kit.scores.get(crit.id)
                 if done is not None and (done.value is not None or done.not_assessed):
                     continue
-                scorecards.save_score(s, card_id, panelist_id, {
+                scorecards.save_score(s, panelist, card_id, {
                     "criterion_id": crit.id, "value": (lo + hi) // 2, "not_assessed": False,
                     "evidence": "Explained the trade-offs of two designs."})
-            scorecards.save_fields(s, card_id, panelist_id, {"recommendation": "yes"})
+            scorecards.save_fields(s, panelist, card_id, {"recommendation": "yes"})
 
 
 def _plan(url: str, manager_id: int, position_id: int, password: str,
@@ -349,6 +351,7 @@ def build_demo(tmp: Path) -> tuple[str, dict]:
     from models import Candidate, Position, Role, User, UserRole
     from services import scorecards
     from services.access import OPERATOR
+    from services.auth import viewer_for
     from services.candidates import create_candidate
     from services.db import migrate, session_scope
     from services.demo import load_demo, read_demo
@@ -379,7 +382,7 @@ def build_demo(tmp: Path) -> tuple[str, dict]:
                 "candidate_id": cand.id, "scheduled_at": datetime.now(UTC) - timedelta(days=1),
                 "setting": "office", "panel": [
                     {"user_id": u.id, "panel_role": "colleague"} for u in (panelist, colleague)]})
-            kit = scorecards.open_scorecard(s, iv.id, panelist.id)
+            kit = scorecards.open_scorecard(s, viewer_for(s, panelist), iv.id)
             drafts.append((kit.scorecard.id, panelist.id))
         manager_id = manager.id
     _complete_drafts(url, drafts[1:])

@@ -179,24 +179,26 @@ def _run_dashboard(st, AppTest, manager_id: int, position_id: int) -> tuple[floa
 def time_saves(url: str, drafts: list) -> tuple[float, float]:
     """Medians of submitting a complete scorecard and of saving one of its fields."""
     from services import scorecards
+    from services.auth import get_viewer
 
     submits, fields = [], []
     for card_id, panelist_id, criteria, (lo, hi) in drafts[:15]:
         with session_scope(url) as s:
+            panelist = get_viewer(s, panelist_id)
             kit = scorecards.open_scorecard(
-                s, s.get(scorecards.Scorecard, card_id).interview_id, panelist_id)
+                s, panelist, s.get(scorecards.Scorecard, card_id).interview_id)
             for crit in criteria:
                 if crit in kit.scores and (kit.scores[crit].value is not None
                                            or kit.scores[crit].not_assessed):
                     continue
                 t = time.perf_counter()
-                scorecards.save_score(s, card_id, panelist_id, {
+                scorecards.save_score(s, panelist, card_id, {
                     "criterion_id": crit, "value": (lo + hi) // 2, "not_assessed": False,
                     "evidence": "Explained the trade-offs of two designs."})
                 fields.append(time.perf_counter() - t)
-            scorecards.save_fields(s, card_id, panelist_id, {"recommendation": "yes"})
+            scorecards.save_fields(s, panelist, card_id, {"recommendation": "yes"})
             t = time.perf_counter()
-            scorecards.submit(s, card_id, panelist_id)
+            scorecards.submit(s, panelist, card_id)
             submits.append(time.perf_counter() - t)
     return statistics.median(submits) * 1000, (statistics.median(fields) * 1000
                                                if fields else float("nan"))

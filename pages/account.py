@@ -67,7 +67,7 @@ with st.form("password", clear_on_submit=True):
         else:
             try:
                 with db.session() as s:
-                    generation = change_password(s, viewer.id, current, new)
+                    generation = change_password(s, viewer, current, new)
                 # This session goes on; every other session of this account has ended.
                 keep_session(generation)
                 st.success(_("Password changed. You were logged out everywhere else."))

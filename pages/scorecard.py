@@ -50,7 +50,7 @@ interview_id = sync_query_choice(
 
 try:
     with db.session() as s:
-        kit = scorecard_kit(s, interview_id, viewer.id)
+        kit = scorecard_kit(s, viewer, interview_id)
 except (NotAllowed, NotFound) as exc:
     st.error(str(exc))
     st.stop()
@@ -65,7 +65,7 @@ def scoring(interview_id: int) -> None:
     The header and kit are inside too: a sticky element cannot leave its parent block, so the
     fragment's block must start at the top of the page for the bar to stay in view."""
     with db.session() as s:
-        kit = scorecard_kit(s, interview_id, viewer.id)
+        kit = scorecard_kit(s, viewer, interview_id)
     seed_state(kit)
     st.header(_("Scorecard: {candidate}").format(candidate=md_escape(kit.candidate.name)))
     place = label(kit.interview.setting) + (
@@ -112,9 +112,9 @@ def scoring(interview_id: int) -> None:
             st.rerun()
     else:
         st.caption(_("Each answer is saved as a draft as you give it; text while you type."))
-    criterion_widgets(kit, viewer.id)
-    tasks_widget(kit, viewer.id)
-    overall_widgets(kit, viewer.id)
+    criterion_widgets(kit, viewer)
+    tasks_widget(kit, viewer)
+    overall_widgets(kit, viewer)
     if kit.submitted:
         if st.session_state.get("scorecard_panel_deferred") == interview_id:
             # Submitted in this fragment's own run: the page below has not drawn the panel's
@@ -135,7 +135,7 @@ def scoring(interview_id: int) -> None:
     if clicked:
         try:
             with db.session() as s:
-                submit(s, kit.scorecard.id, viewer.id,
+                submit(s, viewer, kit.scorecard.id,
                        st.session_state.get(key("version", interview_id)))
         except InvalidInput as exc:
             # Said at the button too: the list below can be a long scroll away on a phone.

@@ -62,7 +62,7 @@ with st.expander(_("Add a user"), icon=":material/person_add:"):
                     with db.session() as s:
                         user = create_user(s, {"name": name, "email": email, "team": team,
                                                "roles": chosen, "password": password},
-                                           actor=viewer)
+                                           viewer=viewer)
                     st.session_state["user_added"] = user.email
                     st.session_state["add_user_clear"] = True
                     st.session_state["users_toast"] = _("{name} was added.").format(

@@ -6,7 +6,8 @@ details asks this module; no other module tests a role for itself.
 The matrix (README, "Who does what"): an admin holds every role; a recruiter works with every
 position, candidate, interview and scorecard *status*; a hiring manager sees the dashboards of the
 positions they manage or were given (`manages_position`, and `managed_positions_clause` for the
-same rule as SQL); a panelist sees their own interviews and scorecards.
+same rule as SQL); a panelist sees their own interviews and scorecards, and only the seated
+panelist writes their own card (`require_seat`, `require_own_card`).
 
 Blind scoring (`panel_seat_allows`): independence is the point of a panel. Whoever sits on a
 candidate's panel and has not yet submitted their own scorecard sees none of their colleagues'
@@ -110,6 +111,35 @@ def managed_positions_clause(viewer: Viewer) -> ColumnElement[bool]:
 def listed_positions_clause(viewer: Viewer) -> ColumnElement[bool]:
     """Positions a viewer works with: every one for recruiters, else those they manage."""
     return true() if is_recruiter(viewer) else managed_positions_clause(viewer)
+
+
+# ------------------------------------------------------------------ the panelist's own card
+
+def is_on_panel(session: Session, viewer: Viewer, interview_id: int) -> bool:
+    """True when the viewer sits on this interview's panel."""
+    return session.exec(select(PanelMember.id).where(
+        PanelMember.interview_id == interview_id, PanelMember.user_id == viewer.id)
+    ).first() is not None
+
+
+def require_seat(session: Session, viewer: Viewer, interview_id: int) -> Interview:
+    """The interview, if the viewer sits on its panel: only a seated panelist scores it."""
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise NotFound(_("No such interview."))
+    if not is_on_panel(session, viewer, interview_id):
+        raise NotAllowed(_("You are not on this interview's panel."))
+    return interview
+
+
+def require_own_card(session: Session, viewer: Viewer, scorecard_id: int) -> Scorecard:
+    """The scorecard, if it is the viewer's own: no one else writes a panelist's card."""
+    card = session.get(Scorecard, scorecard_id)
+    if card is None:
+        raise NotFound(_("No such scorecard."))
+    if card.panelist_id != viewer.id:
+        raise NotAllowed(_("This is not your scorecard."))
+    return card
 
 
 # ------------------------------------------------------------------ blind scoring

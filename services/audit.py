@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from models import AuditEvent, User
 from services.i18n import N_, _
+from services.viewer import Viewer
 
 # What is audited (the keys are stored; the labels are translated where shown: action_label);
 # the admin's Audit page filters on these.
@@ -78,20 +79,19 @@ def _clean(detail: dict | None) -> dict:
     return out
 
 
-def record(session: Session, action: str, *, actor=None, entity: str = "",
-           entity_id: int | None = None, candidate_id: int | None = None,
+def record(session: Session, action: str, *, actor: Viewer | User | None = None,
+           entity: str = "", entity_id: int | None = None, candidate_id: int | None = None,
            detail: dict | None = None) -> AuditEvent:
     """Add an audit row to the session (the caller's commit writes it with the action).
 
-    `actor` is a Viewer, a User, a user id, or None for the system or an unknown visitor.
+    `actor` is who acted, written into the row: the acting Viewer; the User row at login,
+    lockout and a failed login, before any Viewer exists; None for the system or an unknown
+    visitor.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     actor_id, actor_name = None, ""
-    if isinstance(actor, int):
-        user = session.get(User, actor)
-        actor_id, actor_name = actor, (user.name if user else "")
-    elif actor is not None:
+    if actor is not None:
         actor_id, actor_name = actor.id, actor.name
     row = AuditEvent(action=action, actor_id=actor_id, actor=actor_name[:200], entity=entity,
                      entity_id=entity_id, candidate_id=candidate_id, detail=_clean(detail))

@@ -171,12 +171,12 @@ def user_by_email(session: Session, email: str) -> User | None:
 
 
 def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False,
-                actor: Viewer | None = None) -> User:
+                viewer: Viewer | None = None) -> User:
     """Create an account with its roles; refuses a duplicate email.
 
-    `actor` is the admin in the app; None is the operator at the command line (or demo loader).
+    `viewer` is the admin in the app; None is the operator at the command line (or demo loader).
     """
-    if actor is not None and not is_admin(actor):
+    if viewer is not None and not is_admin(viewer):
         raise NotAllowed(_("Only an admin can add users."))
     data = validated(UserCreate, data)
     if user_by_email(session, data.email):
@@ -193,7 +193,7 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
         raise InvalidInput(_taken(data.email)) from None
     for role in sorted(set(data.roles)):
         session.add(UserRole(user_id=user.id, role=role))
-    audit.record(session, "user_created", actor=actor, entity="user", entity_id=user.id,
+    audit.record(session, "user_created", actor=viewer, entity="user", entity_id=user.id,
                  detail={"name": user.name, "email": user.email, "roles": sorted(set(data.roles)),
                          "demo": demo})
     session.commit()
@@ -201,9 +201,9 @@ def create_user(session: Session, data: UserCreate | dict, *, demo: bool = False
     return user
 
 
-def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate | dict) -> User:
+def update_user(session: Session, viewer: Viewer, user_id: int, data: UserUpdate | dict) -> User:
     """Change a user's name, email, roles or active flag (admin only)."""
-    if not is_admin(actor):
+    if not is_admin(viewer):
         raise NotAllowed(_("Only an admin can change users."))
     data = validated(UserUpdate, data)
     user = session.get(User, user_id)
@@ -244,7 +244,7 @@ def update_user(session: Session, actor: Viewer, user_id: int, data: UserUpdate 
              "roles": sorted(set(data.roles)) if data.roles is not None else before["roles"]}
     changes = {k: {"old": before[k], "new": after[k]} for k in before if before[k] != after[k]}
     if changes:
-        audit.record(session, "user_changed", actor=actor, entity="user", entity_id=user.id,
+        audit.record(session, "user_changed", actor=viewer, entity="user", entity_id=user.id,
                      detail=changes)
     session.add(user)
     session.commit()
@@ -367,24 +367,24 @@ def _safe_verify(hashed: str, password: str) -> bool:
         return False
 
 
-def change_password(session: Session, user_id: int, current: str, new: str) -> int:
-    """A user changes their own password, proving the current one; every other session of
+def change_password(session: Session, viewer: Viewer, current: str, new: str) -> int:
+    """The viewer changes their own password, proving the current one; every other session of
     theirs ends. Returns the new session generation, for the session that made the change."""
-    user = session.get(User, user_id)
+    user = session.get(User, viewer.id)
     if user is None or not _safe_verify(user.password_hash, current):
         raise InvalidInput(_("Current password: does not match"))
     check_password_rules(new, demo=user.demo and demo_mode(session))
     user.password_hash = hash_password(new)
     user.session_generation += 1
     session.add(user)
-    audit.record(session, "password_changed", actor=user, entity="user", entity_id=user.id)
+    audit.record(session, "password_changed", actor=viewer, entity="user", entity_id=user.id)
     session.commit()
     return user.session_generation
 
 
-def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> None:
+def reset_password(session: Session, viewer: Viewer, user_id: int, new: str) -> None:
     """An admin sets a new password for a user, lifts any lockout and ends their sessions."""
-    if not is_admin(actor):
+    if not is_admin(viewer):
         raise NotAllowed(_("Only an admin can reset passwords."))
     user = session.get(User, user_id)
     if user is None:
@@ -395,13 +395,13 @@ def reset_password(session: Session, actor: Viewer, user_id: int, new: str) -> N
     user.locked_until = None
     user.session_generation += 1
     session.add(user)
-    audit.record(session, "password_reset", actor=actor, entity="user", entity_id=user.id)
+    audit.record(session, "password_reset", actor=viewer, entity="user", entity_id=user.id)
     session.commit()
 
 
-def list_users(session: Session, actor: Viewer) -> list[dict]:
+def list_users(session: Session, viewer: Viewer) -> list[dict]:
     """Every user with their roles (admin and recruiter, who build panels)."""
-    if not is_recruiter(actor):
+    if not is_recruiter(viewer):
         raise NotAllowed(_("Only admins and recruiters can list users."))
     users = session.exec(select(User).order_by(User.name)).all()
     roles: dict[int, list[str]] = {}

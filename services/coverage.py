@@ -4,26 +4,24 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from models import Candidate, Interview, Position, Scorecard, ScorecardStatus, User
-from services.access import may_read_held_cards, may_see_panel
+from services.access import may_read_held_cards, may_see_panel, require_own_card
 from services.auth import Viewer
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.i18n import _
 from services.scorecards import save_fields
 
 
-def save_tasks_covered(session: Session, scorecard_id: int, panelist_id: int,
+def save_tasks_covered(session: Session, viewer: Viewer, scorecard_id: int,
                        tasks: list[str], expected_version: int | None = None) -> int:
-    """Save the tasks a panelist probed, refusing any that is not on the position's list."""
-    card = session.get(Scorecard, scorecard_id)
-    if card is None:
-        raise NotFound(_("No such scorecard."))
+    """Save the tasks the viewer probed, refusing any that is not on the position's list."""
+    card = require_own_card(session, viewer, scorecard_id)
     position = _position_of_interview(session, card.interview_id)
     unknown = [t for t in tasks if t not in position.tasks]
     if unknown:
         raise InvalidInput([_("Tasks covered: {task!r} is not one of the position's tasks")
                             .format(task=t) for t in unknown])
     ordered = [t for t in position.tasks if t in set(tasks)]
-    return save_fields(session, scorecard_id, panelist_id, {"tasks_covered": ordered},
+    return save_fields(session, viewer, scorecard_id, {"tasks_covered": ordered},
                        expected_version)
 
 

@@ -49,6 +49,7 @@ from services.db import ROOT, is_empty
 from services.errors import InvalidInput, validated
 from services.i18n import _, ngettext
 from services.templates import default_criteria
+from services.viewer import Viewer
 
 DEMO_FILE = ROOT / "data" / "demo.json"
 
@@ -324,8 +325,8 @@ def _load(session: Session, data: dict, now: datetime) -> dict:
         cards = c.get("scorecards", [])
         counts[SeatStatus.not_started] += len(iv["panel"]) - len(cards)
         for card in cards:
-            _fill_card(session, interview.id, users[_key(card["panelist"])].id, card,
-                       criteria, when, now)
+            panelist = auth.viewer_for(session, users[_key(card["panelist"])])
+            _fill_card(session, interview.id, panelist, card, criteria, when, now)
             submitted = card["status"] == ScorecardStatus.submitted
             counts[SeatStatus.submitted if submitted else "drafts"] += 1
         if c.get("decision"):
@@ -334,23 +335,23 @@ def _load(session: Session, data: dict, now: datetime) -> dict:
     return counts
 
 
-def _fill_card(session: Session, interview_id: int, panelist_id: int, card: dict,
+def _fill_card(session: Session, interview_id: int, panelist: Viewer, card: dict,
                criteria: dict[str, int], when: datetime, now: datetime) -> None:
-    """Open, fill and (when the file says so) submit one panelist's scorecard."""
-    kit = scorecards.open_scorecard(session, interview_id, panelist_id)
+    """Open, fill and (when the file says so) submit one panelist's scorecard, as them."""
+    kit = scorecards.open_scorecard(session, panelist, interview_id)
     card_id = kit.scorecard.id
     fields = {k: card[k] for k in CARD_FIELDS if card.get(k) not in (None, "")}
     if fields:
-        scorecards.save_fields(session, card_id, panelist_id, fields)
+        scorecards.save_fields(session, panelist, card_id, fields)
     for name, score in card.get("scores", {}).items():
-        scorecards.save_score(session, card_id, panelist_id, {
+        scorecards.save_score(session, panelist, card_id, {
             "criterion_id": criteria[name], "value": score.get("value"),
             "not_assessed": bool(score.get("not_assessed", False)),
             "evidence": score.get("evidence", ""),
         })
     submitted = card["status"] == ScorecardStatus.submitted
     if submitted:
-        scorecards.submit(session, card_id, panelist_id)
+        scorecards.submit(session, panelist, card_id)
     # The services stamp "now"; the demo spreads the stamps over the hours after the interview.
     stamp = when + timedelta(hours=card.get("hours_after_interview", 2))
     stamp = max(when, min(stamp, now - NOT_AFTER))

@@ -81,16 +81,6 @@ def panel_of(session: Session, interview_id: int) -> list[tuple[PanelMember, Use
     return list(rows)
 
 
-def is_on_panel(session: Session, interview_id: int, user_id: int) -> bool:
-    """True when the user sits on this interview's panel."""
-    row = session.exec(
-        select(PanelMember.id).where(
-            PanelMember.interview_id == interview_id, PanelMember.user_id == user_id
-        )
-    ).first()
-    return row is not None
-
-
 def my_interviews(session: Session, viewer: Viewer) -> pd.DataFrame:
     """The viewer's assigned interviews, what is still to score first, then by date.
 
@@ -395,9 +385,10 @@ class NotifyResult:
     failed: list[str] = field(default_factory=list)
 
 
-def invitation_for(session: Session, interview: Interview, organizer: Viewer) -> ics.Invitation:
-    """The calendar invitation of an interview to its current panel, in the current language
-    (summary and description; the times stay UTC, as calendars read them)."""
+def invitation_for(session: Session, viewer: Viewer, interview: Interview) -> ics.Invitation:
+    """The calendar invitation the viewer (its organizer) sends for an interview to its current
+    panel, in the current language (summary and description; the times stay UTC, as calendars
+    read them)."""
     candidate = session.get(Candidate, interview.candidate_id)
     position = session.get(Position, candidate.position_id)
     panel = [(u.name, u.email) for _m, u in panel_of(session, interview.id)]
@@ -411,7 +402,7 @@ def invitation_for(session: Session, interview: Interview, organizer: Viewer) ->
                       "Panel: {panel}.").format(
             candidate=candidate.name, position=position.title,
             setting=label(interview.setting), panel=", ".join(n for n, _e in panel)),
-        organizer=(organizer.name, organizer.email), attendees=panel,
+        organizer=(viewer.name, viewer.email), attendees=panel,
         language=i18n.current_language())
 
 
@@ -425,7 +416,7 @@ def _reader(user: User | None, default_language: str, default_zone: str) -> tupl
 def _invitation_mail(session: Session, viewer: Viewer, interview: Interview, config: SmtpConfig,
                      name: str, email: str, removed: bool):
     """One person's invitation, update or cancellation e-mail, in the current language."""
-    invite = invitation_for(session, interview, viewer)
+    invite = invitation_for(session, viewer, interview)
     cancelled = interview.status == InterviewStatus.cancelled
     when = i18n.datetime_(interview.scheduled_at, "long")
     if removed:

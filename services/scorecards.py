@@ -17,16 +17,15 @@ from models import (
     ScorecardUpdate,
     ScoreInput,
     SeatStatus,
-    User,
     label,
     utcnow,
 )
 from services import audit
-from services.access import may_see_panel
+from services.access import may_see_panel, require_own_card, require_seat
 from services.auth import Viewer
-from services.errors import Conflict, InvalidInput, NotAllowed, NotFound, validated
+from services.errors import Conflict, InvalidInput, validated
 from services.i18n import _
-from services.interviews import is_on_panel, panel_of
+from services.interviews import panel_of
 from services.positions import criteria_of, current_template
 
 
@@ -48,64 +47,60 @@ class Kit:
         return self.scorecard.status == ScorecardStatus.submitted
 
 
-def find_scorecard(session: Session, interview_id: int, panelist_id: int) -> Scorecard | None:
-    """The panelist's scorecard for an interview, if one was started."""
+def find_scorecard(session: Session, viewer: Viewer, interview_id: int) -> Scorecard | None:
+    """The viewer's own scorecard for an interview, if one was started."""
     return session.exec(
         select(Scorecard).where(
-            Scorecard.interview_id == interview_id, Scorecard.panelist_id == panelist_id
+            Scorecard.interview_id == interview_id, Scorecard.panelist_id == viewer.id
         )
     ).first()
 
 
-def _seat(session: Session, interview_id: int, panelist_id: int) -> tuple[Interview, Candidate]:
-    """The interview and its candidate, once the panelist is known to sit on its panel."""
-    interview = session.get(Interview, interview_id)
-    if interview is None:
-        raise NotFound(_("No such interview."))
-    if not is_on_panel(session, interview_id, panelist_id):
-        raise NotAllowed(_("You are not on this interview's panel."))
+def _seat(session: Session, viewer: Viewer, interview_id: int) -> tuple[Interview, Candidate]:
+    """The interview and its candidate, once the viewer is known to sit on its panel."""
+    interview = require_seat(session, viewer, interview_id)
     return interview, session.get(Candidate, interview.candidate_id)
 
 
-def scorecard_kit(session: Session, interview_id: int, panelist_id: int) -> Kit:
-    """What the scorecard screen shows; writes nothing.
+def scorecard_kit(session: Session, viewer: Viewer, interview_id: int) -> Kit:
+    """What the scorecard screen shows the seated viewer; writes nothing.
 
     Before the panelist's first saved answer there is no card: the kit then holds an unsaved
     one (id None) on the position's current template, and the seat stays "not started".
     """
-    interview, candidate = _seat(session, interview_id, panelist_id)
-    card = find_scorecard(session, interview_id, panelist_id)
+    interview, candidate = _seat(session, viewer, interview_id)
+    card = find_scorecard(session, viewer, interview_id)
     if card is None:
-        card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
+        card = Scorecard(interview_id=interview_id, panelist_id=viewer.id,
                          template_id=current_template(session, candidate.position_id).id)
     return _kit(session, card, interview, candidate)
 
 
-def ensure_scorecard(session: Session, interview_id: int, panelist_id: int) -> Scorecard:
-    """The panelist's card for the interview, created now if there is none.
+def ensure_scorecard(session: Session, viewer: Viewer, interview_id: int) -> Scorecard:
+    """The viewer's card for the interview, created now if there is none.
 
     Race-free: two tabs or a double click saving a first answer at once meet the unique
     (interview, panelist) constraint; the loser reads the winner's card.
     """
-    card = find_scorecard(session, interview_id, panelist_id)
+    card = find_scorecard(session, viewer, interview_id)
     if card is not None:
         return card
-    _interview, candidate = _seat(session, interview_id, panelist_id)
+    _interview, candidate = _seat(session, viewer, interview_id)
     template_id = current_template(session, candidate.position_id).id
     # End the reading transaction first: on SQLite a write after a stale read fails with
     # "database is locked" instead of waiting, and the INSERT below then starts a fresh one.
     session.commit()
     try:
-        card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
+        card = Scorecard(interview_id=interview_id, panelist_id=viewer.id,
                          template_id=template_id)
         session.add(card)
         session.flush()
-        audit.record(session, "scorecard_created", actor=panelist_id, entity="scorecard",
+        audit.record(session, "scorecard_created", actor=viewer, entity="scorecard",
                      entity_id=card.id, candidate_id=candidate.id)
         session.commit()
     except IntegrityError:
         session.rollback()
-        card = find_scorecard(session, interview_id, panelist_id)
+        card = find_scorecard(session, viewer, interview_id)
         if card is None:
             raise
         return card
@@ -113,11 +108,11 @@ def ensure_scorecard(session: Session, interview_id: int, panelist_id: int) -> S
     return card
 
 
-def open_scorecard(session: Session, interview_id: int, panelist_id: int) -> Kit:
-    """The panelist's scorecard for an interview, created as a draft if missing (scripts and
+def open_scorecard(session: Session, viewer: Viewer, interview_id: int) -> Kit:
+    """The viewer's scorecard for an interview, created as a draft if missing (scripts and
     tests; the scorecard page uses scorecard_kit and creates the card on the first answer)."""
-    interview, candidate = _seat(session, interview_id, panelist_id)
-    card = ensure_scorecard(session, interview_id, panelist_id)
+    interview, candidate = _seat(session, viewer, interview_id)
+    card = ensure_scorecard(session, viewer, interview_id)
     return _kit(session, card, interview, candidate)
 
 
@@ -137,14 +132,10 @@ def _kit(session: Session, card: Scorecard, interview: Interview, candidate: Can
     )
 
 
-def _own_draft(session: Session, scorecard_id: int, panelist_id: int,
+def _own_draft(session: Session, viewer: Viewer, scorecard_id: int,
                amend: bool = False) -> Scorecard:
-    """The panelist's own card; a submitted one only when they chose to amend it."""
-    card = session.get(Scorecard, scorecard_id)
-    if card is None:
-        raise NotFound(_("No such scorecard."))
-    if card.panelist_id != panelist_id:
-        raise NotAllowed(_("This is not your scorecard."))
+    """The viewer's own card; a submitted one only when they chose to amend it."""
+    card = require_own_card(session, viewer, scorecard_id)
     if card.status == ScorecardStatus.submitted and not amend:
         raise InvalidInput(_("This scorecard is already submitted and can no longer be edited."))
     return card
@@ -154,7 +145,7 @@ def _candidate_of(session: Session, card: Scorecard) -> int:
     return session.get(Interview, card.interview_id).candidate_id
 
 
-def _audit_change(session: Session, card: Scorecard, panelist_id: int, what: dict,
+def _audit_change(session: Session, viewer: Viewer, card: Scorecard, what: dict,
                   before: dict, after: dict) -> None:
     """A draft save names what was saved; a change after submission keeps old and new values.
 
@@ -175,7 +166,7 @@ def _audit_change(session: Session, card: Scorecard, panelist_id: int, what: dic
     else:
         detail = {**what}
     audit.record(session, "scorecard_amended" if submitted else "scorecard_saved",
-                 actor=panelist_id, entity="scorecard", entity_id=card.id,
+                 actor=viewer, entity="scorecard", entity_id=card.id,
                  candidate_id=_candidate_of(session, card), detail=detail)
 
 
@@ -196,7 +187,7 @@ def _bump(session: Session, card: Scorecard, expected_version: int | None) -> No
 
 
 def save_fields(
-    session: Session, scorecard_id: int, panelist_id: int, changes: dict,
+    session: Session, viewer: Viewer, scorecard_id: int, changes: dict,
     expected_version: int | None = None, *, amend: bool = False,
 ) -> int:
     """Save some of the scorecard's own fields; returns the new version.
@@ -204,13 +195,13 @@ def save_fields(
     With `amend`, the panelist changes their submitted card: it stays submitted, and the change
     is audited with old and new values.
     """
-    card = _own_draft(session, scorecard_id, panelist_id, amend)
+    card = _own_draft(session, viewer, scorecard_id, amend)
     clean = validated(ScorecardUpdate, changes).model_dump(include=set(changes))
     before = {k: getattr(card, k) for k in clean}
     _bump(session, card, expected_version)
     session.execute(update(Scorecard).where(Scorecard.id == card.id).values(**clean))
     session.refresh(card)
-    _audit_change(session, card, panelist_id, {"fields": sorted(clean)}, before,
+    _audit_change(session, viewer, card, {"fields": sorted(clean)}, before,
                   {k: getattr(card, k) for k in clean})
     session.commit()
     session.refresh(card)
@@ -230,14 +221,14 @@ def check_score(item: ScoreInput, criterion: Criterion, template: ScorecardTempl
 
 
 def save_score(
-    session: Session, scorecard_id: int, panelist_id: int, item: ScoreInput | dict,
+    session: Session, viewer: Viewer, scorecard_id: int, item: ScoreInput | dict,
     expected_version: int | None = None, *, amend: bool = False,
 ) -> int:
     """Save one criterion's score, 'not assessed' flag and evidence; returns the new version.
 
     With `amend`, as for save_fields: a submitted card changed, audited with old and new values.
     """
-    card = _own_draft(session, scorecard_id, panelist_id, amend)
+    card = _own_draft(session, viewer, scorecard_id, amend)
     item = validated(ScoreInput, item)
     criterion = session.get(Criterion, item.criterion_id)
     if criterion is None or criterion.template_id != card.template_id:
@@ -252,7 +243,7 @@ def save_score(
     before = {f: getattr(score, f) for f in fields}
     score.value, score.not_assessed, score.evidence = item.value, item.not_assessed, item.evidence
     session.add(score)
-    _audit_change(session, card, panelist_id,
+    _audit_change(session, viewer, card,
                   {"criterion_id": criterion.id, "criterion": criterion.name}, before,
                   {f: getattr(score, f) for f in fields})
     session.commit()
@@ -284,10 +275,10 @@ def missing_items(kit: Kit) -> list[str]:
     return problems
 
 
-def submit(session: Session, scorecard_id: int, panelist_id: int,
+def submit(session: Session, viewer: Viewer, scorecard_id: int,
            expected_version: int | None = None) -> Scorecard:
-    """Submit a complete draft; refuses with the list of what is missing."""
-    card = _own_draft(session, scorecard_id, panelist_id)
+    """Submit the viewer's complete draft; refuses with the list of what is missing."""
+    card = _own_draft(session, viewer, scorecard_id)
     interview = session.get(Interview, card.interview_id)
     kit = _kit(session, card, interview, session.get(Candidate, interview.candidate_id))
     problems = missing_items(kit)
@@ -298,7 +289,7 @@ def submit(session: Session, scorecard_id: int, panelist_id: int,
         update(Scorecard).where(Scorecard.id == card.id)
         .values(status=ScorecardStatus.submitted, submitted_at=utcnow())
     )
-    audit.record(session, "scorecard_submitted", actor=panelist_id, entity="scorecard",
+    audit.record(session, "scorecard_submitted", actor=viewer, entity="scorecard",
                  entity_id=card.id, candidate_id=interview.candidate_id,
                  detail={"recommendation": card.recommendation})
     session.commit()
@@ -326,27 +317,19 @@ def amendments(session: Session, viewer: Viewer,
 
 
 def save_and_submit(
-    session: Session, interview_id: int, panelist_id: int, fields: dict,
+    session: Session, viewer: Viewer, interview_id: int, fields: dict,
     scores: list[ScoreInput | dict], expected_version: int | None = None,
 ) -> Scorecard:
-    """Write a whole scorecard (fields, every score, submitted) in one transaction, or nothing."""
+    """Write the viewer's whole scorecard (fields, every score, submitted) in one transaction,
+    or nothing."""
     try:
         # Everything is read and checked first, so the transaction that writes is short: on
         # SQLite other writers wait for it.
         with session.no_autoflush:
-            interview = session.get(Interview, interview_id)
-            if interview is None:
-                raise NotFound(_("No such interview."))
-            if not is_on_panel(session, interview_id, panelist_id):
-                raise NotAllowed(_("You are not on this interview's panel."))
-            candidate = session.get(Candidate, interview.candidate_id)
-            card = session.exec(
-                select(Scorecard).where(
-                    Scorecard.interview_id == interview_id, Scorecard.panelist_id == panelist_id
-                )
-            ).first()
+            interview, candidate = _seat(session, viewer, interview_id)
+            card = find_scorecard(session, viewer, interview_id)
             if card is not None:
-                card = _own_draft(session, card.id, panelist_id)
+                card = _own_draft(session, viewer, card.id)
             template_id = card.template_id if card else \
                 current_template(session, candidate.position_id).id
             template = session.get(ScorecardTemplate, template_id)
@@ -363,7 +346,7 @@ def save_and_submit(
                 for x in session.exec(select(Score).where(Score.scorecard_id == card.id))}
             preview = Scorecard.model_validate(
                 {**(card.model_dump() if card else {}), **clean,
-                 "interview_id": interview_id, "panelist_id": panelist_id,
+                 "interview_id": interview_id, "panelist_id": viewer.id,
                  "template_id": template_id})
             merged = {**stored, **{i.criterion_id: Score(
                 criterion_id=i.criterion_id, value=i.value, not_assessed=i.not_assessed,
@@ -374,10 +357,9 @@ def save_and_submit(
                 criteria=criteria, scores=merged))
             if problems:
                 raise InvalidInput(problems)
-            session.get(User, panelist_id)  # for the audit rows, read now
 
         if card is None:
-            card = Scorecard(interview_id=interview_id, panelist_id=panelist_id,
+            card = Scorecard(interview_id=interview_id, panelist_id=viewer.id,
                              template_id=template_id)
             session.add(card)
             try:
@@ -385,7 +367,7 @@ def save_and_submit(
             except IntegrityError as exc:  # the same panelist submitting twice at one moment
                 raise Conflict(_("This scorecard was just created in another window or "
                                  "device. Reload the page; nothing was overwritten.")) from exc
-            audit.record(session, "scorecard_created", actor=panelist_id, entity="scorecard",
+            audit.record(session, "scorecard_created", actor=viewer, entity="scorecard",
                          entity_id=card.id, candidate_id=candidate.id)
         else:
             _bump(session, card, expected_version)
@@ -401,7 +383,7 @@ def save_and_submit(
             session.flush()  # row by row, so a failure can come after some rows were written
         card.status, card.submitted_at = ScorecardStatus.submitted, utcnow()
         card.updated_at = card.submitted_at
-        audit.record(session, "scorecard_submitted", actor=panelist_id, entity="scorecard",
+        audit.record(session, "scorecard_submitted", actor=viewer, entity="scorecard",
                      entity_id=card.id, candidate_id=candidate.id,
                      detail={"recommendation": card.recommendation})
         session.commit()

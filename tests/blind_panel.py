@@ -45,9 +45,9 @@ def _fill(session, make, interview, user, values, rec, texts, salary, *, submit)
     if salary is not None:
         fields["salary_heard"] = salary
     if fields:
-        scorecards.save_fields(session, card.id, user.id, fields)
+        scorecards.save_fields(session, make.viewer(user), card.id, fields)
     if submit:
-        scorecards.submit(session, card.id, user.id)
+        scorecards.submit(session, make.viewer(user), card.id)
     return card
 
 

@@ -258,7 +258,8 @@ class Factory:
             "roles": list(roles) or ["panelist"], "password": password})
 
     def viewer(self, user) -> Viewer:
-        return auth.viewer_for(self.s, user)
+        """The acting-user form of a user row (a Viewer is returned as it is)."""
+        return user if isinstance(user, Viewer) else auth.viewer_for(self.s, user)
 
     def position(self, *, manager=None, title: str | None = None, criteria=None,
                  scale=(1, 5), **extra):
@@ -287,18 +288,19 @@ class Factory:
                   recommendation: str | None = "yes", *, submit: bool = True,
                   evidence: str = "Seen in the interview.") -> Scorecard:
         """Fill a panelist's scorecard: one value per criterion (None = not assessed)."""
-        kit = scorecards.open_scorecard(self.s, interview.id, panelist.id)
+        who = self.viewer(panelist)
+        kit = scorecards.open_scorecard(self.s, who, interview.id)
         if isinstance(values, int):
             values = [values] * len(kit.criteria)
         for criterion, value in zip(kit.criteria, values, strict=True):
-            scorecards.save_score(self.s, kit.scorecard.id, panelist.id, {
+            scorecards.save_score(self.s, who, kit.scorecard.id, {
                 "criterion_id": criterion.id, "value": value, "not_assessed": value is None,
                 "evidence": evidence})
         if recommendation:
-            scorecards.save_fields(self.s, kit.scorecard.id, panelist.id,
+            scorecards.save_fields(self.s, who, kit.scorecard.id,
                                    {"recommendation": recommendation})
         if submit:
-            scorecards.submit(self.s, kit.scorecard.id, panelist.id)
+            scorecards.submit(self.s, who, kit.scorecard.id)
         return self.s.get(Scorecard, kit.scorecard.id)
 
 

@@ -29,6 +29,7 @@ from services.scorecards import (
     save_fields,
     save_score,
 )
+from services.viewer import Viewer
 from ui import db
 
 # The stored value of the "not assessed" choice (shown translated).
@@ -195,22 +196,22 @@ def locked(kit: Kit) -> bool:
     return kit.submitted and not amending(kit.interview.id)
 
 
-def _card_id(interview_id: int, panelist_id: int) -> int:
+def _card_id(interview_id: int, viewer: Viewer) -> int:
     """The card's id, creating the card now: the first saved answer is what starts it."""
     card_id = st.session_state.get(key("card", interview_id))
     if card_id is None:
         with db.session() as s:
-            card_id = ensure_scorecard(s, interview_id, panelist_id).id
+            card_id = ensure_scorecard(s, viewer, interview_id).id
         st.session_state[key("card", interview_id)] = card_id
     return card_id
 
 
-def _persist(interview_id: int, panelist_id: int, where: str, action) -> None:
+def _persist(interview_id: int, viewer: Viewer, where: str, action) -> None:
     """Run one save; a refusal is shown beside the field (and the typed text stays there)."""
     version_key = key("version", interview_id)
     error_key = key("error", interview_id, where)
     try:
-        card_id = _card_id(interview_id, panelist_id)
+        card_id = _card_id(interview_id, viewer)
         with db.session() as s:
             st.session_state[version_key] = action(s, card_id, st.session_state.get(version_key))
     except InvalidInput as exc:
@@ -234,7 +235,7 @@ def _too_long(text: str | None) -> str | None:
         n=i18n.number(n), max=i18n.number(TEXT_MAX))
 
 
-def _save_score_cb(interview_id: int, panelist_id: int, criterion_id: int) -> None:
+def _save_score_cb(interview_id: int, viewer: Viewer, criterion_id: int) -> None:
     choice = st.session_state.get(key("score", interview_id, criterion_id))
     evidence = st.session_state.get(key("evidence", interview_id, criterion_id)) or ""
     where = f"c{criterion_id}"
@@ -245,12 +246,12 @@ def _save_score_cb(interview_id: int, panelist_id: int, criterion_id: int) -> No
     item = {"criterion_id": criterion_id,
             "value": None if choice in (None, NOT_ASSESSED) else int(choice),
             "not_assessed": choice == NOT_ASSESSED, "evidence": evidence}
-    _persist(interview_id, panelist_id, where,
-             lambda s, card_id, v: save_score(s, card_id, panelist_id, item, v,
+    _persist(interview_id, viewer, where,
+             lambda s, card_id, v: save_score(s, viewer, card_id, item, v,
                                               amend=amending(interview_id)))
 
 
-def _save_field_cb(interview_id: int, panelist_id: int, name: str) -> None:
+def _save_field_cb(interview_id: int, viewer: Viewer, name: str) -> None:
     value = st.session_state.get(key(name, interview_id))
     if name == "salary_heard" and value is not None:
         value = int(value)
@@ -258,15 +259,15 @@ def _save_field_cb(interview_id: int, panelist_id: int, name: str) -> None:
     if problem:
         st.session_state[key("error", interview_id, name)] = problem
         return
-    _persist(interview_id, panelist_id, name,
-             lambda s, card_id, v: save_fields(s, card_id, panelist_id, {name: value}, v,
+    _persist(interview_id, viewer, name,
+             lambda s, card_id, v: save_fields(s, viewer, card_id, {name: value}, v,
                                                amend=amending(interview_id)))
 
 
-def _save_tasks_cb(interview_id: int, panelist_id: int, tasks: list[str]) -> None:
+def _save_tasks_cb(interview_id: int, viewer: Viewer, tasks: list[str]) -> None:
     ticked = [t for i, t in enumerate(tasks) if st.session_state.get(key("task", interview_id, i))]
-    _persist(interview_id, panelist_id, "tasks",
-             lambda s, card_id, v: save_tasks_covered(s, card_id, panelist_id, ticked, v))
+    _persist(interview_id, viewer, "tasks",
+             lambda s, card_id, v: save_tasks_covered(s, viewer, card_id, ticked, v))
 
 
 def _field_error(interview_id: int, where: str) -> None:
@@ -293,7 +294,7 @@ def status_text(kit: Kit) -> str:
     return _("Ready to submit. {saved}").format(saved=saved)
 
 
-def tasks_widget(kit: Kit, panelist_id: int) -> None:
+def tasks_widget(kit: Kit, viewer: Viewer) -> None:
     """Which of the position's tasks the panelist probed: one tick each, saved when changed."""
     if not kit.position.tasks:
         return
@@ -303,7 +304,7 @@ def tasks_widget(kit: Kit, panelist_id: int) -> None:
     iid = kit.interview.id
     for i, task in enumerate(kit.position.tasks):
         st.checkbox(task, key=key("task", iid, i), on_change=_save_tasks_cb,
-                    args=(iid, panelist_id, list(kit.position.tasks)), disabled=kit.submitted)
+                    args=(iid, viewer, list(kit.position.tasks)), disabled=kit.submitted)
     _field_error(iid, "tasks")
 
 
@@ -318,7 +319,7 @@ def option_label(option: str) -> str:
     return _(NOT_ASSESSED) if option == NOT_ASSESSED else option
 
 
-def _criterion_block(kit: Kit, panelist_id: int, criterion_id: int) -> None:
+def _criterion_block(kit: Kit, viewer: Viewer, criterion_id: int) -> None:
     """One criterion: name, description, anchors, score, evidence."""
     from ui.text import md_escape
 
@@ -339,7 +340,7 @@ def _criterion_block(kit: Kit, panelist_id: int, criterion_id: int) -> None:
         st.radio(
             _("Score"), scale_options(kit), index=None, horizontal=True,
             format_func=option_label, key=key("score", iid, c.id),
-            on_change=_save_score_cb, args=(iid, panelist_id, c.id),
+            on_change=_save_score_cb, args=(iid, viewer, c.id),
             disabled=locked(kit),
         )
         choice = st.session_state.get(key("score", iid, c.id))
@@ -349,13 +350,13 @@ def _criterion_block(kit: Kit, panelist_id: int, criterion_id: int) -> None:
             else _("Evidence"),
             key=key("evidence", iid, c.id), height=80,
             placeholder=_("What did the candidate say or do that supports this score?"),
-            on_change=_save_score_cb, args=(iid, panelist_id, c.id),
+            on_change=_save_score_cb, args=(iid, viewer, c.id),
             disabled=locked(kit),
         )
         _field_error(iid, f"c{c.id}")
 
 
-def criterion_widgets(kit: Kit, panelist_id: int) -> None:
+def criterion_widgets(kit: Kit, viewer: Viewer) -> None:
     """One block per criterion, grouped by dimension."""
     for dimension in ("technical", "social", "company"):
         criteria = [c for c in kit.criteria if c.dimension == dimension]
@@ -363,27 +364,27 @@ def criterion_widgets(kit: Kit, panelist_id: int) -> None:
             continue
         st.subheader(label(dimension))
         for c in criteria:
-            _criterion_block(kit, panelist_id, c.id)
+            _criterion_block(kit, viewer, c.id)
 
 
-def overall_widgets(kit: Kit, panelist_id: int) -> None:
+def overall_widgets(kit: Kit, viewer: Viewer) -> None:
     """Recommendation, the candidate's questions, salary heard, interest and concerns."""
     iid = kit.interview.id
     st.subheader(_("Overall"))
     st.radio(
         _("Recommendation"), RECOMMENDATIONS, index=None, horizontal=True, format_func=label,
         key=key("recommendation", iid), on_change=_save_field_cb,
-        args=(iid, panelist_id, "recommendation"), disabled=locked(kit),
+        args=(iid, viewer, "recommendation"), disabled=locked(kit),
     )
     _field_error(iid, "recommendation")
     for name, title in TEXT_FIELDS.items():
         st.text_area(_(title), key=key(name, iid), height=80, on_change=_save_field_cb,
-                     args=(iid, panelist_id, name), disabled=locked(kit))
+                     args=(iid, viewer, name), disabled=locked(kit))
         _field_error(iid, name)
     st.number_input(
         _("Salary expectation heard ({currency} per year)").format(
             currency=kit.position.currency), min_value=0,
         step=1000, value=None, key=key("salary_heard", iid), on_change=_save_field_cb,
-        args=(iid, panelist_id, "salary_heard"), disabled=locked(kit),
+        args=(iid, viewer, "salary_heard"), disabled=locked(kit),
     )
     _field_error(iid, "salary_heard")

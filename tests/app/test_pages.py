@@ -79,16 +79,16 @@ def _radio(at, key_):
     return at.radio(key=key_)
 
 
-def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session):
+def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session, make):
     from services.scorecards import find_scorecard, scorecard_kit
 
-    pia = world["panel"][0]
-    kit = scorecard_kit(session, world["iv_cara"].id, pia.id)
+    pia = make.viewer(world["panel"][0])
+    kit = scorecard_kit(session, pia, world["iv_cara"].id)
     card = world["iv_cara"].id  # the widgets' keys name the interview
     at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
     assert not at.exception
     # Opening the scorecard starts nothing; the first answer creates the card.
-    assert find_scorecard(session, world["iv_cara"].id, pia.id) is None
+    assert find_scorecard(session, pia, world["iv_cara"].id) is None
     # Blind: nothing of Paul's or Petra's scorecards reaches Pia before she submits.
     assert SECRET not in all_text(at)
     assert not at.get("plotly_chart")
@@ -112,11 +112,11 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session):
     assert figures(again)
 
 
-def test_extreme_score_without_evidence_blocks_submission(world, session):
+def test_extreme_score_without_evidence_blocks_submission(world, session, make):
     from services.scorecards import scorecard_kit
 
-    pia = world["panel"][0]
-    kit = scorecard_kit(session, world["iv_cara"].id, pia.id)
+    pia = make.viewer(world["panel"][0])
+    kit = scorecard_kit(session, pia, world["iv_cara"].id)
     card = world["iv_cara"].id  # the widgets' keys name the interview
     at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
     for c in kit.criteria:
@@ -199,11 +199,11 @@ def test_dashboard_lists_unranked_candidates_apart_with_the_reason(world, make):
     assert row["Why"] == "no second interview scheduled" and row["Scorecards"] == "0 of 0"
 
 
-def test_my_interviews_shows_not_started_for_a_card_without_answers(world, session):
+def test_my_interviews_shows_not_started_for_a_card_without_answers(world, session, make):
     from services.scorecards import ensure_scorecard
 
-    pia = world["panel"][0]
-    ensure_scorecard(session, world["iv_cara"].id, pia.id)  # opened or reminded, no answer
+    pia = make.viewer(world["panel"][0])
+    ensure_scorecard(session, pia, world["iv_cara"].id)  # opened or reminded, no answer
     at = app_as(pia.id)
     links = [el.proto.label for el in at.get("page_link")]
     assert any(text.startswith("Open scorecard — Not started") for text in links), links

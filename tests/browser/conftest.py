@@ -163,14 +163,15 @@ def seat_panelists(world: dict, *names: str, surname: str) -> dict:
             candidate = make.candidate(world["position"], name=f"Cand {who.capitalize()}",
                                        email=f"cand.{who}@example.com")
             iv = make.interview(candidate, [user, world["hugo"]])
-            criteria = [c.id for c in open_scorecard(make.s, iv.id, world["hugo"].id).criteria]
+            hugo = make.viewer(world["hugo"])
+            criteria = [c.id for c in open_scorecard(make.s, hugo, iv.id).criteria]
             out[who] = {"user": user, "candidate": candidate, "iv": iv, "criteria": criteria}
     return out
 
 
 def position_criteria(session: Session, interview_id: int, panelist_id: int):
     """The criteria of an interview's scorecard, in the order the form shows them."""
-    return open_scorecard(session, interview_id, panelist_id).criteria
+    return open_scorecard(session, auth.get_viewer(session, panelist_id), interview_id).criteria
 
 
 @pytest.fixture(autouse=True)

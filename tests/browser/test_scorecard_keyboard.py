@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
+from services.auth import get_viewer
 from services.db import get_engine
 from services.scorecards import find_scorecard
 from tests.browser.conftest import idle, log_in_as, seat_panelists
@@ -135,7 +136,7 @@ def _run(page: Page, app_url: str, world, seat) -> None:
     page.goto(f"{app_url}/scorecard?interview={seat['iv'].id}")
     fill_by_keyboard(page, seat, world["password"])
     with Session(get_engine(world["url"])) as s:
-        card = find_scorecard(s, seat["iv"].id, seat["user"].id)
+        card = find_scorecard(s, get_viewer(s, seat["user"].id), seat["iv"].id)
     assert card is not None and card.status == "submitted" and card.recommendation == "no"
 
 

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
+from services.auth import get_viewer
 from services.db import get_engine
 from services.scorecards import find_scorecard
 from tests.browser.conftest import idle, log_in_as, seat_panelists
@@ -46,7 +47,7 @@ def criterion(page: Page, name: str) -> Locator:
 
 def card_of(world, seat):
     with Session(get_engine(world["url"])) as s:
-        return find_scorecard(s, seat["iv"].id, seat["user"].id)
+        return find_scorecard(s, get_viewer(s, seat["user"].id), seat["iv"].id)
 
 
 def test_picker_keeps_the_interview_chosen_by_click_or_keyboard(page, app_url, world):

@@ -21,9 +21,10 @@ from tests.conftest import count
 def test_score_outside_the_scale_is_refused_and_not_stored(session, make):
     panel = [make.user(), make.user()]
     iv = make.interview(make.candidate(make.position()), panel)
-    kit = scorecards.open_scorecard(session, iv.id, panel[0].id)
+    pia = make.viewer(panel[0])
+    kit = scorecards.open_scorecard(session, pia, iv.id)
     with pytest.raises(InvalidInput, match="outside the scale 1 to 5"):
-        scorecards.save_score(session, kit.scorecard.id, panel[0].id,
+        scorecards.save_score(session, pia, kit.scorecard.id,
                               {"criterion_id": kit.criteria[0].id, "value": 6})
     assert count(session, Score) == 0
 
@@ -31,8 +32,9 @@ def test_score_outside_the_scale_is_refused_and_not_stored(session, make):
 def test_score_on_a_seven_point_scale_accepts_seven(session, make):
     panel = [make.user(), make.user()]
     iv = make.interview(make.candidate(make.position(scale=(1, 7))), panel)
-    kit = scorecards.open_scorecard(session, iv.id, panel[0].id)
-    scorecards.save_score(session, kit.scorecard.id, panel[0].id,
+    pia = make.viewer(panel[0])
+    kit = scorecards.open_scorecard(session, pia, iv.id)
+    scorecards.save_score(session, pia, kit.scorecard.id,
                           {"criterion_id": kit.criteria[0].id, "value": 7})
     assert count(session, Score) == 1
 
@@ -110,7 +112,7 @@ def test_a_french_viewer_reads_a_too_long_name_refused_in_french(session, make):
     before = count(session, User)
     with language(viewer.language), pytest.raises(InvalidInput) as refused:
         auth.create_user(session, {"name": "N" * 201, "email": "long@example.com",
-                                   "roles": ["panelist"], "password": "x" * 12}, actor=viewer)
+                                   "roles": ["panelist"], "password": "x" * 12}, viewer=viewer)
     assert refused.value.problems == ["Nom : doit comporter au plus 200 caractères"]
     assert count(session, User) == before
 

@@ -109,7 +109,7 @@ def _change_user(s, w, v):
 
 def _add_user(s, w, v):
     return auth.create_user(s, {"name": "New", "email": "new@example.com",
-                                "roles": ["panelist"], "password": PASSWORD}, actor=v)
+                                "roles": ["panelist"], "password": PASSWORD}, viewer=v)
 
 
 def _settings(s, w, v):
@@ -140,7 +140,7 @@ def _erase(s, w, v):
 
 
 def _scorecard(s, w, v):
-    return scorecards.open_scorecard(s, w["iv"].id, v.id).criteria
+    return scorecards.open_scorecard(s, v, w["iv"].id).criteria
 
 
 ALL = set(ROLES)
@@ -320,9 +320,10 @@ def test_demo_accounts_log_in_only_in_demo_mode(session):
 
 
 def test_only_an_admin_adds_a_user_in_the_app(session, make):
+    recruiter = make.viewer(make.user("recruiter"))
     with pytest.raises(NotAllowed):
         auth.create_user(session, {"name": "X", "email": "x@example.com", "roles": ["admin"],
-                                   "password": PASSWORD}, actor=make.viewer(make.user("recruiter")))
+                                   "password": PASSWORD}, viewer=recruiter)
 
 
 # Each run is a new Python process with a new engine and a new AppTest: a restarted app.

@@ -66,7 +66,7 @@ def test_logins_failures_and_lockout_are_audited(session, make):
 def test_user_and_role_changes_are_audited_with_old_and_new(session, make):
     admin = make.admin
     user = auth.create_user(session, {"name": "Nia", "email": "nia@example.com",
-                                      "roles": ["panelist"], "password": PASSWORD}, actor=admin)
+                                      "roles": ["panelist"], "password": PASSWORD}, viewer=admin)
     created = last(session, "user_created")
     assert (created.actor_id, created.entity_id, created.detail["roles"]) == (
         admin.id, user.id, ["panelist"])
@@ -77,7 +77,7 @@ def test_user_and_role_changes_are_audited_with_old_and_new(session, make):
 
 def test_password_changes_are_audited_without_the_password(session, make):
     user = make.user(email="me@example.com")
-    auth.change_password(session, user.id, PASSWORD, NEW_PASSWORD)
+    auth.change_password(session, make.viewer(user), PASSWORD, NEW_PASSWORD)
     auth.reset_password(session, make.admin, user.id, NEW_PASSWORD + "!")
     assert {"password_changed", "password_reset"} <= set(actions(session))
     dump = json.dumps([e.detail for e in session.exec(select(AuditEvent)).all()])
@@ -101,15 +101,15 @@ def test_scorecard_lifecycle_is_audited(session, scored):
 
 
 def test_change_after_submission_keeps_old_and_new_values(session, scored):
-    card, pia = scored["card"], scored["pia"]
-    kit = scorecards.open_scorecard(session, scored["iv"].id, pia.id)
+    card, pia = scored["card"], auth.viewer_for(session, scored["pia"])
+    kit = scorecards.open_scorecard(session, pia, scored["iv"].id)
     first = kit.criteria[0]
     with pytest.raises(InvalidInput, match="already submitted"):
-        scorecards.save_score(session, card.id, pia.id, {"criterion_id": first.id, "value": 2})
-    scorecards.save_score(session, card.id, pia.id,
+        scorecards.save_score(session, pia, card.id, {"criterion_id": first.id, "value": 2})
+    scorecards.save_score(session, pia, card.id,
                           {"criterion_id": first.id, "value": 2, "evidence": "Rethought."},
                           amend=True)
-    scorecards.save_fields(session, card.id, pia.id, {"recommendation": "no"}, amend=True)
+    scorecards.save_fields(session, pia, card.id, {"recommendation": "no"}, amend=True)
     session.expire_all()
     assert session.get(Scorecard, card.id).status == ScorecardStatus.submitted
     amended = session.exec(select(AuditEvent).where(AuditEvent.action == "scorecard_amended")
@@ -121,14 +121,14 @@ def test_change_after_submission_keeps_old_and_new_values(session, scored):
 
 
 def test_a_change_that_would_leave_the_card_incomplete_changes_nothing(session, scored):
-    card, pia = scored["card"], scored["pia"]
-    first = scorecards.open_scorecard(session, scored["iv"].id, pia.id).criteria[0]
+    card, pia = scored["card"], auth.viewer_for(session, scored["pia"])
+    first = scorecards.open_scorecard(session, pia, scored["iv"].id).criteria[0]
     before = count(session, AuditEvent)
     with pytest.raises(InvalidInput, match="needs an evidence note"):
-        scorecards.save_score(session, card.id, pia.id,
+        scorecards.save_score(session, pia, card.id,
                               {"criterion_id": first.id, "value": 5, "evidence": ""}, amend=True)
     session.expire_all()
-    kit = scorecards.open_scorecard(session, scored["iv"].id, pia.id)
+    kit = scorecards.open_scorecard(session, pia, scored["iv"].id)
     assert kit.scores[first.id].value == 3
     assert count(session, AuditEvent) == before
 
@@ -225,8 +225,8 @@ def test_admin_browses_and_filters_the_audit_page(session, make, scored):
 
 
 def test_panelist_changes_a_submitted_card_in_the_app_and_the_panel_sees_it(session, scored):
-    pia = scored["pia"]
-    first = scorecards.open_scorecard(session, scored["iv"].id, pia.id).criteria[1]
+    pia = auth.viewer_for(session, scored["pia"])
+    first = scorecards.open_scorecard(session, pia, scored["iv"].id).criteria[1]
     at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(scored["iv"].id)})
     score = at.radio(key=f"sc_score_{scored['iv'].id}_{first.id}")
     assert score.disabled
@@ -273,7 +273,7 @@ def test_the_details_show_once_the_seated_admin_submitted(session, make):
     admin = make.user("admin", "panelist", name="Ada Seated")
     panel = blind_panel(make, session, admin)
     own = session.exec(select(Scorecard).where(Scorecard.panelist_id == admin.id)).one()
-    scorecards.submit(session, own.id, admin.id)
+    scorecards.submit(session, make.viewer(admin), own.id)
     events = audit_view.list_events(session, viewer=make.viewer(admin),
                                     candidate_id=panel.cara.id)
     assert SUBMITTED_REC in json.dumps(events["detail"].tolist(), ensure_ascii=False)

@@ -48,8 +48,8 @@ def test_long_passwords_up_to_a_thousand_characters_work(session, make):
 def test_user_changes_own_password(session, make):
     user = make.user(email="me@example.com")
     with pytest.raises(InvalidInput, match="Current password"):
-        auth.change_password(session, user.id, "not it at all", "a new long password")
-    auth.change_password(session, user.id, PASSWORD, "a new long password")
+        auth.change_password(session, make.viewer(user), "not it at all", "a new long password")
+    auth.change_password(session, make.viewer(user), PASSWORD, "a new long password")
     assert auth.authenticate(session, "me@example.com", "a new long password") is not None
 
 
@@ -216,7 +216,7 @@ def test_these_changes_end_the_users_sessions(session, make, change):
     user = make.user("panelist", "recruiter")
     gen = session.get(User, user.id).session_generation
     if change == "password":
-        new_gen = auth.change_password(session, user.id, PASSWORD, "a new long password")
+        new_gen = auth.change_password(session, make.viewer(user), PASSWORD, "a new long password")
         assert auth.get_viewer(session, user.id, new_gen) is not None
     elif change == "reset":
         auth.reset_password(session, make.admin, user.id, "a brand new secret")

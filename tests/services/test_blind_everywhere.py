@@ -15,6 +15,7 @@ import json
 import pkgutil
 import shutil
 import subprocess
+import typing
 from dataclasses import fields, is_dataclass
 
 import pandas as pd
@@ -41,6 +42,7 @@ from services import (
     scorecards,
 )
 from services.errors import NotAllowed
+from services.viewer import Viewer
 from tests.blind_panel import CARD_MARKERS, DRAFT_REC, SUBMITTED_REC, blind_panel, leaked
 from tests.conftest import ROOT
 
@@ -123,18 +125,18 @@ CALLED = {
     "privacy.past_retention": lambda w: privacy.past_retention(w.s, viewer=w.viewer),
     "report.position_report": lambda w: report.position_report(w.s, w.position.id,
                                                                viewer=w.viewer),
-    "scorecards.open_scorecard": lambda w: scorecards.open_scorecard(w.s, w.panel.interview.id,
-                                                                     w.viewer.id),
+    "scorecards.open_scorecard": lambda w: scorecards.open_scorecard(w.s, w.viewer,
+                                                                     w.panel.interview.id),
     "scorecards.amendments": lambda w: scorecards.amendments(w.s, w.viewer, w.cara.id),
     "overview.position_overview": lambda w: overview.position_overview(w.s, viewer=w.viewer),
     "overview.panelist_overview": lambda w: overview.panelist_overview(w.s, viewer=w.viewer),
     "calibration.leniency": lambda w: calibration.leniency(w.s, viewer=w.viewer),
     "calibration.visible_scores": lambda w: calibration.visible_scores(
         w.s, history.submitted_scores(w.s)[0], viewer=w.viewer),
-    "scorecards.scorecard_kit": lambda w: scorecards.scorecard_kit(w.s, w.panel.interview.id,
-                                                                   w.viewer.id),
-    "scorecards.find_scorecard": lambda w: scorecards.find_scorecard(w.s, w.panel.interview.id,
-                                                                     w.viewer.id),
+    "scorecards.scorecard_kit": lambda w: scorecards.scorecard_kit(w.s, w.viewer,
+                                                                   w.panel.interview.id),
+    "scorecards.find_scorecard": lambda w: scorecards.find_scorecard(w.s, w.viewer,
+                                                                     w.panel.interview.id),
     "coverage.coverage_recorded": lambda w: coverage.coverage_recorded(w.s, w.viewer, w.cara.id),
     "interviews.interview_form_data": lambda w: interviews.interview_form_data(
         w.s, w.viewer, w.panel.interview.id),
@@ -164,9 +166,9 @@ EXCLUDED = {
         "hidden_from", "is_admin", "is_recruiter", "listed_positions_clause",
         "managed_positions_clause", "manages_position", "may_read_held_cards", "may_see_panel",
         "panel_seat_allows", "panel_status", "require_admin", "require_recruiter",
-        "visible_candidates")},
+        "visible_candidates", "is_on_panel", "require_seat")},
+    "access.require_own_card": "the access rule itself: the viewer's own card, or a refusal",
     "first_interview.may_see_candidate_notes": _GATE,
-    "interviews.is_on_panel": _GATE,
     "audit.record": _WRITE, "audit.redact_candidate": _WRITE,
     **{f"auth.{n}": _NO_CANDIDATE for n in (
         "authenticate", "change_password", "check_password_rules", "create_user", "get_viewer",
@@ -277,6 +279,65 @@ def public_service_functions() -> set[str]:
         out |= {f"{short}.{name}" for name, f in inspect.getmembers(module, inspect.isfunction)
                 if f.__module__ == module.__name__ and not name.startswith("_")}
     return out
+
+
+def _parameters(name: str) -> dict[str, inspect.Parameter]:
+    module, function = name.rsplit(".", 1)
+    return dict(inspect.signature(
+        getattr(importlib.import_module(f"services.{module}"), function)).parameters)
+
+
+def _is_viewer(annotation) -> bool:
+    return annotation is Viewer or Viewer in typing.get_args(annotation)
+
+
+# Names under which a service function could take the acting user in another form than `viewer`
+# (issue 10, point 5: a Viewer, `actor=`, `panelist_id`, `user_id`, an untyped actor).
+OTHER_FORMS = {"panelist_id", "user_id", "actor", "actor_id", "user", "panelist", "organizer"}
+# The public functions with such a parameter. None is the acting user: each takes another user as
+# data (whom the viewer acts on, whom a Viewer is made for, a name in a text), or records who
+# acted in the audit row.
+USER_AS_DATA = {
+    "audit.record": "actor: who acted, written into the row; a User at login, before any Viewer",
+    "audit_view.list_events": "actor_id: the viewer's filter, actions by this person",
+    "auth.end_sessions": "user_id: whose sessions end; logging out holds only the session's "
+                         "user id, and a user deactivated meanwhile has no Viewer",
+    "auth.get_viewer": "user_id: the user a Viewer is made for",
+    "auth.viewer_for": "user: the row a Viewer is made of",
+    "auth.roles_of": "user_id: whose roles",
+    "auth.lock_notice": "user: whose account the notice is about (at login, no Viewer yet)",
+    "auth.reset_password": "user_id: whose password the viewer, an admin, resets",
+    "auth.update_user": "user_id: whom the viewer, an admin, changes",
+    "overdue.reminder_text": "panelist: the name the reminder greets",
+}
+
+
+def test_the_acting_user_is_always_a_viewer_named_viewer():
+    """One form of the acting user: a parameter `viewer` typed Viewer; nothing else takes one."""
+    other_forms, untyped = {}, []
+    for name in sorted(public_service_functions()):
+        params = _parameters(name)
+        odd = {p for p in params if p in OTHER_FORMS}
+        odd |= {p for p, v in params.items() if _is_viewer(v.annotation) and p != "viewer"}
+        if odd:
+            other_forms[name] = sorted(odd)
+        if "viewer" in params and not _is_viewer(params["viewer"].annotation):
+            untyped.append(name)
+    unexplained = {n: p for n, p in other_forms.items() if n not in USER_AS_DATA}
+    assert not unexplained, ("take the acting user as `viewer: Viewer`, or say in USER_AS_DATA "
+                             f"why the user is data: {unexplained}")
+    assert not set(USER_AS_DATA) - set(other_forms), "USER_AS_DATA lists what no longer applies"
+    assert not untyped, f"a `viewer` parameter not typed Viewer: {untyped}"
+
+
+def test_the_scorecard_services_take_the_viewer_after_the_session():
+    """The panelist's own card: `session, viewer, ...` as in the rest of services/."""
+    for name in ("scorecards.find_scorecard", "scorecards.scorecard_kit",
+                 "scorecards.ensure_scorecard", "scorecards.open_scorecard",
+                 "scorecards.save_fields", "scorecards.save_score", "scorecards.submit",
+                 "scorecards.save_and_submit", "coverage.save_tasks_covered",
+                 "access.is_on_panel", "access.require_seat", "access.require_own_card"):
+        assert list(_parameters(name))[:2] == ["session", "viewer"], name
 
 
 def test_every_public_service_function_is_considered():

@@ -3,6 +3,7 @@
 import pytest
 
 from models import Scorecard
+from services.auth import viewer_for
 from services.coverage import save_tasks_covered, task_coverage, uncovered_tasks
 from services.errors import InvalidInput
 from services.pdf_pack import debrief_pack
@@ -23,8 +24,9 @@ def world(session, make):
 
 
 def _tick(session, world, who, tasks):
-    kit = open_scorecard(session, world["iv"].id, world[who].id)
-    return save_tasks_covered(session, kit.scorecard.id, world[who].id, tasks), kit
+    panelist = viewer_for(session, world[who])
+    kit = open_scorecard(session, panelist, world["iv"].id)
+    return save_tasks_covered(session, panelist, kit.scorecard.id, tasks), kit
 
 
 def test_ticked_tasks_are_saved_in_the_positions_order(session, world):
@@ -35,9 +37,10 @@ def test_ticked_tasks_are_saved_in_the_positions_order(session, world):
 
 
 def test_a_task_not_on_the_positions_list_is_refused(session, world):
-    kit = open_scorecard(session, world["iv"].id, world["pia"].id)
+    pia = viewer_for(session, world["pia"])
+    kit = open_scorecard(session, pia, world["iv"].id)
     with pytest.raises(InvalidInput) as err:
-        save_tasks_covered(session, kit.scorecard.id, world["pia"].id, ["Design APIs", "Golf"])
+        save_tasks_covered(session, pia, kit.scorecard.id, ["Design APIs", "Golf"])
     assert err.value.problems == ["Tasks covered: 'Golf' is not one of the position's tasks"]
     session.expire_all()
     assert session.get(Scorecard, kit.scorecard.id).tasks_covered == []
@@ -55,7 +58,7 @@ def test_tasks_nobody_covered_are_flagged_from_submitted_cards(session, make, wo
 
 def test_panelist_ticks_tasks_on_the_scorecard_and_the_dashboard_flags_the_rest(
         session, make, world):
-    kit = open_scorecard(session, world["iv"].id, world["pia"].id)
+    kit = open_scorecard(session, make.viewer(world["pia"]), world["iv"].id)
     at = app_as(world["pia"].id, "pages/scorecard.py", query={"interview": str(world["iv"].id)})
     # One tick per task (the first option is a task, not "Select all").
     first = kit.position.tasks.index("Design APIs")

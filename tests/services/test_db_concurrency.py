@@ -12,13 +12,14 @@ from models import Score, Scorecard, ScorecardStatus
 from services import scorecards
 from services.db import get_engine
 from services.errors import Conflict
+from services.viewer import Viewer
 
 PROCESSES = 30
 CARDS_EACH = 20
 PANEL = 4  # seats per interview: 30 x 20 seats fill 150 interviews
 
 
-def _submit_all(url: str, panelist_id: int, interview_ids: list[int], criteria: list[int],
+def _submit_all(url: str, panelist: Viewer, interview_ids: list[int], criteria: list[int],
                 barrier, results) -> None:
     """One panelist submitting whole scorecards, each in one transaction, as fast as it can."""
     latencies, errors = [], []
@@ -31,10 +32,10 @@ def _submit_all(url: str, panelist_id: int, interview_ids: list[int], criteria: 
             try:
                 with Session(engine, expire_on_commit=False) as s:
                     scorecards.save_and_submit(
-                        s, interview_id, panelist_id,
-                        {"recommendation": "yes", "concerns": f"none {panelist_id}"},
+                        s, panelist, interview_id,
+                        {"recommendation": "yes", "concerns": f"none {panelist.id}"},
                         [{"criterion_id": c, "value": 2 + n % 3,
-                          "evidence": f"seen {panelist_id}/{interview_id}"}
+                          "evidence": f"seen {panelist.id}/{interview_id}"}
                          for n, c in enumerate(criteria)])
             except Exception:
                 errors.append(traceback.format_exc(limit=3))
@@ -56,15 +57,15 @@ def crowd(session, make):
     """30 panelists, each on 20 of 150 interviews of one position."""
     manager = make.user("hiring_manager")
     position = make.position(manager=manager)
-    panelists = [make.user("panelist") for _ in range(PROCESSES)]
-    seats: dict[int, list[int]] = {p.id: [] for p in panelists}
+    panelists = [make.viewer(make.user("panelist")) for _ in range(PROCESSES)]
+    seats: dict[Viewer, list[int]] = {p: [] for p in panelists}
     for j in range(PROCESSES * CARDS_EACH // PANEL):
         panel = [panelists[(PANEL * j + k) % PROCESSES] for k in range(PANEL)]
         interview = make.interview(make.candidate(position), panel)
         for p in panel:
-            seats[p.id].append(interview.id)
+            seats[p].append(interview.id)
     assert all(len(ids) == CARDS_EACH for ids in seats.values())
-    criteria = scorecards.open_scorecard(session, interview.id, panel[0].id).criteria
+    criteria = scorecards.open_scorecard(session, make.viewer(panel[0]), interview.id).criteria
     session.exec(delete(Scorecard))  # opening created a draft; the test starts with none
     session.commit()
     return seats, [c.id for c in criteria]
@@ -77,8 +78,8 @@ def test_thirty_panelists_submitting_at_once_all_land(db_url, session, crowd):
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
     seats, criteria = crowd
     workers = [ctx.Process(target=_submit_all,
-                           args=(db_url, pid, ids, criteria, barrier, results))
-               for pid, ids in seats.items()]
+                           args=(db_url, panelist, ids, criteria, barrier, results))
+               for panelist, ids in seats.items()]
     start = time.perf_counter()
     for w in workers:
         w.start()
@@ -108,8 +109,8 @@ def draft(session, make):
     position = make.position(manager=manager)
     pia, paul = make.user(name="Pia"), make.user(name="Paul")
     interview = make.interview(make.candidate(position), [pia, paul])
-    kit = scorecards.open_scorecard(session, interview.id, pia.id)
-    return {"interview": interview, "pia": pia, "card": kit.scorecard.id,
+    kit = scorecards.open_scorecard(session, make.viewer(pia), interview.id)
+    return {"interview": interview, "pia": make.viewer(pia), "card": kit.scorecard.id,
             "criterion": kit.criteria[0].id}
 
 
@@ -118,18 +119,18 @@ def _two_tabs(db_url, draft):
     tabs = []
     for _ in range(2):
         s = Session(get_engine(db_url), expire_on_commit=False)
-        kit = scorecards.open_scorecard(s, draft["interview"].id, draft["pia"].id)
+        kit = scorecards.open_scorecard(s, draft["pia"], draft["interview"].id)
         tabs.append((s, kit.scorecard.version))
     return tabs
 
 
 def test_the_later_of_two_sessions_saving_one_field_gets_a_conflict(db_url, draft):
     (one, v1), (two, v2) = _two_tabs(db_url, draft)
-    pia, card = draft["pia"].id, draft["card"]
+    pia, card = draft["pia"], draft["card"]
     with one, two:
-        scorecards.save_fields(one, card, pia, {"concerns": "from tab one"}, v1)
+        scorecards.save_fields(one, pia, card, {"concerns": "from tab one"}, v1)
         with pytest.raises(Conflict, match="changed in another window.*nothing was overwritten"):
-            scorecards.save_fields(two, card, pia, {"concerns": "from tab two"}, v2)
+            scorecards.save_fields(two, pia, card, {"concerns": "from tab two"}, v2)
     with Session(get_engine(db_url)) as fresh:
         stored = fresh.get(Scorecard, card)
         assert stored.concerns == "from tab one"
@@ -138,16 +139,16 @@ def test_the_later_of_two_sessions_saving_one_field_gets_a_conflict(db_url, draf
 
 def test_a_stale_score_save_changes_no_score(db_url, draft):
     (one, v1), (two, v2) = _two_tabs(db_url, draft)
-    pia, card, criterion = draft["pia"].id, draft["card"], draft["criterion"]
+    pia, card, criterion = draft["pia"], draft["card"], draft["criterion"]
     with one, two:
-        scorecards.save_score(one, card, pia, {"criterion_id": criterion, "value": 4,
+        scorecards.save_score(one, pia, card, {"criterion_id": criterion, "value": 4,
                                                "evidence": "tab one"}, v1)
         with pytest.raises(Conflict):
-            scorecards.save_score(two, card, pia, {"criterion_id": criterion, "value": 2,
+            scorecards.save_score(two, pia, card, {"criterion_id": criterion, "value": 2,
                                                    "evidence": "tab two"}, v2)
         # After a reload (the newest version), the second tab saves normally.
-        latest = scorecards.open_scorecard(two, draft["interview"].id, pia).scorecard.version
-        scorecards.save_fields(two, card, pia, {"interest": "after reload"}, latest)
+        latest = scorecards.open_scorecard(two, pia, draft["interview"].id).scorecard.version
+        scorecards.save_fields(two, pia, card, {"interest": "after reload"}, latest)
     with Session(get_engine(db_url)) as fresh:
         score = fresh.exec(select(Score).where(Score.scorecard_id == card)).one()
         assert (score.value, score.evidence) == (4, "tab one")

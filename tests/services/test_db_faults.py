@@ -15,6 +15,7 @@ from models import AuditEvent, Score, Scorecard, ScorecardStatus
 from services import scorecards
 from services.db import get_engine
 from services.errors import Conflict, InvalidInput
+from services.viewer import Viewer
 from tests.apptest import app_as
 
 
@@ -57,8 +58,9 @@ def panel(session, make):
     position = make.position(manager=manager)
     pia, paul = make.user(name="Pia"), make.user(name="Paul")
     interview = make.interview(make.candidate(position), [pia, paul])
-    criteria = scorecards.open_scorecard(session, interview.id, paul.id).criteria
-    return {"interview": interview, "pia": pia, "paul": paul, "criteria": criteria}
+    criteria = scorecards.open_scorecard(session, make.viewer(paul), interview.id).criteria
+    return {"interview": interview, "pia": make.viewer(pia), "paul": make.viewer(paul),
+            "criteria": criteria}
 
 
 def _whole_card(criteria) -> tuple[dict, list[dict]]:
@@ -72,16 +74,16 @@ def _whole_card(criteria) -> tuple[dict, list[dict]]:
 @pytest.mark.parametrize("start", ["no draft yet", "a saved draft"])
 def test_a_submission_failing_after_any_write_leaves_nothing(db_url, session, panel, start):
     engine = get_engine(db_url)
-    pia, interview, criteria = panel["pia"].id, panel["interview"].id, panel["criteria"]
+    pia, interview, criteria = panel["pia"], panel["interview"].id, panel["criteria"]
     if start == "a saved draft":
-        kit = scorecards.open_scorecard(session, interview, pia)
-        scorecards.save_fields(session, kit.scorecard.id, pia, {"concerns": "typed earlier"})
-        scorecards.save_score(session, kit.scorecard.id, pia,
+        kit = scorecards.open_scorecard(session, pia, interview)
+        scorecards.save_fields(session, pia, kit.scorecard.id, {"concerns": "typed earlier"})
+        scorecards.save_score(session, pia, kit.scorecard.id,
                               {"criterion_id": criteria[0].id, "value": 2})
     fields, scores = _whole_card(criteria)
     # How many writes a whole submission makes, measured on Paul's identical card.
     with fail_at_write(engine, 0) as writes, Session(engine) as s:
-        scorecards.save_and_submit(s, interview, panel["paul"].id, fields, scores)
+        scorecards.save_and_submit(s, panel["paul"], interview, fields, scores)
     total = writes()
     assert total >= 2 + len(criteria)  # the card, each score, its status: more than one write
 
@@ -89,11 +91,11 @@ def test_a_submission_failing_after_any_write_leaves_nothing(db_url, session, pa
     for n in range(1, total + 1):
         with fail_at_write(engine, n), Session(engine) as s:
             with pytest.raises(InjectedFault):
-                scorecards.save_and_submit(s, interview, pia, fields, scores)
+                scorecards.save_and_submit(s, pia, interview, fields, scores)
         assert _snapshot(db_url) == before, f"a failure at write {n} of {total} left changes"
 
     with Session(engine) as s:  # and with nothing in the way, the same call goes through whole
-        card = scorecards.save_and_submit(s, interview, pia, fields, scores)
+        card = scorecards.save_and_submit(s, pia, interview, fields, scores)
         assert card.status == ScorecardStatus.submitted
         stored = s.exec(select(Score).where(Score.scorecard_id == card.id)).all()
         assert sorted((x.value, x.evidence) for x in stored) == \
@@ -105,7 +107,7 @@ def test_an_incomplete_submission_is_refused_whole(db_url, session, panel):
     fields, scores = _whole_card(panel["criteria"])
     del fields["recommendation"]
     with pytest.raises(InvalidInput) as refused:
-        scorecards.save_and_submit(session, panel["interview"].id, panel["pia"].id, fields,
+        scorecards.save_and_submit(session, panel["pia"], panel["interview"].id, fields,
                                    scores[1:])
     assert refused.value.problems == [
         f"{panel['criteria'][0].name}: give a score or mark it not assessed",
@@ -114,14 +116,14 @@ def test_an_incomplete_submission_is_refused_whole(db_url, session, panel):
 
 
 def test_a_submission_from_a_stale_page_is_a_conflict(db_url, session, panel):
-    pia, interview = panel["pia"].id, panel["interview"].id
-    kit = scorecards.open_scorecard(session, interview, pia)
+    pia, interview = panel["pia"], panel["interview"].id
+    kit = scorecards.open_scorecard(session, pia, interview)
     with Session(get_engine(db_url)) as other_tab:
-        scorecards.save_fields(other_tab, kit.scorecard.id, pia, {"concerns": "other tab"})
+        scorecards.save_fields(other_tab, pia, kit.scorecard.id, {"concerns": "other tab"})
     before = _snapshot(db_url)
     fields, scores = _whole_card(panel["criteria"])
     with pytest.raises(Conflict, match="nothing was overwritten"):
-        scorecards.save_and_submit(session, interview, pia, fields, scores,
+        scorecards.save_and_submit(session, pia, interview, fields, scores,
                                    expected_version=kit.scorecard.version)
     assert _snapshot(db_url) == before
 
@@ -135,7 +137,7 @@ def _edit_value(n: int):
     return n if EDITS[n % len(EDITS)] == "salary_heard" else f"edit {n}"
 
 
-def _type_forever(url: str, card_id: int, panelist_id: int, criteria: list[int], acks) -> None:
+def _type_forever(url: str, card_id: int, panelist: Viewer, criteria: list[int], acks) -> None:
     """A panelist typing without pause; after each save's commit, tell the parent its number."""
     try:
         engine = get_engine(url)
@@ -144,9 +146,9 @@ def _type_forever(url: str, card_id: int, panelist_id: int, criteria: list[int],
             for n in range(100_000):
                 what = EDITS[n % len(EDITS)]
                 if isinstance(what, str):
-                    scorecards.save_fields(s, card_id, panelist_id, {what: _edit_value(n)})
+                    scorecards.save_fields(s, panelist, card_id, {what: _edit_value(n)})
                 else:
-                    scorecards.save_score(s, card_id, panelist_id, {
+                    scorecards.save_score(s, panelist, card_id, {
                         "criterion_id": criteria[what], "value": 3, "evidence": _edit_value(n)})
                 acks.send(n)
     except Exception:
@@ -163,8 +165,8 @@ def _stored_edits(db_url: str, card_id: int, criteria: list[int]) -> dict:
 
 
 def test_a_server_killed_mid_typing_loses_at_most_the_field_being_saved(db_url, session, panel):
-    pia, criteria = panel["pia"].id, [c.id for c in panel["criteria"]]
-    card = scorecards.open_scorecard(session, panel["interview"].id, pia).scorecard.id
+    pia, criteria = panel["pia"], [c.id for c in panel["criteria"]]
+    card = scorecards.open_scorecard(session, pia, panel["interview"].id).scorecard.id
     session.close()
     ctx = multiprocessing.get_context("fork")  # see test_db_concurrency
     receive, send = ctx.Pipe(duplex=False)

@@ -69,7 +69,7 @@ def test_a_scorecard_submitted_on_one_server_shows_on_the_others_dashboard(
     cara = make.candidate(position, name="Cara Candidate")
     interview = make.interview(cara, [pia, paul])
     make.scorecard(interview, paul, [3, 4, 3, 4], "yes")
-    criteria = [c.name for c in open_scorecard(session, interview.id, pia.id).criteria]
+    criteria = [c.name for c in open_scorecard(session, make.viewer(pia), interview.id).criteria]
     session.close()
 
     # The hiring manager has the dashboard open on server B.

@@ -236,12 +236,13 @@ def test_the_documented_panelist_has_a_scorecard_to_fill_and_can_submit_it(demo_
                     if name == DATA["try"]["candidate"]]
             assert len(todo) == 1 and todo[0][1] != ScorecardStatus.submitted
 
-            kit = scorecards.open_scorecard(s, todo[0][0], user.id)
+            panelist = auth.viewer_for(s, user)
+            kit = scorecards.open_scorecard(s, panelist, todo[0][0])
             for criterion in kit.criteria:
-                scorecards.save_score(s, kit.scorecard.id, user.id, {
+                scorecards.save_score(s, panelist, kit.scorecard.id, {
                     "criterion_id": criterion.id, "value": 3, "evidence": ""})
-            scorecards.save_fields(s, kit.scorecard.id, user.id, {"recommendation": "yes"})
-            card = scorecards.submit(s, kit.scorecard.id, user.id)
+            scorecards.save_fields(s, panelist, kit.scorecard.id, {"recommendation": "yes"})
+            card = scorecards.submit(s, panelist, kit.scorecard.id)
             assert card.status == ScorecardStatus.submitted
     finally:
         engine.dispose()

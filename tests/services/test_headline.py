@@ -22,8 +22,8 @@ def world(session, make):
     iv = make.interview(cara, [pia, paul])
     iv_dan = make.interview(dan, [pia, paul])
     for who, values, rec in ((pia, [1, 1, 2, 2], "no"), (paul, [5, 5, 4, 4], "strong_yes")):
-        kit = open_scorecard(session, iv.id, who.id)
-        save_fields(session, kit.scorecard.id, who.id, {
+        kit = open_scorecard(session, make.viewer(who), iv.id)
+        save_fields(session, make.viewer(who), kit.scorecard.id, {
             "candidate_questions": f"Asked about on-call ({who.name})",
             "interest": "Cares about mentoring" if who is pia else "",
             "concerns": "Relocation" if who is paul else ""})

@@ -162,10 +162,11 @@ def test_a_card_holding_no_answer_stays_not_started(session, make, late, smtp):
 
     _, config = smtp
     recruiter = make.viewer(late["recruiter"])
-    card = ensure_scorecard(session, late["iv"].id, late["pia"].id)  # opened, nothing saved
+    pia = make.viewer(late["pia"])
+    card = ensure_scorecard(session, pia, late["iv"].id)  # opened, nothing saved
     send_reminders(session, recruiter, config)  # the reminder is recorded on the card
     assert overdue_scorecards(session, recruiter)["status"].tolist() == ["not_started"]
-    save_fields(session, card.id, late["pia"].id, {"concerns": "Notice period"})
+    save_fields(session, pia, card.id, {"concerns": "Notice period"})
     assert overdue_scorecards(session, recruiter)["status"].tolist() == ["draft"]
 
 

@@ -200,7 +200,7 @@ def test_after_submitting_the_export_holds_submitted_cards_but_never_a_colleague
     recruiter = make.user("recruiter", "panelist", name="Rita Recruiter")
     panel = blind_panel(make, session, recruiter)
     own = [c for c in session.exec(select(Scorecard)).all() if c.panelist_id == recruiter.id][0]
-    scorecards.submit(session, own.id, recruiter.id)
+    scorecards.submit(session, make.viewer(recruiter), own.id)
     text = _export_text(session, panel, make.viewer(recruiter))
     assert SUBMITTED["evidence"] in text and SUBMITTED["concerns"] in text
     assert not [m for m in DRAFT.values() if m in text]

@@ -41,12 +41,13 @@ def test_pairs_follow_every_insert_update_and_delete(session, make, panel):
     assert len(_stored_pairs(session, card.id)) == 4
 
     # Through the service (a changed value, a newly "not assessed" criterion).
-    kit = scorecards.open_scorecard(session, interview.id, one.id)
+    panelist = make.viewer(one)
+    kit = scorecards.open_scorecard(session, panelist, interview.id)
     first, second = kit.criteria[0].id, kit.criteria[1].id
-    scorecards.save_score(session, card.id, one.id, {"criterion_id": first, "value": 1,
-                                                     "not_assessed": False, "evidence": ""})
-    scorecards.save_score(session, card.id, one.id, {"criterion_id": second, "value": 3,
-                                                     "not_assessed": False, "evidence": ""})
+    scorecards.save_score(session, panelist, card.id, {"criterion_id": first, "value": 1,
+                                                       "not_assessed": False, "evidence": ""})
+    scorecards.save_score(session, panelist, card.id, {"criterion_id": second, "value": 3,
+                                                       "not_assessed": False, "evidence": ""})
     assert (first, 1) in _stored_pairs(session, card.id)
     assert (second, 3) in _stored_pairs(session, card.id)
     assert _stored_pairs(session, card.id) == _pairs_from_rows(session, card.id)

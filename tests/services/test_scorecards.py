@@ -15,7 +15,8 @@ def setup(session, make):
     manager = make.user("hiring_manager", name="Hana Manager")
     position = make.position(manager=manager)
     candidate = make.candidate(position, name="Cara Candidate")
-    panel = [make.user(name="Pia"), make.user(name="Paul"), make.user(name="Petra")]
+    # The panelists as they act (Viewers), as the scorecard services are given them.
+    panel = [make.viewer(make.user(name=n)) for n in ("Pia", "Paul", "Petra")]
     iv = make.interview(candidate, panel)
     return {"manager": manager, "position": position, "candidate": candidate, "panel": panel,
             "interview": iv}
@@ -23,11 +24,11 @@ def setup(session, make):
 
 def test_draft_is_kept_field_by_field(session, make, setup):
     pia = setup["panel"][0]
-    kit = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
-    scorecards.save_score(session, kit.scorecard.id, pia.id,
+    kit = scorecards.open_scorecard(session, pia, setup["interview"].id)
+    scorecards.save_score(session, pia, kit.scorecard.id,
                           {"criterion_id": kit.criteria[0].id, "value": 4, "evidence": "Good"})
-    scorecards.save_fields(session, kit.scorecard.id, pia.id, {"concerns": "Notice period"})
-    again = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
+    scorecards.save_fields(session, pia, kit.scorecard.id, {"concerns": "Notice period"})
+    again = scorecards.open_scorecard(session, pia, setup["interview"].id)
     assert again.scorecard.id == kit.scorecard.id
     assert again.scores[kit.criteria[0].id].value == 4
     assert again.scores[kit.criteria[0].id].evidence == "Good"
@@ -37,11 +38,11 @@ def test_draft_is_kept_field_by_field(session, make, setup):
 
 def test_submit_lists_what_is_missing_and_stays_draft(session, make, setup):
     pia = setup["panel"][0]
-    kit = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
-    scorecards.save_score(session, kit.scorecard.id, pia.id,
+    kit = scorecards.open_scorecard(session, pia, setup["interview"].id)
+    scorecards.save_score(session, pia, kit.scorecard.id,
                           {"criterion_id": kit.criteria[0].id, "value": 5})
     with pytest.raises(InvalidInput) as info:
-        scorecards.submit(session, kit.scorecard.id, pia.id)
+        scorecards.submit(session, pia, kit.scorecard.id)
     problems = info.value.problems
     assert any("needs an evidence note" in p and kit.criteria[0].name in p for p in problems)
     assert any(kit.criteria[1].name in p and "give a score" in p for p in problems)
@@ -60,29 +61,29 @@ def test_submitted_scorecard_cannot_be_edited(session, make, setup):
     pia = setup["panel"][0]
     card = make.scorecard(setup["interview"], pia, 3)
     with pytest.raises(InvalidInput, match="already submitted"):
-        scorecards.save_fields(session, card.id, pia.id, {"concerns": "late change"})
+        scorecards.save_fields(session, pia, card.id, {"concerns": "late change"})
 
 
 def test_only_a_panel_member_opens_a_scorecard(session, make, setup):
-    outsider = make.user()
+    outsider = make.viewer(make.user())
     with pytest.raises(NotAllowed):
-        scorecards.open_scorecard(session, setup["interview"].id, outsider.id)
+        scorecards.open_scorecard(session, outsider, setup["interview"].id)
 
 
 def test_a_panelist_cannot_write_into_a_colleagues_card(session, make, setup):
     pia, paul = setup["panel"][:2]
-    kit = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
+    kit = scorecards.open_scorecard(session, pia, setup["interview"].id)
     with pytest.raises(NotAllowed):
-        scorecards.save_fields(session, kit.scorecard.id, paul.id, {"concerns": "x"})
+        scorecards.save_fields(session, paul, kit.scorecard.id, {"concerns": "x"})
 
 
 def test_a_stale_save_from_another_session_is_a_conflict(session, make, setup):
     pia = setup["panel"][0]
-    kit = scorecards.open_scorecard(session, setup["interview"].id, pia.id)
+    kit = scorecards.open_scorecard(session, pia, setup["interview"].id)
     loaded = kit.scorecard.version
-    scorecards.save_fields(session, kit.scorecard.id, pia.id, {"interest": "tab one"}, loaded)
+    scorecards.save_fields(session, pia, kit.scorecard.id, {"interest": "tab one"}, loaded)
     with pytest.raises(Conflict, match="another window"):
-        scorecards.save_fields(session, kit.scorecard.id, pia.id, {"interest": "tab two"},
+        scorecards.save_fields(session, pia, kit.scorecard.id, {"interest": "tab two"},
                                loaded)
     assert session.get(Scorecard, kit.scorecard.id).interest == "tab one"
 
@@ -90,17 +91,16 @@ def test_a_stale_save_from_another_session_is_a_conflict(session, make, setup):
 def test_panelist_sees_no_panel_scores_before_submitting(session, make, setup):
     pia, paul, _ = setup["panel"]
     make.scorecard(setup["interview"], paul, 4)
-    viewer = make.viewer(pia)
-    assert not may_see_panel(session, viewer, setup["candidate"].id)
+    assert not may_see_panel(session, pia, setup["candidate"].id)
     with pytest.raises(NotAllowed):
-        load_candidate_panel(session, setup["candidate"].id, viewer)
+        load_candidate_panel(session, setup["candidate"].id, pia)
 
 
 def test_panelist_sees_panel_scores_after_submitting(session, make, setup):
     pia, paul, _ = setup["panel"]
     make.scorecard(setup["interview"], paul, 4)
     make.scorecard(setup["interview"], pia, 2, "no")
-    board = load_candidate_panel(session, setup["candidate"].id, make.viewer(pia))
+    board = load_candidate_panel(session, setup["candidate"].id, pia)
     assert set(board.scores["panelist_id"]) == {pia.id, paul.id}
 
 
@@ -109,7 +109,7 @@ def test_visibility_setting_never_keeps_scores_hidden_after_submitting(session, 
     set_setting(session, "panel_visibility", "never")
     make.scorecard(setup["interview"], paul, 4)
     make.scorecard(setup["interview"], pia, 2)
-    assert not may_see_panel(session, make.viewer(pia), setup["candidate"].id)
+    assert not may_see_panel(session, pia, setup["candidate"].id)
 
 
 def test_manager_on_the_panel_waits_like_everyone(session, make, setup):
@@ -147,17 +147,17 @@ def test_opening_the_scorecard_screen_creates_no_card(session, make, setup):
     from models import AuditEvent
 
     pia = setup["panel"][0]
-    kit = scorecards.scorecard_kit(session, setup["interview"].id, pia.id)
+    kit = scorecards.scorecard_kit(session, pia, setup["interview"].id)
     assert kit.scorecard.id is None and not kit.scores and not kit.submitted
     assert kit.criteria and scorecards.missing_items(kit)
-    assert scorecards.find_scorecard(session, setup["interview"].id, pia.id) is None
+    assert scorecards.find_scorecard(session, pia, setup["interview"].id) is None
     assert not session.exec(
         AuditEvent.__table__.select().where(AuditEvent.action == "scorecard_created")).all()
 
 
 def test_scorecard_kit_refuses_who_is_not_on_the_panel(session, make, setup):
     with pytest.raises(NotAllowed):
-        scorecards.scorecard_kit(session, setup["interview"].id, setup["manager"].id)
+        scorecards.scorecard_kit(session, make.viewer(setup["manager"]), setup["interview"].id)
 
 
 def test_two_sessions_creating_the_same_card_get_one(session, make, setup, monkeypatch):
@@ -167,16 +167,16 @@ def test_two_sessions_creating_the_same_card_get_one(session, make, setup, monke
 
     pia, iv = setup["panel"][0], setup["interview"]
     with Session(session.get_bind(), expire_on_commit=False) as other:
-        first = scorecards.ensure_scorecard(other, iv.id, pia.id)
+        first = scorecards.ensure_scorecard(other, pia, iv.id)
     real = scorecards.find_scorecard
     calls = []
 
-    def stale_once(s, interview_id, panelist_id):
+    def stale_once(s, viewer, interview_id):
         calls.append(1)
-        return None if len(calls) == 1 else real(s, interview_id, panelist_id)
+        return None if len(calls) == 1 else real(s, viewer, interview_id)
 
     monkeypatch.setattr(scorecards, "find_scorecard", stale_once)
-    second = scorecards.ensure_scorecard(session, iv.id, pia.id)
+    second = scorecards.ensure_scorecard(session, pia, iv.id)
     assert second.id == first.id and len(calls) == 2
     assert session.exec(select(func.count()).select_from(Scorecard)
                         .where(Scorecard.interview_id == iv.id,
@@ -185,10 +185,10 @@ def test_two_sessions_creating_the_same_card_get_one(session, make, setup, monke
 
 def test_seat_status_is_not_started_until_the_first_saved_answer(session, make, setup):
     pia, iv = setup["panel"][0], setup["interview"]
-    card = scorecards.ensure_scorecard(session, iv.id, pia.id)
+    card = scorecards.ensure_scorecard(session, pia, iv.id)
     assert seat_status(card.status, card.version) == "not_started"
-    kit = scorecards.scorecard_kit(session, iv.id, pia.id)
-    version = scorecards.save_score(session, card.id, pia.id,
+    kit = scorecards.scorecard_kit(session, pia, iv.id)
+    version = scorecards.save_score(session, pia, card.id,
                                     {"criterion_id": kit.criteria[0].id, "value": 3})
     assert seat_status("draft", version) == "draft"
     assert seat_status(None, None) == "not_started"
@@ -200,11 +200,11 @@ def test_my_interviews_says_not_started_for_a_card_only_opened_or_reminded(sessi
     from services.interviews import list_interviews, my_interviews
 
     pia, paul, iv = setup["panel"][0], setup["panel"][1], setup["interview"]
-    scorecards.ensure_scorecard(session, iv.id, pia.id)  # opened, or made to record a reminder
-    kit = scorecards.open_scorecard(session, iv.id, paul.id)
-    scorecards.save_score(session, kit.scorecard.id, paul.id,
+    scorecards.ensure_scorecard(session, pia, iv.id)  # opened, or made to record a reminder
+    kit = scorecards.open_scorecard(session, paul, iv.id)
+    scorecards.save_score(session, paul, kit.scorecard.id,
                           {"criterion_id": kit.criteria[0].id, "value": 3})
-    assert my_interviews(session, make.viewer(pia))["status"].tolist() == ["not_started"]
-    assert my_interviews(session, make.viewer(paul))["status"].tolist() == ["draft"]
+    assert my_interviews(session, pia)["status"].tolist() == ["not_started"]
+    assert my_interviews(session, paul)["status"].tolist() == ["draft"]
     board = list_interviews(session, make.admin).set_index("panelist")["status"]
     assert board["Pia"] == "not_started" and board["Paul"] == "draft"
