@@ -47,7 +47,7 @@ class Scorecard(ScorecardFields, table=True):
     # When the last reminder about this overdue scorecard was sent.
     reminded_at: datetime | None = None
     # The card's scores as "criterion_id value" pairs, written only by database triggers on the
-    # score table (migration 0003) and read by services.calibration.submitted_scores. The app
+    # score table (migration 0003) and read by services.history.submitted_scores. The app
     # never sets it; None or "" means no score rows.
     score_pairs: str | None = Field(default=None, sa_type=Text, exclude=True)
 

@@ -470,7 +470,7 @@ def organisation_boards(session: Session, scores: pd.DataFrame,
                         cards: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every position's dashboard figures at once, as an admin sees them.
 
-    `scores` and `cards` come from services.calibration.submitted_scores (read once for the
+    `scores` and `cards` come from services.history.submitted_scores (read once for the
     boards and the calibration). Gives the summary (scores, interval, rank, tie group,
     recommendations, disagreements) with names and scorecard counts, the debrief agenda and
     the reliability of every position: the numbers load_board and reliability() give one

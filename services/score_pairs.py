@@ -5,7 +5,7 @@ assessed is its negated id with 0 ("12 4 13 5 -14 0": criterion 14 not assessed)
 database writes the column, from the score rows in the same transaction (the SQL triggers of
 migrations 0003 and 0006, which must write what `encode` writes); `encode` serves writers that
 bypass the triggers (the benchmark generator), and every reader decodes through `decode`
-(services.calibration.submitted_scores, a million scores at a time) or `pairs` (one card).
+(services.history.submitted_scores, a million scores at a time) or `pairs` (one card).
 """
 
 from collections.abc import Iterable, Sequence
