@@ -123,6 +123,9 @@ with schedule_tab:
         st.markdown(_("**Panel** (2 to 4 people)"))
         seats = panel_inputs("iv", user_names, [])
         if st.form_submit_button(_("Schedule"), type="primary", key="iv_submit"):
+            # The second click of a double-click may land on the form the first one emptied.
+            if candidate_id is None and flash.again("schedule", None):
+                st.rerun()
             if candidate_id is None:
                 show_problems([_("Candidate: choose who is interviewed")],
                               _("Interview not scheduled"))
@@ -130,15 +133,21 @@ with schedule_tab:
                 scheduled = datetime.combine(day, at, tzinfo=zone)
                 with db.session() as s:
                     warnings = panel_warnings(s, candidate_id, [x["user_id"] for x in seats])
+                payload = {"candidate_id": candidate_id, "scheduled_at": scheduled,
+                           "setting": setting, "location": location, "panel": seats}
                 try:
                     with db.session() as s:
-                        interview, created = schedule_interview_once(s, viewer, {
-                            "candidate_id": candidate_id, "scheduled_at": scheduled,
-                            "setting": setting, "location": location, "panel": seats})
-                    flash.later((_("Interview scheduled: {candidate}, {when}.") if created
-                                 else _("{candidate} already has this interview at {when}; "
-                                        "nothing was added.")).format(
-                        candidate=cand_names[candidate_id], when=when(interview.scheduled_at)))
+                        interview, created = schedule_interview_once(s, viewer, payload)
+                    said = {"candidate": cand_names[candidate_id],
+                            "when": when(interview.scheduled_at)}
+                    about = f"interview {interview.id}"
+                    if created:
+                        message = _("Interview scheduled: {candidate}, {when}.").format(**said)
+                        flash.done(message, about=about, payload=payload)
+                        flash.done(message, about="schedule", payload=None)
+                    elif not flash.again(about, payload):  # not this session's own click again
+                        flash.later(_("{candidate} already has this interview at {when}; "
+                                      "nothing was added.").format(**said))
                     st.session_state["iv_notice"] = warnings
                     if created:
                         tell_panel(InterviewChange(interview=interview))

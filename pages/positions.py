@@ -53,7 +53,8 @@ NEW = 0
 by_id = {p.id: p for p in positions}
 # After a save the saved position is selected (set before the picker exists, as Streamlit
 # requires); this is also what stops a double-click on "Save position" from creating twice:
-# the second click arrives on the saved position's form, not on "New position".
+# the second click arrives on the saved position's form, not on "New position", and
+# save_record takes it for the first click again.
 if (saved := st.session_state.pop("position_saved", None)) in by_id:
     st.session_state["position_edit"] = saved
 choice = st.selectbox(_("Edit"), [NEW, *by_id], key="position_edit",
@@ -150,7 +151,8 @@ with st.form(f"position_form_{choice}"):
         rows = criteria.dropna(how="all").fillna({"description": "", "anchor_low": "",
                                                    "anchor_mid": "", "anchor_high": ""})
         records = rows.to_dict("records")
-        # The default template left as shown: the service builds it in the chosen language.
+        # The default template left as shown: sent in the chosen language, as it is saved (so
+        # a second click, landing on the saved position's form, sends the same payload).
         untouched = (choice == NEW and start == NEW
                      and records == shown_criteria.to_dict("records"))
         payload = {
@@ -158,7 +160,7 @@ with st.form(f"position_form_{choice}"):
             "salary_min": salary_min, "salary_max": salary_max, "currency": currency,
             "language": language, "hiring_manager_id": manager,
             "scale_min": SCALES[scale][0], "scale_max": SCALES[scale][1],
-            "criteria": None if untouched else records,
+            "criteria": default_template(language) if untouched else records,
         }
         save_record(create_position, update_position, viewer, None if choice == NEW else choice,
                     payload, key="position_saved", not_saved=_("Position not saved"),

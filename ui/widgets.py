@@ -97,13 +97,22 @@ def save_record(create: Callable[..., SQLModel], update: Callable[..., SQLModel]
     (the page selects it after the rerun, so a second click edits it rather than creating
     another), done[0] (created) or done[1] (saved), formatted with the record's fields, is shown
     after the rerun, and the page reruns. A refusal (InvalidInput) lists what to fix under the
-    heading `not_saved`; nothing is saved."""
+    heading `not_saved`; nothing is saved.
+
+    The same payload saved again for the same record by this session within seconds (the
+    second click of a double-click, landing on the edit form the first click's rerun drew) is
+    that first save: its confirmation is shown again and nothing is written (ui.flash.again).
+    """
+    if record_id is not None and flash.again(f"{key} {record_id}", payload):
+        st.session_state[key] = record_id
+        st.rerun()
     try:
         with db.session() as s:
             saved = (create(s, viewer, payload) if record_id is None
                      else update(s, viewer, record_id, payload))
             st.session_state[key] = saved.id
-        flash.later(done[record_id is not None].format(**saved.model_dump()))
+        flash.done(done[record_id is not None].format(**saved.model_dump()),
+                   about=f"{key} {saved.id}", payload=payload)
         st.rerun()
     except InvalidInput as exc:
         show_problems(exc.problems, not_saved)
