@@ -27,7 +27,7 @@ from services.scorecards import describe_status
 from ui import db, flash, secrets
 from ui.guard import require
 from ui.pickers import labels_for
-from ui.widgets import show_problems
+from ui.widgets import current_choice, show_problems
 
 viewer = require(Role.recruiter)
 # Schedule is idempotent (services.interviews.schedule_interview_once): a candidate already
@@ -178,8 +178,9 @@ with change_tab:
                f"{when(r.scheduled_at)} · {cand_names.get(r.candidate_id, r.candidate)}"
                + (" · " + _("scorecards in") if r.interview_id in scored else "")
                for r in active.itertuples(index=False)}
-    chosen = st.selectbox(_("Interview"), list(choices), format_func=choices.get,
-                          key="iv_edit_choice")
+    # After a reschedule the label shows the new date (see current_choice).
+    chosen = current_choice(_("Interview"), list(choices), format_func=choices.get,
+                            key="iv_edit_choice")
     with db.session() as s:
         current = interview_form_data(s, viewer, chosen)
     local = current["scheduled_at"].astimezone(zone)
@@ -231,7 +232,6 @@ with change_tab:
                             change = cancel_interview(s, viewer, chosen, reason)
                         flash.later(_("Interview cancelled."))
                         tell_panel(change)
-                        st.session_state.pop("iv_edit_choice", None)
                         st.rerun()
                     except InvalidInput as exc:
                         show_problems(exc.problems, _("Interview not cancelled"))

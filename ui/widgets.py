@@ -1,5 +1,6 @@
 """Small widgets and formats shared by pages."""
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -118,9 +119,43 @@ def save_record(create: Callable[..., SQLModel], update: Callable[..., SQLModel]
         show_problems(exc.problems, not_saved)
 
 
+def current_choice(label: str, options: list[int], *, key: str, format_func,
+                   on_change: Callable[[], object] | None = None,
+                   select: int | None = None) -> int:
+    """A selectbox of ids whose labels are always the current ones.
+
+    Streamlit keeps a keyed selectbox's identity when only its labels change, and the browser
+    then keeps showing the old ones ("Not started" after a submit, the old date after a
+    reschedule). So the widget's key carries a digest of the labels: new labels, a new widget.
+    The chosen id is kept under `key` + "__chosen" and carried over to the new widget (an id no
+    longer offered falls back to the first); `select` chooses an id now (a link). The box sits
+    in st.container(key=key), so `.st-key-<key>` finds it whatever its labels (bench/browser.py,
+    browser tests).
+    """
+    labels = "\x1f".join(str(format_func(o)) for o in options)
+    widget = f"{key}__{hashlib.sha256(labels.encode('utf-8')).hexdigest()[:12]}"
+    kept = f"{key}__chosen"
+    if select in options:
+        st.session_state[widget] = select
+    elif widget not in st.session_state and st.session_state.get(kept) in options:
+        st.session_state[widget] = st.session_state[kept]
+
+    def chosen() -> None:
+        st.session_state[kept] = st.session_state[widget]
+        if on_change is not None:
+            on_change()
+
+    with st.container(key=key):
+        value = st.selectbox(label, options, key=widget, format_func=format_func,
+                             on_change=chosen)
+    st.session_state[kept] = value
+    return value
+
+
 def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
                       format_func, unknown: str | None = None) -> int:
-    """A selectbox of ids kept in step with one query parameter, both ways.
+    """A selectbox of ids (current_choice: labels always current) kept in step with one query
+    parameter, both ways.
 
     The URL's value is taken when it is new (a link or a reload); a choice made in the box
     (click or keyboard) is written back to the URL at once, so the next run does not put the
@@ -129,10 +164,11 @@ def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
     """
     wanted = st.query_params.get(param)
     marker, stray = f"{key}__from_url", f"{key}__unknown"
-    if wanted is not None and (key not in st.session_state
+    select = None
+    if wanted is not None and (f"{key}__chosen" not in st.session_state
                                or st.session_state.get(marker) != wanted):
         if wanted.isdigit() and int(wanted) in options:
-            st.session_state[key] = int(wanted)
+            select = int(wanted)
             st.session_state[marker] = wanted
             st.session_state.pop(stray, None)
         else:  # a forwarded or stale link: say so (below), never switch silently
@@ -141,12 +177,13 @@ def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
         st.warning(unknown, icon=":material/link_off:")
 
     def chosen() -> None:
-        value = str(st.session_state[key])
+        value = str(st.session_state[f"{key}__chosen"])
         st.query_params[param] = value
         st.session_state[marker] = value
         st.session_state.pop(stray, None)
 
-    value = st.selectbox(label, options, key=key, format_func=format_func, on_change=chosen)
+    value = current_choice(label, options, key=key, format_func=format_func, on_change=chosen,
+                           select=select)
     st.query_params[param] = str(value)
     st.session_state[marker] = str(value)
     return value
