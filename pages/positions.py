@@ -6,7 +6,7 @@ import streamlit as st
 from models import SCALES, Dimension, Role, label
 from services.auth import list_users
 from services.errors import InvalidInput
-from services.i18n import LANGUAGES, _, money
+from services.i18n import LANGUAGES, _, elide, money
 from services.positions import (
     create_position,
     default_language,
@@ -66,7 +66,8 @@ if choice == NEW:
             "scale_min": 1, "scale_max": 5, "criteria": default_template(house_language)}
     start = st.selectbox(_("Start the criteria from"), [NEW, *by_id], key="pos_start_from",
                          format_func=lambda i: _("The default template (three dimensions)")
-                         if i == NEW else _("A copy of {title}").format(title=by_id[i].title))
+                         if i == NEW else elide(_("A copy of {title}").format(
+                             title=by_id[i].title)))
     if start != NEW:
         with db.session() as s:
             data.update(template_criteria(s, start))

@@ -47,7 +47,7 @@ from services import (
 )
 from services.db import ROOT, is_empty
 from services.errors import InvalidInput, validated
-from services.i18n import _, ngettext
+from services.i18n import _, elide, ngettext
 from services.templates import default_criteria
 
 DEMO_FILE = ROOT / "data" / "demo.json"
@@ -199,8 +199,8 @@ def _check(data: dict) -> None:
                 problems.append(_("{where}: scorecard status must be draft or submitted").format(
                     where=where))
             unknown = set(card.get("scores", {})) - set(names[c["position"]])
-            problems.extend(_("{where}: {name!r} is not a criterion of {title}").format(
-                where=where, name=name, title=c["position"]) for name in sorted(unknown))
+            problems.extend(elide(_("{where}: {name!r} is not a criterion of {title}").format(
+                where=where, name=name, title=c["position"])) for name in sorted(unknown))
         decision = c.get("decision")
         if decision and _key(decision.get("decided_by")) not in known:
             problems.append(_("{where}: decision maker {email} is not a demo user").format(
