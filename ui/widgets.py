@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session, SQLModel
 
-from models import Candidate, Position
+from models import Candidate, Position, label
 from services import i18n
 from services.auth import Viewer
 from services.candidates import list_candidates
@@ -43,6 +43,21 @@ def money(amount: float | int | None, currency: str) -> str:
     if amount is None or pd.isna(amount):
         return "—"
     return i18n.money(int(amount), currency)
+
+
+def place(setting: str, location: str | None) -> str:
+    """Where an interview is, markdown-escaped: "Office (meeting room 3)", or the location alone
+    when it already starts with the setting's word in any language ("Video call (Teams),
+    candidate at home", not "Video call (Video call (Teams) …)")."""
+    if not location or not location.strip():
+        return md_escape(label(setting))
+    words = set()
+    for lang in i18n.LANGUAGES:
+        with i18n.language(lang):
+            words.add(label(setting).casefold())
+    if any(location.strip().casefold().startswith(w) for w in words):
+        return md_escape(location.strip())
+    return f"{md_escape(label(setting))} ({md_escape(location.strip())})"
 
 
 def pick_position(positions: list[Position], *, key: str = "position") -> Position | None:
