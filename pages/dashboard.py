@@ -24,16 +24,18 @@ viewer = require(Role.hiring_manager)
 
 # What the decision rests on first, so Discuss and Decision are never cut off to the right;
 # intervals and per-dimension scores follow in their own table (the ranking fits 1280 px).
-MAIN = ["Rank", "Letters", "Candidate", "Overall", "Discuss", "Decision", "Chance best",
+# The rank shown is the ranks a candidate could have ("1–3"; services.board.rank_range): one
+# number only where the scores separate them, as the ranking sentence says.
+MAIN = ["Could rank", "Letters", "Candidate", "Overall", "Discuss", "Decision", "Chance best",
         "Recommendations", "Scorecards"]
-DETAILS = ["Candidate", "95% interval", "Could rank", "Band", "Technical", "Social", "Company"]
+DETAILS = ["Candidate", "95% interval", "Band", "Technical", "Social", "Company"]
 # The ranking table's columns (services.board names them in English) as people read them.
 HEADERS = {c: c for c in (N_("Rank"), N_("Letters"), N_("Candidate"), N_("Overall"),
                           N_("Discuss"), N_("Decision"), N_("Chance best"),
                           N_("Recommendations"), N_("Scorecards"), N_("95% interval"),
-                          N_("Could rank"), N_("Band"), N_("Technical"), N_("Social"),
-                          N_("Company"), N_("Why"))}
-WIDTHS = {"Rank": 45, "Letters": 55, "Overall": 60, "Discuss": 190, "Decision": 70,
+                          N_("Band"), N_("Technical"), N_("Social"), N_("Company"), N_("Why"))}
+HEADERS["Could rank"] = N_("Rank")  # the main table's rank (see MAIN)
+WIDTHS = {"Could rank": 55, "Letters": 55, "Overall": 60, "Discuss": 190, "Decision": 70,
           "Chance best": 80, "Recommendations": 130, "Scorecards": 75}
 
 
@@ -45,8 +47,8 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 def column_config() -> dict:
     config = {}
     for column, width in WIDTHS.items():
-        name = _(column)
-        kind = st.column_config.NumberColumn if column in ("Rank", "Overall") else \
+        name = _(HEADERS.get(column, column))
+        kind = st.column_config.NumberColumn if column == "Overall" else \
             st.column_config.TextColumn
         # The overall score in the browser's number format (a decimal comma in French).
         extra = {"format": "localized"} if column == "Overall" else {}
@@ -74,7 +76,6 @@ table = ranking_table(board).copy()
 table["Decision"] = table["Decision"].map(lambda d: label(d) if d else "")
 table = table[["candidate_id", *MAIN, *(c for c in table.columns
                                         if c not in MAIN and c != "candidate_id")]]
-headline.position(board)
 scored = board.summary["overall"].notna()
 flagged = board.summary.get("n_disagreements", pd.Series(0, index=board.summary.index)).fillna(
     0).gt(0) | board.summary.get("split_recommendation", pd.Series(False, index=board.summary
@@ -97,11 +98,13 @@ ranking_tab, candidate_tab, compare_tab, agenda_tab = st.tabs(
     [_("Ranking"), _("Candidate"), _("Compare"), _("Debrief agenda")])
 
 with ranking_tab:
+    headline.position(board)  # the position's headline: here, not above the Candidate view
     ranked = table["Rank"].notna()
     stats_view.ranking_notes(board)
     st.dataframe(shown(table.loc[ranked, MAIN]), hide_index=True, width="stretch",
                  key="ranking_table", column_config=column_config())
     with st.expander(_("Intervals and scores by dimension")):
+        stats_view.details_notes(board)
         st.dataframe(shown(table.loc[ranked, DETAILS]), hide_index=True, width="stretch",
                      key="dimension_table")
     if not ranked.all():
