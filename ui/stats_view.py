@@ -14,7 +14,7 @@ from services.board import (
 )
 from services.consensus import consensus_beside_independent, record_consensus
 from services.errors import InvalidInput, NotAllowed
-from services.i18n import N_, _, decimal, ngettext
+from services.i18n import N_, _, decimal, elide, ngettext
 from ui import db, flash
 from ui.text import md_escape
 from ui.widgets import show_problems
@@ -62,10 +62,10 @@ def details_notes(board: Board) -> None:
     history = (_("the organisation's history ({candidates})").format(candidates=ngettext(
         "{n} candidate", "{n} candidates", prior.n_candidates).format(n=prior.n_candidates))
         if prior.source == "history" else _("a cautious default (too little history yet)"))
-    st.caption(_(
+    st.caption(elide(_(
         "95% interval: where the candidate's overall score plausibly lies. Band: a band that "
         "leans on history takes its width mostly from {history} because this panel is small "
-        "or happens to agree.").format(history=history))
+        "or happens to agree.").format(history=history)))
 
 
 def agreement(board: Board) -> None:
