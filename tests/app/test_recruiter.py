@@ -119,12 +119,20 @@ def _toasts(at) -> list[str]:
     return [t.value for t in at.toast]
 
 
+def _created(session, world, page: str, prefix: str, column, **fields):
+    """The page as the recruiter after saving a new record with these text fields (the first
+    one names it: `column`), and the record."""
+    at = app_as(world["recruiter"].id, page)
+    for name, value in fields.items():
+        at.text_input(key=f"{prefix}_{name}_0").input(value)
+    at.button(key=f"{prefix}_submit_0").click().run()
+    model = column.class_
+    return at, session.exec(select(model).where(column == next(iter(fields.values())))).one()
+
+
 def test_saving_a_new_position_twice_confirms_the_creation_and_writes_once(session, world):
-    at = app_as(world["recruiter"].id, "pages/positions.py")
-    at.text_input(key="pos_title_0").input("Data Engineer")
-    at.text_input(key="pos_team_0").input("Insights")
-    at.button(key="pos_submit_0").click().run()
-    saved = session.exec(select(Position).where(Position.title == "Data Engineer")).one()
+    at, saved = _created(session, world, "pages/positions.py", "pos", Position.title,
+                         title="Data Engineer", team="Insights")
     assert at.selectbox(key="position_edit").value == saved.id
     audit_rows = count(session, AuditEvent)
     with _writes() as writes:  # the second click, on the saved position's own form
@@ -138,10 +146,8 @@ def test_saving_a_new_position_twice_confirms_the_creation_and_writes_once(sessi
 
 
 def test_a_real_edit_after_creating_is_saved_and_says_so(session, world):
-    at = app_as(world["recruiter"].id, "pages/positions.py")
-    at.text_input(key="pos_title_0").input("Data Engineer")
-    at.button(key="pos_submit_0").click().run()
-    saved = session.exec(select(Position).where(Position.title == "Data Engineer")).one()
+    at, saved = _created(session, world, "pages/positions.py", "pos", Position.title,
+                         title="Data Engineer")
     at.text_input(key=f"pos_team_{saved.id}").input("Insights")
     at.button(key=f"pos_submit_{saved.id}").click().run()
     assert not at.exception
@@ -151,11 +157,8 @@ def test_a_real_edit_after_creating_is_saved_and_says_so(session, world):
 
 
 def test_saving_a_new_candidate_twice_confirms_the_addition_and_writes_once(session, world):
-    at = app_as(world["recruiter"].id, "pages/candidates.py")
-    at.text_input(key="cand_name_0").input("Ingrid Solberg")
-    at.text_input(key="cand_email_0").input("ingrid@example.com")
-    at.button(key="cand_submit_0").click().run()
-    saved = session.exec(select(Candidate).where(Candidate.name == "Ingrid Solberg")).one()
+    at, saved = _created(session, world, "pages/candidates.py", "cand", Candidate.name,
+                         name="Ingrid Solberg", email="ingrid@example.com")
     with _writes() as writes:
         at.button(key=f"cand_submit_{saved.id}").click().run()
     assert not at.exception

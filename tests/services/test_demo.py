@@ -363,18 +363,22 @@ def test_french_speaking_demo_users_log_in_with_the_documented_password(s):
     assert set(seats) - set(cards)
 
 
+def _refused_with_nothing_written(tmp_path: Path, change, match: str) -> None:
+    url = _fresh(tmp_path / "t.db")
+    try:
+        with Session(get_engine(url)) as s:
+            with pytest.raises(InvalidInput, match=match):
+                load_demo(s, _broken_copy(tmp_path, change))
+            assert _counts(s) == dict.fromkeys(_counts(s), 0)
+    finally:
+        get_engine(url).dispose()
+
+
 def test_a_user_language_the_app_does_not_have_is_refused(tmp_path):
     def klingon(data):
         data["users"][1]["language"] = "tlh"
 
-    url = _fresh(tmp_path / "t.db")
-    try:
-        with Session(get_engine(url)) as s:
-            with pytest.raises(InvalidInput, match="language must be one of en, fr"):
-                load_demo(s, _broken_copy(tmp_path, klingon))
-            assert _counts(s) == dict.fromkeys(_counts(s), 0)
-    finally:
-        get_engine(url).dispose()
+    _refused_with_nothing_written(tmp_path, klingon, "language must be one of en, fr")
 
 
 def test_interview_hours_are_office_hours_on_the_positions_clock(s):
@@ -400,11 +404,4 @@ def test_a_position_time_zone_the_app_does_not_know_is_refused(tmp_path):
     def nowhere(data):
         data["positions"][0]["time_zone"] = "Mars/Olympus"
 
-    url = _fresh(tmp_path / "t.db")
-    try:
-        with Session(get_engine(url)) as s:
-            with pytest.raises(InvalidInput, match="Mars/Olympus is not a known time zone"):
-                load_demo(s, _broken_copy(tmp_path, nowhere))
-            assert _counts(s) == dict.fromkeys(_counts(s), 0)
-    finally:
-        get_engine(url).dispose()
+    _refused_with_nothing_written(tmp_path, nowhere, "Mars/Olympus is not a known time zone")
