@@ -1,6 +1,8 @@
 """Small widgets and formats shared by pages."""
 
 import hashlib
+import json
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -204,10 +206,18 @@ def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
     return value
 
 
+def while_building(key: str, message: str) -> None:
+    """`message` under the deferred download button `key` (st.download_button with a callable
+    `data`) while the server builds its file. No script runs then, so st.spinner cannot show;
+    Streamlit only swaps the button's icon for a small spinner and disables the button, and
+    this note (CSS, in the reader's language) follows that state."""
+    text = json.dumps(message, ensure_ascii=False)
+    st.html(f"<style>.st-key-{key}:has(button:disabled)::after {{ content: {text};"
+            " display: block; margin-top: 0.5rem; font-size: 0.875rem; }}</style>")
+
+
 def scroll_to(container_key: str) -> None:
     """Scroll the browser to a keyed container once (e.g. a confirmation after a submit)."""
-    import json
-    import uuid
 
     selector = json.dumps(f".st-key-{container_key}")
     st.html(f"<script>/* {uuid.uuid4().hex} */ setTimeout(() => {{"
