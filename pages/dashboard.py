@@ -35,7 +35,7 @@ HEADERS = {c: c for c in (N_("Rank"), N_("Letters"), N_("Candidate"), N_("Overal
                           N_("Recommendations"), N_("Scorecards"), N_("95% interval"),
                           N_("Band"), N_("Technical"), N_("Social"), N_("Company"), N_("Why"))}
 HEADERS["Could rank"] = N_("Rank")  # the main table's rank (see MAIN)
-WIDTHS = {"Could rank": 55, "Letters": 55, "Overall": 60, "Discuss": 190, "Decision": 70,
+WIDTHS = {"Could rank": 45, "Letters": 55, "Overall": 60, "Discuss": 190, "Decision": 70,
           "Chance best": 80, "Recommendations": 130, "Scorecards": 75}
 
 
