@@ -124,7 +124,7 @@ with schedule_tab:
         seats = panel_inputs("iv", user_names, [])
         if st.form_submit_button(_("Schedule"), type="primary", key="iv_submit"):
             # The second click of a double-click may land on the form the first one emptied.
-            if candidate_id is None and flash.again("schedule", None):
+            if candidate_id is None and flash.again("schedule", None) is not None:
                 st.rerun()
             if candidate_id is None:
                 show_problems([_("Candidate: choose who is interviewed")],
@@ -145,7 +145,7 @@ with schedule_tab:
                         message = _("Interview scheduled: {candidate}, {when}.").format(**said)
                         flash.done(message, about=about, payload=payload)
                         flash.done(message, about="schedule", payload=None)
-                    elif not flash.again(about, payload):  # not this session's own click again
+                    elif flash.again(about, payload) is None:  # not this session's click again
                         flash.later(_("{candidate} already has this interview at {when}; "
                                       "nothing was added.").format(**said))
                     st.session_state["iv_notice"] = warnings

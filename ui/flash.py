@@ -8,18 +8,20 @@ A message is shown by every run in the KEEP_SECONDS after its first showing, not
 first: a double-click interrupts the run that showed it, and the browser then drops that run's
 toast. Showing the same toast again from the same place updates it; it does not add a second.
 
-A double-click can also land after the first click's rerun, on the form that run drew (the
-saved record's edit form, an emptied schedule form), and send the same thing again. `done(...)`
-queues a confirmation and remembers what it confirmed (an action on one record, and the
-payload); `again(...)` tells the page that this session confirmed that very action with that
-very payload in the last REPEAT_SECONDS, and queues the same confirmation again, so the second
-click says what the first did ("created") instead of "saved" or "already exists", and the page
-writes nothing.
+A double-click's second click can also reach the server while the first one's rerun is
+under way (the browser still shows the form as filled: the same "create" again) or after it, on
+the form that rerun drew (the saved record's edit form, an emptied schedule form), and send the
+same thing again. `done(...)` queues a confirmation and remembers what it confirmed (an action,
+its payload, the record); `again(...)` tells the page that this session confirmed that very
+action with that very payload in the last REPEAT_SECONDS, and queues the same confirmation
+again, so the second click says what the first did ("created") instead of "saved", "already
+exists" or a second record, and the page writes nothing.
 """
 
 import hashlib
 import json
 import time
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -67,21 +69,30 @@ def _digest(payload: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def done(message: str, *, about: str, payload: object, now: float | None = None) -> None:
+class Done(NamedTuple):
+    """A confirmation this session gave, and the record it was about (if any)."""
+
+    message: str
+    record: int | None
+
+
+def done(message: str, *, about: str, payload: object, record: int | None = None,
+         now: float | None = None) -> None:
     """Queue `message` (as `later`) and remember it as this session's confirmation of the
-    action `about` (e.g. "position 12") done with `payload`."""
+    action `about` (e.g. "position 12", "position_saved new") done with `payload`, on `record`."""
     later(message)
     now = time.monotonic() if now is None else now
-    st.session_state.setdefault(_DONE, {})[about] = (_digest(payload), now, message)
+    st.session_state.setdefault(_DONE, {})[about] = (_digest(payload), now, Done(message, record))
 
 
-def again(about: str, payload: object, now: float | None = None) -> bool:
-    """Whether this session confirmed `about` with an identical payload in the last
-    REPEAT_SECONDS; if so that confirmation is queued again (the caller then writes nothing)."""
+def again(about: str, payload: object, now: float | None = None) -> Done | None:
+    """What this session confirmed for `about` with an identical payload in the last
+    REPEAT_SECONDS, with that confirmation queued again (the caller then writes nothing); None
+    when this is not such a repeat."""
     now = time.monotonic() if now is None else now
     remembered = st.session_state.get(_DONE, {}).get(about)
     if remembered is None or now - remembered[1] > REPEAT_SECONDS \
             or remembered[0] != _digest(payload):
-        return False
-    later(remembered[2])
-    return True
+        return None
+    later(remembered[2].message)
+    return remembered[2]

@@ -117,20 +117,23 @@ def save_record(create: Callable[..., SQLModel], update: Callable[..., SQLModel]
     after the rerun, and the page reruns. A refusal (InvalidInput) lists what to fix under the
     heading `not_saved`; nothing is saved.
 
-    The same payload saved again for the same record by this session within seconds (the
-    second click of a double-click, landing on the edit form the first click's rerun drew) is
-    that first save: its confirmation is shown again and nothing is written (ui.flash.again).
+    The same payload saved again by this session within seconds, as a new record or on the
+    record it just saved (the second click of a double-click, before or after the first click's
+    rerun) is that first save: its confirmation is shown again, the record it made is selected,
+    and nothing is written (ui.flash.again).
     """
-    if record_id is not None and flash.again(f"{key} {record_id}", payload):
-        st.session_state[key] = record_id
+    repeat = flash.again(f"{key} {'new' if record_id is None else record_id}", payload)
+    if repeat is not None:
+        st.session_state[key] = repeat.record
         st.rerun()
     try:
         with db.session() as s:
             saved = (create(s, viewer, payload) if record_id is None
                      else update(s, viewer, record_id, payload))
             st.session_state[key] = saved.id
-        flash.done(done[record_id is not None].format(**saved.model_dump()),
-                   about=f"{key} {saved.id}", payload=payload)
+        message = done[record_id is not None].format(**saved.model_dump())
+        for about in [f"{key} {saved.id}", *([f"{key} new"] if record_id is None else [])]:
+            flash.done(message, about=about, payload=payload, record=saved.id)
         st.rerun()
     except InvalidInput as exc:
         show_problems(exc.problems, not_saved)

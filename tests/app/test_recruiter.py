@@ -168,6 +168,22 @@ def test_saving_a_new_candidate_twice_confirms_the_addition_and_writes_once(sess
     assert count(session, Candidate) == 2  # Cara and Ingrid
 
 
+def test_a_second_click_from_the_form_still_shown_as_new_creates_nothing_more(session, world):
+    at, saved = _created(session, world, "pages/candidates.py", "cand", Candidate.name,
+                         name="Ingrid Solberg")
+    # The second click reached the server before the browser drew the saved candidate's form.
+    at.selectbox(key="candidate_edit").set_value(0).run()
+    at.text_input(key="cand_name_0").input("Ingrid Solberg")
+    with _writes() as writes:
+        at.button(key="cand_submit_0").click().run()
+    assert not at.exception
+    assert _toasts(at) == ["Candidate Ingrid Solberg added."]
+    assert writes == []
+    assert at.selectbox(key="candidate_edit").value == saved.id
+    assert len(session.exec(select(Candidate).where(Candidate.name == "Ingrid Solberg")).all()) \
+        == 1
+
+
 def test_scheduling_twice_with_the_same_form_confirms_the_scheduling(session, world):
     at = app_as(world["recruiter"].id, "pages/interviews.py")
     people = [world["panelist"], world["colleague"]]
