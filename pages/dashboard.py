@@ -11,7 +11,7 @@ from models import Role, label
 from services.board import ranking_table
 from services.i18n import _, money, number
 from services.positions import dashboard_positions
-from ui import cache, db, flash, headline
+from ui import cache, db, flash
 from ui.dashboard_tabs import MAIN, tab_area
 from ui.guard import require
 from ui.pickers import candidate_labels
@@ -36,7 +36,6 @@ table = ranking_table(board).copy()
 table["Decision"] = table["Decision"].map(lambda d: label(d) if d else "")
 table = table[["candidate_id", *MAIN, *(c for c in table.columns
                                         if c not in MAIN and c != "candidate_id")]]
-headline.position(board)
 scored = board.summary["overall"].notna()
 flagged = board.summary.get("n_disagreements", pd.Series(0, index=board.summary.index)).fillna(
     0).gt(0) | board.summary.get("split_recommendation", pd.Series(False, index=board.summary

@@ -22,7 +22,7 @@ from services.pdf_pack import debrief_pack
 from services.positions import dashboard_positions
 from ui import db
 from ui.guard import require
-from ui.widgets import pick_position
+from ui.widgets import pick_position, while_building
 
 viewer = require(Role.hiring_manager)
 
@@ -74,3 +74,5 @@ st.caption(_("Per candidate: scores, charts, who said what, disagreements, tasks
 st.download_button(_("Download the PDF pack"), _deferred(debrief_pack), f"{slug}-debrief.pdf",
                    mime="application/pdf", key="exp_pdf_download", type="primary",
                    icon=":material/picture_as_pdf:", on_click="ignore")
+while_building("exp_pdf_download", _("Building the PDF pack… this takes a few seconds; the "
+                                     "download starts by itself."))

@@ -27,7 +27,7 @@ from services.scorecards import describe_status
 from ui import db, flash, secrets
 from ui.guard import require
 from ui.pickers import labels_for
-from ui.widgets import show_problems
+from ui.widgets import current_choice, show_problems
 
 viewer = require(Role.recruiter)
 # Schedule is idempotent (services.interviews.schedule_interview_once): a candidate already
@@ -123,6 +123,9 @@ with schedule_tab:
         st.markdown(_("**Panel** (2 to 4 people)"))
         seats = panel_inputs("iv", user_names, [])
         if st.form_submit_button(_("Schedule"), type="primary", key="iv_submit"):
+            # The second click of a double-click may land on the form the first one emptied.
+            if candidate_id is None and flash.again("schedule", None) is not None:
+                st.rerun()
             if candidate_id is None:
                 show_problems([_("Candidate: choose who is interviewed")],
                               _("Interview not scheduled"))
@@ -130,15 +133,21 @@ with schedule_tab:
                 scheduled = datetime.combine(day, at, tzinfo=zone)
                 with db.session() as s:
                     warnings = panel_warnings(s, candidate_id, [x["user_id"] for x in seats])
+                payload = {"candidate_id": candidate_id, "scheduled_at": scheduled,
+                           "setting": setting, "location": location, "panel": seats}
                 try:
                     with db.session() as s:
-                        interview, created = schedule_interview_once(s, viewer, {
-                            "candidate_id": candidate_id, "scheduled_at": scheduled,
-                            "setting": setting, "location": location, "panel": seats})
-                    flash.later((_("Interview scheduled: {candidate}, {when}.") if created
-                                 else _("{candidate} already has this interview at {when}; "
-                                        "nothing was added.")).format(
-                        candidate=cand_names[candidate_id], when=when(interview.scheduled_at)))
+                        interview, created = schedule_interview_once(s, viewer, payload)
+                    said = {"candidate": cand_names[candidate_id],
+                            "when": when(interview.scheduled_at)}
+                    about = f"interview {interview.id}"
+                    if created:
+                        message = _("Interview scheduled: {candidate}, {when}.").format(**said)
+                        flash.done(message, about=about, payload=payload)
+                        flash.done(message, about="schedule", payload=None)
+                    elif flash.again(about, payload) is None:  # not this session's click again
+                        flash.later(_("{candidate} already has this interview at {when}; "
+                                      "nothing was added.").format(**said))
                     st.session_state["iv_notice"] = warnings
                     if created:
                         tell_panel(InterviewChange(interview=interview))
@@ -169,8 +178,9 @@ with change_tab:
                f"{when(r.scheduled_at)} · {cand_names.get(r.candidate_id, r.candidate)}"
                + (" · " + _("scorecards in") if r.interview_id in scored else "")
                for r in active.itertuples(index=False)}
-    chosen = st.selectbox(_("Interview"), list(choices), format_func=choices.get,
-                          key="iv_edit_choice")
+    # After a reschedule the label shows the new date (see current_choice).
+    chosen = current_choice(_("Interview"), list(choices), format_func=choices.get,
+                            key="iv_edit_choice")
     with db.session() as s:
         current = interview_form_data(s, viewer, chosen)
     local = current["scheduled_at"].astimezone(zone)
@@ -222,7 +232,6 @@ with change_tab:
                             change = cancel_interview(s, viewer, chosen, reason)
                         flash.later(_("Interview cancelled."))
                         tell_panel(change)
-                        st.session_state.pop("iv_edit_choice", None)
                         st.rerun()
                     except InvalidInput as exc:
                         show_problems(exc.problems, _("Interview not cancelled"))

@@ -9,7 +9,7 @@ from services.scorecards import describe_status
 from ui import db
 from ui.guard import require
 from ui.text import md_escape
-from ui.widgets import rows_or_stop
+from ui.widgets import place, rows_or_stop
 
 viewer = require(Role.panelist)
 
@@ -46,9 +46,9 @@ with st.expander(ngettext("Calendar: {n} upcoming interview", "Calendar: {n} upc
 for row in mine.itertuples(index=False):
     with st.container(border=True):
         st.markdown(f"**{md_escape(row.candidate)}** · {md_escape(row.position)}")
-        place = label(row.setting) + (f" ({md_escape(row.location)})" if row.location else "")
         st.caption(_("{when} · {place} · you sit as {role}").format(
-            when=datetime_(row.scheduled_at), place=place, role=label(row.panel_role).lower()))
+            when=datetime_(row.scheduled_at), place=place(row.setting, row.location),
+            role=label(row.panel_role).lower()))
         status = describe_status(row.status)
         if row.overdue:
             status = _("{status} · overdue").format(status=status)

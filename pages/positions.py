@@ -6,7 +6,7 @@ import streamlit as st
 from models import SCALES, Dimension, Role, label
 from services.auth import list_users
 from services.errors import InvalidInput
-from services.i18n import LANGUAGES, _, money
+from services.i18n import LANGUAGES, _, elide, money
 from services.positions import (
     create_position,
     default_language,
@@ -53,7 +53,8 @@ NEW = 0
 by_id = {p.id: p for p in positions}
 # After a save the saved position is selected (set before the picker exists, as Streamlit
 # requires); this is also what stops a double-click on "Save position" from creating twice:
-# the second click arrives on the saved position's form, not on "New position".
+# the second click arrives on the saved position's form, not on "New position", and
+# save_record takes it for the first click again.
 if (saved := st.session_state.pop("position_saved", None)) in by_id:
     st.session_state["position_edit"] = saved
 choice = st.selectbox(_("Edit"), [NEW, *by_id], key="position_edit",
@@ -65,7 +66,8 @@ if choice == NEW:
             "scale_min": 1, "scale_max": 5, "criteria": default_template(house_language)}
     start = st.selectbox(_("Start the criteria from"), [NEW, *by_id], key="pos_start_from",
                          format_func=lambda i: _("The default template (three dimensions)")
-                         if i == NEW else _("A copy of {title}").format(title=by_id[i].title))
+                         if i == NEW else elide(_("A copy of {title}").format(
+                             title=by_id[i].title)))
     if start != NEW:
         with db.session() as s:
             data.update(template_criteria(s, start))
@@ -150,7 +152,8 @@ with st.form(f"position_form_{choice}"):
         rows = criteria.dropna(how="all").fillna({"description": "", "anchor_low": "",
                                                    "anchor_mid": "", "anchor_high": ""})
         records = rows.to_dict("records")
-        # The default template left as shown: the service builds it in the chosen language.
+        # The default template left as shown: sent in the chosen language, as it is saved (so
+        # a second click, landing on the saved position's form, sends the same payload).
         untouched = (choice == NEW and start == NEW
                      and records == shown_criteria.to_dict("records"))
         payload = {
@@ -158,7 +161,7 @@ with st.form(f"position_form_{choice}"):
             "salary_min": salary_min, "salary_max": salary_max, "currency": currency,
             "language": language, "hiring_manager_id": manager,
             "scale_min": SCALES[scale][0], "scale_max": SCALES[scale][1],
-            "criteria": None if untouched else records,
+            "criteria": default_template(language) if untouched else records,
         }
         save_record(create_position, update_position, viewer, None if choice == NEW else choice,
                     payload, key="position_saved", not_saved=_("Position not saved"),

@@ -23,7 +23,7 @@ from ui.scorecard_form import (
     tasks_widget,
 )
 from ui.text import md_escape
-from ui.widgets import scroll_to, sync_query_choice
+from ui.widgets import place, scroll_to, sync_query_choice
 
 viewer = require(Role.panelist)
 
@@ -68,10 +68,8 @@ def scoring(interview_id: int) -> None:
         kit = scorecard_kit(s, viewer, interview_id)
     seed_state(kit)
     st.header(_("Scorecard: {candidate}").format(candidate=md_escape(kit.candidate.name)))
-    place = label(kit.interview.setting) + (
-        f" ({md_escape(kit.interview.location)})" if kit.interview.location else "")
     st.caption(f"{md_escape(kit.position.title)} · {datetime_(kit.interview.scheduled_at, 'long')}"
-               f" · {place}")
+               f" · {place(kit.interview.setting, kit.interview.location)}")
 
     # Open until the first answer (the kit is read before and during the interview), then folded
     # away so scoring on a phone scrolls less.

@@ -47,7 +47,7 @@ from services import (
 )
 from services.db import ROOT, is_empty
 from services.errors import InvalidInput, validated
-from services.i18n import _, ngettext
+from services.i18n import _, elide, ngettext
 from services.templates import default_criteria
 from services.viewer import Viewer
 
@@ -159,6 +159,9 @@ def _check(data: dict) -> None:
         if p.get("hiring_manager") and _key(p["hiring_manager"]) not in known:
             problems.append(_("{where}: hiring manager {email} is not a demo user").format(
                 where=where, email=p["hiring_manager"]))
+        if p.get("time_zone") and not i18n.valid_time_zone(p["time_zone"]):
+            problems.append(_("{where}: {zone} is not a known time zone").format(
+                where=where, zone=p["time_zone"]))
         try:
             criteria = _criteria(p)
         except KeyError:
@@ -200,8 +203,8 @@ def _check(data: dict) -> None:
                 problems.append(_("{where}: scorecard status must be draft or submitted").format(
                     where=where))
             unknown = set(card.get("scores", {})) - set(names[c["position"]])
-            problems.extend(_("{where}: {name!r} is not a criterion of {title}").format(
-                where=where, name=name, title=c["position"]) for name in sorted(unknown))
+            problems.extend(elide(_("{where}: {name!r} is not a criterion of {title}").format(
+                where=where, name=name, title=c["position"])) for name in sorted(unknown))
         decision = c.get("decision")
         if decision and _key(decision.get("decided_by")) not in known:
             problems.append(_("{where}: decision maker {email} is not a demo user").format(
@@ -214,9 +217,13 @@ def _check(data: dict) -> None:
         raise InvalidInput(problems)
 
 
-def _at(now: datetime, days_ago: int, hour: int, minute: int) -> datetime:
-    day = (now - timedelta(days=days_ago)).date()
-    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
+def _at(now: datetime, days_ago: int, hour: int, minute: int, zone: str | None = None
+        ) -> datetime:
+    """`days_ago` days before `now`, at hour:minute on the clock of `zone` (the position's
+    office; UTC when none), as a UTC moment."""
+    local = i18n.zone(zone)
+    day = (now.astimezone(local) - timedelta(days=days_ago)).date()
+    return datetime.combine(day, time(hour, minute), tzinfo=local).astimezone(UTC)
 
 
 def _create_users(session: Session, data: dict) -> dict[str, User]:
@@ -284,7 +291,7 @@ def _load(session: Session, data: dict, now: datetime) -> dict:
     counts = {"users": len(users), "positions": 0, "candidates": 0, "interviews": 0,
               SeatStatus.submitted: 0, "drafts": 0, SeatStatus.not_started: 0, "decisions": 0}
 
-    by_title = {}
+    by_title, zones = {}, {}  # the time zone each position's interview hours are given in
     for p in data["positions"]:
         payload = {k: p[k] for k in POSITION_FIELDS if k in p}
         payload["criteria"] = _criteria(p)
@@ -297,6 +304,7 @@ def _load(session: Session, data: dict, now: datetime) -> dict:
         session.add(position)
         session.commit()
         by_title[p["title"]] = (position, criteria)
+        zones[p["title"]] = p.get("time_zone")
         counts["positions"] += 1
 
     for c in data["candidates"]:
@@ -306,7 +314,8 @@ def _load(session: Session, data: dict, now: datetime) -> dict:
                                                 {**payload, "position_id": position.id})
         counts["candidates"] += 1
         iv = c.get("interview")
-        when = _at(now, iv["days_ago"], iv.get("hour", 10), iv.get("minute", 0)) if iv else now
+        when = _at(now, iv["days_ago"], iv.get("hour", 10), iv.get("minute", 0),
+                   zones.get(c["position"])) if iv else now
         candidate.created_at = when - timedelta(days=14)
         session.add(candidate)
         session.commit()

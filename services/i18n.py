@@ -24,6 +24,7 @@ Services never import streamlit: the resolver is a plain function.
 from __future__ import annotations
 
 import gettext as _gettext
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -201,6 +202,35 @@ def colon(label: str, text: str = "") -> str:
     """"Label: text" with the language's punctuation ("Recommandation : partagé" in French,
     a no-break space before the colon)."""
     return _("{label}: {text}").format(label=label, text=text).rstrip()
+
+
+# French elides "de" and "que" before a vowel or a mute h ("d’Émilie", "qu’Ana", "d’Hugo"),
+# not before an aspirated h (these common words) nor a y sounded as a consonant ("de Yann";
+# "d’Yves" elides).
+_ELIDING = re.compile(r"\b([Dd]e|[Qq]ue) (?=(\w+))")
+_VOWELS = frozenset("aeiouàâäéèêëîïôöùûüœæ")
+_ASPIRATED_H = frozenset({"haut", "haute", "hauts", "hautes", "hausse", "hasard", "hâte",
+                          "honte", "hors", "héros", "hibou", "hall", "hangar", "handicap",
+                          "hockey", "huit", "huitième"})
+
+
+def _elides_before(word: str) -> bool:
+    low = word.lower()
+    if low[:1] in _VOWELS:
+        return True
+    if low[:1] == "y":  # "d’Yves", but "de Yann", "de yoga"
+        return len(low) > 1 and low[1] not in _VOWELS and low[1] != "y"
+    return low[:1] == "h" and low not in _ASPIRATED_H
+
+
+def elide(text: str, lang: str | None = None) -> str:
+    """A text with French elision where a name or word was put after "de" or "que":
+    "ne séparent pas Cara de Émilie" -> "... Cara d’Émilie". Other languages: unchanged.
+    Call it on a formatted message whose placeholders can start with a vowel (names, titles)."""
+    if (normalise(lang) or current_language()) != "fr":
+        return text
+    return _ELIDING.sub(
+        lambda m: m.group(1)[:-1] + "’" if _elides_before(m.group(2)) else m.group(0), text)
 
 
 def babel_locale(lang: str | None = None) -> Locale:

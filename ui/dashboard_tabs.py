@@ -14,23 +14,25 @@ from services.board import Board
 from services.decisions import record_decision
 from services.errors import InvalidInput
 from services.i18n import N_, _, decimal, ngettext
-from ui import cache, candidate_view, charts, db, flash, stats_view
+from ui import cache, candidate_view, charts, db, flash, headline, stats_view
 from ui.text import md_escape
 from ui.widgets import lazy_expander, show_problems
 
 # The session-state key of the open tab (tests open a tab by setting it).
 TAB_KEY = "dash_tab"
 TABS = (N_("Ranking"), N_("Candidate"), N_("Compare"), N_("Debrief agenda"))
-MAIN = ["Rank", "Letters", "Candidate", "Overall", "Discuss", "Decision", "Chance best",
+# The rank shown is the ranks a candidate could have ("1–3"; services.board.rank_range): one
+# number only where the scores separate them, as the ranking sentence says.
+MAIN = ["Could rank", "Letters", "Candidate", "Overall", "Discuss", "Decision", "Chance best",
         "Recommendations", "Scorecards"]
-DETAILS = ["Candidate", "95% interval", "Could rank", "Band", "Technical", "Social", "Company"]
+DETAILS = ["Candidate", "95% interval", "Band", "Technical", "Social", "Company"]
 # The ranking table's columns (services.board names them in English) as people read them.
 HEADERS = {c: c for c in (N_("Rank"), N_("Letters"), N_("Candidate"), N_("Overall"),
                           N_("Discuss"), N_("Decision"), N_("Chance best"),
                           N_("Recommendations"), N_("Scorecards"), N_("95% interval"),
-                          N_("Could rank"), N_("Band"), N_("Technical"), N_("Social"),
-                          N_("Company"), N_("Why"))}
-WIDTHS = {"Rank": 45, "Letters": 55, "Overall": 60, "Discuss": 190, "Decision": 70,
+                          N_("Band"), N_("Technical"), N_("Social"), N_("Company"), N_("Why"))}
+HEADERS["Could rank"] = N_("Rank")  # the main table's rank (see MAIN)
+WIDTHS = {"Could rank": 45, "Letters": 55, "Overall": 60, "Discuss": 190, "Decision": 70,
           "Chance best": 80, "Recommendations": 130, "Scorecards": 75}
 
 
@@ -42,8 +44,8 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 def column_config() -> dict:
     config = {}
     for column, width in WIDTHS.items():
-        name = _(column)
-        kind = st.column_config.NumberColumn if column in ("Rank", "Overall") else \
+        name = _(HEADERS.get(column, column))
+        kind = st.column_config.NumberColumn if column == "Overall" else \
             st.column_config.TextColumn
         # The overall score in the browser's number format (a decimal comma in French).
         extra = {"format": "localized"} if column == "Overall" else {}
@@ -55,14 +57,18 @@ def column_config() -> dict:
 
 
 def ranking_part(board: Board, table: pd.DataFrame) -> None:
-    """The ranking, its notes and chart, panel agreement and weight sensitivity."""
+    """The position's headline, the ranking, its notes and chart, panel agreement and weight
+    sensitivity."""
+    headline.position(board)  # the position's headline: here, not above the Candidate view
     ranked = table["Rank"].notna()
     stats_view.ranking_notes(board)
     st.dataframe(shown(table.loc[ranked, MAIN]), hide_index=True, width="stretch",
                  key="ranking_table", column_config=column_config())
-    lazy_expander(_("Intervals and scores by dimension"), lambda: st.dataframe(
-        shown(table.loc[ranked, DETAILS]), hide_index=True, width="stretch",
-        key="dimension_table"), key="dimension_details")
+    def details() -> None:
+        stats_view.details_notes(board)
+        st.dataframe(shown(table.loc[ranked, DETAILS]), hide_index=True, width="stretch",
+                     key="dimension_table")
+    lazy_expander(_("Intervals and scores by dimension"), details, key="dimension_details")
     if not ranked.all():
         st.markdown("**" + _("Not ranked yet") + "**")
         st.dataframe(shown(table.loc[~ranked, ["Candidate", "Scorecards", "Discuss", "Decision"]]

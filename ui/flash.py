@@ -7,19 +7,36 @@ st.rerun() may never reach the browser.)
 A message is shown by every run in the KEEP_SECONDS after its first showing, not only by the
 first: a double-click interrupts the run that showed it, and the browser then drops that run's
 toast. Showing the same toast again from the same place updates it; it does not add a second.
+
+A double-click's second click can also reach the server while the first one's rerun is
+under way (the browser still shows the form as filled: the same "create" again) or after it, on
+the form that rerun drew (the saved record's edit form, an emptied schedule form), and send the
+same thing again. `done(...)` queues a confirmation and remembers what it confirmed (an action,
+its payload, the record); `again(...)` tells the page that this session confirmed that very
+action with that very payload in the last REPEAT_SECONDS, and queues the same confirmation
+again, so the second click says what the first did ("created") instead of "saved", "already
+exists" or a second record, and the page writes nothing.
 """
 
+import hashlib
+import json
 import time
+from typing import NamedTuple
 
 import streamlit as st
 
 _KEY = "_flash_messages"
+_DONE = "_flash_done"
 KEEP_SECONDS = 3.0
+# A repeat this soon after is the same click again (a busy server can take seconds to rerun).
+REPEAT_SECONDS = 10.0
 
 
 def later(message: str) -> None:
-    """Queue a confirmation for the next run."""
-    st.session_state.setdefault(_KEY, []).append([message, None])
+    """Queue a confirmation for the next run (once: the same message pending is refreshed)."""
+    queue = st.session_state.setdefault(_KEY, [])
+    queue[:] = [item for item in queue if item[0] != message]
+    queue.append([message, None])
 
 
 def show(now: float | None = None) -> list[str]:
@@ -34,3 +51,48 @@ def show(now: float | None = None) -> list[str]:
     for message, _first in kept:
         st.toast(message, icon="✅")
     return [m for m, _first in kept]
+
+
+def _digest(payload: object) -> str:
+    """The same digest for payloads a form sends twice (numbers of any type compared as numbers)."""
+    def plain(value):
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+            value = value.item()  # numpy scalars from a data editor
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+    text = json.dumps(plain(payload), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Done(NamedTuple):
+    """A confirmation this session gave, and the record it was about (if any)."""
+
+    message: str
+    record: int | None
+
+
+def done(message: str, *, about: str, payload: object, record: int | None = None,
+         now: float | None = None) -> None:
+    """Queue `message` (as `later`) and remember it as this session's confirmation of the
+    action `about` (e.g. "position 12", "position_saved new") done with `payload`, on `record`."""
+    later(message)
+    now = time.monotonic() if now is None else now
+    st.session_state.setdefault(_DONE, {})[about] = (_digest(payload), now, Done(message, record))
+
+
+def again(about: str, payload: object, now: float | None = None) -> Done | None:
+    """What this session confirmed for `about` with an identical payload in the last
+    REPEAT_SECONDS, with that confirmation queued again (the caller then writes nothing); None
+    when this is not such a repeat."""
+    now = time.monotonic() if now is None else now
+    remembered = st.session_state.get(_DONE, {}).get(about)
+    if remembered is None or now - remembered[1] > REPEAT_SECONDS \
+            or remembered[0] != _digest(payload):
+        return None
+    later(remembered[2].message)
+    return remembered[2]

@@ -9,13 +9,12 @@ from services import stats
 from services.board import (
     Board,
     criterion_reliability,
-    ranking_statement,
     reliability,
     sensitivity,
 )
 from services.consensus import consensus_beside_independent, record_consensus
 from services.errors import InvalidInput, NotAllowed
-from services.i18n import N_, _, decimal, ngettext
+from services.i18n import N_, _, decimal, elide, ngettext
 from ui import db, flash
 from ui.text import md_escape
 from ui.widgets import lazy_expander, show_problems
@@ -47,19 +46,26 @@ def _level(reading: str) -> str:
 
 
 def ranking_notes(board: Board) -> None:
-    """The sentence on what the scores settle, and how to read the ranking's columns."""
-    st.markdown(f"**{md_escape(ranking_statement(board))}**")
+    """How to read the ranking table's columns (the sentence on what the scores settle is in
+    the position's headline above it, ui.headline.position)."""
+    st.caption(_(
+        "Rank: one number where the scores separate a candidate from the others; otherwise "
+        "the ranks the scores leave open (1–3). Letters: candidates sharing a letter are not "
+        "separated by the scores (pairwise tests with the 5% error shared over every pair), "
+        "so their order is not settled. Chance best: how likely each of the top three is "
+        "truly the strongest, given the scores."))
+
+
+def details_notes(board: Board) -> None:
+    """How to read the table of intervals and scores by dimension."""
     prior = board.prior
     history = (_("the organisation's history ({candidates})").format(candidates=ngettext(
         "{n} candidate", "{n} candidates", prior.n_candidates).format(n=prior.n_candidates))
         if prior.source == "history" else _("a cautious default (too little history yet)"))
-    st.caption(_(
-        "Letters: candidates sharing a letter are not separated by the scores (pairwise tests "
-        "with the 5% error shared over every pair), so their order is not settled; "
-        "Could rank: the ranks this leaves open. Chance best: how likely each of the top "
-        "three is truly the strongest, given the scores. Band: a band that leans on "
-        "history takes its width mostly from {history} because this panel is small or "
-        "happens to agree.").format(history=history))
+    st.caption(elide(_(
+        "95% interval: where the candidate's overall score plausibly lies. Band: a band that "
+        "leans on history takes its width mostly from {history} because this panel is small "
+        "or happens to agree.").format(history=history)))
 
 
 def agreement(board: Board) -> None:

@@ -1,5 +1,8 @@
 """Small widgets and formats shared by pages."""
 
+import hashlib
+import json
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session, SQLModel
 
-from models import Candidate, Position
+from models import Candidate, Position, label
 from services import i18n
 from services.auth import Viewer
 from services.candidates import list_candidates
@@ -42,6 +45,21 @@ def money(amount: float | int | None, currency: str) -> str:
     if amount is None or pd.isna(amount):
         return "—"
     return i18n.money(int(amount), currency)
+
+
+def place(setting: str, location: str | None) -> str:
+    """Where an interview is, markdown-escaped: "Office (meeting room 3)", or the location alone
+    when it already starts with the setting's word in any language ("Video call (Teams),
+    candidate at home", not "Video call (Video call (Teams) …)")."""
+    if not location or not location.strip():
+        return md_escape(label(setting))
+    words = set()
+    for lang in i18n.LANGUAGES:
+        with i18n.language(lang):
+            words.add(label(setting).casefold())
+    if any(location.strip().casefold().startswith(w) for w in words):
+        return md_escape(location.strip())
+    return f"{md_escape(label(setting))} ({md_escape(location.strip())})"
 
 
 def pick_position(positions: list[Position], *, key: str = "position") -> Position | None:
@@ -97,21 +115,67 @@ def save_record(create: Callable[..., SQLModel], update: Callable[..., SQLModel]
     (the page selects it after the rerun, so a second click edits it rather than creating
     another), done[0] (created) or done[1] (saved), formatted with the record's fields, is shown
     after the rerun, and the page reruns. A refusal (InvalidInput) lists what to fix under the
-    heading `not_saved`; nothing is saved."""
+    heading `not_saved`; nothing is saved.
+
+    The same payload saved again by this session within seconds, as a new record or on the
+    record it just saved (the second click of a double-click, before or after the first click's
+    rerun) is that first save: its confirmation is shown again, the record it made is selected,
+    and nothing is written (ui.flash.again).
+    """
+    repeat = flash.again(f"{key} {'new' if record_id is None else record_id}", payload)
+    if repeat is not None:
+        st.session_state[key] = repeat.record
+        st.rerun()
     try:
         with db.session() as s:
             saved = (create(s, viewer, payload) if record_id is None
                      else update(s, viewer, record_id, payload))
             st.session_state[key] = saved.id
-        flash.later(done[record_id is not None].format(**saved.model_dump()))
+        message = done[record_id is not None].format(**saved.model_dump())
+        for about in [f"{key} {saved.id}", *([f"{key} new"] if record_id is None else [])]:
+            flash.done(message, about=about, payload=payload, record=saved.id)
         st.rerun()
     except InvalidInput as exc:
         show_problems(exc.problems, not_saved)
 
 
+def current_choice(label: str, options: list[int], *, key: str, format_func,
+                   on_change: Callable[[], object] | None = None,
+                   select: int | None = None) -> int:
+    """A selectbox of ids whose labels are always the current ones.
+
+    Streamlit keeps a keyed selectbox's identity when only its labels change, and the browser
+    then keeps showing the old ones ("Not started" after a submit, the old date after a
+    reschedule). So the widget's key carries a digest of the labels: new labels, a new widget.
+    The chosen id is kept under `key` + "__chosen" and carried over to the new widget (an id no
+    longer offered falls back to the first); `select` chooses an id now (a link). The box sits
+    in st.container(key=key), so `.st-key-<key>` finds it whatever its labels (bench/browser.py,
+    browser tests).
+    """
+    labels = "\x1f".join(str(format_func(o)) for o in options)
+    widget = f"{key}__{hashlib.sha256(labels.encode('utf-8')).hexdigest()[:12]}"
+    kept = f"{key}__chosen"
+    if select in options:
+        st.session_state[widget] = select
+    elif widget not in st.session_state and st.session_state.get(kept) in options:
+        st.session_state[widget] = st.session_state[kept]
+
+    def chosen() -> None:
+        st.session_state[kept] = st.session_state[widget]
+        if on_change is not None:
+            on_change()
+
+    with st.container(key=key):
+        value = st.selectbox(label, options, key=widget, format_func=format_func,
+                             on_change=chosen)
+    st.session_state[kept] = value
+    return value
+
+
 def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
                       format_func, unknown: str | None = None) -> int:
-    """A selectbox of ids kept in step with one query parameter, both ways.
+    """A selectbox of ids (current_choice: labels always current) kept in step with one query
+    parameter, both ways.
 
     The URL's value is taken when it is new (a link or a reload); a choice made in the box
     (click or keyboard) is written back to the URL at once, so the next run does not put the
@@ -120,10 +184,11 @@ def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
     """
     wanted = st.query_params.get(param)
     marker, stray = f"{key}__from_url", f"{key}__unknown"
-    if wanted is not None and (key not in st.session_state
+    select = None
+    if wanted is not None and (f"{key}__chosen" not in st.session_state
                                or st.session_state.get(marker) != wanted):
         if wanted.isdigit() and int(wanted) in options:
-            st.session_state[key] = int(wanted)
+            select = int(wanted)
             st.session_state[marker] = wanted
             st.session_state.pop(stray, None)
         else:  # a forwarded or stale link: say so (below), never switch silently
@@ -132,21 +197,30 @@ def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
         st.warning(unknown, icon=":material/link_off:")
 
     def chosen() -> None:
-        value = str(st.session_state[key])
+        value = str(st.session_state[f"{key}__chosen"])
         st.query_params[param] = value
         st.session_state[marker] = value
         st.session_state.pop(stray, None)
 
-    value = st.selectbox(label, options, key=key, format_func=format_func, on_change=chosen)
+    value = current_choice(label, options, key=key, format_func=format_func, on_change=chosen,
+                           select=select)
     st.query_params[param] = str(value)
     st.session_state[marker] = str(value)
     return value
 
 
+def while_building(key: str, message: str) -> None:
+    """`message` under the deferred download button `key` (st.download_button with a callable
+    `data`) while the server builds its file. No script runs then, so st.spinner cannot show;
+    Streamlit only swaps the button's icon for a small spinner and disables the button, and
+    this note (CSS, in the reader's language) follows that state."""
+    text = json.dumps(message, ensure_ascii=False)
+    st.html(f"<style>.st-key-{key}:has(button:disabled)::after {{ content: {text};"
+            " display: block; margin-top: 0.5rem; font-size: 0.875rem; }}</style>")
+
+
 def scroll_to(container_key: str) -> None:
     """Scroll the browser to a keyed container once (e.g. a confirmation after a submit)."""
-    import json
-    import uuid
 
     selector = json.dumps(f".st-key-{container_key}")
     st.html(f"<script>/* {uuid.uuid4().hex} */ setTimeout(() => {{"

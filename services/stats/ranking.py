@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from services.i18n import _, ngettext
+from services.i18n import _, elide, ngettext
 
 COMMON_SPAN = 4.0  # spreads are kept on the footing of a 1-5 scale and converted per position
 # Below this many candidates scored by two or more panelists, the history is too thin to
@@ -417,13 +417,13 @@ def ranking_sentence(names: list[str], letters: list[str]) -> str:
             return _("The scores separate {names} from the rest.").format(names=listed)
         return _("The scores separate {names} from the rest; between them the order is not "
                  "settled.").format(names=listed)
-    return ngettext(
+    return elide(ngettext(  # "de Émilie" -> "d’Émilie" in French
         "No group stands apart at the top: the scores do not separate {others} from {leader}, "
         "and {overlap} is not separated from some of them; the order is not settled.",
         "No group stands apart at the top: the scores do not separate {others} from {leader}, "
         "and {overlap} are not separated from some of them; the order is not settled.",
         len(overlap)).format(others=_names([names[x] for x in top[1:]]), leader=names[0],
-                             overlap=_names([names[x] for x in overlap]))
+                             overlap=_names([names[x] for x in overlap])))
 
 
 def _names(items: list[str], limit: int = 5) -> str:

@@ -1,9 +1,14 @@
 """The recruiter's day in the app: panel warnings, and the new pages for every role."""
 
+import re
+from contextlib import contextmanager
+
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
-from models import Interview, Position, User
+from models import AuditEvent, Candidate, Interview, Position, User
+from services.db import get_engine
 from services.errors import InvalidInput
 from services.interviews import panel_warnings
 from services.positions import (
@@ -82,6 +87,127 @@ def test_a_one_person_panel_is_refused_with_a_warning(session, world):
     assert "Interview not scheduled" in all_text(at)
     assert count(session, Interview) == 0
     assert session.get(User, world["colleague"].id).team == "Platform"
+
+
+# -------------------------------------------- a save repeated by a double-click (issue 12)
+# The second click of a double-click can land after the first click's rerun, on the form that
+# run drew: the saved record's edit form, or the emptied schedule form. It is the first save
+# again: the creation is confirmed again and nothing is written.
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b.*?\b(position|candidate|interview|panelmember"
+                   r"|criterion|scorecardtemplate|auditevent)\b", re.I | re.S)
+
+
+@contextmanager
+def _writes():
+    """The app's INSERT/UPDATE/DELETE statements on recruiting tables while the block runs."""
+    seen = []
+
+    def spy(_conn, _cursor, statement, *_args):
+        if WRITE.match(statement):
+            seen.append(statement)
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", spy)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", spy)
+
+
+def _toasts(at) -> list[str]:
+    return [t.value for t in at.toast]
+
+
+def _created(session, world, page: str, prefix: str, column, **fields):
+    """The page as the recruiter after saving a new record with these text fields (the first
+    one names it: `column`), and the record."""
+    at = app_as(world["recruiter"].id, page)
+    for name, value in fields.items():
+        at.text_input(key=f"{prefix}_{name}_0").input(value)
+    at.button(key=f"{prefix}_submit_0").click().run()
+    model = column.class_
+    return at, session.exec(select(model).where(column == next(iter(fields.values())))).one()
+
+
+def test_saving_a_new_position_twice_confirms_the_creation_and_writes_once(session, world):
+    at, saved = _created(session, world, "pages/positions.py", "pos", Position.title,
+                         title="Data Engineer", team="Insights")
+    assert at.selectbox(key="position_edit").value == saved.id
+    audit_rows = count(session, AuditEvent)
+    with _writes() as writes:  # the second click, on the saved position's own form
+        at.button(key=f"pos_submit_{saved.id}").click().run()
+    assert not at.exception
+    assert "Position 'Data Engineer' created." in _toasts(at)
+    assert "Position 'Data Engineer' saved." not in _toasts(at)
+    assert writes == []
+    assert count(session, AuditEvent) == audit_rows
+    assert len(session.exec(select(Position).where(Position.title == "Data Engineer")).all()) == 1
+
+
+def test_a_real_edit_after_creating_is_saved_and_says_so(session, world):
+    at, saved = _created(session, world, "pages/positions.py", "pos", Position.title,
+                         title="Data Engineer")
+    at.text_input(key=f"pos_team_{saved.id}").input("Insights")
+    at.button(key=f"pos_submit_{saved.id}").click().run()
+    assert not at.exception
+    assert "Position 'Data Engineer' saved." in _toasts(at)
+    session.expire_all()
+    assert session.get(Position, saved.id).team == "Insights"
+
+
+def test_saving_a_new_candidate_twice_confirms_the_addition_and_writes_once(session, world):
+    at, saved = _created(session, world, "pages/candidates.py", "cand", Candidate.name,
+                         name="Ingrid Solberg", email="ingrid@example.com")
+    with _writes() as writes:
+        at.button(key=f"cand_submit_{saved.id}").click().run()
+    assert not at.exception
+    assert "Candidate Ingrid Solberg added." in _toasts(at)
+    assert "Candidate Ingrid Solberg saved." not in _toasts(at)
+    assert writes == []
+    assert count(session, Candidate) == 2  # Cara and Ingrid
+
+
+def test_a_second_click_from_the_form_still_shown_as_new_creates_nothing_more(session, world):
+    at, saved = _created(session, world, "pages/candidates.py", "cand", Candidate.name,
+                         name="Ingrid Solberg")
+    # The second click reached the server before the browser drew the saved candidate's form.
+    at.selectbox(key="candidate_edit").set_value(0).run()
+    at.text_input(key="cand_name_0").input("Ingrid Solberg")
+    with _writes() as writes:
+        at.button(key="cand_submit_0").click().run()
+    assert not at.exception
+    assert _toasts(at) == ["Candidate Ingrid Solberg added."]
+    assert writes == []
+    assert at.selectbox(key="candidate_edit").value == saved.id
+    assert len(session.exec(select(Candidate).where(Candidate.name == "Ingrid Solberg")).all()) \
+        == 1
+
+
+def test_scheduling_twice_with_the_same_form_confirms_the_scheduling(session, world):
+    at = app_as(world["recruiter"].id, "pages/interviews.py")
+    people = [world["panelist"], world["colleague"]]
+    _schedule(at, world, people)
+    with _writes() as writes:  # the same form sent again (the second click of a double-click)
+        _schedule(at, world, people)
+        at.button(key="iv_submit").click().run()  # ...or a click on the emptied form
+    assert not at.exception
+    assert any(t.startswith("Interview scheduled: Cara Candidate") for t in _toasts(at))
+    assert not any("nothing was added" in t for t in _toasts(at))
+    assert "Interview not scheduled" not in all_text(at)
+    assert writes == []
+    assert count(session, Interview) == 1
+
+
+def test_an_interview_another_session_scheduled_is_reported_as_already_there(session, world):
+    people = [world["panelist"], world["colleague"]]
+    _schedule(app_as(world["recruiter"].id, "pages/interviews.py"), world, people)
+    at = app_as(world["admin"].id, "pages/interviews.py")
+    _schedule(at, world, people)
+    assert not at.exception
+    assert any("already has this interview" in t and "nothing was added" in t
+               for t in _toasts(at))
+    assert count(session, Interview) == 1
 
 
 # ---------------------------------------------------------------- the position form in French

@@ -11,7 +11,9 @@ from tests.browser.test_browser import DESKTOP
 from tests.conftest import require_tool
 
 pytestmark = pytest.mark.browser
-
+# The note under the PDF button, drawn as CSS content after the button's container.
+NOTE_SHOWN = """text => getComputedStyle(
+    document.querySelector('.st-key-exp_pdf_download'), '::after').content.includes(text)"""
 
 
 @pytest.mark.browser_context_args(viewport=DESKTOP, accept_downloads=True)
@@ -27,7 +29,11 @@ def test_manager_downloads_the_pdf_pack_and_page_one_renders(page, app_url, worl
     expect(download_button).to_be_visible()
     with page.expect_download(timeout=60_000) as info:
         download_button.click()
+        # While the server builds the pack the page says so, in words (ui.widgets
+        # .while_building), not only with the button's small spinner.
+        page.wait_for_function(NOTE_SHOWN, arg="Building the PDF pack", timeout=30_000)
     download = info.value
+    page.wait_for_function(f"text => !({NOTE_SHOWN})(text)", arg="Building the PDF pack")
     assert download.suggested_filename.endswith("-debrief.pdf")
     pdf = tmp_path / "pack.pdf"
     download.save_as(pdf)

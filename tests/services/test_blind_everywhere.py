@@ -231,7 +231,8 @@ EXCLUDED = {
     "stats.sensitivity.weight_sensitivity": _PURE,
     **{f"i18n.{n}": "language and locale formatting, no candidate data" for n in (
         "N_", "babel_locale", "catalogue_path", "colon", "compile_catalogue", "current_language",
-        "current_time_zone", "date_", "datetime_", "decimal", "gettext", "language", "local",
+        "current_time_zone", "date_", "datetime_", "decimal", "elide", "gettext", "language",
+        "local",
         "money", "ngettext", "normalise",
         "number", "percent", "set_resolver", "signed", "translated", "translations",
         "valid_time_zone", "zone")},

@@ -7,6 +7,7 @@ import sqlite3
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, func, select
@@ -363,15 +364,45 @@ def test_french_speaking_demo_users_log_in_with_the_documented_password(s):
     assert set(seats) - set(cards)
 
 
+def _refused_with_nothing_written(tmp_path: Path, change, match: str) -> None:
+    url = _fresh(tmp_path / "t.db")
+    try:
+        with Session(get_engine(url)) as s:
+            with pytest.raises(InvalidInput, match=match):
+                load_demo(s, _broken_copy(tmp_path, change))
+            assert _counts(s) == dict.fromkeys(_counts(s), 0)
+    finally:
+        get_engine(url).dispose()
+
+
 def test_a_user_language_the_app_does_not_have_is_refused(tmp_path):
     def klingon(data):
         data["users"][1]["language"] = "tlh"
 
-    url = _fresh(tmp_path / "t.db")
-    try:
-        with Session(get_engine(url)) as s:
-            with pytest.raises(InvalidInput, match="language must be one of en, fr"):
-                load_demo(s, _broken_copy(tmp_path, klingon))
-            assert _counts(s) == dict.fromkeys(_counts(s), 0)
-    finally:
-        get_engine(url).dispose()
+    _refused_with_nothing_written(tmp_path, klingon, "language must be one of en, fr")
+
+
+def test_interview_hours_are_office_hours_on_the_positions_clock(s):
+    zones = {p["title"]: ZoneInfo(p.get("time_zone") or "UTC") for p in DATA["positions"]}
+    checked = 0
+    for c in DATA["candidates"]:
+        iv = c.get("interview")
+        if not iv:
+            continue
+        when = s.exec(select(Interview.scheduled_at).join(
+            Candidate, Candidate.id == Interview.candidate_id).where(
+            Candidate.name == c["name"])).one()
+        local = when.replace(tzinfo=UTC).astimezone(zones[c["position"]])
+        assert (local.hour, local.minute) == (iv.get("hour", 10), iv.get("minute", 0)), c["name"]
+        assert 8 <= local.hour < 18, (c["name"], local)
+        checked += 1
+    assert checked >= 18
+    # The Montréal position's hours are Montréal's working day (they were UTC: 04:00 there).
+    assert zones["Analyste d’affaires"].key == "America/Toronto"
+
+
+def test_a_position_time_zone_the_app_does_not_know_is_refused(tmp_path):
+    def nowhere(data):
+        data["positions"][0]["time_zone"] = "Mars/Olympus"
+
+    _refused_with_nothing_written(tmp_path, nowhere, "Mars/Olympus is not a known time zone")

@@ -75,6 +75,36 @@ def test_ranking_table_puts_discuss_and_decision_before_the_details(world):
     assert columns[:6] == ["Rank", "Letters", "Candidate", "Overall", "Discuss", "Decision"]
 
 
+def test_ranks_the_scores_do_not_separate_are_shown_as_shared(world):
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    ranking = at.dataframe[0].value
+    # Cara (scores 1-2 and 4-5) and Dan (all 3s) share letter "a": neither is 1st or 2nd.
+    assert list(ranking["Letters"]) == ["a", "a"]
+    assert list(ranking["Rank"]) == ["1–2", "1–2"]
+
+
+def test_the_ranking_legend_explains_only_the_columns_its_table_shows(world):
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    columns = set(at.dataframe[0].value.columns)
+    legend = next(c.value for c in at.caption if c.value.startswith("Rank: "))
+    explained = {part.split(":")[0].strip() for part in legend.split(". ") if ":" in part}
+    assert explained == {"Rank", "Letters", "Chance best"} and explained <= columns
+    assert "Could rank" not in legend and "Band" not in legend
+    details = next(d.value for d in at.dataframe if "Band" in d.value.columns)
+    assert "Could rank" not in details.columns
+    assert any(c.value.startswith("95% interval: ") and "Band: " in c.value for c in at.caption)
+
+
+def test_each_headline_shows_once(world):
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    at.selectbox(key="dash_candidate").select(world["cara"].id).run()
+    texts = [m.value.replace("*", "") for m in at.markdown]
+    assert sum("Left to discuss at the debrief:" in t for t in texts) == 1
+    assert sum(t.startswith("Recommendations:") for t in texts) == 1
+    sentence = "The scores do not separate any of the 2 candidates"
+    assert sum(sentence in t for t in [*texts, *(c.value for c in at.caption)]) == 1
+
+
 def test_no_decision_is_preselected_and_none_is_recorded_without_a_choice(session, world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
     open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()

@@ -10,6 +10,7 @@ import pytest
 from babel.messages.mofile import write_mo
 
 from services import i18n
+from services.stats.ranking import ranking_sentence
 from tests.conftest import ROOT
 from tests.i18n_catalogue import (
     catalogue,
@@ -152,3 +153,30 @@ def test_a_label_and_its_text_take_the_languages_colon():
     with i18n.language("en"):
         assert colon("Recommendation", "split") == "Recommendation: split"
         assert colon("The candidate asked") == "The candidate asked:"
+
+
+@pytest.mark.parametrize(("text", "elided"), [
+    ("les notes ne séparent pas Cara de Émilie", "les notes ne séparent pas Cara d’Émilie"),
+    ("Une copie de Analyste de données", "Une copie d’Analyste de données"),
+    ("plus forte que Ana", "plus forte qu’Ana"),
+    ("De Olivier", "D’Olivier"),
+    ("de Hugo, de Yves", "d’Hugo, d’Yves"),            # mute h; y before a consonant
+    ("de Yann, de haut, de Bruno, de 8", "de Yann, de haut, de Bruno, de 8"),
+    ("la garde Émilie, Sade Ana", "la garde Émilie, Sade Ana"),  # "de" inside a word
+])
+def test_french_elides_de_and_que_before_a_vowel_or_mute_h(text, elided):
+    assert i18n.elide(text, "fr") == elided
+
+
+def test_elision_is_french_only_and_follows_the_current_language():
+    assert i18n.elide("Ana de Armas", "en") == "Ana de Armas"
+    with i18n.language("fr"):
+        assert i18n.elide("de Émilie") == "d’Émilie"
+    with i18n.language("en"):
+        assert i18n.elide("de Émilie") == "de Émilie"
+
+
+def test_the_ranking_sentence_elides_before_a_vowel_in_french():
+    with i18n.language("fr"):
+        text = ranking_sentence(["Émilie", "Cara", "Dan"], ["a", "ab", "b"])
+    assert "de Émilie" not in text and "d’Émilie" in text
