@@ -10,7 +10,7 @@ from services.auth import Viewer
 from services.board import Board, band_text, panelist_table
 from services.coverage import coverage_recorded, uncovered_tasks
 from services.first_interview import change_per_criterion, first_scores
-from services.i18n import _, datetime_, decimal, money, ngettext, number
+from services.i18n import _, datetime_, decimal, elide, money, ngettext, number
 from services.scorecards import amendments
 from ui import cache, charts, db, headline
 from ui.text import md_escape
@@ -152,9 +152,9 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
     # the details below are drawn only when opened (issue 12: each table and chart costs the
     # browser, and a switch of candidate redraws them all).
     for panelist_id, (by, at) in changed.items():
-        st.caption(_("{panelist}'s scorecard was changed after submission by {who} on "
-                     "{when}.").format(panelist=md_escape(names.get(panelist_id, "?")),
-                                       who=md_escape(by), when=when(at)),
+        st.caption(elide(_("{panelist}'s scorecard was changed after submission by {who} on "
+                           "{when}.").format(panelist=md_escape(names.get(panelist_id, "?")),
+                                             who=md_escape(by), when=when(at))),
                    help=_("Every change is in the audit trail with its old and new value."))
     evidence = scores.assign(
         criterion=scores["criterion_id"].map(crit_names).fillna(older),
