@@ -3,6 +3,7 @@ the app is for (disagreements, split recommendations, drafts, missing scorecards
 try)."""
 
 import json
+import shutil
 import sqlite3
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -28,7 +29,7 @@ from models import (
 )
 from services import auth, scorecards
 from services.board import load_board
-from services.db import get_engine, migrate
+from services.db import get_engine
 from services.demo import DEMO_FILE, demo_logins, load_demo
 from services.errors import InvalidInput
 from services.settings import demo_mode
@@ -39,10 +40,10 @@ DATA = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
 TABLES = (User, UserRole, Position, Candidate, Interview, PanelMember, Scorecard, Score, Decision)
 
 
-def _fresh(path: Path) -> str:
-    url = f"sqlite:///{path}"
-    migrate(url)
-    return url
+def _fresh(path: Path, template: Path) -> str:
+    """An empty database at head: a copy of the session's migrated template."""
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
 
 
 def _naive(value: datetime) -> datetime:
@@ -55,10 +56,10 @@ def _counts(session: Session) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+def demo_db(tmp_path_factory, migrated_template):
     """One database with the demo loaded (loading is the slow part; the tests only read it)."""
     path = tmp_path_factory.mktemp("demo") / "t.db"
-    url = _fresh(path)
+    url = _fresh(path, migrated_template)
     engine = get_engine(url)
     with Session(engine, expire_on_commit=False) as s:
         counts = load_demo(s, now=NOW)
@@ -263,12 +264,13 @@ def _broken_copy(tmp_path: Path, change) -> Path:
     return path
 
 
-def test_a_file_that_does_not_fit_together_is_refused_before_writing(tmp_path):
+def test_a_file_that_does_not_fit_together_is_refused_before_writing(tmp_path,
+                                                                    migrated_template):
     def stranger_on_panel(data):
         interview = next(c["interview"] for c in data["candidates"] if c["interview"])
         interview["panel"][0]["email"] = "nobody@example.com"
 
-    url = _fresh(tmp_path / "t.db")
+    url = _fresh(tmp_path / "t.db", migrated_template)
     try:
         with Session(get_engine(url)) as s:
             with pytest.raises(InvalidInput, match="nobody@example.com is not a demo user"):
@@ -278,7 +280,7 @@ def test_a_file_that_does_not_fit_together_is_refused_before_writing(tmp_path):
         get_engine(url).dispose()
 
 
-def test_a_load_refused_part_way_leaves_the_database_empty(tmp_path):
+def test_a_load_refused_part_way_leaves_the_database_empty(tmp_path, migrated_template):
     def extreme_without_evidence(data):
         # A candidate half-way through: much of the demo is written before it fails.
         scored = [c for c in data["candidates"] if c["interview"] and c["scorecards"]]
@@ -287,7 +289,7 @@ def test_a_load_refused_part_way_leaves_the_database_empty(tmp_path):
         name = next(iter(card["scores"]))
         card["scores"][name] = {"value": 1}
 
-    url = _fresh(tmp_path / "t.db")
+    url = _fresh(tmp_path / "t.db", migrated_template)
     try:
         with Session(get_engine(url)) as s:
             with pytest.raises(InvalidInput, match="end of the scale"):
@@ -362,11 +364,11 @@ def test_french_speaking_demo_users_log_in_with_the_documented_password(s):
     assert set(seats) - set(cards)
 
 
-def test_a_user_language_the_app_does_not_have_is_refused(tmp_path):
+def test_a_user_language_the_app_does_not_have_is_refused(tmp_path, migrated_template):
     def klingon(data):
         data["users"][1]["language"] = "tlh"
 
-    url = _fresh(tmp_path / "t.db")
+    url = _fresh(tmp_path / "t.db", migrated_template)
     try:
         with Session(get_engine(url)) as s:
             with pytest.raises(InvalidInput, match="language must be one of en, fr"):
