@@ -337,7 +337,7 @@ _LOGIN = textwrap.dedent("""
             at.text_input(key="login_password").input(password)
             at.button(key="login_submit").click().run()
         print(json.dumps(("LOGGED_IN" if "user_id" in at.session_state else "REFUSED")
-                         + "\n" + " | ".join(e.value for e in at.error)))
+                         + "\\n" + " | ".join(e.value for e in at.error)))
 """)
 
 
