@@ -100,9 +100,9 @@ def _figures_of_summary(row) -> dict:
             "could": rank_range(row["rank_best"], row["rank_worst"])}
 
 
-def _dashboard(board) -> dict[str, dict]:
+def _dashboard(session, position, viewer) -> dict[str, dict]:
     """What the dashboard's table prints (services.board.ranking_table)."""
-    table = ranking_table(board)
+    table = ranking_table(load_board(session, position.id, viewer))
     out = {}
     for d in table.to_dict("records"):
         if pd.isna(d["Rank"]):
@@ -113,7 +113,8 @@ def _dashboard(board) -> dict[str, dict]:
     return out
 
 
-def _board(board) -> dict[str, dict]:
+def _board(session, position, viewer) -> dict[str, dict]:
+    board = load_board(session, position.id, viewer)
     names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], strict=True))
     return {names[r["candidate_id"]]: _figures_of_summary(r)
             for _, r in board.summary.iterrows() if not pd.isna(r["overall"])}
@@ -137,7 +138,8 @@ def _panel_views(session, seated: dict, names: dict) -> dict[str, dict]:
     return out
 
 
-def _report(data: dict) -> dict[str, dict]:
+def _report(session, position) -> dict[str, dict]:
+    data = report.position_report(session, position.id)
     out = {}
     for c in data["candidates"]:
         if c["overall"] is None:
@@ -150,9 +152,9 @@ def _report(data: dict) -> dict[str, dict]:
     return out
 
 
-def _report_csv(data: dict) -> tuple[dict[str, dict], set[str]]:
+def _report_csv(session, position) -> tuple[dict[str, dict], set[str]]:
     """The report's CSV file as a spreadsheet reads it: (figures, the sentence column's values)."""
-    text = report.report_csv_text(data)
+    text = report.report_csv_text(report.position_report(session, position.id))
     if not text.strip():  # a position without scored candidates: no rows, nothing to compare
         return {}, set()
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -224,20 +226,16 @@ def test_every_view_prints_the_same_figures(spec, migrated_template, tmp_path_fa
             make, manager, position, seated = _build(session, spec)
             names = {cid: f"Cand{i + 1:02d}" for i, cid in enumerate(seated)}
             viewer = make.viewer(manager)
-            # Each service is asked once: asking again returns the same (the figures are
-            # deterministic), so one copy of the dashboard's board and of the report serves.
-            dashboard = load_board(session, position.id, viewer)
-            board = _board(dashboard)
-            position_report = report.position_report(session, position.id)
-            csv_figures, csv_sentences = _report_csv(position_report)
+            board = _board(session, position, viewer)
+            csv_figures, csv_sentences = _report_csv(session, position)
             xlsx_figures, xlsx_lone_cells = _xlsx(session, position, viewer)
             pdf_figures, pdf_text = _pdf(session, position, viewer, tmp)
             views = {
-                "dashboard table": _dashboard(dashboard),
+                "dashboard table": _dashboard(session, position, viewer),
                 "panel view": _panel_views(session, seated, names),
-                "report": _report(position_report),
+                "report": _report(session, position),
                 "report CSV": csv_figures,
-                "report as operator board": _board(load_board(session, position.id, OPERATOR)),
+                "report as operator board": _board(session, position, OPERATOR),
                 "xlsx Summary": xlsx_figures,
                 "pdf table": pdf_figures,
             }
@@ -251,9 +249,9 @@ def test_every_view_prints_the_same_figures(spec, migrated_template, tmp_path_fa
                             for n, f in board.items()}
                 assert figures == want, view
             # The one sentence: the dashboard's, word for word in every other view.
-            sentence = ranking_statement(dashboard)
+            sentence = ranking_statement(load_board(session, position.id, viewer))
             assert sentence, "no sentence"
-            assert position_report["ranking_statement"] == sentence
+            assert report.position_report(session, position.id)["ranking_statement"] == sentence
             if csv_figures:
                 assert csv_sentences == {sentence}
             assert sentence in xlsx_lone_cells
