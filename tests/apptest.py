@@ -10,20 +10,20 @@ from ui.dashboard_tabs import TAB_KEY, TABS
 
 def app_as(user_id: int | None, page: str | None = None, *, query: dict | None = None,
            timeout: float = 30, generation: int = 0) -> AppTest:
-    """The app, logged in as the user (None: logged out), on a page (None: the default one)."""
+    """The app, logged in as the user (None: logged out), on a page (None: the default one).
+
+    The page is asked for in the first run, as a browser opening its URL does (app.py registers
+    every page under its file name, the name AppTest matches before a first run): running the
+    role's start page first would only double the time."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if user_id is not None:
         at.session_state["user_id"] = user_id
         at.session_state["session_generation"] = generation
     for k, v in (query or {}).items():
         at.query_params[k] = v
-    at.run()
     if page is not None:
         at.switch_page(page)
-        for k, v in (query or {}).items():
-            at.query_params[k] = v
-        at.run()
-    return at
+    return at.run()
 
 
 def page_alone(user_id: int | None, page: str, *, query: dict | None = None,

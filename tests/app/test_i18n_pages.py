@@ -26,7 +26,6 @@ from sqlmodel.sql.sqltypes import AutoString
 from models import Role, User
 from services import auth
 from services.db import get_engine
-from services.demo import load_demo
 from services.settings import set_setting
 from tests.apptest import app_as, page_alone
 from tests.conftest import PASSWORD
@@ -54,16 +53,16 @@ ALL_ROLES = "all.roles@example.com"
 
 
 @pytest.fixture(scope="module")
-def french_demo(migrated_template, tmp_path_factory):
-    """The demo set on one SQLite file, every user reading French, plus one user with every
-    role; DATABASE_URL points the app at it for the module."""
+def french_demo(demo_sqlite_template, tmp_path_factory):
+    """The demo set on one SQLite file (a copy of the session's demo template), every user
+    reading French, plus one user with every role; DATABASE_URL points the app at it for the
+    module."""
     path = tmp_path_factory.mktemp("i18n-pages") / "demo.db"
-    shutil.copy(migrated_template, path)
+    shutil.copy(demo_sqlite_template, path)
     url = f"sqlite:///{path}"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DATABASE_URL", url)
         with Session(get_engine(url), expire_on_commit=False) as s:
-            load_demo(s)
             auth.create_user(s, {"name": "Alex Allroles", "email": ALL_ROLES,
                                  "roles": [r.value for r in Role], "password": PASSWORD})
             for user in s.exec(select(User)).all():

@@ -11,6 +11,7 @@ so `playwright install` is never needed).
 import itertools
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,8 +23,8 @@ from sqlmodel import Session, select
 
 from models import Role, User, UserRole
 from services import auth
-from services.db import get_engine, migrate
-from services.demo import load_demo, read_demo
+from services.db import get_engine
+from services.demo import read_demo
 from services.scorecards import open_scorecard
 from tests.conftest import PASSWORD, Factory
 from tests.oidc_provider import OIDCProvider
@@ -102,8 +103,9 @@ def make_in(db_url: str) -> Iterator[Factory]:
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory) -> dict:
-    """A migrated SQLite file with a position, its hiring manager and three panels.
+def world(tmp_path_factory, migrated_template) -> dict:
+    """A migrated SQLite file (a copy of the session's template) with a position, its hiring
+    manager and three panels.
 
     - Cara: panel Pia (to score in the desktop test) and Paul (submitted, with SECRET_EVIDENCE).
     - Mia: panel Mo (to score in the phone test) and Paul (submitted).
@@ -113,8 +115,8 @@ def world(tmp_path_factory) -> dict:
     Tests that change data add their own rows (`make_in(world["url"])`) beside these.
     """
     path = tmp_path_factory.mktemp("browser-db") / "browser.db"
+    shutil.copy(migrated_template, path)
     url = f"sqlite:///{path}"
-    migrate(url)
     with make_in(url) as make:
         s = make.s
         manager = make.user("hiring_manager", name=f"Hana {MARKER} Manager",
@@ -231,18 +233,16 @@ def _server_log_on_failure(request, server_log):
 
 
 @pytest.fixture(scope="session")
-def demo_world(tmp_path_factory) -> dict:
+def demo_world(tmp_path_factory, demo_sqlite_template) -> dict:
     """A migrated SQLite file with the demo set (data/demo.json) loaded, as `make demo` does:
-    every role, every page with something on it, the French position beside the English ones.
+    every role, every page with something on it, the French position beside the English ones
+    (a copy of the session's demo template: loading the demo takes seconds).
 
     `data` is the demo file's content, so a test picks its people from it instead of copying
     emails (the demo set may grow)."""
     path = tmp_path_factory.mktemp("demo-db") / "demo.db"
+    shutil.copy(demo_sqlite_template, path)
     url = f"sqlite:///{path}"
-    migrate(url)
-    with Session(get_engine(url), expire_on_commit=False) as s:
-        load_demo(s)
-    get_engine(url).dispose()
     data = read_demo()
     return {"url": url, "data": data, "password": data["password"]}
 
@@ -282,12 +282,12 @@ def oidc_provider():
 
 
 @pytest.fixture(scope="session")
-def sso_site(tmp_path_factory, oidc_provider, browser) -> dict:
+def sso_site(tmp_path_factory, oidc_provider, browser, migrated_template) -> dict:
     """A server with company single sign-on against the provider, on a database of its own
     (`build_sso_world`); its secrets.toml lives in a temporary directory, handed over with
     --secrets.files, so no secrets file is ever written into the repository."""
     tmp = tmp_path_factory.mktemp("sso")
-    world = build_sso_world(tmp / "sso.db")
+    world = build_sso_world(tmp / "sso.db", migrated_template)
     port = free_port()
     secrets = tmp / "secrets.toml"
     secrets.write_text(oidc_provider.secrets_toml(f"http://127.0.0.1:{port}"))
@@ -379,11 +379,12 @@ IMAGE_NAME = f"![x](http://127.0.0.1:9/x.png) {MARKER}"
 HTML_NOTE = f"<img src=x onerror=alert(1)> {MARKER}"
 
 
-def build_sso_world(path: Path) -> dict:
-    """Hana manages the position; Pia sits on Cara's and Ivo's panels and has submitted neither;
+def build_sso_world(path: Path, template: Path) -> dict:
+    """On a copy of the migrated `template`: Hana manages the position; Pia sits on Cara's and
+    Ivo's panels and has submitted neither;
     Paul submitted Cara's with SECRET_EVIDENCE; Dan's panel is Paul and Hugo (not Pia)."""
+    shutil.copy(template, path)
     url = f"sqlite:///{path}"
-    migrate(url)
     with make_in(url) as make:
         hana = make.user("hiring_manager", name=f"Hana {MARKER}", email="hana@example.com")
         pia = make.user("panelist", name=f"Pia {MARKER}", email="pia@example.com")

@@ -8,7 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from models import User
-from tests.browser.conftest import FIRST_RUN_MS, click_and_wait, idle, make_in, open_context
+from tests.browser.conftest import (
+    FIRST_RUN_MS,
+    click_and_wait,
+    idle,
+    make_in,
+    open_context,
+)
 from tests.conftest import ROOT
 from tools.app_server import app_server
 
@@ -17,7 +23,6 @@ pytestmark = pytest.mark.browser
 # One account per role, each with that role alone. The shared world already has
 # rita@example.com (recruiter and panelist, on Rex's panel): the recruiter here is another.
 STAFF = {"recruiter": "rory@example.com", "admin": "ada@example.com"}
-
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +102,15 @@ def _start_title() -> str:
     (STAFF["recruiter"], None),
     (STAFF["admin"], "Users"),
 ])
-def test_each_role_starts_on_its_own_page_with_a_menu_by_task(page, app_url, world, staff,
-                                                              who, heading):
+def test_each_role_starts_on_its_own_page_with_a_menu_by_task_and_no_request_leaves_the_app(
+        page, app_url, world, staff, who, heading):
+    """One login per role: its start page and menu, then every page of the menu, then a deep
+    link loaded afresh; no request to another host on any of them."""
+    origin = urlsplit(app_url).netloc
+    foreign: list[str] = []
+    page.context.on("request", lambda r: urlsplit(r.url).netloc not in (origin, "")
+                    and urlsplit(r.url).scheme not in ("data", "blob")
+                    and foreign.append(r.url))
     heading = heading or _start_title()
     page.goto(app_url)
     log_in_strict(page, who, world["password"])
@@ -112,24 +124,14 @@ def test_each_role_starts_on_its_own_page_with_a_menu_by_task(page, app_url, wor
         for section in ("Scoring", "Deciding", "Recruiting", "Administration"):
             expect(nav.get_by_text(section, exact=True)).to_be_visible()
 
-
-@pytest.mark.parametrize("who", ["pia@example.com", "hana@example.com", STAFF["recruiter"],
-                                 STAFF["admin"]])
-def test_no_request_leaves_the_app_on_any_page(page, app_url, world, staff, who):
-    origin = urlsplit(app_url).netloc
-    foreign: list[str] = []
-    page.context.on("request", lambda r: urlsplit(r.url).netloc not in (origin, "")
-                    and urlsplit(r.url).scheme not in ("data", "blob")
-                    and foreign.append(r.url))
-    page.goto(f"{app_url}/scorecard?interview={world['iv_cara'].id}")
-    log_in_strict(page, who, world["password"])
     titles = sidebar_links(page)
     assert titles
     for title in titles:
-        click_and_wait(page, page.get_by_test_id("stSidebarNav").get_by_role(
+        click_and_wait(page, nav.get_by_role(
             "link", name=re.compile(rf"(^|\s){re.escape(title)}$")))
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    page.reload()
+    # A fresh load (a new, logged-out session) of a deep link.
+    page.goto(f"{app_url}/scorecard?interview={world['iv_cara'].id}")
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
     idle(page)
     assert not foreign, sorted(set(foreign))

@@ -6,6 +6,7 @@ positions they manage or are given; panelist their interviews and own scorecards
 scores only after submitting their own (setting panel_visibility).
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -326,36 +327,41 @@ def test_only_an_admin_adds_a_user_in_the_app(session, make):
                                    "password": PASSWORD}, viewer=recruiter)
 
 
-# Each run is a new Python process with a new engine and a new AppTest: a restarted app.
+# Each process is a restarted app: a new Python process with a new engine. Each login in it is
+# a new AppTest (a new browser session): [email, password, ...] tries those passwords in turn.
 _LOGIN = textwrap.dedent("""
-    import sys
+    import json, sys
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file(sys.argv[1], default_timeout=60).run()
-    for password in sys.argv[3:]:
-        at.text_input(key="login_email").input(sys.argv[2])
-        at.text_input(key="login_password").input(password)
-        at.button(key="login_submit").click().run()
-    print("LOGGED_IN" if "user_id" in at.session_state else "REFUSED")
-    print(" | ".join(e.value for e in at.error))
+    for email, *passwords in json.loads(sys.argv[2]):
+        at = AppTest.from_file(sys.argv[1], default_timeout=60).run()
+        for password in passwords:
+            at.text_input(key="login_email").input(email)
+            at.text_input(key="login_password").input(password)
+            at.button(key="login_submit").click().run()
+        print(json.dumps(("LOGGED_IN" if "user_id" in at.session_state else "REFUSED")
+                         + "\\n" + " | ".join(e.value for e in at.error)))
 """)
 
 
-def _app_process(db_url: str, email: str, *passwords: str) -> str:
+def _app_process(db_url: str, *logins: list[str]) -> list[str]:
+    """What each login of a freshly started app answered: LOGGED_IN or REFUSED, then the
+    error messages shown."""
     env = {**os.environ, "DATABASE_URL": db_url}
-    done = subprocess.run([sys.executable, "-c", _LOGIN, str(ROOT / "app.py"), email,
-                           *passwords], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=True)
-    return done.stdout
+    done = subprocess.run([sys.executable, "-c", _LOGIN, str(ROOT / "app.py"),
+                           json.dumps(logins)], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True)
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith('"')]
 
 
 def test_lockout_holds_across_an_app_restart(session, db_url, make):
     make.user("panelist", email="locked@example.com")
-    first = _app_process(db_url, "locked@example.com", *["wrong password!"] * auth.MAX_FAILED)
+    [first] = _app_process(db_url, ["locked@example.com", *["wrong password!"] * auth.MAX_FAILED])
     assert "REFUSED" in first and "locked" in first
-    second = _app_process(db_url, "locked@example.com", PASSWORD)
+    # The app restarted: still locked, and the same answer as for an unknown email (the form
+    # does not tell who has an account).
+    second, unknown = _app_process(db_url, ["locked@example.com", PASSWORD],
+                                   ["nobody@example.com", PASSWORD])
     assert "REFUSED" in second
-    # The same answer as for an unknown email: the form does not tell who has an account.
-    unknown = _app_process(db_url, "nobody@example.com", PASSWORD)
     assert second.split("REFUSED")[1] == unknown.split("REFUSED")[1]
 
 

@@ -3,6 +3,7 @@ the app is for (disagreements, split recommendations, drafts, missing scorecards
 try)."""
 
 import json
+import shutil
 import sqlite3
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,7 @@ from models import (
 )
 from services import auth, scorecards
 from services.board import load_board
-from services.db import get_engine, migrate
+from services.db import get_engine
 from services.demo import DEMO_FILE, demo_logins, load_demo
 from services.errors import InvalidInput
 from services.settings import demo_mode
@@ -40,10 +41,10 @@ DATA = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
 TABLES = (User, UserRole, Position, Candidate, Interview, PanelMember, Scorecard, Score, Decision)
 
 
-def _fresh(path: Path) -> str:
-    url = f"sqlite:///{path}"
-    migrate(url)
-    return url
+def _fresh(path: Path, template: Path) -> str:
+    """An empty database at head: a copy of the session's migrated template."""
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
 
 
 def _naive(value: datetime) -> datetime:
@@ -56,10 +57,10 @@ def _counts(session: Session) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+def demo_db(tmp_path_factory, migrated_template):
     """One database with the demo loaded (loading is the slow part; the tests only read it)."""
     path = tmp_path_factory.mktemp("demo") / "t.db"
-    url = _fresh(path)
+    url = _fresh(path, migrated_template)
     engine = get_engine(url)
     with Session(engine, expire_on_commit=False) as s:
         counts = load_demo(s, now=NOW)
@@ -265,12 +266,13 @@ def _broken_copy(tmp_path: Path, change) -> Path:
     return path
 
 
-def test_a_file_that_does_not_fit_together_is_refused_before_writing(tmp_path):
+def test_a_file_that_does_not_fit_together_is_refused_before_writing(tmp_path,
+                                                                    migrated_template):
     def stranger_on_panel(data):
         interview = next(c["interview"] for c in data["candidates"] if c["interview"])
         interview["panel"][0]["email"] = "nobody@example.com"
 
-    url = _fresh(tmp_path / "t.db")
+    url = _fresh(tmp_path / "t.db", migrated_template)
     try:
         with Session(get_engine(url)) as s:
             with pytest.raises(InvalidInput, match="nobody@example.com is not a demo user"):
@@ -280,7 +282,7 @@ def test_a_file_that_does_not_fit_together_is_refused_before_writing(tmp_path):
         get_engine(url).dispose()
 
 
-def test_a_load_refused_part_way_leaves_the_database_empty(tmp_path):
+def test_a_load_refused_part_way_leaves_the_database_empty(tmp_path, migrated_template):
     def extreme_without_evidence(data):
         # A candidate half-way through: much of the demo is written before it fails.
         scored = [c for c in data["candidates"] if c["interview"] and c["scorecards"]]
@@ -289,7 +291,7 @@ def test_a_load_refused_part_way_leaves_the_database_empty(tmp_path):
         name = next(iter(card["scores"]))
         card["scores"][name] = {"value": 1}
 
-    url = _fresh(tmp_path / "t.db")
+    url = _fresh(tmp_path / "t.db", migrated_template)
     try:
         with Session(get_engine(url)) as s:
             with pytest.raises(InvalidInput, match="end of the scale"):
@@ -364,8 +366,8 @@ def test_french_speaking_demo_users_log_in_with_the_documented_password(s):
     assert set(seats) - set(cards)
 
 
-def _refused_with_nothing_written(tmp_path: Path, change, match: str) -> None:
-    url = _fresh(tmp_path / "t.db")
+def _refused_with_nothing_written(tmp_path: Path, template: Path, change, match: str) -> None:
+    url = _fresh(tmp_path / "t.db", template)
     try:
         with Session(get_engine(url)) as s:
             with pytest.raises(InvalidInput, match=match):
@@ -375,11 +377,12 @@ def _refused_with_nothing_written(tmp_path: Path, change, match: str) -> None:
         get_engine(url).dispose()
 
 
-def test_a_user_language_the_app_does_not_have_is_refused(tmp_path):
+def test_a_user_language_the_app_does_not_have_is_refused(tmp_path, migrated_template):
     def klingon(data):
         data["users"][1]["language"] = "tlh"
 
-    _refused_with_nothing_written(tmp_path, klingon, "language must be one of en, fr")
+    _refused_with_nothing_written(tmp_path, migrated_template, klingon,
+                                  "language must be one of en, fr")
 
 
 def test_interview_hours_are_office_hours_on_the_positions_clock(s):
@@ -401,8 +404,9 @@ def test_interview_hours_are_office_hours_on_the_positions_clock(s):
     assert zones["Analyste d’affaires"].key == "America/Toronto"
 
 
-def test_a_position_time_zone_the_app_does_not_know_is_refused(tmp_path):
+def test_a_position_time_zone_the_app_does_not_know_is_refused(tmp_path, migrated_template):
     def nowhere(data):
         data["positions"][0]["time_zone"] = "Mars/Olympus"
 
-    _refused_with_nothing_written(tmp_path, nowhere, "Mars/Olympus is not a known time zone")
+    _refused_with_nothing_written(tmp_path, migrated_template, nowhere,
+                                  "Mars/Olympus is not a known time zone")
