@@ -38,12 +38,19 @@ _REC_WORDS = {"strong_yes": N_("strong yes"), "yes": N_("yes"), "no": N_("no"),
               "strong_no": N_("strong no")}
 
 
-def tally_words(counts: list[int]) -> str:
+def tally_words(counts: list[int], texts: tuple | None = None) -> str:
     """'1 strong yes, 2 no': counts per recommendation from strong yes to strong no (zeros
-    left out), in the reader's language."""
-    return _(", ").join(
-        _("{n} {recommendation}").format(n=k, recommendation=_(_REC_WORDS[name]))
-        for k, name in zip(counts, reversed(RECOMMENDATIONS), strict=True) if k > 0)
+    left out), in the reader's language. `texts`: tally_texts(), when many tallies are
+    written at once (each translation is a catalogue look-up)."""
+    sep, each, words = texts or tally_texts()
+    return sep.join(each.format(n=k, recommendation=words[name])
+                    for k, name in zip(counts, reversed(RECOMMENDATIONS), strict=True) if k > 0)
+
+
+def tally_texts() -> tuple[str, str, dict[str, str]]:
+    """The tally's separator, its "{n} {recommendation}" pattern and the recommendations'
+    words, in the reader's language."""
+    return _(", "), _("{n} {recommendation}"), {k: _(v) for k, v in _REC_WORDS.items()}
 
 
 def criterion_stats(scores: pd.DataFrame) -> pd.DataFrame:
@@ -126,7 +133,9 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
     pos = pos.reindex(split.index).to_numpy(dtype=np.int64)
     tallies = zip(*(split[f"rec_{name}"].tolist() for name in reversed(RECOMMENDATIONS)),
                   strict=True)
-    words = [tally_words(list(row)) for row in tallies]
+    texts = tally_texts()
+    words = [tally_words(list(row), texts) for row in tallies]
+    split_text = _("split: {tally}")
     rec_rows = pd.DataFrame({
         "position_id": pos,
         "candidate_id": split.index.to_numpy(dtype=np.int64),
@@ -134,7 +143,7 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
         "criterion_id": np.nan,
         "spread": (steps["max"] - steps["min"]).to_numpy(dtype=float)
         / (len(RECOMMENDATIONS) - 1) * span.reindex(pos).to_numpy(),
-        "detail": [_("split: {tally}").format(tally=x) for x in words],
+        "detail": [split_text.format(tally=x) for x in words],
     })
     parts = [p for p in (crit_rows, rec_rows) if len(p)]
     if not parts:
