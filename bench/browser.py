@@ -274,6 +274,7 @@ def _choose(page, key: str, option: str) -> None:
     if option in (box.text_content() or ""):
         return
     box.click()
+    page.get_by_role("listbox").wait_for()  # typed before the list opens, the filter is lost
     page.keyboard.type(option)  # the option list is virtual: filter it
     page.get_by_role("option", name=option, exact=True).click()
     settled(page)

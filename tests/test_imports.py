@@ -31,7 +31,8 @@ CHECKED = [
     "services/consensus.py", "services/coverage.py", "services/db.py", "services/decisions.py",
     "services/default_criteria.py", "services/demo.py", "services/errors.py",
     "services/exports.py", "services/exports_safety.py", "services/first_interview.py",
-    "services/headline.py", "services/i18n.py", "services/ics.py", "services/interviews.py",
+    "services/headline.py", "services/history.py", "services/i18n.py", "services/ics.py",
+    "services/interviews.py",
     "services/mailer.py", "services/overdue.py", "services/overview.py", "services/pdf_pack.py",
     "services/positions.py", "services/preferences.py", "services/privacy.py",
     "services/report.py", "services/score_pairs.py", "services/scorecards.py",
@@ -41,14 +42,14 @@ CHECKED = [
     "services/stats/ranking.py", "services/stats/reliability.py",
     "services/stats/sensitivity.py", "services/tables.py", "services/templates.py",
     "services/viewer.py",
-    "ui/__init__.py", "ui/cache.py", "ui/candidate_view.py", "ui/charts.py", "ui/db.py",
+    "ui/__init__.py", "ui/cache.py", "ui/candidate_view.py", "ui/charts.py",
+    "ui/dashboard_tabs.py", "ui/db.py", "ui/scorecard_form.py",
     "ui/flash.py", "ui/guard.py", "ui/headline.py", "ui/i18n.py", "ui/login.py",
     "ui/panel_view.py", "ui/pickers.py", "ui/secrets.py", "ui/session.py", "ui/sso.py",
     "ui/stats_view.py", "ui/style.py", "ui/text.py", "ui/widgets.py",
 ]
-# ui/scorecard_form.py imports ui.text inside _criterion_block (no cycle: the import only has to
-# move to the top); it was being changed elsewhere when the rest of ui/ was cleaned.
-UI_LEFT = ["ui/scorecard_form.py"]
+# Files not checked yet (none: every project file is).
+UI_LEFT: list[str] = []
 
 
 def _modules() -> list[str]:

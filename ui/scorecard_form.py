@@ -31,6 +31,7 @@ from services.scorecards import (
 )
 from services.viewer import Viewer
 from ui import db
+from ui.text import md_escape
 
 # The stored value of the "not assessed" choice (shown translated).
 NOT_ASSESSED = "Not assessed"
@@ -321,8 +322,6 @@ def option_label(option: str) -> str:
 
 def _criterion_block(kit: Kit, viewer: Viewer, criterion_id: int) -> None:
     """One criterion: name, description, anchors, score, evidence."""
-    from ui.text import md_escape
-
     iid = kit.interview.id
     c = next(x for x in kit.criteria if x.id == criterion_id)
     lo, hi = kit.template.scale_min, kit.template.scale_max

@@ -97,6 +97,7 @@ CALLED = {
     "board.reliability": lambda w: board.reliability(w.board),
     "board.criterion_reliability": lambda w: board.criterion_reliability(w.board),
     "board.sensitivity": lambda w: board.sensitivity(w.board),
+    "board.panelist_table": lambda w: board.panelist_table(w.board),
     "board.precompute": lambda w: board.precompute(w.board),
     "candidates.list_candidates": lambda w: candidates.list_candidates(w.s, w.viewer,
                                                                        w.position.id),
@@ -225,7 +226,9 @@ EXCLUDED = {
     **{f"admin_settings.{n}": _NO_CANDIDATE for n in ("editable_settings", "update_settings")},
     **{f"stats.aggregation.{n}": _PURE for n in (
         "candidate_summary", "panelist_scores", "position_summaries")},
-    **{f"stats.agenda.{n}": _PURE for n in ("criterion_stats", "disagreements", "tally_words")},
+    **{f"stats.agenda.{n}": _PURE for n in ("criterion_stats", "disagreements", "tally_words",
+                                            "tally_texts")},
+    "stats.aggregation.organisation_prior": _PURE + " (one spread figure, no candidate's)",
     **{f"stats.reliability.{n}": _PURE for n in (
         "crossed_matrix", "icc", "krippendorff_alpha", "reliability", "reliability_by_criterion")},
     "stats.sensitivity.weight_sensitivity": _PURE,

@@ -58,11 +58,12 @@ def test_candidate_headline_gathers_discussion_tally_salary_and_notes(session, m
 
 def test_dashboard_headline_speaks_in_plain_words(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
+    position = all_text(at).replace("*", "")  # bold markers are not read
+    assert "Left to discuss at the debrief: Cara (5 points)." in position
+    assert "Awaiting your decision: 2 scored candidates" in position
     open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not at.exception
-    text = all_text(at).replace("*", "")  # bold markers are not read
-    assert "Left to discuss at the debrief: Cara (5 points)." in text
-    assert "Awaiting your decision: 2 scored candidates" in text
+    text = all_text(at).replace("*", "")
     assert "Recommendations: 1 strong yes, 1 no (from 2 scorecards)" in text
     assert "above the band" in text and "by €5,000" in text
     assert "Asked about on-call (Pia) — Pia" in text
@@ -90,6 +91,7 @@ def test_the_ranking_legend_explains_only_the_columns_its_table_shows(world):
     explained = {part.split(":")[0].strip() for part in legend.split(". ") if ":" in part}
     assert explained == {"Rank", "Letters", "Chance best"} and explained <= columns
     assert "Could rank" not in legend and "Band" not in legend
+    open_expander(at, "dimension_details")  # the details table, drawn when opened
     details = next(d.value for d in at.dataframe if "Band" in d.value.columns)
     assert "Could rank" not in details.columns
     assert any(c.value.startswith("95% interval: ") and "Band: " in c.value for c in at.caption)
@@ -97,12 +99,15 @@ def test_the_ranking_legend_explains_only_the_columns_its_table_shows(world):
 
 def test_each_headline_shows_once(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
-    at.selectbox(key="dash_candidate").select(world["cara"].id).run()
-    texts = [m.value.replace("*", "") for m in at.markdown]
-    assert sum("Left to discuss at the debrief:" in t for t in texts) == 1
-    assert sum(t.startswith("Recommendations:") for t in texts) == 1
+    ranking = [m.value.replace("*", "") for m in at.markdown]
     sentence = "The scores do not separate any of the 2 candidates"
-    assert sum(sentence in t for t in [*texts, *(c.value for c in at.caption)]) == 1
+    assert sum("Left to discuss at the debrief:" in t for t in ranking) == 1
+    assert sum(sentence in t for t in [*ranking, *(c.value for c in at.caption)]) == 1
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
+    texts = [m.value.replace("*", "") for m in at.markdown]
+    assert sum(t.startswith("Recommendations:") for t in texts) == 1
+    # The position's headline is not repeated above the candidate's own.
+    assert not any("Left to discuss at the debrief:" in t for t in texts)
 
 
 def test_no_decision_is_preselected_and_none_is_recorded_without_a_choice(session, world):
