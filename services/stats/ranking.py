@@ -259,11 +259,21 @@ def pairwise_separated(seg: np.ndarray, mean: np.ndarray, var_mean: np.ndarray,
     end_of = start_of + np.repeat(size, size)
     # Row i pairs with every later row of its position: end_of - i - 1 partners.
     partners = end_of - np.arange(n) - 1
-    i = np.repeat(np.arange(n), partners)
-    offset = np.arange(len(i)) - np.repeat(np.cumsum(partners) - partners, partners)
-    j = i + 1 + offset
-    diff = np.abs(mean[i] - mean[j])
-    se = np.sqrt(var_mean[i] + var_mean[j])
+    n_pairs = int(partners.sum())
+    # Millions of pairs on a large organisation: 32-bit indices where they fit, and each
+    # per-pair temporary computed in place and freed (the pairs were the pipeline's peak).
+    ids = np.int32 if max(n, n_pairs) < 2**31 else np.int64
+    i = np.repeat(np.arange(n, dtype=ids), partners)
+    j = np.arange(n_pairs, dtype=ids)
+    j -= np.repeat((np.cumsum(partners) - partners).astype(ids), partners)
+    j += i
+    j += 1
+    diff = mean[i]
+    diff -= mean[j]
+    np.abs(diff, out=diff)
+    se = var_mean[i]
+    se += var_mean[j]
+    np.sqrt(se, out=se)
     # One critical value per (position, degrees of freedom): a small table, then a look-up
     # for each of the (possibly millions of) pairs.
     df_code, df_values = pd.factorize(df, sort=True)
@@ -273,9 +283,14 @@ def pairwise_separated(seg: np.ndarray, mean: np.ndarray, var_mean: np.ndarray,
     with np.errstate(divide="ignore", invalid="ignore"):
         level = -np.expm1(np.log1p(-alpha) / m)  # Sidak: 1 - (1 - alpha)^(1/m), no cancelling
     table = t_quantile(np.repeat(1 - level / 2, n_df), np.tile(np.asarray(df_values), len(m)))
-    crit = table[seg[i] * n_df + np.minimum(df_code[i], df_code[j])]
+    key = np.minimum(df_code.astype(ids)[i], df_code.astype(ids)[j]).astype(np.int64)
+    key += seg.astype(np.int64)[i] * n_df
+    crit = table[key]
+    del key
     with np.errstate(invalid="ignore", divide="ignore"):
-        separated = diff > crit * se
+        crit *= se
+        del se
+        separated = diff > crit
     return i, j, separated
 
 
@@ -338,6 +353,10 @@ def _gauss_legendre_01(m: int) -> tuple[np.ndarray, np.ndarray]:
     return (x + 1) / 2, w / 2
 
 
+# Rows (a top candidate against one rival) per block of chance_best.
+CHANCE_ROWS = 20_000
+
+
 def chance_best(seg: np.ndarray, mean: np.ndarray, scale_sd: np.ndarray, df: np.ndarray,
                 top: np.ndarray) -> np.ndarray:
     """P(candidate is truly best) for the rows where `top` is set; NaN elsewhere.
@@ -370,14 +389,26 @@ def chance_best(seg: np.ndarray, mean: np.ndarray, scale_sd: np.ndarray, df: np.
     far = mean[j] + scale_sd[j] * t_quantile(1 - 1e-9, df[j]) < q[slot, 0]
     keep = (i != j) & ~far
     i, j, slot = i[keep], j[keep], slot[keep]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (q[slot] - mean[j][:, None]) / scale_sd[j][:, None]
-        log_cdf = np.log(t_cdf(z, df[j]))
-    # Rows of one top candidate are contiguous (i repeats each of `who` in turn).
+    # Rows of one top candidate are contiguous (i repeats each of `who` in turn). They are
+    # taken a block of whole candidates at a time (about CHANCE_ROWS rows x nodes): on a large
+    # organisation the rows x nodes matrices were the pipeline's peak memory. Each candidate's
+    # sum is made within one block, in the same order, so the figure does not depend on it.
     total = np.zeros((who.size, u.size))
     if len(slot):
         bounds = np.r_[0, np.flatnonzero(np.diff(slot)) + 1]
-        total[slot[bounds]] = np.add.reduceat(log_cdf, bounds, axis=0)
+        ends = np.r_[bounds[1:], len(slot)]
+        first = 0
+        while first < len(bounds):
+            last = max(first + 1, int(np.searchsorted(ends, bounds[first] + CHANCE_ROWS,
+                                                      side="right")))
+            a, b = int(bounds[first]), int(ends[last - 1])
+            rows_j = j[a:b]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                z = (q[slot[a:b]] - mean[rows_j][:, None]) / scale_sd[rows_j][:, None]
+                log_cdf = np.log(t_cdf(z, df[rows_j]))
+            total[slot[bounds[first:last]]] = np.add.reduceat(log_cdf, bounds[first:last] - a,
+                                                              axis=0)
+            first = last
     out[who] = np.exp(total) @ w
     return out
 
