@@ -403,6 +403,39 @@ def test_chance_best_matches_a_seeded_simulation():
     assert got == pytest.approx(want, abs=0.004)
 
 
+def test_chance_best_is_the_same_whatever_the_block_size(monkeypatch):
+    """chance_best works a block of whole candidates at a time (to bound memory): the figures
+    must not depend on where the blocks fall."""
+    rng = np.random.default_rng(7)
+    sizes = rng.integers(2, 40, size=30)
+    seg = np.repeat(np.arange(len(sizes)), sizes)
+    n = len(seg)
+    mean, sd = rng.uniform(1, 5, n), rng.uniform(0.05, 0.8, n)
+    df = rng.integers(1, 9, n).astype(float)
+    top = np.zeros(n, dtype=bool)
+    top[np.r_[0, np.cumsum(sizes)[:-1]]] = True  # each position's first row
+    top[np.r_[0, np.cumsum(sizes)[:-1]] + 1] = True
+    whole = ranking.chance_best(seg, mean, sd, df, top)
+    for rows in (1, 7, 50):
+        monkeypatch.setattr(ranking, "CHANCE_ROWS", rows)
+        assert np.array_equal(ranking.chance_best(seg, mean, sd, df, top), whole,
+                              equal_nan=True), rows
+    assert np.isfinite(whole[top]).all() and np.isnan(whole[~top]).all()
+
+
+def test_pairwise_tests_list_every_pair_of_each_position_once():
+    seg = np.repeat([0, 1, 2], [3, 1, 4])
+    mean = np.array([5.0, 4.0, 1.0, 3.0, 5.0, 4.9, 2.0, 1.0])
+    var = np.full(8, 0.01)
+    df = np.full(8, 10.0)
+    k = np.repeat([3, 1, 4], [3, 1, 4])
+    i, j, separated = ranking.pairwise_separated(seg, mean, var, df, k, 0.05)
+    assert sorted(zip(i.tolist(), j.tolist(), strict=True)) == [
+        (0, 1), (0, 2), (1, 2), (4, 5), (4, 6), (4, 7), (5, 6), (5, 7), (6, 7)]
+    pairs = dict(zip(zip(i.tolist(), j.tolist(), strict=True), separated.tolist(), strict=True))
+    assert pairs[(0, 2)] and not pairs[(4, 5)]  # 4 points apart; 0.1 apart
+
+
 @pytest.mark.parametrize(("letters", "words"), [
     (["a", "a", "b", "b"], "The scores separate A and B from the rest; between them the "
                            "order is not settled."),
