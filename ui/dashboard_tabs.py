@@ -64,10 +64,12 @@ def ranking_part(board: Board, table: pd.DataFrame) -> None:
     stats_view.ranking_notes(board)
     st.dataframe(shown(table.loc[ranked, MAIN]), hide_index=True, width="stretch",
                  key="ranking_table", column_config=column_config())
+
     def details() -> None:
         stats_view.details_notes(board)
         st.dataframe(shown(table.loc[ranked, DETAILS]), hide_index=True, width="stretch",
                      key="dimension_table")
+
     lazy_expander(_("Intervals and scores by dimension"), details, key="dimension_details")
     if not ranked.all():
         st.markdown("**" + _("Not ranked yet") + "**")
