@@ -32,8 +32,9 @@ def amount(value, currency: str) -> str:
 
 
 def _frames(board: Board, candidate_id: int) -> dict:
-    """The candidate's per-panelist profiles and criterion-by-panelist matrix, computed once
-    per board (a cached board keeps them; see ui.cache)."""
+    """The candidate's scores with criterion and panelist names ("named"), per-panelist profiles
+    and criterion-by-panelist matrix, computed once per board (a cached board keeps them; see
+    ui.cache)."""
     def build() -> dict:
         part = board.candidate(candidate_id)
         scores, cards = part.scores, part.cards
@@ -41,17 +42,21 @@ def _frames(board: Board, candidate_id: int) -> dict:
         everyone = panelist_table(board)
         per_panelist = everyone[everyone["candidate_id"] == candidate_id]
         profiles = per_panelist.assign(panelist=per_panelist["panelist_id"].map(names))
-        crit_names = dict(zip(board.criteria["criterion_id"], board.criteria["name"],
-                              strict=True))
-        matrix = (scores.assign(criterion=scores["criterion_id"].map(crit_names)
-                                .fillna(_("(older criterion)")),
-                                panelist=scores["panelist_id"].map(names))
-                  .pivot_table(index="criterion", columns="panelist", values="value",
-                               aggfunc="first", dropna=False, sort=False))
+        named = scores.assign(
+            criterion=scores["criterion_id"].map(_criterion_names(board))
+            .fillna(_("(older criterion)")),
+            panelist=scores["panelist_id"].map(names))
+        matrix = named.pivot_table(index="criterion", columns="panelist", values="value",
+                                   aggfunc="first", dropna=False, sort=False)
         order = [n for n in board.criteria["name"] if n in matrix.index]
         matrix = matrix.reindex(order + [i for i in matrix.index if i not in order])
-        return {"profiles": profiles, "matrix": matrix}
+        return {"named": named, "profiles": profiles, "matrix": matrix}
     return board.remember(f"candidate_frames:{candidate_id}", build)
+
+
+def _criterion_names(board: Board) -> dict[int, str]:
+    """Criterion id -> name, for the board's current template."""
+    return dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
 
 
 def _chart(board: Board, candidate_id: int, kind: str):
@@ -102,8 +107,6 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
         missing = uncovered_tasks(s, viewer, candidate_id)
         recorded, _cards = coverage_recorded(s, viewer, candidate_id)
         first = first_scores(s, viewer, candidate_id)
-    crit_names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
-    older = _("(older criterion)")
     left, right = st.columns(2)
     with left:
         fig, data = _chart(board, candidate_id, "radar")
@@ -138,7 +141,7 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
     elif board.position.tasks:
         st.caption(_("No panelist recorded which tasks they probed, so task coverage is "
                      "unknown."))
-    change = change_per_criterion(first, scores, crit_names)
+    change = change_per_criterion(first, scores, _criterion_names(board))
     if not change.empty:
         st.subheader(_("First versus second interview"))
         st.caption(_("Change = the second-interview panel's mean minus the first-interview "
@@ -156,11 +159,9 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
                            "{when}.").format(panelist=md_escape(names.get(panelist_id, "?")),
                                              who=md_escape(by), when=when(at))),
                    help=_("Every change is in the audit trail with its old and new value."))
-    evidence = scores.assign(
-        criterion=scores["criterion_id"].map(crit_names).fillna(older),
-        panelist=scores["panelist_id"].map(names),
-        score=scores["value"].map(lambda v: _("not assessed") if pd.isna(v) else f"{v:g}"),
-    )
+    named = _frames(board, candidate_id)["named"]
+    evidence = named.assign(
+        score=named["value"].map(lambda v: _("not assessed") if pd.isna(v) else f"{v:g}"))
     lazy_expander(_("Who said what: every score with its evidence"),
                   lambda: _who_said_what(evidence), key="who_said_what",
                   icon=":material/format_quote:")

@@ -266,20 +266,25 @@ def _broken_copy(tmp_path: Path, change) -> Path:
     return path
 
 
+def _refused_with_nothing_written(tmp_path: Path, template: Path, change, match: str) -> None:
+    url = _fresh(tmp_path / "t.db", template)
+    try:
+        with Session(get_engine(url)) as s:
+            with pytest.raises(InvalidInput, match=match):
+                load_demo(s, _broken_copy(tmp_path, change))
+            assert _counts(s) == dict.fromkeys(_counts(s), 0)
+    finally:
+        get_engine(url).dispose()
+
+
 def test_a_file_that_does_not_fit_together_is_refused_before_writing(tmp_path,
                                                                     migrated_template):
     def stranger_on_panel(data):
         interview = next(c["interview"] for c in data["candidates"] if c["interview"])
         interview["panel"][0]["email"] = "nobody@example.com"
 
-    url = _fresh(tmp_path / "t.db", migrated_template)
-    try:
-        with Session(get_engine(url)) as s:
-            with pytest.raises(InvalidInput, match="nobody@example.com is not a demo user"):
-                load_demo(s, _broken_copy(tmp_path, stranger_on_panel))
-            assert _counts(s) == dict.fromkeys(_counts(s), 0)
-    finally:
-        get_engine(url).dispose()
+    _refused_with_nothing_written(tmp_path, migrated_template, stranger_on_panel,
+                                  "nobody@example.com is not a demo user")
 
 
 def test_a_load_refused_part_way_leaves_the_database_empty(tmp_path, migrated_template):
@@ -364,17 +369,6 @@ def test_french_speaking_demo_users_log_in_with_the_documented_password(s):
     seats = s.exec(select(PanelMember.interview_id).where(PanelMember.user_id == mathieu.id)).all()
     cards = s.exec(select(Scorecard.interview_id).where(Scorecard.panelist_id == mathieu.id)).all()
     assert set(seats) - set(cards)
-
-
-def _refused_with_nothing_written(tmp_path: Path, template: Path, change, match: str) -> None:
-    url = _fresh(tmp_path / "t.db", template)
-    try:
-        with Session(get_engine(url)) as s:
-            with pytest.raises(InvalidInput, match=match):
-                load_demo(s, _broken_copy(tmp_path, change))
-            assert _counts(s) == dict.fromkeys(_counts(s), 0)
-    finally:
-        get_engine(url).dispose()
 
 
 def test_a_user_language_the_app_does_not_have_is_refused(tmp_path, migrated_template):
