@@ -12,7 +12,7 @@ from ui import db, flash
 from ui.guard import require
 from ui.pickers import labels_for
 from ui.text import md_escape
-from ui.widgets import pick_candidates, save_record, show_problems
+from ui.widgets import current_choice, pick_candidates, save_record, show_problems
 
 viewer = require(Role.recruiter)
 
@@ -30,11 +30,10 @@ NEW = 0
 by_id = {c.id: c for c in candidates}
 labels = labels_for(candidates, [position])
 # After a save the saved candidate is selected (see pages/positions.py for why this also
-# makes a double-click on "Save candidate" create one candidate).
-if (saved := st.session_state.pop("candidate_saved", None)) in by_id:
-    st.session_state["candidate_edit"] = saved
-choice = st.selectbox(_("Edit"), [NEW, *by_id], key="candidate_edit",
-                      format_func=lambda i: _("New candidate") if i == NEW else labels[i])
+# makes a double-click on "Save candidate" create one candidate, whatever the browser sends).
+choice = current_choice(_("Edit"), [NEW, *by_id], key="candidate_edit",
+                        select=st.session_state.pop("candidate_saved", None),
+                        format_func=lambda i: _("New candidate") if i == NEW else labels[i])
 current = by_id.get(choice) or Candidate(name="", email="", position_id=position.id)
 stages = [st_.value for st_ in Stage]
 with st.form(f"candidate_form_{choice}"):

@@ -20,7 +20,7 @@ from services.positions import (
 from services.templates import copy_template, template_criteria, template_history
 from ui import db, flash
 from ui.guard import require
-from ui.widgets import save_record, show_problems
+from ui.widgets import current_choice, save_record, show_problems
 
 viewer = require(Role.recruiter)
 
@@ -51,14 +51,14 @@ st.dataframe(
 
 NEW = 0
 by_id = {p.id: p for p in positions}
-# After a save the saved position is selected (set before the picker exists, as Streamlit
-# requires); this is also what stops a double-click on "Save position" from creating twice:
-# the second click arrives on the saved position's form, not on "New position", and
-# save_record takes it for the first click again.
-if (saved := st.session_state.pop("position_saved", None)) in by_id:
-    st.session_state["position_edit"] = saved
-choice = st.selectbox(_("Edit"), [NEW, *by_id], key="position_edit",
-                      format_func=lambda i: _("New position") if i == NEW else by_id[i].title)
+# After a save the saved position is selected; this is also what stops a double-click on "Save
+# position" from creating twice: the second click arrives on the saved position's form, not on
+# "New position", and save_record takes it for the first click again. The picker is a
+# current_choice: the new position's label makes it a new widget, so a browser that has not yet
+# drawn the saved position's form cannot put "New position" back with the state it sends.
+choice = current_choice(_("Edit"), [NEW, *by_id], key="position_edit",
+                        select=st.session_state.pop("position_saved", None),
+                        format_func=lambda i: _("New position") if i == NEW else by_id[i].title)
 start = None
 if choice == NEW:
     data = {"title": "", "team": "", "tasks": [], "salary_min": None, "salary_max": None,

@@ -76,3 +76,9 @@ def open_expander(at: AppTest, *keys: str) -> AppTest:
     for key in keys:
         at.session_state[key] = True
     return at.run()
+
+
+def choice_box(at: AppTest, key: str):
+    """The selectbox a ui.widgets.current_choice keyed `key` draws (its widget key carries a
+    digest of its labels)."""
+    return next(box for box in at.selectbox if str(box.key).startswith(f"{key}__"))

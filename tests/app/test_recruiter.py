@@ -19,7 +19,7 @@ from services.positions import (
     position_form_data,
     update_position,
 )
-from tests.apptest import all_text, app_as, page_alone
+from tests.apptest import all_text, app_as, choice_box, page_alone
 from tests.conftest import count
 
 NEW_PAGES = {"pages/import_candidates.py": {"admin", "recruiter"},
@@ -133,7 +133,7 @@ def _created(session, world, page: str, prefix: str, column, **fields):
 def test_saving_a_new_position_twice_confirms_the_creation_and_writes_once(session, world):
     at, saved = _created(session, world, "pages/positions.py", "pos", Position.title,
                          title="Data Engineer", team="Insights")
-    assert at.selectbox(key="position_edit").value == saved.id
+    assert choice_box(at, "position_edit").value == saved.id
     audit_rows = count(session, AuditEvent)
     with _writes() as writes:  # the second click, on the saved position's own form
         at.button(key=f"pos_submit_{saved.id}").click().run()
@@ -172,14 +172,14 @@ def test_a_second_click_from_the_form_still_shown_as_new_creates_nothing_more(se
     at, saved = _created(session, world, "pages/candidates.py", "cand", Candidate.name,
                          name="Ingrid Solberg")
     # The second click reached the server before the browser drew the saved candidate's form.
-    at.selectbox(key="candidate_edit").set_value(0).run()
+    choice_box(at, "candidate_edit").set_value(0).run()
     at.text_input(key="cand_name_0").input("Ingrid Solberg")
     with _writes() as writes:
         at.button(key="cand_submit_0").click().run()
     assert not at.exception
     assert _toasts(at) == ["Candidate Ingrid Solberg added."]
     assert writes == []
-    assert at.selectbox(key="candidate_edit").value == saved.id
+    assert choice_box(at, "candidate_edit").value == saved.id
     assert len(session.exec(select(Candidate).where(Candidate.name == "Ingrid Solberg")).all()) \
         == 1
 
@@ -227,7 +227,7 @@ def test_the_position_form_speaks_french_to_a_french_user(session, world):
     at = app_as(world["recruiter"].id, "pages/positions.py")
     assert not at.exception
     assert [t.value for t in at.title] == ["Postes"]
-    assert at.selectbox(key="position_edit").label == "Modifier"
+    assert choice_box(at, "position_edit").label == "Modifier"
     assert at.selectbox(key="pos_language_0").label == "Langue de la fiche d’évaluation"
     assert at.text_input(key="pos_title_0").label == "Titre"
     assert at.number_input(key="pos_smin_0").label == "Minimum de la fourchette salariale"

@@ -7,7 +7,7 @@ from models import FirstInterviewScore
 from services.errors import InvalidInput, NotAllowed
 from services.first_interview import change_per_criterion, first_scores, save_first_scores
 from services.positions import criteria_of, current_template
-from tests.apptest import all_text, app_as, open_tab
+from tests.apptest import all_text, app_as, choice_box, open_tab
 from tests.conftest import count
 
 
@@ -59,7 +59,7 @@ def test_change_is_the_panel_mean_minus_the_first_score():
 def test_recruiter_enters_first_scores_and_the_dashboard_shows_the_change(session, world):
     c = world["criteria"]
     at = app_as(world["recruiter"].id, "pages/candidates.py")
-    at.selectbox(key="candidate_edit").select(world["cara"].id).run()
+    choice_box(at, "candidate_edit").select(world["cara"].id).run()
     at.selectbox(key=f"first_{world['cara'].id}_{c[0].id}").select(3)
     at.button(key=f"first_submit_{world['cara'].id}").click().run()
     assert not at.exception

@@ -7,7 +7,7 @@ from models import ConsensusScore, Decision, Position
 from services.board import load_board
 from services.headline import candidate_headline, position_agenda, salary_reading
 from services.scorecards import open_scorecard, save_fields
-from tests.apptest import all_text, app_as, open_expander, open_tab
+from tests.apptest import all_text, app_as, choice_box, open_expander, open_tab
 from tests.conftest import count
 from ui.pickers import candidate_labels
 
@@ -172,7 +172,7 @@ def test_saving_a_new_position_confirms_and_selects_it(session, make):
     assert not at.exception
     assert "Position 'Site Reliability Engineer' created." in [t.value for t in at.toast]
     [saved] = session.exec(__import__("sqlmodel").select(Position)).all()
-    assert at.selectbox(key="position_edit").value == saved.id
+    assert choice_box(at, "position_edit").value == saved.id
 
 
 def test_saving_a_new_candidate_confirms_and_selects_it(session, make):
@@ -183,6 +183,6 @@ def test_saving_a_new_candidate_confirms_and_selects_it(session, make):
     at.button(key="cand_submit_0").click().run()
     assert not at.exception
     assert "Candidate Ingrid Solberg added." in [t.value for t in at.toast]
-    assert at.selectbox(key="candidate_edit").value != 0
-    assert at.text_input(key=f"cand_name_{at.selectbox(key='candidate_edit').value}").value \
+    assert choice_box(at, "candidate_edit").value != 0
+    assert at.text_input(key=f"cand_name_{choice_box(at, 'candidate_edit').value}").value \
         == "Ingrid Solberg"

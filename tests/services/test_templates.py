@@ -9,7 +9,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.positions import DEFAULT_CRITERIA, criteria_of, current_template, update_position
 from services.positions import position_form_data as form
 from services.templates import copy_template, default_criteria, template_history
-from tests.apptest import app_as
+from tests.apptest import app_as, choice_box
 
 
 def test_default_template_covers_the_three_dimensions_with_anchors():
@@ -99,7 +99,7 @@ def test_recruiter_copies_a_template_in_the_app(session, make):
     source = make.position(title="Source", criteria=DEFAULT_CRITERIA[4:7], scale=(1, 7))
     target = make.position(title="Target")
     at = app_as(recruiter.id, "pages/positions.py")
-    at.selectbox(key="position_edit").select(target.id).run()
+    choice_box(at, "position_edit").select(target.id).run()
     at.selectbox(key=f"pos_copy_from_{target.id}").select(source.id).run()
     at.button(key=f"pos_copy_{target.id}").click().run()
     assert not at.exception
