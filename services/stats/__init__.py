@@ -24,6 +24,7 @@ from services.stats.agenda import (
     CRITERION_COLUMNS,
     criterion_stats,
     disagreements,
+    tally_texts,
     tally_words,
 )
 from services.stats.aggregation import (
@@ -52,5 +53,5 @@ __all__ = [
     "candidate_summary", "criterion_stats", "crossed_matrix", "disagreements", "icc",
     "krippendorff_alpha", "leniency", "organisation_prior", "panelist_scores",
     "position_summaries", "ranking",
-    "reliability", "reliability_by_criterion", "tally_words", "weight_sensitivity",
+    "reliability", "reliability_by_criterion", "tally_texts", "tally_words", "weight_sensitivity",
 ]

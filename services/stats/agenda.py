@@ -112,18 +112,20 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
     threshold = fraction * span.reindex(cells["position_id"]).to_numpy()
     hit = cells.loc[(cells["size"] >= 2).to_numpy()
                     & (cells["range"].to_numpy() >= threshold - _EPS)]
-    words = {x: _fmt(x) for x in np.unique(hit[["min", "max"]].to_numpy())}
-    points = {x: _points(x) for x in np.unique(hit["range"].to_numpy())}
+    # One text per distinct (lowest, highest) pair: a million scores hold tens of thousands of
+    # disagreements but only the few pairs a rating scale allows.
+    pairs, pair_of = np.unique(hit[["min", "max"]].to_numpy(dtype=float).reshape(-1, 2),
+                               axis=0, return_inverse=True)
     template = _("scores range {low} to {high} ({spread})")
+    pair_texts = np.array([template.format(low=_fmt(lo), high=_fmt(hi), spread=_points(hi - lo))
+                           for lo, hi in pairs.tolist()], dtype=object)
     crit_rows = pd.DataFrame({
         "position_id": hit["position_id"].to_numpy(dtype=np.int64),
         "candidate_id": hit["candidate_id"].to_numpy(dtype=np.int64),
         "kind": "criterion",
         "criterion_id": hit["criterion_id"].to_numpy(dtype=float),
         "spread": hit["range"].to_numpy(dtype=float),
-        "detail": [template.format(low=words[lo], high=words[hi], spread=points[rg])
-                   for lo, hi, rg in zip(hit["min"].tolist(), hit["max"].tolist(),
-                                         hit["range"].tolist(), strict=True)],
+        "detail": pair_texts[pair_of.reshape(-1)],
     })
     given = r.loc[r["step"] >= 0]
     counts = _many_rec_counts(given)
@@ -134,7 +136,9 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
     tallies = zip(*(split[f"rec_{name}"].tolist() for name in reversed(RECOMMENDATIONS)),
                   strict=True)
     texts = tally_texts()
-    words = [tally_words(list(row), texts) for row in tallies]
+    said: dict[tuple, str] = {}  # the few distinct tallies, each put in words once
+    words = [said[row] if row in said else said.setdefault(row, tally_words(list(row), texts))
+             for row in tallies]
     split_text = _("split: {tally}")
     rec_rows = pd.DataFrame({
         "position_id": pos,

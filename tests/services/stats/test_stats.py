@@ -653,6 +653,41 @@ def test_weight_sensitivity_watches_the_order_within_the_top():
     assert {"criterion_id": 2, "direction": "+25%", "top": [2, 1]} in result["changes"]
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_weight_sensitivity_is_candidate_summarys_ranking_on_the_moved_weights(seed):
+    """Each perturbed top is the top of candidate_summary run on the scores with that one
+    weight moved (the definition), on random panels with unassessed criteria and ties."""
+    rng = np.random.default_rng(seed)
+    criteria = {c: (["technical", "social", "company"][c % 3], float(rng.choice([0.5, 1, 2])))
+                for c in range(1, 5)}
+    rows = [(cand, pan, crit, None if rng.random() < 0.15 else float(rng.integers(1, 6)))
+            for cand in range(1, int(rng.integers(2, 9)))
+            for pan in range(1, int(rng.integers(2, 5)))
+            for crit in criteria]
+    scores = make_scores(rows, criteria)
+    top_n, delta = int(rng.integers(1, 4)), float(rng.choice([0.2, 0.5]))
+
+    def top_of(frame):
+        summary = stats.candidate_summary(frame, None)
+        summary = summary.loc[summary["overall"].notna()].sort_values("rank")
+        return summary["candidate_id"].astype(int).tolist()[:top_n]
+
+    expected = []
+    for crit in sorted(criteria):
+        for sign, direction in ((1, "+"), (-1, "-")):
+            moved = scores.assign(weight=np.where(scores["criterion_id"] == crit,
+                                                  scores["weight"] * (1 + sign * delta),
+                                                  scores["weight"]))
+            if (top := top_of(moved)) != top_of(scores):
+                expected.append({"criterion_id": crit,
+                                 "direction": f"{direction}{round(delta * 100, 6):g}%",
+                                 "top": top})
+    result = stats.weight_sensitivity(scores, None, top_n=top_n, delta=delta)
+    assert result["baseline_top"] == top_of(scores)
+    assert result["changes"] == expected
+    assert result["stable"] is (not expected)
+
+
 # ---------------------------------------------------------------------------------------------
 # Empty input
 # ---------------------------------------------------------------------------------------------
