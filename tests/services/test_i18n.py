@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal
 
 from services import i18n
 from services.stats.ranking import ranking_sentence
@@ -112,6 +113,26 @@ def test_decimals_the_languages_way(lang, text, big):
         assert i18n.decimal(3.5, 2) == text
         assert _space(i18n.number(1234.5, 1)) == big
         assert i18n.decimal(None) == "—"
+
+
+def test_decimals_are_babels_text_of_the_rounded_value_in_each_language_and_sign():
+    """decimal() keeps the texts it made (services.i18n._decimal_text): the kept text is the
+    one Babel writes for that language, that rounding and that sign, whatever came first; and a
+    number as large as a float holds is written, not refused (Babel's default 28-digit decimal
+    context raised InvalidOperation on 1e308)."""
+    values = [3.5, 2.675, -0.001, 0.001, -0.0, 0.0, -2.5, 4.444, 4.445]
+    for lang in ("en", "fr", "en"):
+        with i18n.language(lang):
+            for digits in (2, 1, 0):
+                for value in values:
+                    pattern = "0" + ("." + "0" * digits if digits else "")
+                    assert i18n.decimal(value, digits) == format_decimal(
+                        round(value, digits), format=pattern, locale=i18n.babel_locale())
+            assert i18n.decimal(-0.001) == i18n.decimal(-0.0) != i18n.decimal(0.0)
+    with i18n.language("fr"):
+        assert i18n.decimal(1e308) == "1" + "0" * 308 + ",00"
+        assert _space(i18n.number(1e308, 1)).startswith("100 000 000 ")
+        assert i18n.decimal(-1e308, 0) == "-1" + "0" * 308
 
 
 def test_dates_in_french_month_names_and_the_users_time_zone():
