@@ -1,5 +1,9 @@
 """Which database the app opens, and the settings every SQLite connection gets."""
 
+import os
+import platform
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -9,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from models import Score
 from services import config
 from services.db import DEFAULT_SQLITE, database_url, get_engine
+from tests.conftest import ROOT
 
 PG = "postgresql+psycopg://app:pw@db.internal:5432/secondlook"
 
@@ -97,7 +102,6 @@ def test_app_prefers_the_environment_over_secrets(db_url, tmp_path):
 def _app_with_secrets(secrets: dict):
     from streamlit.testing.v1 import AppTest
 
-    from tests.conftest import ROOT
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     for key, value in secrets.items():
@@ -159,3 +163,38 @@ def test_foreign_keys_are_enforced(session):
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()
+
+
+FREED_ARRAYS = """
+import sys
+import numpy as np
+if sys.argv[1] == "app":
+    import services.db  # noqa: F401  (what importing the app's database module does)
+def resident_mb():
+    return int(next(line for line in open("/proc/self/status")
+                    if line.startswith("VmRSS")).split()[1]) // 1024
+big = np.ones(6 << 17)
+del big  # a 6 MB block freed: glibc would now serve blocks below 6 MB from the heap
+kept, arrays = [], []
+for i in range(40):
+    arrays.append(np.ones(3 << 17))  # 3 MB each, small objects allocated in between
+    kept.append(bytes(2000) + bytes([i]))
+before = resident_mb()
+del arrays
+print(before - resident_mb())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="glibc's malloc only")
+def test_freed_statistics_arrays_go_back_to_the_system():
+    """After importing services.db, 120 MB of freed multi-megabyte arrays leave the process's
+    resident memory (services.db.give_back_large_blocks); without it glibc keeps them, pinned
+    by the small objects allocated between them (the check that the test can fail)."""
+    def returned(mode: str) -> int:
+        done = subprocess.run([sys.executable, "-c", FREED_ARRAYS, mode], cwd=ROOT,
+                              capture_output=True, text=True, check=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        return int(done.stdout.split()[-1])
+    assert returned("app") >= 100
+    assert returned("bare") < 50
