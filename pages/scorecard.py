@@ -1,13 +1,12 @@
 """A panelist scores one interview: the interview kit, the criteria, the overall view."""
 
 import streamlit as st
-from streamlit.errors import StreamlitInvalidLayoutContextError
 
 from models import Role, label
-from services.errors import InvalidInput, NotAllowed, NotFound
+from services.errors import NotAllowed, NotFound
 from services.i18n import _, datetime_, ngettext
 from services.interviews import my_interviews
-from services.scorecards import describe_status, scorecard_kit, submit
+from services.scorecards import describe_status, scorecard_kit
 from ui import db, panel_view
 from ui.guard import require
 from ui.pickers import candidate_labels
@@ -20,6 +19,7 @@ from ui.scorecard_form import (
     seed_state,
     status_text,
     style,
+    submit_cb,
     tasks_widget,
 )
 from ui.text import md_escape
@@ -127,32 +127,19 @@ def scoring(interview_id: int) -> None:
         return
     with st.container(key="sc_status"):
         st.caption(status_text(kit))
-        clicked = st.button(_("Submit scorecard"), type="primary", key="submit_card",
-                            icon=":material/send:", width="stretch",
-                            disabled=kit.scorecard.id is None)
-    if clicked:
-        try:
-            with db.session() as s:
-                submit(s, viewer, kit.scorecard.id,
-                       st.session_state.get(key("version", interview_id)))
-        except InvalidInput as exc:
-            # Said at the button too: the list below can be a long scroll away on a phone.
-            st.toast(ngettext("Not submitted: {n} item is still missing (listed below).",
-                              "Not submitted: {n} items are still missing (listed below).",
-                              len(exc.problems)).format(n=len(exc.problems)),
-                     icon=":material/error:")
-            with st.container(key="sc_missing"):
-                st.error(_("Not submitted yet. Still missing:") + "\n\n" + "\n".join(
-                    f"- {md_escape(p)}" for p in exc.problems))
-            scroll_to("sc_missing")
-            return
-        forget_state(interview_id)
-        st.session_state["scorecard_just_submitted"] = interview_id
-        st.session_state["scorecard_panel_deferred"] = interview_id
-        try:  # only the form: the confirmation comes at once
-            st.rerun(scope="fragment")
-        except StreamlitInvalidLayoutContextError:  # the fragment ran within a whole-page run
-            st.rerun(scope="app")
+        st.button(_("Submit scorecard"), type="primary", key="submit_card",
+                  icon=":material/send:", width="stretch", disabled=kit.scorecard.id is None,
+                  on_click=submit_cb, args=(interview_id, viewer, kit.scorecard.id))
+    missing = st.session_state.pop(key("missing", interview_id), None)
+    if missing:
+        # Said at the button too: the list below can be a long scroll away on a phone.
+        st.toast(ngettext("Not submitted: {n} item is still missing (listed below).",
+                          "Not submitted: {n} items are still missing (listed below).",
+                          len(missing)).format(n=len(missing)), icon=":material/error:")
+        with st.container(key="sc_missing"):
+            st.error(_("Not submitted yet. Still missing:") + "\n\n" + "\n".join(
+                f"- {md_escape(p)}" for p in missing))
+        scroll_to("sc_missing")
 
 
 # A whole-page run draws the panel's view under a submitted card itself.

@@ -16,7 +16,7 @@ Streamlit 1.67 refuses a fragment that writes to an element outside itself
 
 import streamlit as st
 
-from models import Recommendation, label
+from models import Recommendation, ScorecardStatus, label
 from models.scorecards import TEXT_MAX
 from services import i18n
 from services.coverage import save_tasks_covered
@@ -25,9 +25,11 @@ from services.i18n import N_, _, ngettext
 from services.scorecards import (
     Kit,
     ensure_scorecard,
+    find_scorecard,
     missing_items,
     save_fields,
     save_score,
+    submit,
 )
 from services.viewer import Viewer
 from ui import db
@@ -101,6 +103,19 @@ AUTOSAVE_JS = """
     const el = event.target;
     requestAnimationFrame(() => unhide(el));
   }, true);
+  // A rerun can redraw the form after the focus moved (a slow save), pushing the focused
+  // control back under the bar: look again after each redraw, for keyboard focus only (a
+  // control clicked, then scrolled past, must not pull the page back).
+  let looking = false;
+  new MutationObserver(() => {
+    if (looking) return;
+    looking = true;
+    requestAnimationFrame(() => {
+      looking = false;
+      const el = document.activeElement;
+      if (el && el !== document.body && el.matches(':focus-visible')) unhide(el);
+    });
+  }).observe(document.body, {childList: true, subtree: true});
   window.addEventListener('beforeunload', flush);
 })();
 </script>
@@ -269,6 +284,30 @@ def _save_tasks_cb(interview_id: int, viewer: Viewer, tasks: list[str]) -> None:
     ticked = [t for i, t in enumerate(tasks) if st.session_state.get(key("task", interview_id, i))]
     _persist(interview_id, viewer, "tasks",
              lambda s, card_id, v: save_tasks_covered(s, viewer, card_id, ticked, v))
+
+
+def submit_cb(interview_id: int, viewer: Viewer, card_id: int) -> None:
+    """Submit the card, as the "Submit scorecard" button's callback: the run the click starts
+    then draws the submitted card and its confirmation at once (one run, not a run that
+    submits and a second one that shows it). What still stops submission is kept under
+    key("missing") for that run to list; a conflict (another tab or device saved since) is
+    shown at the top of the form like a field's. A second click of a double-click that
+    reaches the server after the first submitted finds the card submitted: not an error."""
+    try:
+        with db.session() as s:
+            submit(s, viewer, card_id, st.session_state.get(key("version", interview_id)))
+    except InvalidInput as exc:
+        with db.session() as s:
+            card = find_scorecard(s, viewer, interview_id)
+        if card is None or card.status != ScorecardStatus.submitted:
+            st.session_state[key("missing", interview_id)] = list(exc.problems)
+            return
+    except (Conflict, NotAllowed, NotFound) as exc:
+        st.session_state[key("error", interview_id)] = str(exc)
+        return
+    forget_state(interview_id)
+    st.session_state["scorecard_just_submitted"] = interview_id
+    st.session_state["scorecard_panel_deferred"] = interview_id
 
 
 def _field_error(interview_id: int, where: str) -> None:

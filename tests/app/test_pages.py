@@ -127,6 +127,31 @@ def test_extreme_score_without_evidence_blocks_submission(world, session, make):
     assert "needs an evidence note" in all_text(at)
 
 
+def test_submit_in_a_tab_opened_before_another_saved_is_refused_in_words(world, session, make):
+    """Two tabs on one draft: tab B saves after tab A loaded it, then A submits. A is told the
+    card changed elsewhere, at the top of the form, without a traceback; nothing is submitted
+    until the panelist works on the latest version."""
+    from services.scorecards import find_scorecard, scorecard_kit
+
+    pia = make.viewer(world["panel"][0])
+    iid = world["iv_cara"].id
+    kit = scorecard_kit(session, pia, iid)
+    query = {"interview": str(iid)}
+    tab_a = app_as(pia.id, "pages/scorecard.py", query=query)
+    for c in kit.criteria:
+        tab_a.radio(key=f"sc_score_{iid}_{c.id}").set_value("3").run()
+    tab_a.radio(key=f"sc_recommendation_{iid}_").set_value("yes").run()
+    tab_b = app_as(pia.id, "pages/scorecard.py", query=query)
+    tab_b.text_area(key=f"sc_concerns_{iid}_").input("Seen in tab B").run()
+    tab_a.button(key="submit_card").click().run()
+    assert not tab_a.exception
+    assert any("changed in another window or device" in e.value for e in tab_a.error)
+    session.expire_all()
+    assert find_scorecard(session, pia, iid).status == "draft"
+    tab_b.button(key="submit_card").click().run()
+    assert not tab_b.exception and any("Submitted" in x.value for x in tab_b.success)
+
+
 def test_submitted_scorecard_changes_the_dashboard(world, make):
     manager = world["manager"].id
     before = app_as(manager, "pages/dashboard.py")

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import MARKER, SECRET_EVIDENCE, idle, log_in_as
+from tests.browser.conftest import MARKER, SECRET_EVIDENCE, idle, log_in_as, settled
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -117,9 +117,14 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     choose(page, "Yes", "Recommendation")
     expect(page.get_by_text(LEFT_TO_DO)).to_have_count(0)
     idle(page)
-    page.get_by_role("button", name="Submit scorecard").click()
+    # A double-click (both clicks reach the server): submitted once, confirmed, no refusal.
+    page.get_by_role("button", name="Submit scorecard").dblclick()
     expect(page.get_by_text(re.compile(r"^Submitted .*read-only now\."))).to_be_visible()
     expect(page.get_by_role("button", name="Submit scorecard")).to_have_count(0)
+    settled(page)
+    expect(page.get_by_text("Not submitted yet")).to_have_count(0)
+    expect(page.get_by_text("changed in another window")).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
 
     # The hiring manager, in a browser of their own.
     manager = new_context().new_page()
