@@ -32,14 +32,14 @@ from services import positions as positions_service
 from services.errors import NotAllowed
 from services.i18n import language
 from tests.apptest import all_text, app_as, open_expander, open_tab, page_alone
-from tests.conftest import PASSWORD, ROOT
+from tests.conftest import PASSWORD, ROOT, world_fixture
 
 SECRET = "Zanzibar-evidence-note"
 ROLES = ["admin", "recruiter", "manager", "granted_manager", "other_manager",
          "panelist_submitted", "panelist_pending"]
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     """A position managed by Hana, given to Gus, not to Otto; Cara's panel: Pia (pending), Paul
     (submitted, with SECRET evidence)."""
