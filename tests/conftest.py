@@ -226,7 +226,9 @@ def world_fixture(build):
         recipe = request.getfixturevalue("world_templates")[(build, _backend(request))]
         for key, value in recipe.factory.items():
             setattr(make, key, _rebind(value, lambda v: _thaw(v, session, make)))
-        return _rebind(recipe.world, lambda v: _thaw(v, session, make))
+        world = _rebind(recipe.world, lambda v: _thaw(v, session, make))
+        session.commit()  # no transaction left open by the reading, as the build's services left it
+        return world
 
     world.__doc__ = build.__doc__
     return world
