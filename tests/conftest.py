@@ -1,4 +1,5 @@
-"""Shared test set-up: a migrated temporary database per test, factories, AppTest helpers."""
+"""Shared test set-up: a migrated temporary database per test (or a copy of a module's world,
+built once per backend: `world_fixture`), factories, AppTest helpers."""
 
 import copy
 import functools
@@ -215,7 +216,9 @@ def world_fixture(build):
     The world may be any nesting of dicts, lists, tuples, dataclasses and plain objects holding
     table rows, the session, the factory and plain values. The build may take only `session`
     and `make`; it must not keep state outside the database (the world is built in another
-    database, possibly long before the test). Defined in a test module, used by its tests.
+    database, by the module's first test of that backend: times "from now" in it are minutes
+    older for later tests). Defined in a test module, used by its tests; a test that asks for
+    no world fixture gets the bare migrated database as before.
     """
     params = set(inspect.signature(build).parameters)
     assert params <= {"session", "make"}, f"{build.__name__} may take only session and make"
