@@ -1,16 +1,22 @@
-"""Shared test set-up: a migrated temporary database per test, factories, AppTest helpers."""
+"""Shared test set-up: a migrated temporary database per test (or a copy of a module's world,
+built once per backend: `world_fixture`), factories, AppTest helpers."""
 
+import copy
+import functools
+import inspect
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, make_url
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from models import Score, Scorecard, ScorecardStatus
 from services import auth, candidates, config, interviews, positions, scorecards
@@ -164,7 +170,14 @@ def pytest_collection_modifyitems(config, items):
 def _database_copy(request, monkeypatch, tmp_path, sqlite_template: Path, pg_template: str):
     """A copy of a template database for the backend the test runs on, as DATABASE_URL; dropped
     at teardown. SQLite: a copy of the file. PostgreSQL: CREATE DATABASE ... TEMPLATE (about a
-    tenth of a second; migrating would take a second, loading the demo several)."""
+    tenth of a second; migrating would take a second, loading the demo several).
+
+    A test that asks for a world fixture (see `world_fixture`) gets a copy of its world's
+    template instead, built on first use from the migrated template."""
+    build = _world_build_of(request)
+    if build is not None:
+        sqlite_template, pg_template = _world_template(request, build, sqlite_template,
+                                                       pg_template)
     if request.param == "sqlite":
         path = tmp_path / "test.db"
         shutil.copy(sqlite_template, path)
@@ -185,6 +198,158 @@ def db_url(request, tmp_path, monkeypatch) -> str:
     sqlite = request.getfixturevalue("migrated_template") if request.param == "sqlite" else None
     pg = request.getfixturevalue("pg_template") if request.param == "postgresql" else None
     yield from _database_copy(request, monkeypatch, tmp_path, sqlite, pg)
+
+
+# ------------------------------------------------------------ worlds built once per backend
+
+# (module, fixture name) -> build function, for every fixture made by `world_fixture`.
+_WORLD_BUILDS: dict[tuple[str, str], object] = {}
+
+
+def world_fixture(build):
+    """Make `build(session, make) -> world` a fixture whose world is built once per backend
+    (per test session) into a template database; each test then gets its own copy of that
+    database (so a test may change the world freely) and the world's objects re-read by
+    primary key in its own session. `make` goes on from where the build left it (its counter,
+    so new names and e-mails do not clash, and its admin).
+
+    The world may be any nesting of dicts, lists, tuples, dataclasses and plain objects holding
+    table rows, the session, the factory and plain values. The build may take only `session`
+    and `make`; it must not keep state outside the database (the world is built in another
+    database, by the module's first test of that backend: times "from now" in it are minutes
+    older for later tests). Defined in a test module, used by its tests; a test that asks for
+    no world fixture gets the bare migrated database as before.
+    """
+    params = set(inspect.signature(build).parameters)
+    assert params <= {"session", "make"}, f"{build.__name__} may take only session and make"
+    _WORLD_BUILDS[(build.__module__, build.__name__)] = build
+
+    @pytest.fixture(name=build.__name__)
+    def world(request, db_url, session, make):
+        recipe = request.getfixturevalue("world_templates")[(build, _backend(request))]
+        for key, value in recipe.factory.items():
+            setattr(make, key, _rebind(value, lambda v: _thaw(v, session, make)))
+        world = _rebind(recipe.world, lambda v: _thaw(v, session, make))
+        session.commit()  # no transaction left open by the reading, as the build's services left it
+        return world
+
+    world.__doc__ = build.__doc__
+    return world
+
+
+def _backend(request) -> str:
+    return request.node.callspec.params["db_url"]
+
+
+def _world_build_of(request):
+    """The build function of the world fixture the test asks for, if any."""
+    found = [b for name in request.fixturenames
+             if (b := _WORLD_BUILDS.get((request.module.__name__, name))) is not None]
+    assert len(found) <= 1, "a test may use one world fixture"
+    return found[0] if found else None
+
+
+@dataclass
+class _Row:
+    """A table row of a world, by primary key."""
+    model: type
+    key: object
+
+
+_SESSION, _MAKE = object(), object()
+
+
+@dataclass
+class _Recipe:
+    world: object
+    factory: dict
+    database: str  # SQLite: the template file; PostgreSQL: the template database's name
+
+
+def _rebind(value, leaf):
+    """`value` rebuilt with leaf(x) in place of every x that leaf changes (containers, dataclasses
+    and plain objects are copied, walking their contents)."""
+    swapped = leaf(value)
+    if swapped is not value:
+        return swapped
+    if isinstance(value, str | bytes | int | float | bool | type(None) | datetime | Path):
+        return value
+    if isinstance(value, dict):
+        return {k: _rebind(v, leaf) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebind(v, leaf) for v in value]
+    if isinstance(value, tuple):
+        items = [_rebind(v, leaf) for v in value]
+        return type(value)._make(items) if hasattr(value, "_fields") else tuple(items)
+    if isinstance(value, set | frozenset):
+        return type(value)(_rebind(v, leaf) for v in value)
+    if hasattr(value, "__dict__") and not isinstance(value, type) and not callable(value):
+        copied = copy.copy(value)
+        vars(copied).update({k: _rebind(v, leaf) for k, v in vars(value).items()})
+        return copied
+    return value
+
+
+def _freeze(value, session, make):
+    if isinstance(value, SQLModel) and hasattr(type(value), "__table__"):
+        return _Row(type(value), sa_inspect(value).identity)
+    if value is session:
+        return _SESSION
+    if value is make:
+        return _MAKE
+    return value
+
+
+def _thaw(value, session, make):
+    if isinstance(value, _Row):
+        row = session.get(value.model, value.key)
+        assert row is not None, f"{value} vanished from the world's copy"
+        return row
+    if value is _SESSION:
+        return session
+    if value is _MAKE:
+        return make
+    return value
+
+
+@pytest.fixture(scope="session")
+def world_templates(tmp_path_factory):
+    """(build, backend) -> its _Recipe, built on first use; the PostgreSQL templates are
+    dropped at the end."""
+    built: dict = {}
+    yield built
+    for (_, backend), recipe in built.items():
+        if backend == "postgresql":
+            drop_pg_database(make_url(pg_server_url()).set(database=recipe.database)
+                             .render_as_string(hide_password=False))
+
+
+def _world_template(request, build, sqlite_template, pg_template):
+    """The (sqlite, postgresql) templates to copy for a test of `build`'s world."""
+    backend = request.param
+    cache = request.getfixturevalue("world_templates")
+    if (build, backend) not in cache:
+        if backend == "sqlite":
+            path = request.getfixturevalue("tmp_path_factory").mktemp("world") / "world.db"
+            shutil.copy(sqlite_template, path)
+            url, database = f"sqlite:///{path}", str(path)
+        else:
+            url = create_pg_database(pg_server_url(), pg_template)
+            database = make_url(url).database
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DATABASE_URL", url)
+            with Session(get_engine(url), expire_on_commit=False) as s:
+                make = Factory(s)
+                kwargs = {"session": s, "make": make}
+                world = build(**{k: kwargs[k] for k in inspect.signature(build).parameters})
+                freeze = functools.partial(_freeze, session=s, make=make)
+                cache[(build, backend)] = _Recipe(
+                    world=_rebind(world, freeze),
+                    factory={k: _rebind(v, freeze) for k, v in vars(make).items() if k != "s"},
+                    database=database)
+            get_engine(url).dispose()  # a template is copied without open connections
+    database = cache[(build, backend)].database
+    return (Path(database), pg_template) if backend == "sqlite" else (sqlite_template, database)
 
 
 @pytest.fixture(scope="session")

@@ -127,7 +127,9 @@ def english() -> dict:
         french.extend([entry.string] if isinstance(entry.string, str) else entry.string)
     french_text = "\n".join(_norm(f) for f in french)
     exact: dict[str, str] = {}
-    patterns: list[tuple[str, re.Pattern]] = []
+    # (msgid, its pattern, the longest literal part of the msgid: a text without that part
+    # cannot match, and `in` is far cheaper than a search over a page's thousands of strings)
+    patterns: list[tuple[str, re.Pattern, str]] = []
     for entry in entries.values():
         ids = [entry.id] if isinstance(entry.id, str) else list(entry.id)
         forms = [entry.string] if isinstance(entry.string, str) else list(entry.string)
@@ -141,15 +143,17 @@ def english() -> dict:
                 continue  # "{heading}:" says nothing in any language
             # Bounded gaps: an unbounded ".*?" backtracks for minutes over a long page text.
             gap = r"\S[^\n]{0,120}?"
-            regex = gap.join(re.escape(part) for part in re.split(r"\{[^{}]*\}", text))
+            parts = re.split(r"\{[^{}]*\}", text)
+            regex = gap.join(re.escape(part) for part in parts)
+            literal_part = max(parts, key=len)
             if "{" not in text:
                 exact[text] = msgid
             elif len(letters) >= 2:
                 # ("{a} of {b}" alone would match any "Head of Sales (2)": too weak to judge.)
-                patterns.append((msgid, re.compile(rf"^{regex}$")))
+                patterns.append((msgid, re.compile(rf"^{regex}$"), literal_part))
             # A phrase of two words or more, which French text never uses as such.
             if len(letters) >= 2 and not re.search(rf"(?<!\w){regex}(?!\w)", french_text):
-                patterns.append((msgid, re.compile(rf"(?<!\w){regex}(?!\w)")))
+                patterns.append((msgid, re.compile(rf"(?<!\w){regex}(?!\w)"), literal_part))
     return {"exact": exact, "patterns": patterns}
 
 
@@ -159,10 +163,12 @@ def leaks_in(text: str, data: set[str]) -> list[str]:
     if not text or text in data:
         return []
     found = [english()["exact"][text]] if text in english()["exact"] else []
-    if any(p.search(text) for _m, p in english()["patterns"]):
+    # Masking the data only removes text, so the patterns that can match are among these.
+    patterns = [(m, p) for m, p, part in english()["patterns"] if part in text]
+    if any(p.search(text) for _m, p in patterns):
         for d in sorted((d for d in data if len(d) > 3 and d in text), key=len, reverse=True):
             text = text.replace(d, "\0")
-        found += [m for m, p in english()["patterns"] if p.search(text)]
+        found += [m for m, p in patterns if p.search(text)]
     return sorted(set(found))
 
 

@@ -1,13 +1,13 @@
 """The Overview page for each role: what it lists, and who is refused."""
 
-import pytest
 
 from tests.apptest import all_text, app_as, page_alone
+from tests.conftest import world_fixture
 
 PAGE = "pages/overview.py"
 
 
-@pytest.fixture
+@world_fixture
 def org(session, make):
     """Backend (Hana's) with Cara scored by two panelists; Sales (nobody's) with Sam pending."""
     hana = make.user("hiring_manager", name="Hana Manager")

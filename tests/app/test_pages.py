@@ -3,6 +3,7 @@
 import pytest
 
 from tests.apptest import all_text, app_as, figures, open_expander, open_tab, page_alone
+from tests.conftest import world_fixture
 
 PAGES = ["pages/my_interviews.py", "pages/scorecard.py", "pages/dashboard.py",
          "pages/calibration.py",
@@ -18,7 +19,7 @@ ALLOWED = {
 SECRET = "Zanzibar-evidence-note"
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     """A position with a hiring manager, two candidates and a 3-person panel, partly scored."""
     manager = make.user("hiring_manager", name="Hana Manager")

@@ -20,14 +20,14 @@ from services.positions import (
     update_position,
 )
 from tests.apptest import all_text, app_as, choice_box, page_alone
-from tests.conftest import count
+from tests.conftest import count, world_fixture
 
 NEW_PAGES = {"pages/import_candidates.py": {"admin", "recruiter"},
              "pages/overdue.py": {"admin", "recruiter"},
              "pages/exports.py": {"admin", "hiring_manager"}}
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     users = {r: make.user(r, name=f"{r} user") for r in
              ("admin", "recruiter", "hiring_manager", "panelist")}

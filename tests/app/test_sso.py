@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from models import AuditEvent
 from tests.apptest import all_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, world_fixture
 
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "second-look", "client_secret": "not-a-real-secret",
@@ -25,7 +25,7 @@ def sso_app(page: str = "app.py", email: str | None = None, **claims) -> AppTest
     return at.run()
 
 
-@pytest.fixture
+@world_fixture
 def people(session, make):
     manager = make.user("hiring_manager", name="Hana Manager", email="hana@example.com")
     position = make.position(manager=manager, title="Backend Engineer")

@@ -8,13 +8,13 @@ import pytest
 
 from models import ConsensusScore
 from tests.apptest import all_text, app_as, figures, open_expander, open_tab
-from tests.conftest import count
+from tests.conftest import count, world_fixture
 
 # Three panelists score six candidates on four criteria; Lenny is a point more lenient.
 TRUE = [4, 4, 3, 3, 2, 2]
 
 
-@pytest.fixture
+@world_fixture
 def crossed(session, make):
     manager = make.user("hiring_manager", name="Hana Manager")
     position = make.position(manager=manager, title="Data Engineer")

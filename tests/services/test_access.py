@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -31,15 +30,16 @@ from services import (
 from services import positions as positions_service
 from services.errors import NotAllowed
 from services.i18n import language
+from tests import login_answers
 from tests.apptest import all_text, app_as, open_expander, open_tab, page_alone
-from tests.conftest import PASSWORD, ROOT
+from tests.conftest import PASSWORD, ROOT, world_fixture
 
 SECRET = "Zanzibar-evidence-note"
 ROLES = ["admin", "recruiter", "manager", "granted_manager", "other_manager",
          "panelist_submitted", "panelist_pending"]
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     """A position managed by Hana, given to Gus, not to Otto; Cara's panel: Pia (pending), Paul
     (submitted, with SECRET evidence)."""
@@ -327,27 +327,12 @@ def test_only_an_admin_adds_a_user_in_the_app(session, make):
                                    "password": PASSWORD}, viewer=recruiter)
 
 
-# Each process is a restarted app: a new Python process with a new engine. Each login in it is
-# a new AppTest (a new browser session): [email, password, ...] tries those passwords in turn.
-_LOGIN = textwrap.dedent("""
-    import json, sys
-    from streamlit.testing.v1 import AppTest
-    for email, *passwords in json.loads(sys.argv[2]):
-        at = AppTest.from_file(sys.argv[1], default_timeout=60).run()
-        for password in passwords:
-            at.text_input(key="login_email").input(email)
-            at.text_input(key="login_password").input(password)
-            at.button(key="login_submit").click().run()
-        print(json.dumps(("LOGGED_IN" if "user_id" in at.session_state else "REFUSED")
-                         + "\\n" + " | ".join(e.value for e in at.error)))
-""")
-
-
+# A restarted app is a new Python process with a new engine (tests/login_answers.py run as a
+# script); the first app is this test process.
 def _app_process(db_url: str, *logins: list[str]) -> list[str]:
-    """What each login of a freshly started app answered: LOGGED_IN or REFUSED, then the
-    error messages shown."""
+    """What each login of a freshly started app answered (see tests/login_answers.py)."""
     env = {**os.environ, "DATABASE_URL": db_url}
-    done = subprocess.run([sys.executable, "-c", _LOGIN, str(ROOT / "app.py"),
+    done = subprocess.run([sys.executable, "-m", "tests.login_answers", str(ROOT / "app.py"),
                            json.dumps(logins)], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=120, check=True)
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith('"')]
@@ -355,7 +340,8 @@ def _app_process(db_url: str, *logins: list[str]) -> list[str]:
 
 def test_lockout_holds_across_an_app_restart(session, db_url, make):
     make.user("panelist", email="locked@example.com")
-    [first] = _app_process(db_url, ["locked@example.com", *["wrong password!"] * auth.MAX_FAILED])
+    [first] = login_answers.answers(str(ROOT / "app.py"), [
+        ["locked@example.com", *["wrong password!"] * auth.MAX_FAILED]])
     assert "REFUSED" in first and "locked" in first
     # The app restarted: still locked, and the same answer as for an unknown email (the form
     # does not tell who has an account).

@@ -21,7 +21,7 @@ from services.errors import InvalidInput
 from services.i18n import language
 from tests.apptest import all_text, app_as, open_expander, open_tab
 from tests.blind_panel import DECISION_RATIONALE, DRAFT_REC, SUBMITTED_REC, blind_panel, leaked
-from tests.conftest import PASSWORD, count
+from tests.conftest import PASSWORD, count, world_fixture
 
 NEW_PASSWORD = "a brand new secret phrase"
 
@@ -35,7 +35,7 @@ def last(session, action: str) -> AuditEvent:
                         .order_by(AuditEvent.id.desc())).first()
 
 
-@pytest.fixture
+@world_fixture
 def scored(session, make):
     manager = make.user("hiring_manager", name="Hana Manager")
     pia, paul = make.user(name="Pia Panel"), make.user(name="Paul Panel")

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 import manage
 from models import Candidate, Scorecard, User
 from services.db import get_engine, migrate
-from tests.conftest import create_pg_database, drop_pg_database, pg_server_url
+from tests.conftest import create_pg_database, drop_pg_database, pg_server_url, world_fixture
 
 runner = CliRunner()
 
@@ -24,7 +24,7 @@ def _every_row(url: str) -> dict[str, list[tuple]]:
                 for name, table in sorted(meta.tables.items())}
 
 
-@pytest.fixture
+@world_fixture
 def filled(session, make):
     """Users, a position, candidates, an interview and its submitted scorecards, and audit."""
     manager = make.user("hiring_manager", name="Hana Manager")

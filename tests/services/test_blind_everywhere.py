@@ -44,7 +44,7 @@ from services import (
 from services.errors import NotAllowed
 from services.viewer import Viewer
 from tests.blind_panel import CARD_MARKERS, DRAFT_REC, SUBMITTED_REC, blind_panel, leaked
-from tests.conftest import ROOT
+from tests.conftest import ROOT, world_fixture
 
 VISIBLE_NOTE = "Visible-Bea-evidence"
 
@@ -397,7 +397,7 @@ def _colleague_content(frame: pd.DataFrame, colleagues: set[int]) -> pd.DataFram
     return rows[rows[cols].notna().any(axis=1)] if cols else rows.iloc[0:0]
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     return World(session, make)
 

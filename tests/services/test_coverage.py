@@ -9,11 +9,12 @@ from services.errors import InvalidInput
 from services.pdf_pack import debrief_pack
 from services.scorecards import open_scorecard
 from tests.apptest import all_text, app_as, open_tab
+from tests.conftest import world_fixture
 
 TASKS = ["Design APIs", "Review code", "Mentor juniors"]
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     manager = make.user("hiring_manager")
     pia, paul = make.user(name="Pia"), make.user(name="Paul")

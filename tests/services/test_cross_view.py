@@ -100,9 +100,9 @@ def _figures_of_summary(row) -> dict:
             "could": rank_range(row["rank_best"], row["rank_worst"])}
 
 
-def _dashboard(session, position, viewer) -> dict[str, dict]:
-    """What the dashboard's table prints (services.board.ranking_table)."""
-    table = ranking_table(load_board(session, position.id, viewer))
+def _dashboard(board) -> dict[str, dict]:
+    """What the dashboard's table prints (services.board.ranking_table of the board it loaded)."""
+    table = ranking_table(board)
     out = {}
     for d in table.to_dict("records"):
         if pd.isna(d["Rank"]):
@@ -113,8 +113,7 @@ def _dashboard(session, position, viewer) -> dict[str, dict]:
     return out
 
 
-def _board(session, position, viewer) -> dict[str, dict]:
-    board = load_board(session, position.id, viewer)
+def _board(board) -> dict[str, dict]:
     names = dict(zip(board.candidates["candidate_id"], board.candidates["name"], strict=True))
     return {names[r["candidate_id"]]: _figures_of_summary(r)
             for _, r in board.summary.iterrows() if not pd.isna(r["overall"])}
@@ -138,8 +137,8 @@ def _panel_views(session, seated: dict, names: dict) -> dict[str, dict]:
     return out
 
 
-def _report(session, position) -> dict[str, dict]:
-    data = report.position_report(session, position.id)
+def _report(data: dict) -> dict[str, dict]:
+    """The figures of the report's JSON (report.position_report)."""
     out = {}
     for c in data["candidates"]:
         if c["overall"] is None:
@@ -152,9 +151,10 @@ def _report(session, position) -> dict[str, dict]:
     return out
 
 
-def _report_csv(session, position) -> tuple[dict[str, dict], set[str]]:
-    """The report's CSV file as a spreadsheet reads it: (figures, the sentence column's values)."""
-    text = report.report_csv_text(report.position_report(session, position.id))
+def _report_csv(data: dict) -> tuple[dict[str, dict], set[str]]:
+    """The report's CSV file (written from the report's data, as `manage.py report` writes it)
+    as a spreadsheet reads it: (figures, the sentence column's values)."""
+    text = report.report_csv_text(data)
     if not text.strip():  # a position without scored candidates: no rows, nothing to compare
         return {}, set()
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -226,16 +226,21 @@ def test_every_view_prints_the_same_figures(spec, migrated_template, tmp_path_fa
             make, manager, position, seated = _build(session, spec)
             names = {cid: f"Cand{i + 1:02d}" for i, cid in enumerate(seated)}
             viewer = make.viewer(manager)
-            board = _board(session, position, viewer)
-            csv_figures, csv_sentences = _report_csv(session, position)
+            # Loaded once each and read by every view that prints them (the dashboard prints
+            # its table and its sentence from one board; the report's JSON and CSV come from
+            # one position_report).
+            dashboard_board = load_board(session, position.id, viewer)
+            report_data = report.position_report(session, position.id)
+            board = _board(dashboard_board)
+            csv_figures, csv_sentences = _report_csv(report_data)
             xlsx_figures, xlsx_lone_cells = _xlsx(session, position, viewer)
             pdf_figures, pdf_text = _pdf(session, position, viewer, tmp)
             views = {
-                "dashboard table": _dashboard(session, position, viewer),
+                "dashboard table": _dashboard(dashboard_board),
                 "panel view": _panel_views(session, seated, names),
-                "report": _report(session, position),
+                "report": _report(report_data),
                 "report CSV": csv_figures,
-                "report as operator board": _board(session, position, OPERATOR),
+                "report as operator board": _board(load_board(session, position.id, OPERATOR)),
                 "xlsx Summary": xlsx_figures,
                 "pdf table": pdf_figures,
             }
@@ -249,9 +254,9 @@ def test_every_view_prints_the_same_figures(spec, migrated_template, tmp_path_fa
                             for n, f in board.items()}
                 assert figures == want, view
             # The one sentence: the dashboard's, word for word in every other view.
-            sentence = ranking_statement(load_board(session, position.id, viewer))
+            sentence = ranking_statement(dashboard_board)
             assert sentence, "no sentence"
-            assert report.position_report(session, position.id)["ranking_statement"] == sentence
+            assert report_data["ranking_statement"] == sentence
             if csv_figures:
                 assert csv_sentences == {sentence}
             assert sentence in xlsx_lone_cells

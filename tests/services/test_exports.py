@@ -15,13 +15,13 @@ from services.board import load_board
 from services.errors import NotAllowed
 from services.pdf_pack import TRANSLITERATED_NOTE, debrief_pack
 from tests.apptest import all_text, app_as
-from tests.conftest import require_tool
+from tests.conftest import require_tool, world_fixture
 from tests.services.test_scores_io import GOOD, run_import, write
 
 runner = CliRunner()
 
 
-@pytest.fixture
+@world_fixture
 def world(make):
     manager = make.user("hiring_manager", name="Hana")
     panel = [make.user(name=n) for n in ("Tomás Ruiz", "Łukasz Nowak", "Olusegun Adeyemi")]

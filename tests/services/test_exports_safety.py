@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 import manage
 from services import exports
 from services.exports_safety import FORMULA_STARTS, csv_text, neutralise_cell
+from tests.conftest import world_fixture
 
 # OWASP "CSV Injection" examples, plus formulas hidden after a CR or LF inside a cell.
 PAYLOADS = [
@@ -83,7 +84,7 @@ def test_csv_text_quotes_a_lone_carriage_return():
     assert _check_csv(text)[1:] == [["x\ry", "-1"], ["plain", "2"]]
 
 
-@pytest.fixture
+@world_fixture
 def poisoned(session, make):
     """A position whose candidates are named, and whose evidence is written, in payloads.
 

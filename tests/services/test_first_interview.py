@@ -8,10 +8,10 @@ from services.errors import InvalidInput, NotAllowed
 from services.first_interview import change_per_criterion, first_scores, save_first_scores
 from services.positions import criteria_of, current_template
 from tests.apptest import all_text, app_as, choice_box, open_tab
-from tests.conftest import count
+from tests.conftest import count, world_fixture
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     manager = make.user("hiring_manager")
     recruiter = make.user("recruiter")

@@ -1,18 +1,17 @@
 """The dashboard that speaks to the decision: headline, no defaulted decision or consensus
 score, candidates named with their position, saves that confirm."""
 
-import pytest
 
 from models import ConsensusScore, Decision, Position
 from services.board import load_board
 from services.headline import candidate_headline, position_agenda, salary_reading
 from services.scorecards import open_scorecard, save_fields
 from tests.apptest import all_text, app_as, choice_box, open_expander, open_tab
-from tests.conftest import count
+from tests.conftest import count, world_fixture
 from ui.pickers import candidate_labels
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     manager = make.user("hiring_manager", name="Hana Manager")
     pia, paul = make.user(name="Pia"), make.user(name="Paul")

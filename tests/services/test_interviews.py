@@ -23,12 +23,12 @@ from services.interviews import (
 )
 from services.mailer import SmtpConfig
 from tests.apptest import all_text, app_as
-from tests.conftest import count
+from tests.conftest import count, world_fixture
 
 WHEN = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
+@world_fixture
 def world(session, make):
     recruiter = make.user("recruiter", name="Rita Recruiter", email="rita@example.com")
     manager = make.user("hiring_manager")

@@ -12,6 +12,7 @@ from services.interviews import my_interviews
 from services.mailer import SmtpConfig, smtp_config
 from services.overdue import overdue_scorecards, send_reminders
 from tests.apptest import all_text, app_as
+from tests.conftest import world_fixture
 
 
 class Inbox:
@@ -43,7 +44,7 @@ def smtp():
         controller.stop()
 
 
-@pytest.fixture
+@world_fixture
 def late(make):
     """Pia and Paul sat on Cara's interview two days ago; Paul submitted, Pia did not.
     Mo sits on a panel 3 hours ago (not overdue yet) and one tomorrow."""

@@ -9,6 +9,7 @@ from models import Score, Scorecard
 from services import board, overview
 from services.errors import NotAllowed
 from tests.blind_panel import blind_panel
+from tests.conftest import world_fixture
 
 
 def _submitted_after(session, card, hours: float) -> None:
@@ -22,7 +23,7 @@ def _submitted_after(session, card, hours: float) -> None:
     session.commit()
 
 
-@pytest.fixture
+@world_fixture
 def timed(session, make):
     """Backend: Cara (3 seats, 2 days ago: Pia after 2 h, Paul after 30 h, Quinn never),
     Dan (2 seats, just now: nothing yet), Eve (no interview); Sales: Sam (Quinn after 1 h,

@@ -34,7 +34,7 @@ from tests.blind_panel import (
     blind_panel,
     leaked,
 )
-from tests.conftest import count
+from tests.conftest import count, world_fixture
 
 NOTE = "Mentioned a sick parent in confidence"
 
@@ -44,7 +44,7 @@ def exists(session, candidate_id: int) -> bool:
     return session.exec(select(Candidate).where(Candidate.id == candidate_id)).first() is not None
 
 
-@pytest.fixture
+@world_fixture
 def held(session, make):
     """Cara with everything that can be held on a candidate; Dan beside her, untouched."""
     manager = make.user("hiring_manager", name="Hana Manager")

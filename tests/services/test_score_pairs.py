@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from models import Score, Scorecard, ScorecardStatus
 from services import history, score_pairs, scorecards
 from services.db import get_engine
+from tests.conftest import world_fixture
 
 
 def _pairs_from_rows(s: Session, card_id: int) -> set[tuple[int, int]]:
@@ -25,7 +26,7 @@ def _stored_pairs(s: Session, card_id: int) -> set[tuple[int, int]]:
     return set(pairs)
 
 
-@pytest.fixture
+@world_fixture
 def panel(make):
     manager = make.user("hiring_manager")
     position = make.position(manager=manager)

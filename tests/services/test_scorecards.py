@@ -8,9 +8,10 @@ from services.access import may_see_panel
 from services.board import load_board, load_candidate_panel
 from services.errors import Conflict, InvalidInput, NotAllowed
 from services.settings import set_setting
+from tests.conftest import world_fixture
 
 
-@pytest.fixture
+@world_fixture
 def setup(session, make):
     manager = make.user("hiring_manager", name="Hana Manager")
     position = make.position(manager=manager)

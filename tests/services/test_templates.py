@@ -10,6 +10,7 @@ from services.positions import DEFAULT_CRITERIA, criteria_of, current_template, 
 from services.positions import position_form_data as form
 from services.templates import copy_template, default_criteria, template_history
 from tests.apptest import app_as, choice_box
+from tests.conftest import world_fixture
 
 
 def test_default_template_covers_the_three_dimensions_with_anchors():
@@ -17,7 +18,7 @@ def test_default_template_covers_the_three_dimensions_with_anchors():
     assert all(c["anchor_low"] and c["anchor_mid"] and c["anchor_high"] for c in DEFAULT_CRITERIA)
 
 
-@pytest.fixture
+@world_fixture
 def scored(make):
     manager = make.user("hiring_manager")
     panel = [make.user(), make.user()]
