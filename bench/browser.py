@@ -273,7 +273,7 @@ def _choose(page, key: str, option: str) -> None:
     box.wait_for()
     if option in (box.text_content() or ""):
         return
-    box.click()
+    box.get_by_role("combobox").click()  # the box itself: the container's centre may miss it
     page.get_by_role("listbox").wait_for()  # typed before the list opens, the filter is lost
     page.keyboard.type(option)  # the option list is virtual: filter it
     page.get_by_role("option", name=option, exact=True).click()
