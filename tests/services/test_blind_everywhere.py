@@ -194,6 +194,7 @@ EXCLUDED = {
     "coverage.save_tasks_covered": _WRITE,
     **{f"db.{n}": _NO_CANDIDATE for n in (
         "alembic_config", "check_reachable", "database_url", "fetch_rows", "gc_paused",
+        "give_back_large_blocks",
         "get_engine", "is_empty", "migrate", "session_scope", "with_driver")},
     **dict.fromkeys(("audit.action_label", "auth.lock_notice", "auth.password_help", "errors.field_label", "errors.field_messages", *(f"config.{c}" for c in ("app_url", "cli_language", "database_url", "env", "environment", "file_section", "secret_section", "set_gettext_language", "set_secrets_reader", "smtp", "sso_configured", "time_zone"))), _NO_CANDIDATE),  # noqa: E501
     "decisions.record_decision": _WRITE,
