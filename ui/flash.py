@@ -49,7 +49,7 @@ def show(now: float | None = None) -> list[str]:
             kept.append([item[0], first])
     st.session_state[_KEY] = kept
     for message, _first in kept:
-        st.toast(message, icon="✅")
+        st.toast(message, icon=":material/check_circle:")
     return [m for m, _first in kept]
 
 
