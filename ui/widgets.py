@@ -156,7 +156,9 @@ def current_choice(label: str, options: list[int], *, key: str, format_func,
     widget = f"{key}__{hashlib.sha256(labels.encode('utf-8')).hexdigest()[:12]}"
     kept = f"{key}__chosen"
     if select in options:
-        st.session_state[widget] = select
+        # Kept at once too: a run interrupted inside the selectbox (a second click arriving)
+        # must leave the next run this choice, whatever the browser sends.
+        st.session_state[widget] = st.session_state[kept] = select
     elif widget not in st.session_state and st.session_state.get(kept) in options:
         st.session_state[widget] = st.session_state[kept]
 
