@@ -133,12 +133,11 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
     steps = given.groupby("candidate_id")["step"].agg(["min", "max"]).reindex(split.index)
     pos = given.drop_duplicates("candidate_id").set_index("candidate_id")["position_id"]
     pos = pos.reindex(split.index).to_numpy(dtype=np.int64)
-    tallies = zip(*(split[f"rec_{name}"].tolist() for name in reversed(RECOMMENDATIONS)),
-                  strict=True)
+    tallies = list(zip(*(split[f"rec_{name}"].tolist() for name in reversed(RECOMMENDATIONS)),
+                       strict=True))
     texts = tally_texts()
-    said: dict[tuple, str] = {}  # the few distinct tallies, each put in words once
-    words = [said[row] if row in said else said.setdefault(row, tally_words(list(row), texts))
-             for row in tallies]
+    said = {row: tally_words(list(row), texts) for row in set(tallies)}  # each distinct once
+    words = [said[row] for row in tallies]
     split_text = _("split: {tally}")
     rec_rows = pd.DataFrame({
         "position_id": pos,
