@@ -235,7 +235,7 @@ def organisation_prior(session: Session) -> ranking.SpreadPrior:
     with _PRIOR_LOCK:
         if key in _PRIORS:
             return _PRIORS[key]
-    scores, _cards = submitted_scores(session)
+    scores, _cards = submitted_scores(session, slim=True)
     _, scales = organisation_scales(session)
     prior = stats.organisation_prior(scores, scales)
     with _PRIOR_LOCK:

@@ -207,10 +207,11 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
 
 
 def _panelist_level(pos_all: np.ndarray, cand: np.ndarray, pan: np.ndarray, v: np.ndarray,
-                    weight: pd.Series, dim: pd.Categorical) -> pd.DataFrame:
+                    weight: pd.Series, dim: pd.Categorical | None) -> pd.DataFrame:
     """Panelist level: weighted sums per (candidate, panelist), overall and per dimension,
     with bincount over one integer key (a groupby over a million rows costs ten times more).
-    One row per (candidate, panelist) with position_id, overall and each dimension."""
+    One row per (candidate, panelist) with position_id, overall and each dimension (`dim`
+    None: the overall alone, computed the same way)."""
     assessed = ~np.isnan(v)
     w = np.where(assessed, pd.to_numeric(weight).to_numpy(dtype=float), 0.0)
     wv = np.where(assessed, v * w, 0.0)
@@ -222,9 +223,9 @@ def _panelist_level(pos_all: np.ndarray, cand: np.ndarray, pan: np.ndarray, v: n
 
     ps = pd.DataFrame({"candidate_id": key_cand, "panelist_id": key_pan})
     ps["overall"] = _ratio_or_nan(total(wv), total(w)).to_numpy()
-    labels = [str(c) for c in dim.categories]
-    dim_code = dim.codes
-    for d in DIMENSIONS:
+    labels = [] if dim is None else [str(c) for c in dim.categories]
+    dim_code = None if dim is None else dim.codes
+    for d in DIMENSIONS if dim is not None else ():
         if d in labels:
             hit = dim_code != labels.index(d)
             ps[d] = _ratio_or_nan(total(np.where(hit, 0.0, wv)),
@@ -247,12 +248,14 @@ def _fit_prior(own_var: np.ndarray, n: np.ndarray, span: np.ndarray) -> ranking.
 def organisation_prior(scores: pd.DataFrame, scales: pd.DataFrame) -> ranking.SpreadPrior:
     """The spread prior position_summaries fits when given these scores (every position, the
     `scores` and `scales` frames it takes) and no prior: what each board is given (`prior=`)
-    so that one position's figures are those of the organisation-wide run."""
-    dim = _as_categories(scores["dimension"])
+    so that one position's figures are those of the organisation-wide run. Only position_id,
+    candidate_id, panelist_id, weight and value are read (services.history.submitted_scores
+    with slim=True): the fit needs each panelist's overall, made as position_summaries makes it.
+    """
     pos_all, cand, pan = (_int_ids(scores[c]) for c in ("position_id", "candidate_id",
                                                         "panelist_id"))
     v = pd.to_numeric(scores["value"]).to_numpy(dtype=float)
-    ps = _panelist_level(pos_all, cand, pan, v, scores["weight"], dim)
+    ps = _panelist_level(pos_all, cand, pan, v, scores["weight"], None)
     g = ps.groupby(["position_id", "candidate_id"], sort=True)["overall"]
     var, n = g.var(), g.count()
     sc = scales.set_index("position_id")[["scale_min", "scale_max"]]

@@ -2,6 +2,7 @@
 score rows, whatever writes them, and submitted_scores reads exactly the score rows from them."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -112,6 +113,20 @@ def test_submitted_scores_are_the_submitted_rows(session, make, panel):
     assert got == want
     assert set(scores["panelist_id"]) == {one.id}
     assert np.isnan(scores["value"]).sum() == 1
+
+
+def test_slim_submitted_scores_are_the_same_rows_with_fewer_columns(session, make, panel):
+    """What the spread prior is fitted from (board.organisation_prior) is the full read's rows,
+    in the same order, with the columns the fit needs."""
+    interview, (one, two) = panel
+    make.scorecard(interview, one, [5, None, 3, 1])
+    make.scorecard(interview, two, [2, 4, None, 3])
+    full, cards = history.submitted_scores(session)
+    slim, slim_cards = history.submitted_scores(session, slim=True)
+    columns = ["position_id", "candidate_id", "panelist_id", "weight", "value"]
+    assert list(slim.columns) == columns
+    pd.testing.assert_frame_equal(slim, full[columns])
+    pd.testing.assert_frame_equal(slim_cards, cards)
 
 
 def test_submitted_scores_with_nothing_submitted(session, make, panel):

@@ -316,6 +316,33 @@ def test_prior_is_fitted_from_history():
     assert prior.variance == pytest.approx(0.3, rel=0.1)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_organisation_prior_is_the_prior_position_summaries_fits(seed):
+    """Boards are given organisation_prior (fitted from services.history's slim read); the
+    organisation-wide run fits its own inside position_summaries. Same scores, same prior: the
+    figures are identical, not merely close."""
+    rng = np.random.default_rng(seed)
+    scales = pd.DataFrame({"position_id": [1, 2, 3], "scale_min": [1, 1, 0],
+                           "scale_max": [5, 10, 4]})
+    rows = []
+    for pos, lo, hi in scales.itertuples(index=False):
+        for cand in range(int(rng.integers(3, 12))):
+            for pan in range(int(rng.integers(1, 5))):
+                for crit in range(3):
+                    value = float(rng.integers(lo, hi + 1)) if rng.random() > 0.15 else NAN
+                    rows.append((pos, 100 * pos + cand, pan, 10 * pos + crit,
+                                 ("technical", "social", "company")[crit], [1.0, 1.5, 0.5][crit],
+                                 value))
+    scores = pd.DataFrame(rows, columns=["position_id", "candidate_id", "panelist_id",
+                                         "criterion_id", "dimension", "weight", "value"])
+    prior = stats.organisation_prior(
+        scores[["position_id", "candidate_id", "panelist_id", "weight", "value"]], scales)
+    fitted, given_prior = (stats.position_summaries(scores, None, scales, prior=p)[0]
+                           for p in (None, prior))
+    pd.testing.assert_frame_equal(fitted, given_prior, check_exact=True)
+
+
 def test_rank_breaks_ties_by_id_and_puts_unscored_last():
     scores = make_scores(panel(9, [4.0, 4.0]) + panel(3, [4.0, 4.0]) + panel(5, [2.0, 2.5])
                          + panel(1, [NAN, NAN]))
