@@ -134,6 +134,7 @@ def generate(engine, target_scores: int, *, seed: int = 7) -> Generated:
             crits.append(crit_id)
             criteria.append((crit_id, f"Criterion {j + 1}", dims[j], weights[j], "", "", "", "",
                              p, j))
+        weight_of = dict(zip(crits, weights, strict=True))
         span = hi - lo
         for c in range(n):
             cand_id += 1
@@ -174,11 +175,13 @@ def generate(engine, target_scores: int, *, seed: int = 7) -> Generated:
                           or (score_id % 3 == 0) else "")
                     scores.append((score_id, card_id, crits[j], v, bool(na[j]), ev))
                     pairs.append((crits[j], v))
-                # score_pairs as the triggers of migration 0003 write it (see _bulk_scores).
+                # score_pairs and the sums as the triggers of migrations 0003 and 0010 write
+                # them (see _bulk_scores).
                 cards.append((card_id, rec, "", None, "", "", cand_id, u, p,
                               "submitted" if submitted else "draft",
                               stamp if submitted else None, stamp, 1, "[]",
-                              score_pairs.encode(pairs)))
+                              score_pairs.encode(pairs),
+                              *score_pairs.sums((weight_of[c], v) for c, v in pairs)))
             if rng.random() < 0.2:
                 dec_id += 1
                 decisions.append((dec_id, cand_id, ("advance", "reject", "hold")[c % 3],
@@ -210,7 +213,8 @@ def generate(engine, target_scores: int, *, seed: int = 7) -> Generated:
         w.rows("scorecard", ["id", "recommendation", "candidate_questions", "salary_heard",
                              "interest", "concerns", "interview_id", "panelist_id",
                              "template_id", "status", "submitted_at", "updated_at", "version",
-                             "tasks_covered", "score_pairs"], cards)
+                             "tasks_covered", "score_pairs", "weighted_sum", "assessed_weight"],
+               cards)
         _bulk_scores(w, raw.driver_connection, engine.dialect.name, scores)
         w.rows("decision", ["id", "candidate_id", "outcome", "rationale", "decided_by",
                             "decided_at"], decisions)

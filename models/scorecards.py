@@ -50,6 +50,13 @@ class Scorecard(ScorecardFields, table=True):
     # score table (migration 0003) and read by services.history.submitted_scores. The app
     # never sets it; None or "" means no score rows.
     score_pairs: str | None = Field(default=None, sa_type=Text, exclude=True)
+    # The card's weighted total over its assessed scores (sum of weight x value) and their
+    # total weight, written by the same triggers (migration 0010); a panelist's overall is
+    # their ratio. Read by services.history.submitted_cards for the spread prior.
+    weighted_sum: float = Field(default=0.0, exclude=True,
+                                sa_column_kwargs={"server_default": "0"})
+    assessed_weight: float = Field(default=0.0, exclude=True,
+                                   sa_column_kwargs={"server_default": "0"})
 
 
 class ScoreInput(SQLModel):

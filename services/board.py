@@ -32,7 +32,7 @@ from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.db import fetch_rows, gc_paused
 from services.errors import NotAllowed, NotFound
-from services.history import submitted_scores
+from services.history import submitted_cards
 from services.i18n import _, current_language, decimal, ngettext, percent
 from services.positions import criteria_of, current_template
 from services.settings import get_setting
@@ -226,18 +226,17 @@ def organisation_prior(session: Session) -> ranking.SpreadPrior:
     report, exports and `make bench` agree. One number for the organisation (a variance and its
     weight), not any panel's scores.
 
-    It is read from every submitted scorecard (services.history, one row per card) and kept
-    per database and change marker: the first board after a change pays about half a second on
-    a million scores, the next boards of any position nothing. (A GROUP BY over the score rows
-    took minutes on SQLite at that size.)
+    It is fitted from every submitted scorecard's weighted sums (services.history.submitted_cards,
+    one row per card, no scores parsed) and kept per database and change marker: the first
+    board after a change pays that read (about 0.2 s on a million scores), the next boards of
+    any position nothing.
     """
     key = (str(session.get_bind().url), change_marker(session))
     with _PRIOR_LOCK:
         if key in _PRIORS:
             return _PRIORS[key]
-    scores, _cards = submitted_scores(session, slim=True)
     _, scales = organisation_scales(session)
-    prior = stats.organisation_prior(scores, scales)
+    prior = stats.organisation_prior(submitted_cards(session), scales)
     with _PRIOR_LOCK:
         _PRIORS[key] = prior
         while len(_PRIORS) > PRIOR_CACHE:
@@ -497,9 +496,11 @@ def organisation_scales(session: Session) -> tuple[float, pd.DataFrame]:
 
 def organisation_figures(scores: pd.DataFrame, cards: pd.DataFrame, scales: pd.DataFrame,
                          fraction: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """stats.position_summaries over the packed scores (pure: no database)."""
+    """stats.position_summaries over the packed scores (pure: no database), with the
+    organisation's spread prior fitted from `cards` as organisation_prior fits it."""
     recs = cards[["candidate_id", "panelist_id", "recommendation", "position_id"]]
-    return stats.position_summaries(scores, recs, scales, disagreement_fraction=fraction)
+    return stats.position_summaries(scores, recs, scales, disagreement_fraction=fraction,
+                                    prior=stats.organisation_prior(cards, scales))
 
 
 @gc_paused

@@ -10,14 +10,57 @@ from models import Candidate, Criterion, Interview, Scorecard, ScorecardStatus, 
 from services import score_pairs
 from services.db import fetch_rows, gc_paused
 
+CARD_COLUMNS = ["scorecard_id", "candidate_id", "position_id", "panelist_id", "template_id",
+                "recommendation", "scale_min", "scale_max", "weighted_sum", "assessed_weight"]
+
+
+def _card_rows(session: Session, *extra) -> list[tuple]:
+    """The submitted cards' CARD_COLUMNS (then `extra` columns), straight from the driver."""
+    return fetch_rows(session,
+        select(Scorecard.id, Interview.candidate_id, Candidate.position_id, Scorecard.panelist_id,
+               Scorecard.template_id, Scorecard.recommendation, ScorecardTemplate.scale_min,
+               ScorecardTemplate.scale_max, Scorecard.weighted_sum, Scorecard.assessed_weight,
+               *extra)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .join(Candidate, Candidate.id == Interview.candidate_id)
+        .join(ScorecardTemplate, ScorecardTemplate.id == Scorecard.template_id)
+        .where(Scorecard.status == ScorecardStatus.submitted))
+
+
+def _cards(by_column: list) -> pd.DataFrame:
+    kinds = {"recommendation": object, "weighted_sum": float, "assessed_weight": float}
+    return pd.DataFrame({
+        name: np.array(values, dtype=kinds.get(name, np.int64))
+        for name, values in zip(CARD_COLUMNS, by_column, strict=True)})
+
+
+PRIOR_COLUMNS = ["scorecard_id", "candidate_id", "position_id", "panelist_id", "weighted_sum",
+                 "assessed_weight"]
+
 
 @gc_paused
-def submitted_scores(session: Session, *, slim: bool = False
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def submitted_cards(session: Session) -> pd.DataFrame:
+    """The submitted cards' PRIOR_COLUMNS, without their scores: with each card's weighted sum
+    and assessed weight (kept by the triggers of migration 0010) this is what the spread prior
+    is fitted from (services.board.organisation_prior), a fraction of the scores' read."""
+    rows = fetch_rows(session,
+        select(Scorecard.id, Interview.candidate_id, Candidate.position_id, Scorecard.panelist_id,
+               Scorecard.weighted_sum, Scorecard.assessed_weight)
+        .join(Interview, Interview.id == Scorecard.interview_id)
+        .join(Candidate, Candidate.id == Interview.candidate_id)
+        .where(Scorecard.status == ScorecardStatus.submitted))
+    by_column = list(zip(*rows, strict=True)) or [()] * len(PRIOR_COLUMNS)
+    del rows
+    return pd.DataFrame({name: np.array(values, dtype=float if name in ("weighted_sum",
+                                                                         "assessed_weight")
+                                        else np.int64)
+                         for name, values in zip(PRIOR_COLUMNS, by_column, strict=True)})
+
+
+@gc_paused
+def submitted_scores(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every submitted score (raw value, with its card's scale and position) and the submitted
-    cards, read as one row per scorecard. `slim`: the score rows with position_id,
-    candidate_id, panelist_id, weight and value only (what the spread prior is fitted from,
-    services.board.organisation_prior: the other columns cost a third of the read).
+    cards (CARD_COLUMNS), read as one row per scorecard.
 
     Pulling a million joined score rows through the driver costs seconds (Python builds a tuple
     per row). Each scorecard carries its scores in `score_pairs`, "criterion_id value" pairs
@@ -28,23 +71,11 @@ def submitted_scores(session: Session, *, slim: bool = False
     crit = pd.DataFrame(fetch_rows(session, select(Criterion.id, Criterion.dimension,
                                                    Criterion.weight)),
                         columns=["criterion_id", "dimension", "weight"])
-    rows = fetch_rows(session,
-        select(Scorecard.id, Interview.candidate_id, Candidate.position_id, Scorecard.panelist_id,
-               Scorecard.template_id, Scorecard.recommendation, ScorecardTemplate.scale_min,
-               ScorecardTemplate.scale_max, Scorecard.score_pairs)
-        .join(Interview, Interview.id == Scorecard.interview_id)
-        .join(Candidate, Candidate.id == Interview.candidate_id)
-        .join(ScorecardTemplate, ScorecardTemplate.id == Scorecard.template_id)
-        .where(Scorecard.status == ScorecardStatus.submitted))
-    columns = ["scorecard_id", "candidate_id", "position_id", "panelist_id", "template_id",
-               "recommendation", "scale_min", "scale_max"]
-    by_column = list(zip(*rows, strict=True)) or [()] * 9
+    rows = _card_rows(session, Scorecard.score_pairs)
+    by_column = list(zip(*rows, strict=True)) or [()] * (len(CARD_COLUMNS) + 1)
     del rows  # each temporary below is freed once used: this runs on a million scores
-    cards = pd.DataFrame({
-        name: (np.array(values, dtype=object) if name == "recommendation"
-               else np.array(values, dtype=np.int64))
-        for name, values in zip(columns, by_column[:8], strict=True)})
-    texts = by_column[8]
+    cards = _cards(by_column[:-1])
+    texts = by_column[-1]
     del by_column
     per_card, criterion, values = score_pairs.decode(texts)
     del texts
@@ -70,12 +101,6 @@ def submitted_scores(session: Session, *, slim: bool = False
     def per_row(column: str) -> np.ndarray:
         return cards[column].to_numpy(dtype=id_type)[card_idx]
 
-    if slim:
-        scores = pd.DataFrame({
-            "position_id": per_row("position_id"), "candidate_id": per_row("candidate_id"),
-            "panelist_id": per_row("panelist_id"),
-            "weight": crit["weight"].to_numpy(dtype=float)[row], "value": values}, copy=False)
-        return scores, cards
     scores = pd.DataFrame({
         "candidate_id": per_row("candidate_id"),
         "panelist_id": per_row("panelist_id"),

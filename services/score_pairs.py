@@ -1,4 +1,5 @@
-"""scorecard.score_pairs: the one definition of the column's format, read and written here.
+"""scorecard.score_pairs (and the card's weighted sums): the one definition of what the
+triggers write, read and written here.
 
 A card's scores as text, "criterion_id value" pairs separated by spaces; a criterion not
 assessed is its negated id with 0 ("12 4 13 5 -14 0": criterion 14 not assessed). In the app the
@@ -6,6 +7,10 @@ database writes the column, from the score rows in the same transaction (the SQL
 migrations 0003 and 0006, which must write what `encode` writes); `encode` serves writers that
 bypass the triggers (the benchmark generator), and every reader decodes through `decode`
 (services.history.submitted_scores, a million scores at a time) or `pairs` (one card).
+
+The same triggers keep scorecard.weighted_sum and assessed_weight (migration 0010): the sum of
+weight x value over the card's assessed scores and the sum of their weights; `sums` writes
+them for writers that bypass the triggers.
 """
 
 from collections.abc import Iterable, Sequence
@@ -16,6 +21,12 @@ import numpy as np
 def encode(scores: Iterable[tuple[int, int | None]]) -> str:
     """The pairs text of (criterion id, value or None for not assessed) scores."""
     return " ".join(f"{-c} 0" if v is None else f"{c} {v}" for c, v in scores)
+
+
+def sums(scores: Iterable[tuple[float, int | None]]) -> tuple[float, float]:
+    """(weighted_sum, assessed_weight) of (criterion weight, value or None) scores."""
+    assessed = [(w, v) for w, v in scores if v is not None]
+    return float(sum(w * v for w, v in assessed)), float(sum(w for w, _ in assessed))
 
 
 def pairs(text: str | None) -> list[tuple[int, int | None]]:

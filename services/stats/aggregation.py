@@ -26,8 +26,8 @@ Scores
   freedom; agreement by chance never yields a zero-width band. `history_share` = d0 / (d0 +
   d_i): a band "leans on history" when it is 0.5 or more. The prior is fitted on whatever
   `scores` the batch is given (the organisation, for position_summaries from services.board /
-  calibration), or passed in (`prior=`, the board's organisation_prior, the same fit read
-  through SQL).
+  calibration), or passed in (`prior=`: organisation_prior, the same fit from each card's
+  weighted sums kept by the database, which every view is given).
 * Ranking is by overall score, best first; exact ties go to the lower candidate id and
   candidates without any score come last.
 * Letters, tie groups, possible ranks and the chance of being best: services.stats.ranking
@@ -207,11 +207,10 @@ def position_summaries(scores: pd.DataFrame, recs: pd.DataFrame | None, scales: 
 
 
 def _panelist_level(pos_all: np.ndarray, cand: np.ndarray, pan: np.ndarray, v: np.ndarray,
-                    weight: pd.Series, dim: pd.Categorical | None) -> pd.DataFrame:
+                    weight: pd.Series, dim: pd.Categorical) -> pd.DataFrame:
     """Panelist level: weighted sums per (candidate, panelist), overall and per dimension,
     with bincount over one integer key (a groupby over a million rows costs ten times more).
-    One row per (candidate, panelist) with position_id, overall and each dimension (`dim`
-    None: the overall alone, computed the same way)."""
+    One row per (candidate, panelist) with position_id, overall and each dimension."""
     assessed = ~np.isnan(v)
     w = np.where(assessed, pd.to_numeric(weight).to_numpy(dtype=float), 0.0)
     wv = np.where(assessed, v * w, 0.0)
@@ -223,9 +222,9 @@ def _panelist_level(pos_all: np.ndarray, cand: np.ndarray, pan: np.ndarray, v: n
 
     ps = pd.DataFrame({"candidate_id": key_cand, "panelist_id": key_pan})
     ps["overall"] = _ratio_or_nan(total(wv), total(w)).to_numpy()
-    labels = [] if dim is None else [str(c) for c in dim.categories]
-    dim_code = None if dim is None else dim.codes
-    for d in DIMENSIONS if dim is not None else ():
+    labels = [str(c) for c in dim.categories]
+    dim_code = dim.codes
+    for d in DIMENSIONS:
         if d in labels:
             hit = dim_code != labels.index(d)
             ps[d] = _ratio_or_nan(total(np.where(hit, 0.0, wv)),
@@ -245,17 +244,34 @@ def _fit_prior(own_var: np.ndarray, n: np.ndarray, span: np.ndarray) -> ranking.
     return ranking.fit_spread_prior(own_var * (ranking.COMMON_SPAN / span) ** 2, n - 1)
 
 
-def organisation_prior(scores: pd.DataFrame, scales: pd.DataFrame) -> ranking.SpreadPrior:
-    """The spread prior position_summaries fits when given these scores (every position, the
-    `scores` and `scales` frames it takes) and no prior: what each board is given (`prior=`)
-    so that one position's figures are those of the organisation-wide run. Only position_id,
-    candidate_id, panelist_id, weight and value are read (services.history.submitted_scores
-    with slim=True): the fit needs each panelist's overall, made as position_summaries makes it.
+def organisation_prior(cards: pd.DataFrame, scales: pd.DataFrame) -> ranking.SpreadPrior:
+    """The spread prior of the organisation, from its submitted cards: what every board, the
+    report, exports and the organisation-wide run are given (`prior=`), one fit for all.
+
+    `cards` has scorecard_id, position_id, candidate_id, panelist_id and each card's
+    weighted_sum and assessed_weight (services.history.submitted_cards: kept by the database
+    with the scores); `scales` has position_id, scale_min and scale_max. A panelist's overall is
+    the sum of their cards' weighted sums over the sum of their assessed weights (the weighted
+    mean position_summaries makes from the score rows: equal but for the order of the
+    additions), and the fit is position_summaries' own (`prior=None`), see "Intervals" above.
+    Cards are taken in scorecard order, so the same cards give the same prior to the last bit.
     """
-    pos_all, cand, pan = (_int_ids(scores[c]) for c in ("position_id", "candidate_id",
-                                                        "panelist_id"))
-    v = pd.to_numeric(scores["value"]).to_numpy(dtype=float)
-    ps = _panelist_level(pos_all, cand, pan, v, scores["weight"], None)
+    order = np.argsort(cards["scorecard_id"].to_numpy(dtype=np.int64), kind="stable")
+
+    def column(name: str, kind=np.int64) -> np.ndarray:
+        return cards[name].to_numpy(dtype=kind)[order]
+
+    code, key_cand, _key_pan = _pair_codes(column("candidate_id"), column("panelist_id"),
+                                           sort=True)
+    n_keys = len(key_cand)
+    overall = _ratio_or_nan(
+        pd.Series(np.bincount(code, weights=column("weighted_sum", float), minlength=n_keys)),
+        pd.Series(np.bincount(code, weights=column("assessed_weight", float),
+                              minlength=n_keys)))
+    position = np.zeros(n_keys, dtype=np.int64)
+    position[code] = column("position_id")
+    ps = pd.DataFrame({"position_id": position, "candidate_id": key_cand,
+                       "overall": overall.to_numpy()})
     g = ps.groupby(["position_id", "candidate_id"], sort=True)["overall"]
     var, n = g.var(), g.count()
     sc = scales.set_index("position_id")[["scale_min", "scale_max"]]

@@ -183,7 +183,7 @@ EXCLUDED = {
     "board.organisation_figures": _PURE, "board.label_figures": _PURE,
     **{f"calibration.{n}": ORGANISATION_WIDE for n in (
         "history", "min_shared", "organisation_leniency", "organisation_overview")},
-    "history.submitted_scores": ORGANISATION_WIDE,
+    "history.submitted_scores": ORGANISATION_WIDE, "history.submitted_cards": ORGANISATION_WIDE,
     "board.organisation_prior": ORGANISATION_WIDE + " (one spread figure, no candidate's)",
     "calibration.to_common_scale": _PURE, "calibration.adjusted_summary": _PURE,
     **{f"candidate_import.{n}": _NO_CANDIDATE for n in ("guess_mapping", "read_table")},
@@ -221,7 +221,7 @@ EXCLUDED = {
                                            "submit")},
     **{f"scorecards.{n}": _PURE for n in ("check_score", "describe_status", "missing_items")},
     "scores_io.import_scores": _WRITE,
-    **{f"score_pairs.{n}": _PURE for n in ("decode", "encode", "pairs")},
+    **{f"score_pairs.{n}": _PURE for n in ("decode", "encode", "pairs", "sums")},
     "scores_io.parse_scale": _PURE, "scores_io.read_rows": _PURE,
     **{f"settings.{n}": _NO_CANDIDATE for n in ("demo_mode", "get_setting", "set_setting")},
     **{f"admin_settings.{n}": _NO_CANDIDATE for n in ("editable_settings", "update_settings")},

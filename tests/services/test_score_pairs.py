@@ -1,5 +1,6 @@
-"""scorecard.score_pairs (migration 0003): database triggers keep each card's pairs equal to its
-score rows, whatever writes them, and submitted_scores reads exactly the score rows from them."""
+"""scorecard.score_pairs (migration 0003) and the card sums (0010): database triggers keep each
+card's pairs and weighted sums equal to its score rows, whatever writes them, and
+submitted_scores reads exactly the score rows from them."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from models import Score, Scorecard, ScorecardStatus
+from models import Candidate, Criterion, Position, Score, Scorecard, ScorecardStatus
 from services import history, score_pairs, scorecards
 from services.db import get_engine
 from tests.conftest import world_fixture
@@ -27,6 +28,24 @@ def _stored_pairs(s: Session, card_id: int) -> set[tuple[int, int]]:
     return set(pairs)
 
 
+def _sums_from_rows(s: Session, card_id: int) -> tuple[float, float]:
+    rows = s.exec(select(Criterion.weight, Score.value).join(Criterion)
+                  .where(Score.scorecard_id == card_id)).all()
+    return score_pairs.sums(rows)
+
+
+def _stored_sums(s: Session, card_id: int) -> tuple[float, float]:
+    return tuple(s.connection().execute(text(
+        "SELECT weighted_sum, assessed_weight FROM scorecard WHERE id = :id"),
+        {"id": card_id}).one())
+
+
+def _assert_card(s: Session, card_id: int) -> None:
+    """The card's stored pairs and sums are those of its score rows."""
+    assert _stored_pairs(s, card_id) == _pairs_from_rows(s, card_id)
+    assert _stored_sums(s, card_id) == pytest.approx(_sums_from_rows(s, card_id), rel=1e-12)
+
+
 @world_fixture
 def panel(make):
     manager = make.user("hiring_manager")
@@ -39,8 +58,9 @@ def panel(make):
 def test_pairs_follow_every_insert_update_and_delete(session, make, panel):
     interview, (one, two) = panel
     card = make.scorecard(interview, one, [4, None, 2, 5], submit=False)
-    assert _stored_pairs(session, card.id) == _pairs_from_rows(session, card.id)
+    _assert_card(session, card.id)
     assert len(_stored_pairs(session, card.id)) == 4
+    assert _stored_sums(session, card.id)[1] > 0
 
     # Through the service (a changed value, a newly "not assessed" criterion).
     panelist = make.viewer(one)
@@ -52,7 +72,7 @@ def test_pairs_follow_every_insert_update_and_delete(session, make, panel):
                                                        "not_assessed": False, "evidence": ""})
     assert (first, 1) in _stored_pairs(session, card.id)
     assert (second, 3) in _stored_pairs(session, card.id)
-    assert _stored_pairs(session, card.id) == _pairs_from_rows(session, card.id)
+    _assert_card(session, card.id)
 
     # Raw SQL, as an import or a repair by hand would write.
     conn = session.connection()
@@ -65,7 +85,7 @@ def test_pairs_follow_every_insert_update_and_delete(session, make, panel):
     session.commit()
     stored = _stored_pairs(session, card.id)
     assert (first, None) in stored and all(c != second for c, _ in stored)
-    assert stored == _pairs_from_rows(session, card.id)
+    _assert_card(session, card.id)
 
     # Moving a score to another card refreshes both cards.
     other = make.scorecard(interview, two, [3, 3, 3, 3], submit=False)
@@ -77,13 +97,24 @@ def test_pairs_follow_every_insert_update_and_delete(session, make, panel):
                       "criterion_id = :k"), {"o": other.id, "c": card.id, "k": third})
     session.commit()
     for c in (card.id, other.id):
-        assert _stored_pairs(session, c) == _pairs_from_rows(session, c)
+        _assert_card(session, c)
     assert all(c != third for c, _ in _stored_pairs(session, card.id))
+
+    # A criterion's weight changed by hand (the app makes a new template version instead).
+    conn = session.connection()
+    conn.execute(text("UPDATE criterion SET weight = 2.5 WHERE id = :k"), {"k": first})
+    conn.execute(text("UPDATE score SET value = 4 WHERE scorecard_id = :c AND criterion_id = :k"),
+                 {"c": card.id, "k": first})
+    conn.execute(text("UPDATE criterion SET weight = 3.5 WHERE id = :k"), {"k": first})
+    session.commit()
+    _assert_card(session, card.id)
+    assert _stored_sums(session, card.id) != _stored_sums(session, other.id)
 
     session.connection().execute(text("DELETE FROM score WHERE scorecard_id = :c"),
                                  {"c": card.id})
     session.commit()
     assert _stored_pairs(session, card.id) == set()
+    assert _stored_sums(session, card.id) == (0.0, 0.0)
 
 
 def test_deleting_a_scorecard_with_scores_works(session, make, panel):
@@ -115,18 +146,24 @@ def test_submitted_scores_are_the_submitted_rows(session, make, panel):
     assert np.isnan(scores["value"]).sum() == 1
 
 
-def test_slim_submitted_scores_are_the_same_rows_with_fewer_columns(session, make, panel):
-    """What the spread prior is fitted from (board.organisation_prior) is the full read's rows,
-    in the same order, with the columns the fit needs."""
+def test_submitted_cards_are_the_submitted_scores_cards(session, make, panel):
+    """What the spread prior is fitted from (board.organisation_prior): the cards
+    submitted_scores reads, with their sums, without the scores."""
     interview, (one, two) = panel
     make.scorecard(interview, one, [5, None, 3, 1])
     make.scorecard(interview, two, [2, 4, None, 3])
-    full, cards = history.submitted_scores(session)
-    slim, slim_cards = history.submitted_scores(session, slim=True)
-    columns = ["position_id", "candidate_id", "panelist_id", "weight", "value"]
-    assert list(slim.columns) == columns
-    pd.testing.assert_frame_equal(slim, full[columns])
-    pd.testing.assert_frame_equal(slim_cards, cards)
+    position = session.get(Position, session.get(Candidate, interview.candidate_id).position_id)
+    make.scorecard(make.interview(make.candidate(position), [one, two]), one, [1, 1, 1, 1],
+                   submit=False)  # a draft: not read
+    _scores, cards = history.submitted_scores(session)
+    slim = history.submitted_cards(session)
+    assert list(slim.columns) == history.PRIOR_COLUMNS and len(slim) == 2
+    pd.testing.assert_frame_equal(
+        slim.sort_values("scorecard_id", ignore_index=True),
+        cards[history.PRIOR_COLUMNS].sort_values("scorecard_id", ignore_index=True))
+    for card in slim.itertuples():
+        assert (card.weighted_sum, card.assessed_weight) == pytest.approx(
+            _sums_from_rows(session, card.scorecard_id))
 
 
 def test_submitted_scores_with_nothing_submitted(session, make, panel):
@@ -159,6 +196,7 @@ def test_the_benchmark_generator_writes_the_pairs_the_triggers_would(db_url):
             rows[card].add((crit, value))
         for card in cards:
             assert _stored_pairs(s, card) == rows[card], card
+            assert _stored_sums(s, card) == pytest.approx(_sums_from_rows(s, card), rel=1e-12)
         # The trigger is on again after the bulk load.
         card = cards[0]
         s.connection().execute(text("DELETE FROM score WHERE scorecard_id = :c"), {"c": card})
@@ -177,6 +215,11 @@ def test_a_submitted_card_without_score_rows_reads_as_no_scores(session, make, p
     scores, cards = history.submitted_scores(session)
     assert sorted(cards["panelist_id"]) == sorted([one.id, two.id])
     assert len(scores) == 4 and set(scores["panelist_id"]) == {two.id}
+
+
+def test_sums_weigh_the_assessed_scores_only():
+    assert score_pairs.sums([(1.0, 4), (2.0, 5), (1.5, None)]) == (14.0, 3.0)
+    assert score_pairs.sums([(1.5, None)]) == score_pairs.sums([]) == (0.0, 0.0)
 
 
 def test_encode_and_decode_are_one_format():

@@ -1,0 +1,129 @@
+"""scorecard.weighted_sum and assessed_weight: each card's weighted total, kept by the triggers
+
+Every dashboard borrows the organisation's typical panel spread (the spread prior), fitted from
+every panelist's overall score on every submitted card. Read from the score pairs, that meant
+parsing every score of the organisation (about 0.6 s a million scores) on the first board after
+any change. A panelist's overall is the weighted mean of the criteria they assessed, so two
+numbers per card give it: `weighted_sum` (sum of weight x value over the assessed scores) and
+`assessed_weight` (sum of their weights; 0 when nothing is assessed). The triggers that keep
+`score_pairs` (migrations 0003 and 0006) now keep these two in the same statement, and a trigger
+on criterion weights recomputes the cards that score a criterion whose weight changes (the app
+never changes a used criterion: it makes a new template version; this keeps any other writer
+honest). services.stats.organisation_prior reads them (through services.history).
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-02 02:40:00
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0010'
+down_revision: str | None = '0009'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# One card's pairs (0003's text, copied: a migration must not change when a later one does) and
+# its two sums, as SQL for the card `{card}`.
+SQLITE_PAIRS = (
+    "(SELECT coalesce(group_concat(CASE WHEN s.value IS NULL THEN -s.criterion_id || ' 0' "
+    "ELSE s.criterion_id || ' ' || s.value END, ' '), '') FROM score s "
+    "WHERE s.scorecard_id = {card})")
+POSTGRES_PAIRS = (
+    "(SELECT coalesce(string_agg(CASE WHEN s.value IS NULL THEN (-s.criterion_id)::text "
+    "|| ' 0' ELSE s.criterion_id::text || ' ' || s.value::text END, ' '), '') FROM score s "
+    "WHERE s.scorecard_id = {card})")
+SUM = ("(SELECT coalesce(sum({what}), 0.0) FROM score s JOIN criterion c ON c.id = s.criterion_id "
+       "WHERE s.scorecard_id = {card} AND s.value IS NOT NULL)")
+SCORED_COLUMNS = "scorecard_id, criterion_id, value"
+
+
+def _set(pairs: str, card: str) -> str:
+    """The SET list that rewrites the card `card`'s pairs and sums."""
+    return (f"score_pairs = {pairs.format(card=card)}, "
+            f"weighted_sum = {SUM.format(what='c.weight * s.value', card=card)}, "
+            f"assessed_weight = {SUM.format(what='c.weight', card=card)}")
+
+
+def _sqlite_triggers(with_sums: bool) -> None:
+    def refresh(card: str) -> str:
+        what = (_set(SQLITE_PAIRS, card) if with_sums
+                else f"score_pairs = {SQLITE_PAIRS.format(card=card)}")
+        return f"UPDATE scorecard SET {what} WHERE id = {card};"
+
+    for name in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER IF EXISTS score_pairs_{name}")
+    op.execute(f"CREATE TRIGGER score_pairs_insert AFTER INSERT ON score BEGIN "
+               f"{refresh('NEW.scorecard_id')} END")
+    op.execute(f"CREATE TRIGGER score_pairs_update AFTER UPDATE OF {SCORED_COLUMNS} ON score "
+               f"BEGIN {refresh('OLD.scorecard_id')} {refresh('NEW.scorecard_id')} END")
+    op.execute(f"CREATE TRIGGER score_pairs_delete AFTER DELETE ON score BEGIN "
+               f"{refresh('OLD.scorecard_id')} END")
+
+
+def _postgres_functions(with_sums: bool) -> None:
+    def what(card: str) -> str:
+        return (_set(POSTGRES_PAIRS, card) if with_sums
+                else f"score_pairs = {POSTGRES_PAIRS.format(card=card)}")
+
+    op.execute(f"""
+        CREATE OR REPLACE FUNCTION score_pairs_refresh(card integer) RETURNS void
+        LANGUAGE sql AS $$
+            UPDATE scorecard SET {what('card')} WHERE id = card
+        $$""")
+    op.execute(f"""
+        CREATE OR REPLACE FUNCTION score_pairs_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE scorecard SET {what('scorecard.id')}
+            WHERE scorecard.id IN (SELECT DISTINCT scorecard_id FROM inserted_scores);
+            RETURN NULL;
+        END
+        $$""")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('scorecard', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('weighted_sum', sa.Float(), nullable=False,
+                                      server_default='0'))
+        batch_op.add_column(sa.Column('assessed_weight', sa.Float(), nullable=False,
+                                      server_default='0'))
+    if op.get_bind().dialect.name == "sqlite":
+        _sqlite_triggers(with_sums=True)
+        op.execute("CREATE TRIGGER card_sums_weight AFTER UPDATE OF weight ON criterion BEGIN "
+                   f"UPDATE scorecard SET {_set(SQLITE_PAIRS, 'scorecard.id')} WHERE id IN "
+                   "(SELECT scorecard_id FROM score WHERE criterion_id = NEW.id); END")
+        op.execute(f"UPDATE scorecard SET {_set(SQLITE_PAIRS, 'scorecard.id')}")
+    else:
+        _postgres_functions(with_sums=True)
+        op.execute(f"""
+            CREATE FUNCTION card_sums_weight() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE scorecard SET {_set(POSTGRES_PAIRS, 'scorecard.id')} WHERE id IN
+                    (SELECT scorecard_id FROM score WHERE criterion_id = NEW.id);
+                RETURN NULL;
+            END
+            $$""")
+        op.execute("CREATE TRIGGER card_sums_weight AFTER UPDATE OF weight ON criterion "
+                   "FOR EACH ROW EXECUTE FUNCTION card_sums_weight()")
+        op.execute(f"UPDATE scorecard SET {_set(POSTGRES_PAIRS, 'scorecard.id')}")
+
+
+def downgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds scorecard to drop the columns, which SQLite refuses while
+        # triggers name it: they are dropped first and 0003's made again after.
+        for name in ("card_sums_weight", "score_pairs_insert", "score_pairs_update",
+                     "score_pairs_delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS card_sums_weight ON criterion")
+        op.execute("DROP FUNCTION IF EXISTS card_sums_weight()")
+        _postgres_functions(with_sums=False)
+    with op.batch_alter_table('scorecard', schema=None) as batch_op:
+        batch_op.drop_column('assessed_weight')
+        batch_op.drop_column('weighted_sum')
+    if sqlite:
+        _sqlite_triggers(with_sums=False)
