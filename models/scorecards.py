@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import SALARY_MAX, Recommendation, ScorecardStatus, utcnow
@@ -32,7 +32,13 @@ class ScorecardUpdate(SQLModel):
 class Scorecard(ScorecardFields, table=True):
     """One panelist's scorecard for one interview, draft until submitted."""
 
-    __table_args__ = (UniqueConstraint("interview_id", "panelist_id"),)
+    __table_args__ = (
+        UniqueConstraint("interview_id", "panelist_id"),
+        # What the spread prior reads of every submitted card (services.history.submitted_cards),
+        # from the index alone: the rows themselves are wide (texts, pairs).
+        Index("ix_scorecard_prior", "status", "interview_id", "panelist_id", "weighted_sum",
+              "assessed_weight"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     interview_id: int = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
     panelist_id: int = Field(foreign_key="user.id", index=True)

@@ -221,9 +221,24 @@ def t_quantile(p: float | np.ndarray, df: np.ndarray) -> np.ndarray:
 
 
 # The t distribution function is tabulated per degrees of freedom on z = sinh(x), x in
-# [-12, 12] (|z| up to 81,000), and read by linear interpolation in x: within 1e-6 of
-# scipy's stdtr, at a tenth of its cost on millions of points.
+# [-12, 12] (|z| up to 81,000; beyond, the end values), and read by linear interpolation in x:
+# within 2e-6 of scipy's stdtr (tests/services/stats/test_stats.py), at a tenth of its cost on millions of points. The grid is
+# uniform, so a point's cell is found by arithmetic (np.interp searches for it: ten times
+# slower on the chance-of-best integrals' millions of points).
 _X_GRID = np.linspace(-12.0, 12.0, 4801)
+_X_STEP = (_X_GRID[-1] - _X_GRID[0]) / (_X_GRID.size - 1)
+
+
+def _on_grid(x: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """np.interp(x, _X_GRID, table) for the uniform grid (NaN stays NaN)."""
+    pos = (x - _X_GRID[0]) / _X_STEP
+    np.clip(pos, 0, _X_GRID.size - 1, out=pos)
+    nan = np.isnan(pos)
+    cell = np.minimum(np.where(nan, 0, pos).astype(np.intp), _X_GRID.size - 2)
+    pos -= cell
+    out = table[cell] + (table[cell + 1] - table[cell]) * pos
+    out[nan] = np.nan
+    return out
 
 
 def t_cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:
@@ -234,7 +249,7 @@ def t_cdf(z: np.ndarray, df: np.ndarray) -> np.ndarray:
     for k, d in enumerate(np.asarray(uniques)):
         sel = codes == k
         table = special.stdtr(d, np.sinh(_X_GRID))
-        out[sel] = np.interp(np.arcsinh(z[sel]), _X_GRID, table)
+        out[sel] = _on_grid(np.arcsinh(z[sel]), table)
     return out
 
 

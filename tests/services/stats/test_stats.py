@@ -806,3 +806,22 @@ def test_ranking_sentence_reads_in_french():
             "Les notes séparent Ana et Ben du reste; entre eux, l’ordre n’est pas établi.")
         assert ranking.ranking_sentence([], []) == (
             "Aucun candidat n’a encore de notes : il n’y a donc pas de classement.")
+
+
+def test_t_cdf_is_scipys_within_two_millionths():
+    rng = np.random.default_rng(11)
+    df = rng.choice([1.0, 2.5, 7.0, 40.0, 101.0], 3000)
+    z = np.column_stack([rng.normal(0, 3, 3000), rng.standard_cauchy(3000) * 50,
+                         rng.uniform(-80_000, 80_000, 3000), np.zeros(3000)])
+    got = ranking.t_cdf(z, df)
+    assert np.abs(got - sps.t.cdf(z, df[:, None])).max() < 2e-6
+    # The table read by arithmetic is np.interp's reading of it.
+    table = sps.t.cdf(np.sinh(ranking._X_GRID), 7.0)
+    x = np.arcsinh(z[df == 7.0])
+    assert np.abs(ranking._on_grid(x, table) - np.interp(x, ranking._X_GRID, table)).max() < 1e-14
+    assert got[:, 3].tolist() == [0.5] * 3000
+    # Beyond the table (|z| over 81,000) the end values, as np.interp reads them; NaN stays NaN.
+    far = ranking.t_cdf(np.array([[1e6, -1e6, np.inf, -np.inf, np.nan]]), np.array([1.0]))
+    ends = sps.t.cdf(np.sinh([12.0, -12.0]), 1.0)
+    assert far[0, :4] == pytest.approx([ends[0], ends[1], ends[0], ends[1]], abs=1e-15)
+    assert np.isnan(far[0, 4])
