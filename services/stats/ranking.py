@@ -222,9 +222,9 @@ def t_quantile(p: float | np.ndarray, df: np.ndarray) -> np.ndarray:
 
 # The t distribution function is tabulated per degrees of freedom on z = sinh(x), x in
 # [-12, 12] (|z| up to 81,000; beyond, the end values), and read by linear interpolation in x:
-# within 2e-6 of scipy's stdtr (tests/services/stats/test_stats.py), at a tenth of its cost on millions of points. The grid is
-# uniform, so a point's cell is found by arithmetic (np.interp searches for it: ten times
-# slower on the chance-of-best integrals' millions of points).
+# within 2e-6 of scipy's stdtr (tests/services/stats/test_stats.py), at a tenth of its cost
+# on millions of points. The grid is uniform, so a point's cell is found by arithmetic
+# (np.interp searches for it: ten times slower on the chance-of-best integrals' points).
 _X_GRID = np.linspace(-12.0, 12.0, 4801)
 _X_STEP = (_X_GRID[-1] - _X_GRID[0]) / (_X_GRID.size - 1)
 
