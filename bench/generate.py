@@ -65,17 +65,19 @@ class _Writer:
 def _bulk_scores(w: _Writer, conn, dialect: str, scores: list[tuple]) -> None:
     """The score rows, with scorecard.score_pairs already written beside the cards.
 
-    PostgreSQL's row trigger would rewrite a card's pairs once per score (a million updates);
-    it is switched off for the COPY, in the same transaction, since the pairs are written
-    already. SQLite cannot switch a trigger off; there it rewrites the same pairs (about 4 s
-    a million scores).
+    PostgreSQL's triggers would rewrite every card's pairs and sums again (once per score
+    before migration 0006, once per statement since); they are switched off for the COPY, in
+    the same transaction, since the pairs and sums are written already. SQLite cannot switch a
+    trigger off; there it rewrites the same pairs and sums (several seconds a million scores).
     """
     columns = ["id", "scorecard_id", "criterion_id", "value", "not_assessed", "evidence"]
     if dialect == "postgresql":
         cur = conn.cursor()
-        cur.execute("ALTER TABLE score DISABLE TRIGGER score_pairs_sync")
+        for trigger in ("score_pairs_sync", "score_pairs_inserted"):
+            cur.execute(f"ALTER TABLE score DISABLE TRIGGER {trigger}")
         w.rows("score", columns, scores)
-        cur.execute("ALTER TABLE score ENABLE TRIGGER score_pairs_sync")
+        for trigger in ("score_pairs_sync", "score_pairs_inserted"):
+            cur.execute(f"ALTER TABLE score ENABLE TRIGGER {trigger}")
         cur.close()
     else:
         w.rows("score", columns, scores)

@@ -25,8 +25,8 @@ down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# One card's pairs (0003's text, copied: a migration must not change when a later one does) and
-# its two sums, as SQL for the card `{card}`.
+# One card's pairs (0003's text, copied: a migration must not change when a later one does), as
+# SQL for the card `{card}`: what the downgrade puts back.
 SQLITE_PAIRS = (
     "(SELECT coalesce(group_concat(CASE WHEN s.value IS NULL THEN -s.criterion_id || ' 0' "
     "ELSE s.criterion_id || ' ' || s.value END, ' '), '') FROM score s "
@@ -35,21 +35,31 @@ POSTGRES_PAIRS = (
     "(SELECT coalesce(string_agg(CASE WHEN s.value IS NULL THEN (-s.criterion_id)::text "
     "|| ' 0' ELSE s.criterion_id::text || ' ' || s.value::text END, ' '), '') FROM score s "
     "WHERE s.scorecard_id = {card})")
-SUM = ("(SELECT coalesce(sum({what}), 0.0) FROM score s JOIN criterion c ON c.id = s.criterion_id "
-       "WHERE s.scorecard_id = {card} AND s.value IS NOT NULL)")
+# The pairs and both sums of the score rows `s` (joined to their criterion `c`), in one pass.
+SQLITE_AGGREGATES = [
+    "coalesce(group_concat(CASE WHEN s.value IS NULL THEN -s.criterion_id || ' 0' "
+    "ELSE s.criterion_id || ' ' || s.value END, ' '), '')",
+    "coalesce(sum(CASE WHEN s.value IS NOT NULL THEN c.weight * s.value END), 0.0)",
+    "coalesce(sum(CASE WHEN s.value IS NOT NULL THEN c.weight END), 0.0)"]
+POSTGRES_AGGREGATES = [
+    "coalesce(string_agg(CASE WHEN s.value IS NULL THEN (-s.criterion_id)::text "
+    "|| ' 0' ELSE s.criterion_id::text || ' ' || s.value::text END, ' '), '')",
+    "coalesce(sum(c.weight * s.value) FILTER (WHERE s.value IS NOT NULL), 0.0)",
+    "coalesce(sum(c.weight) FILTER (WHERE s.value IS NOT NULL), 0.0)"]
+SQLITE_ALL, POSTGRES_ALL = ", ".join(SQLITE_AGGREGATES), ", ".join(POSTGRES_AGGREGATES)
+COLUMNS = "(score_pairs, weighted_sum, assessed_weight)"
 SCORED_COLUMNS = "scorecard_id, criterion_id, value"
 
 
-def _set(pairs: str, card: str) -> str:
-    """The SET list that rewrites the card `card`'s pairs and sums."""
-    return (f"score_pairs = {pairs.format(card=card)}, "
-            f"weighted_sum = {SUM.format(what='c.weight * s.value', card=card)}, "
-            f"assessed_weight = {SUM.format(what='c.weight', card=card)}")
+def _set(every: str, card: str) -> str:
+    """The SET clause that rewrites the card `card`'s pairs and sums from its score rows."""
+    return (f"{COLUMNS} = (SELECT {every} FROM score s JOIN criterion c "
+            f"ON c.id = s.criterion_id WHERE s.scorecard_id = {card})")
 
 
 def _sqlite_triggers(with_sums: bool) -> None:
     def refresh(card: str) -> str:
-        what = (_set(SQLITE_PAIRS, card) if with_sums
+        what = (_set(SQLITE_ALL, card) if with_sums
                 else f"score_pairs = {SQLITE_PAIRS.format(card=card)}")
         return f"UPDATE scorecard SET {what} WHERE id = {card};"
 
@@ -63,21 +73,34 @@ def _sqlite_triggers(with_sums: bool) -> None:
                f"{refresh('OLD.scorecard_id')} END")
 
 
-def _postgres_functions(with_sums: bool) -> None:
-    def what(card: str) -> str:
-        return (_set(POSTGRES_PAIRS, card) if with_sums
-                else f"score_pairs = {POSTGRES_PAIRS.format(card=card)}")
+def _postgres_grouped(cards: str) -> str:
+    """Rewrite the pairs and sums of the cards `cards` (a sub-select of ids) in one grouped
+    pass: a bulk import or COPY writes a hundred thousand cards at once, and one sub-select
+    per card took minutes there. (Each card named has score rows: they were just inserted.)"""
+    return (f"UPDATE scorecard SET {COLUMNS} = (agg.a0, agg.a1, agg.a2) FROM (SELECT "
+            "s.scorecard_id, "
+            + ", ".join(f"{a} AS a{i}" for i, a in enumerate(POSTGRES_AGGREGATES))
+            + " FROM score s JOIN criterion c ON c.id = s.criterion_id WHERE s.scorecard_id IN "
+            f"({cards}) GROUP BY s.scorecard_id) agg WHERE scorecard.id = agg.scorecard_id")
 
+
+def _postgres_functions(with_sums: bool) -> None:
+    if with_sums:
+        refresh = f"UPDATE scorecard SET {_set(POSTGRES_ALL, 'card')} WHERE id = card"
+        inserted = _postgres_grouped("SELECT scorecard_id FROM inserted_scores")
+    else:
+        refresh = (f"UPDATE scorecard SET score_pairs = {POSTGRES_PAIRS.format(card='card')} "
+                   "WHERE id = card")
+        inserted = (f"UPDATE scorecard SET score_pairs = "
+                    f"{POSTGRES_PAIRS.format(card='scorecard.id')} WHERE scorecard.id IN "
+                    "(SELECT DISTINCT scorecard_id FROM inserted_scores)")
     op.execute(f"""
         CREATE OR REPLACE FUNCTION score_pairs_refresh(card integer) RETURNS void
-        LANGUAGE sql AS $$
-            UPDATE scorecard SET {what('card')} WHERE id = card
-        $$""")
+        LANGUAGE sql AS $$ {refresh} $$""")
     op.execute(f"""
         CREATE OR REPLACE FUNCTION score_pairs_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE scorecard SET {what('scorecard.id')}
-            WHERE scorecard.id IN (SELECT DISTINCT scorecard_id FROM inserted_scores);
+            {inserted};
             RETURN NULL;
         END
         $$""")
@@ -95,22 +118,23 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_triggers(with_sums=True)
         op.execute("CREATE TRIGGER card_sums_weight AFTER UPDATE OF weight ON criterion BEGIN "
-                   f"UPDATE scorecard SET {_set(SQLITE_PAIRS, 'scorecard.id')} WHERE id IN "
+                   f"UPDATE scorecard SET {_set(SQLITE_ALL, 'scorecard.id')} WHERE id IN "
                    "(SELECT scorecard_id FROM score WHERE criterion_id = NEW.id); END")
-        op.execute(f"UPDATE scorecard SET {_set(SQLITE_PAIRS, 'scorecard.id')}")
+        op.execute(f"UPDATE scorecard SET {_set(SQLITE_ALL, 'scorecard.id')}")
     else:
         _postgres_functions(with_sums=True)
         op.execute(f"""
             CREATE FUNCTION card_sums_weight() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                UPDATE scorecard SET {_set(POSTGRES_PAIRS, 'scorecard.id')} WHERE id IN
+                UPDATE scorecard SET {_set(POSTGRES_ALL, 'scorecard.id')} WHERE id IN
                     (SELECT scorecard_id FROM score WHERE criterion_id = NEW.id);
                 RETURN NULL;
             END
             $$""")
         op.execute("CREATE TRIGGER card_sums_weight AFTER UPDATE OF weight ON criterion "
                    "FOR EACH ROW EXECUTE FUNCTION card_sums_weight()")
-        op.execute(f"UPDATE scorecard SET {_set(POSTGRES_PAIRS, 'scorecard.id')}")
+        # Cards without score rows keep 0003's '' and the columns' default 0.
+        op.execute(_postgres_grouped("SELECT scorecard_id FROM score"))
 
 
 def downgrade() -> None:
