@@ -517,10 +517,13 @@ def generated_db(scores: int) -> tuple[Path, dict]:
 def build_generated(tmp: Path, scores: int) -> tuple[str, dict]:
     """A copy of bench/generate.py's history (its first position has 200 candidates; built
     once, see generated_db); one draft kept for field saves, ROUNDS drafts completed to submit."""
+    from services.db import migrate
+
     pristine, info = generated_db(scores)
     copy = tmp / "generated.db"
     shutil.copyfile(pristine, copy)
     url = f"sqlite:///{copy}"
+    migrate(url)  # a file cached by an older schema is brought up to date (nothing when current)
     drafts = [tuple(d) for d in info["drafts"][:ROUNDS + 1]]
     _complete_drafts(url, drafts[1:])
     return url, _plan(url, info["big_manager_id"], info["big_position_id"], BENCH_PASSWORD,
