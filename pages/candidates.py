@@ -32,7 +32,6 @@ labels = labels_for(candidates, [position])
 # After a save the saved candidate is selected (see pages/positions.py for why this also
 # makes a double-click on "Save candidate" create one candidate, whatever the browser sends).
 choice = current_choice(_("Edit"), [NEW, *by_id], key="candidate_edit",
-                        select=st.session_state.pop("candidate_saved", None),
                         format_func=lambda i: _("New candidate") if i == NEW else labels[i])
 current = by_id.get(choice) or Candidate(name="", email="", position_id=position.id)
 stages = [st_.value for st_ in Stage]
@@ -53,7 +52,7 @@ with st.form(f"candidate_form_{choice}"):
                    "salary_expectation": salary, "first_interview_notes": notes,
                    "revisit_questions": revisit}
         save_record(create_candidate, update_candidate, viewer, None if choice == NEW else choice,
-                    payload, key="candidate_saved", not_saved=_("Candidate not saved"),
+                    payload, key="candidate_edit", not_saved=_("Candidate not saved"),
                     done=(_("Candidate {name} added."), _("Candidate {name} saved.")))
 
 if choice != NEW:

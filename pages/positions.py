@@ -51,13 +51,13 @@ st.dataframe(
 
 NEW = 0
 by_id = {p.id: p for p in positions}
-# After a save the saved position is selected; this is also what stops a double-click on "Save
-# position" from creating twice: the second click arrives on the saved position's form, not on
-# "New position", and save_record takes it for the first click again. The picker is a
-# current_choice: the new position's label makes it a new widget, so a browser that has not yet
-# drawn the saved position's form cannot put "New position" back with the state it sends.
+# After a save the saved position is selected (save_record chooses it in this picker); this is
+# also what stops a double-click on "Save position" from creating twice: the second click
+# arrives on the saved position's form, not on "New position", and save_record takes it for the
+# first click again. The picker is a current_choice: the new position's label makes it a new
+# widget, so a browser that has not yet drawn the saved position's form cannot put "New
+# position" back with the state it sends.
 choice = current_choice(_("Edit"), [NEW, *by_id], key="position_edit",
-                        select=st.session_state.pop("position_saved", None),
                         format_func=lambda i: _("New position") if i == NEW else by_id[i].title)
 start = None
 if choice == NEW:
@@ -164,7 +164,7 @@ with st.form(f"position_form_{choice}"):
             "criteria": default_template(language) if untouched else records,
         }
         save_record(create_position, update_position, viewer, None if choice == NEW else choice,
-                    payload, key="position_saved", not_saved=_("Position not saved"),
+                    payload, key="position_edit", not_saved=_("Position not saved"),
                     done=(_("Position '{title}' created."), _("Position '{title}' saved.")))
 
 if choice != NEW:

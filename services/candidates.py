@@ -1,10 +1,8 @@
 """Candidates: who is applying for which position."""
 
-from datetime import timedelta
-
 from sqlmodel import Session, select
 
-from models import Candidate, CandidateCreate, Position, utcnow
+from models import Candidate, CandidateCreate, Position
 from services.access import is_recruiter
 from services.auth import Viewer
 from services.db import insert_serialised
@@ -41,29 +39,9 @@ def create_candidate(session: Session, viewer: Viewer, data: CandidateCreate | d
         # Checked inside the lock: of two sessions adding the same email, the second finds the
         # first's row here and gets the message, not a unique-key error.
         _check(session, data, None)
-        return _just_added(session, data) or Candidate.model_validate(data)
+        return Candidate.model_validate(data)
 
     return insert_serialised(session, build)
-
-
-# The same candidate added again this soon is the same save again: a double-clicked "Save
-# candidate" whose second click a busy server took for a new form (seen under load in the
-# browser tests), or a form sent twice. With an e-mail the e-mail rule refuses the second;
-# without one, the first is returned instead of a second, identical row. (Two different people
-# of the same name, without e-mail, for the same position, added within these seconds: the
-# second needs a distinguishing detail, an e-mail or a note.)
-SAME_SAVE = timedelta(seconds=30)
-
-
-def _just_added(session: Session, data: CandidateCreate) -> Candidate | None:
-    if data.email is not None:
-        return None
-    fields = data.model_dump()
-    recent = session.exec(select(Candidate).where(
-        Candidate.position_id == data.position_id, Candidate.name == data.name,
-        Candidate.email.is_(None), Candidate.created_at >= utcnow() - SAME_SAVE)).all()
-    return next((c for c in recent if all(getattr(c, k) == v for k, v in fields.items())),
-                None)
 
 
 def update_candidate(

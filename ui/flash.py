@@ -16,6 +16,12 @@ its payload, the record); `again(...)` tells the page that this session confirme
 action with that very payload in the last REPEAT_SECONDS, and queues the same confirmation
 again, so the second click says what the first did ("created") instead of "saved", "already
 exists" or a second record, and the page writes nothing.
+
+Every st.session_state access is a point where Streamlit may end the run for a newer request
+(that second click). A page that writes something therefore takes its `ledger()` before the
+write and records into it after the write: the ledger's queue and memory are plain objects kept
+in session state and changed in place, so nothing between the write and st.rerun() can stop
+the run with the write done and unrecorded (the second click would then be taken for a first).
 """
 
 import hashlib
@@ -28,29 +34,30 @@ import streamlit as st
 _KEY = "_flash_messages"
 _DONE = "_flash_done"
 KEEP_SECONDS = 3.0
+# How long a confirmation stays up: Streamlit's "long" (10 s), not its 4 s. The browser adds a
+# toast when it is first drawn; the same toast shown again by a later run from the same place
+# is not raised again once closed. So what a late second click repeats (again) is the first
+# click's toast, still up (a late click on "Save position" under load came after the 4 s).
+TOAST_SECONDS = 10
 # A repeat this soon after is the same click again (a busy server can take seconds to rerun).
 REPEAT_SECONDS = 10.0
 
 
 def later(message: str) -> None:
     """Queue a confirmation for the next run (once: the same message pending is refreshed)."""
-    queue = st.session_state.setdefault(_KEY, [])
-    queue[:] = [item for item in queue if item[0] != message]
-    queue.append([message, None])
+    ledger().later(message)
 
 
 def show(now: float | None = None) -> list[str]:
     """Show (as toasts) the recent confirmations; returns them."""
     now = time.monotonic() if now is None else now
-    kept = []
-    for item in st.session_state.get(_KEY, []):
-        first = item[1] if item[1] is not None else now
-        if now - first <= KEEP_SECONDS:
-            kept.append([item[0], first])
-    st.session_state[_KEY] = kept
-    for message, _first in kept:
-        st.toast(message, icon=":material/check_circle:")
-    return [m for m, _first in kept]
+    queue = st.session_state.setdefault(_KEY, [])
+    # In place: a ledger taken earlier in this run (ledger()) still records into this queue.
+    queue[:] = [[item[0], item[1] if item[1] is not None else now] for item in queue
+                if item[1] is None or now - item[1] <= KEEP_SECONDS]
+    for message, _first in queue:
+        st.toast(message, icon=":material/check_circle:", duration=TOAST_SECONDS)
+    return [m for m, _first in queue]
 
 
 def _digest(payload: object) -> str:
@@ -76,23 +83,52 @@ class Done(NamedTuple):
     record: int | None
 
 
+class Ledger(NamedTuple):
+    """This session's pending confirmations and remembered actions, as the plain objects kept
+    in session state: recording into them does not go through st.session_state."""
+
+    queue: list
+    remembered: dict
+
+    def later(self, message: str) -> None:
+        """Queue a confirmation for the next run (module `later`)."""
+        self.queue[:] = [item for item in self.queue if item[0] != message]
+        self.queue.append([message, None])
+
+    def done(self, message: str, *, about: str, payload: object, record: int | None = None,
+             now: float | None = None) -> None:
+        """Queue `message` and remember it as this session's confirmation of the action
+        `about` (e.g. "position 12", "position_edit new") done with `payload`, on `record`."""
+        self.later(message)
+        now = time.monotonic() if now is None else now
+        self.remembered[about] = (_digest(payload), now, Done(message, record))
+
+    def again(self, about: str, payload: object, now: float | None = None) -> Done | None:
+        """What this session confirmed for `about` with an identical payload in the last
+        REPEAT_SECONDS, with that confirmation queued again (the caller then writes nothing);
+        None when this is not such a repeat."""
+        now = time.monotonic() if now is None else now
+        remembered = self.remembered.get(about)
+        if remembered is None or now - remembered[1] > REPEAT_SECONDS \
+                or remembered[0] != _digest(payload):
+            return None
+        self.later(remembered[2].message)
+        return remembered[2]
+
+
+def ledger() -> Ledger:
+    """This session's ledger; take it before the write it will record (see the module's note)."""
+    return Ledger(st.session_state.setdefault(_KEY, []), st.session_state.setdefault(_DONE, {}))
+
+
 def done(message: str, *, about: str, payload: object, record: int | None = None,
          now: float | None = None) -> None:
     """Queue `message` (as `later`) and remember it as this session's confirmation of the
-    action `about` (e.g. "position 12", "position_saved new") done with `payload`, on `record`."""
-    later(message)
-    now = time.monotonic() if now is None else now
-    st.session_state.setdefault(_DONE, {})[about] = (_digest(payload), now, Done(message, record))
+    action `about` done with `payload`, on `record` (Ledger.done)."""
+    ledger().done(message, about=about, payload=payload, record=record, now=now)
 
 
 def again(about: str, payload: object, now: float | None = None) -> Done | None:
     """What this session confirmed for `about` with an identical payload in the last
-    REPEAT_SECONDS, with that confirmation queued again (the caller then writes nothing); None
-    when this is not such a repeat."""
-    now = time.monotonic() if now is None else now
-    remembered = st.session_state.get(_DONE, {}).get(about)
-    if remembered is None or now - remembered[1] > REPEAT_SECONDS \
-            or remembered[0] != _digest(payload):
-        return None
-    later(remembered[2].message)
-    return remembered[2]
+    REPEAT_SECONDS, queued again; None when this is not such a repeat (Ledger.again)."""
+    return ledger().again(about, payload, now=now)

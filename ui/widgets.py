@@ -111,32 +111,53 @@ def save_record(create: Callable[..., SQLModel], update: Callable[..., SQLModel]
                 record_id: int | None, payload: dict, *, key: str, done: tuple[str, str],
                 not_saved: str) -> None:
     """Save a form: `create(session, viewer, payload)` when `record_id` is None, else
-    `update(session, viewer, record_id, payload)`. Then the record's id is kept under `key`
-    (the page selects it after the rerun, so a second click edits it rather than creating
-    another), done[0] (created) or done[1] (saved), formatted with the record's fields, is shown
-    after the rerun, and the page reruns. A refusal (InvalidInput) lists what to fix under the
-    heading `not_saved`; nothing is saved.
+    `update(session, viewer, record_id, payload)`. Then the record is selected in the page's
+    current_choice picker `key` (after the rerun, so a second click edits it rather than
+    creating another), done[0] (created) or done[1] (saved), formatted with the record's fields,
+    is shown after the rerun, and the page reruns. A refusal (InvalidInput) lists what to fix
+    under the heading `not_saved`; nothing is saved.
 
     The same payload saved again by this session within seconds, as a new record or on the
     record it just saved (the second click of a double-click, before or after the first click's
     rerun) is that first save: its confirmation is shown again, the record it made is selected,
     and nothing is written (ui.flash.again).
+
+    From the write to st.rerun() nothing goes through st.session_state: each access there is a
+    point where Streamlit may end this run for a newer request (that second click), and the
+    record would then be written but unknown to the session (the picker back on "New", the
+    second click a second create). The ledger and the picker's choice are taken before the
+    write and changed in place after it.
     """
-    repeat = flash.again(f"{key} {'new' if record_id is None else record_id}", payload)
+    ledger, pick = flash.ledger(), _pick(key)
+    repeat = ledger.again(f"{key} {'new' if record_id is None else record_id}", payload)
     if repeat is not None:
-        st.session_state[key] = repeat.record
+        pick["select"] = repeat.record
         st.rerun()
     try:
         with db.session() as s:
             saved = (create(s, viewer, payload) if record_id is None
                      else update(s, viewer, record_id, payload))
-            st.session_state[key] = saved.id
-        message = done[record_id is not None].format(**saved.model_dump())
-        for about in [f"{key} {saved.id}", *([f"{key} new"] if record_id is None else [])]:
-            flash.done(message, about=about, payload=payload, record=saved.id)
-        st.rerun()
     except InvalidInput as exc:
         show_problems(exc.problems, not_saved)
+        return
+    message = done[record_id is not None].format(**saved.model_dump())
+    pick["select"] = saved.id
+    for about in [f"{key} {saved.id}", *([f"{key} new"] if record_id is None else [])]:
+        ledger.done(message, about=about, payload=payload, record=saved.id)
+    st.rerun()
+
+
+# Each current_choice picker's state, by key, in one plain dict kept in session state:
+# "chosen" (the id shown), "select" (an id to show at the next drawing: a saved record, a
+# link), "from_url" (sync_query_choice). Changed in place, never through st.session_state:
+# every access there is a point where Streamlit may end the run for a newer request (a
+# double-click's second click), and a choice handed over through it (read, then stored) could
+# be lost in between, the next run showing the first option ("New") instead.
+_PICKS = "_current_choice_picks"
+
+
+def _pick(key: str) -> dict:
+    return st.session_state.setdefault(_PICKS, {}).setdefault(key, {})
 
 
 def current_choice(label: str, options: list[int], *, key: str, format_func,
@@ -147,30 +168,36 @@ def current_choice(label: str, options: list[int], *, key: str, format_func,
     Streamlit keeps a keyed selectbox's identity when only its labels change, and the browser
     then keeps showing the old ones ("Not started" after a submit, the old date after a
     reschedule). So the widget's key carries a digest of the labels: new labels, a new widget.
-    The chosen id is kept under `key` + "__chosen" and carried over to the new widget (an id no
-    longer offered falls back to the first); `select` chooses an id now (a link). The box sits
-    in st.container(key=key), so `.st-key-<key>` finds it whatever its labels (bench/browser.py,
-    browser tests).
+    The chosen id is kept (see _PICKS) and carried over to the new widget (an id no longer
+    offered falls back to the first); `select` (or save_record) chooses an id: it is shown
+    from the next run that draws the box to its end, whatever the browser sends, however many
+    runs a double-click interrupts before. The box sits in st.container(key=key), so
+    `.st-key-<key>` finds it whatever its labels (bench/browser.py, browser tests).
     """
     labels = "\x1f".join(str(format_func(o)) for o in options)
     widget = f"{key}__{hashlib.sha256(labels.encode('utf-8')).hexdigest()[:12]}"
-    kept = f"{key}__chosen"
-    if select in options:
-        # Kept at once too: a run interrupted inside the selectbox (a second click arriving)
-        # must leave the next run this choice, whatever the browser sends.
-        st.session_state[widget] = st.session_state[kept] = select
-    elif widget not in st.session_state and st.session_state.get(kept) in options:
-        st.session_state[widget] = st.session_state[kept]
+    pick = _pick(key)
+    if select is not None:
+        pick["select"] = select
+    if pick.get("select") not in options:
+        pick.pop("select", None)
+    wanted = pick.get("select")
+    if wanted is None and pick.get("chosen") in options and widget not in st.session_state:
+        wanted = pick["chosen"]
+    if wanted is not None:
+        st.session_state[widget] = wanted
 
     def chosen() -> None:
-        st.session_state[kept] = st.session_state[widget]
+        pick["chosen"] = st.session_state[widget]
+        pick.pop("select", None)
         if on_change is not None:
             on_change()
 
     with st.container(key=key):
         value = st.selectbox(label, options, key=widget, format_func=format_func,
                              on_change=chosen)
-    st.session_state[kept] = value
+    pick["chosen"] = value
+    pick.pop("select", None)
     return value
 
 
@@ -185,13 +212,12 @@ def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
     interview since removed) shows `unknown` above the box until another choice is made.
     """
     wanted = st.query_params.get(param)
-    marker, stray = f"{key}__from_url", f"{key}__unknown"
-    select = None
-    if wanted is not None and (f"{key}__chosen" not in st.session_state
-                               or st.session_state.get(marker) != wanted):
+    stray = f"{key}__unknown"
+    pick = _pick(key)
+    if wanted is not None and ("chosen" not in pick or pick.get("from_url") != wanted):
         if wanted.isdigit() and int(wanted) in options:
-            select = int(wanted)
-            st.session_state[marker] = wanted
+            # Together, in place: the link is taken and will be shown (current_choice).
+            pick["select"], pick["from_url"] = int(wanted), wanted
             st.session_state.pop(stray, None)
         else:  # a forwarded or stale link: say so (below), never switch silently
             st.session_state[stray] = wanted
@@ -199,15 +225,14 @@ def sync_query_choice(label: str, options: list[int], *, key: str, param: str,
         st.warning(unknown, icon=":material/link_off:")
 
     def chosen() -> None:
-        value = str(st.session_state[f"{key}__chosen"])
+        value = str(pick["chosen"])
         st.query_params[param] = value
-        st.session_state[marker] = value
+        pick["from_url"] = value
         st.session_state.pop(stray, None)
 
-    value = current_choice(label, options, key=key, format_func=format_func, on_change=chosen,
-                           select=select)
+    value = current_choice(label, options, key=key, format_func=format_func, on_change=chosen)
     st.query_params[param] = str(value)
-    st.session_state[marker] = str(value)
+    pick["from_url"] = str(value)
     return value
 
 
