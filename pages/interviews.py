@@ -135,22 +135,26 @@ with schedule_tab:
                     warnings = panel_warnings(s, candidate_id, [x["user_id"] for x in seats])
                 payload = {"candidate_id": candidate_id, "scheduled_at": scheduled,
                            "setting": setting, "location": location, "panel": seats}
+                # Worded, and the session's ledger taken, before the write: between the write
+                # and the rerun nothing may go through st.session_state (a second click can
+                # end the run at any such access; see ui.flash).
+                said = {"candidate": cand_names[candidate_id], "when": when(scheduled)}
+                message = _("Interview scheduled: {candidate}, {when}.").format(**said)
+                exists = _("{candidate} already has this interview at {when}; "
+                           "nothing was added.").format(**said)
+                ledger = flash.ledger()
                 try:
                     with db.session() as s:
                         interview, created = schedule_interview_once(s, viewer, payload)
-                    said = {"candidate": cand_names[candidate_id],
-                            "when": when(interview.scheduled_at)}
                     about = f"interview {interview.id}"
                     if created:
-                        message = _("Interview scheduled: {candidate}, {when}.").format(**said)
-                        flash.done(message, about=about, payload=payload)
-                        flash.done(message, about="schedule", payload=None)
-                    elif flash.again(about, payload) is None:  # not this session's click again
-                        flash.later(_("{candidate} already has this interview at {when}; "
-                                      "nothing was added.").format(**said))
-                    st.session_state["iv_notice"] = warnings
-                    if created:
+                        ledger.done(message, about=about, payload=payload)
+                        ledger.done(message, about="schedule", payload=None)
+                    elif ledger.again(about, payload) is None:  # not this session's click again
+                        ledger.later(exists)
+                    if created:  # before any session-state access that could end the run
                         tell_panel(InterviewChange(interview=interview))
+                    st.session_state["iv_notice"] = warnings
                     for key in SCHEDULE_KEYS:  # an empty form for the next interview
                         st.session_state.pop(key, None)
                     st.rerun()
