@@ -184,8 +184,18 @@ def current_choice(label: str, options: list[int], *, key: str, format_func,
     wanted = pick.get("select")
     if wanted is None and pick.get("chosen") in options and widget not in st.session_state:
         wanted = pick["chosen"]
-    if wanted is not None:
+    # The browser shows a box it has not drawn before at the proto's default (`index`) unless
+    # this very run moved it through session state: a run that moved it and was then ended
+    # by a newer request (a double-click's second click) left the next run's box, new to the
+    # browser, showing "New" while the server had the saved record. So the default is always
+    # the id shown, and session state moves only a box the browser already has.
+    current = st.session_state[widget] if widget in st.session_state else None
+    if wanted is not None and widget in st.session_state and current != wanted:
         st.session_state[widget] = wanted
+        index = 0  # moved through session state (a default besides would warn in the page)
+    else:
+        shown = wanted if wanted is not None else current
+        index = options.index(shown) if shown in options else 0
 
     def chosen() -> None:
         pick["chosen"] = st.session_state[widget]
@@ -194,7 +204,7 @@ def current_choice(label: str, options: list[int], *, key: str, format_func,
             on_change()
 
     with st.container(key=key):
-        value = st.selectbox(label, options, key=widget, format_func=format_func,
+        value = st.selectbox(label, options, index=index, key=widget, format_func=format_func,
                              on_change=chosen)
     pick["chosen"] = value
     pick.pop("select", None)

@@ -98,3 +98,32 @@ def test_a_second_click_arriving_mid_run_adds_nothing_and_keeps_the_record_selec
     assert at.session_state["records"] == {1: "Ingrid"}
     assert choice_box(at, "edit").value == 1
     assert [t.value for t in at.toast] == ["Ingrid added."]
+    # The box is drawn at its default: a browser that never saw the run which moved it (one
+    # ended by that second click) shows the saved record too, not "New".
+    assert choice_box(at, "edit").proto.default == 1
+
+
+def _picker_page():
+    import streamlit as st
+
+    from ui.widgets import current_choice
+
+    names = st.session_state.setdefault("names", {1: "Ada"})
+    current_choice("Edit", [0, *names], key="edit", select=st.session_state.pop("go", None),
+                   format_func=lambda i: "New" if i == 0 else names[i])
+
+
+def test_a_chosen_record_is_the_boxs_default_whatever_moved_it():
+    at = AppTest.from_function(_picker_page, default_timeout=30).run()
+    assert choice_box(at, "edit").value == 0 and choice_box(at, "edit").proto.default == 0
+    choice_box(at, "edit").set_value(1).run()  # chosen in the browser
+    assert choice_box(at, "edit").proto.default == 1
+    at.session_state["names"] = {1: "Ada", 2: "Grace"}  # new labels: a box new to the browser
+    at.run()
+    assert choice_box(at, "edit").value == 1 and choice_box(at, "edit").proto.default == 1
+    at.session_state["go"] = 2  # a link or a save selects another: moved through state
+    at.run()
+    assert choice_box(at, "edit").value == 2
+    at.run()  # the next run draws it at that default
+    assert choice_box(at, "edit").value == 2 and choice_box(at, "edit").proto.default == 2
+    assert not at.exception and not at.warning
