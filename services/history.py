@@ -10,32 +10,38 @@ from models import Candidate, Criterion, Interview, Scorecard, ScorecardStatus, 
 from services import score_pairs
 from services.db import fetch_rows, gc_paused
 
+# What services.history reads of a submitted card, by name (see _card_columns).
+_CARD_SQL = {
+    "scorecard_id": Scorecard.id, "candidate_id": Interview.candidate_id,
+    "position_id": Candidate.position_id, "panelist_id": Scorecard.panelist_id,
+    "template_id": Scorecard.template_id, "recommendation": Scorecard.recommendation,
+    "scale_min": ScorecardTemplate.scale_min, "scale_max": ScorecardTemplate.scale_max,
+    "weighted_sum": Scorecard.weighted_sum, "assessed_weight": Scorecard.assessed_weight,
+    "score_pairs": Scorecard.score_pairs,
+}
+_KINDS = {"recommendation": object, "weighted_sum": float, "assessed_weight": float}
 CARD_COLUMNS = ["scorecard_id", "candidate_id", "position_id", "panelist_id", "template_id",
                 "recommendation", "scale_min", "scale_max", "weighted_sum", "assessed_weight"]
-
-
-def _card_rows(session: Session, *extra) -> list[tuple]:
-    """The submitted cards' CARD_COLUMNS (then `extra` columns), straight from the driver."""
-    return fetch_rows(session,
-        select(Scorecard.id, Interview.candidate_id, Candidate.position_id, Scorecard.panelist_id,
-               Scorecard.template_id, Scorecard.recommendation, ScorecardTemplate.scale_min,
-               ScorecardTemplate.scale_max, Scorecard.weighted_sum, Scorecard.assessed_weight,
-               *extra)
-        .join(Interview, Interview.id == Scorecard.interview_id)
-        .join(Candidate, Candidate.id == Interview.candidate_id)
-        .join(ScorecardTemplate, ScorecardTemplate.id == Scorecard.template_id)
-        .where(Scorecard.status == ScorecardStatus.submitted))
-
-
-def _cards(by_column: list) -> pd.DataFrame:
-    kinds = {"recommendation": object, "weighted_sum": float, "assessed_weight": float}
-    return pd.DataFrame({
-        name: np.array(values, dtype=kinds.get(name, np.int64))
-        for name, values in zip(CARD_COLUMNS, by_column, strict=True)})
-
-
 PRIOR_COLUMNS = ["scorecard_id", "candidate_id", "position_id", "panelist_id", "weighted_sum",
                  "assessed_weight"]
+
+
+def _card_columns(session: Session, names: list[str]) -> list[tuple]:
+    """The submitted cards' `names` (keys of _CARD_SQL), one tuple per column, straight from the
+    driver (the template is joined only when its scale is asked for)."""
+    statement = (select(*(_CARD_SQL[n] for n in names))
+                 .join(Interview, Interview.id == Scorecard.interview_id)
+                 .join(Candidate, Candidate.id == Interview.candidate_id))
+    if {"scale_min", "scale_max"} & set(names):
+        statement = statement.join(ScorecardTemplate,
+                                   ScorecardTemplate.id == Scorecard.template_id)
+    rows = fetch_rows(session, statement.where(Scorecard.status == ScorecardStatus.submitted))
+    return list(zip(*rows, strict=True)) or [()] * len(names)
+
+
+def _card_frame(names: list[str], by_column: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame({name: np.array(values, dtype=_KINDS.get(name, np.int64))
+                         for name, values in zip(names, by_column, strict=True)})
 
 
 @gc_paused
@@ -43,18 +49,7 @@ def submitted_cards(session: Session) -> pd.DataFrame:
     """The submitted cards' PRIOR_COLUMNS, without their scores: with each card's weighted sum
     and assessed weight (kept by the triggers of migration 0010) this is what the spread prior
     is fitted from (services.board.organisation_prior), a fraction of the scores' read."""
-    rows = fetch_rows(session,
-        select(Scorecard.id, Interview.candidate_id, Candidate.position_id, Scorecard.panelist_id,
-               Scorecard.weighted_sum, Scorecard.assessed_weight)
-        .join(Interview, Interview.id == Scorecard.interview_id)
-        .join(Candidate, Candidate.id == Interview.candidate_id)
-        .where(Scorecard.status == ScorecardStatus.submitted))
-    by_column = list(zip(*rows, strict=True)) or [()] * len(PRIOR_COLUMNS)
-    del rows
-    return pd.DataFrame({name: np.array(values, dtype=float if name in ("weighted_sum",
-                                                                         "assessed_weight")
-                                        else np.int64)
-                         for name, values in zip(PRIOR_COLUMNS, by_column, strict=True)})
+    return _card_frame(PRIOR_COLUMNS, _card_columns(session, PRIOR_COLUMNS))
 
 
 @gc_paused
@@ -71,10 +66,9 @@ def submitted_scores(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     crit = pd.DataFrame(fetch_rows(session, select(Criterion.id, Criterion.dimension,
                                                    Criterion.weight)),
                         columns=["criterion_id", "dimension", "weight"])
-    rows = _card_rows(session, Scorecard.score_pairs)
-    by_column = list(zip(*rows, strict=True)) or [()] * (len(CARD_COLUMNS) + 1)
-    del rows  # each temporary below is freed once used: this runs on a million scores
-    cards = _cards(by_column[:-1])
+    by_column = _card_columns(session, [*CARD_COLUMNS, "score_pairs"])
+    # Each temporary below is freed once used: this runs on a million scores.
+    cards = _card_frame(CARD_COLUMNS, by_column[:-1])
     texts = by_column[-1]
     del by_column
     per_card, criterion, values = score_pairs.decode(texts)

@@ -181,20 +181,21 @@ def current_choice(label: str, options: list[int], *, key: str, format_func,
         pick["select"] = select
     if pick.get("select") not in options:
         pick.pop("select", None)
+    known = widget in st.session_state  # a box this session has drawn with these labels
+    current = st.session_state[widget] if known else None
     wanted = pick.get("select")
-    if wanted is None and pick.get("chosen") in options and widget not in st.session_state:
+    if wanted is None and not known and pick.get("chosen") in options:
         wanted = pick["chosen"]
     # The browser shows a box it has not drawn before at the proto's default (`index`) unless
     # this very run moved it through session state: a run that moved it and was then ended
     # by a newer request (a double-click's second click) left the next run's box, new to the
     # browser, showing "New" while the server had the saved record. So the default is always
     # the id shown, and session state moves only a box the browser already has.
-    current = st.session_state[widget] if widget in st.session_state else None
-    if wanted is not None and widget in st.session_state and current != wanted:
+    if known and wanted is not None and wanted != current:
         st.session_state[widget] = wanted
         index = 0  # moved through session state (a default besides would warn in the page)
     else:
-        shown = wanted if wanted is not None else current
+        shown = current if wanted is None else wanted
         index = options.index(shown) if shown in options else 0
 
     def chosen() -> None:
