@@ -10,6 +10,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,8 @@ from services.i18n import _, ngettext
 
 # A backup waits this long for a table an ALTER (a migration) holds, then gives up with a message.
 LOCK_WAIT = "30s"
+# A restore gives closing connections this long to be gone (_refuse_while_others_connected).
+CLOSING_WAIT = 5.0
 
 
 class BackupFailed(RuntimeError):
@@ -327,11 +330,14 @@ def _processes_with_open(path: Path) -> list[tuple[int, str]]:
 def _refuse_while_others_connected(url: str) -> None:
     # pg_restore sets lock_timeout = 0: behind a running server's transaction it would wait
     # forever, and every query queued behind its DROP TABLE with it. So it does not start.
-    with get_engine(url).connect() as conn:
-        others = conn.execute(text(
-            "SELECT pid, usename, application_name, client_addr, state FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()")).all()
-    get_engine(url).dispose()
+    # A connection just closed (this process's pool, disposed above, or a server just stopped)
+    # stays in pg_stat_activity until its backend has exited, which a busy machine delays: such
+    # connections are given CLOSING_WAIT seconds to go; a live one stays and is named.
+    deadline = time.monotonic() + CLOSING_WAIT
+    while others := _other_connections(url):
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
     if others:
         named = "; ".join(
             f"pid {r.pid} user {r.usename}"
@@ -344,6 +350,17 @@ def _refuse_while_others_connected(url: str) -> None:
             "{n} other connections to database {database}: {connections} — stop the app "
             "servers, then restore; nothing was changed", len(others)).format(
                 n=len(others), database=make_url(url).database, connections=named))
+
+
+def _other_connections(url: str) -> list:
+    """The database's connections other than the one asking (its own pool is disposed)."""
+    try:
+        with get_engine(url).connect() as conn:
+            return conn.execute(text(
+                "SELECT pid, usename, application_name, client_addr, state FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()")).all()
+    finally:
+        get_engine(url).dispose()
 
 
 def _is_sqlite(url: str) -> bool:

@@ -297,7 +297,51 @@ def test_a_live_app_process_blocks_the_restore_and_is_named(db_url, filled, tmp_
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
-    assert runner.invoke(manage.app, ["restore", str(file), "--yes"]).exit_code == 0
+    done = runner.invoke(manage.app, ["restore", str(file), "--yes"])
+    assert done.exit_code == 0, done.output
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_connection_closing_while_the_restore_looks_does_not_block_it(db_url, filled,
+                                                                        tmp_path, monkeypatch):
+    """A server just stopped leaves its backend in pg_stat_activity until that has exited."""
+    import subprocess
+    import sys
+
+    from services import backup
+    from tests.conftest import ROOT
+
+    file = tmp_path / "secondlook.backup"
+    assert runner.invoke(manage.app, ["backup", str(file)]).exit_code == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys\nfrom sqlalchemy import text\nfrom services.db import get_engine\n"
+         "with get_engine(sys.argv[1]).connect() as c:\n"
+         "    c.execute(text('SELECT 1')).all()\n"
+         "    print('ready', flush=True)\n"
+         "    sys.stdin.read()\n", db_url],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    looked = []
+    real = backup._other_connections
+
+    def look(url):
+        found = real(url)
+        looked.append(len(found))
+        if found and holder.poll() is None:  # the server stops once the restore has seen it
+            holder.stdin.close()
+            holder.wait(timeout=30)
+        return found
+
+    monkeypatch.setattr(backup, "_other_connections", look)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        done = runner.invoke(manage.app, ["restore", str(file), "--yes"])
+    finally:
+        if holder.poll() is None:
+            holder.stdin.close()
+            holder.wait(timeout=30)
+    assert done.exit_code == 0, done.output
+    assert looked[0] >= 1 and looked[-1] == 0
 
 
 @SQLITE_ONLY
