@@ -1,7 +1,9 @@
 """Helpers for AppTest: run the real app.py with a user logged in."""
 
 import json
+from html.parser import HTMLParser
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -54,6 +56,11 @@ def all_text(at: AppTest) -> str:
             parts.append(str(getattr(el, "label", "")))
     for df in at.dataframe:
         parts.append(df.value.to_string())
+    for table in at.get("table"):
+        parts.append(table.value.to_string())
+    grid = score_grid(at)
+    if grid is not None:
+        parts.append(grid.to_string())
     for kind in ("selectbox", "radio", "multiselect"):
         for el in at.get(kind):
             parts.append(str(el.label))
@@ -82,3 +89,38 @@ def choice_box(at: AppTest, key: str):
     """The selectbox a ui.widgets.current_choice keyed `key` draws (its widget key carries a
     digest of its labels)."""
     return next(box for box in at.selectbox if str(box.key).startswith(f"{key}__"))
+
+
+class _Table(HTMLParser):
+    """The rows of an HTML table, each a list of its cells' text (th and td alike)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append(self._cell)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def score_grid(at: AppTest) -> pd.DataFrame | None:
+    """The candidate view's score grid (ui.charts.grid_html) as the page shows it: criteria and
+    means down, panelists across, the cells' text; None when the page has none."""
+    bodies = [h.proto.body for h in at.get("html") if 'class="sl-grid"' in h.proto.body]
+    if not bodies:
+        return None
+    parser = _Table()
+    parser.feed(bodies[0])
+    head, *rows = parser.rows
+    return pd.DataFrame([r[1:] for r in rows], index=[r[0] for r in rows], columns=head[1:])

@@ -1,4 +1,4 @@
-"""One candidate's panel picture: profile, heatmap, who said what, debrief points, salary."""
+"""One candidate's panel picture: score grid, who said what, debrief points, salary."""
 
 from datetime import datetime
 
@@ -10,7 +10,7 @@ from services.auth import Viewer
 from services.board import Board, band_text, panelist_table
 from services.coverage import coverage_recorded, uncovered_tasks
 from services.first_interview import change_per_criterion, first_scores
-from services.i18n import _, datetime_, decimal, elide, money, ngettext, number
+from services.i18n import _, datetime_, decimal, elide, money, ngettext, number, signed
 from services.scorecards import amendments
 from ui import cache, charts, db, headline
 from ui.text import md_escape
@@ -59,18 +59,19 @@ def _criterion_names(board: Board) -> dict[int, str]:
     return dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
 
 
-def _chart(board: Board, candidate_id: int, kind: str):
-    """(figure, data behind it) of the candidate's radar or heatmap, built once per board."""
-    scale = (board.scale_min, board.scale_max)
-
-    def build():
+def _grid(board: Board, candidate_id: int) -> str:
+    """The candidate's score grid as HTML (charts.score_grid, charts.grid_html), built once per
+    board."""
+    def build() -> str:
         frames = _frames(board, candidate_id)
-        if kind == "radar":
-            return (charts.radar(frames["profiles"], scale),
-                    charts.radar_data(frames["profiles"]))
-        return charts.heatmap(frames["matrix"], scale), charts.heatmap_data(frames["matrix"])
-    fig, data = cache.figure(board, f"{kind}:{candidate_id}", build)
-    return fig, data.copy()
+        dimension_of = dict(zip(board.criteria["name"], board.criteria["dimension"],
+                                strict=True))
+        grid = charts.score_grid(frames["profiles"], frames["matrix"], dimension_of,
+                                 (board.scale_min, board.scale_max))
+        return charts.grid_html(grid, _(
+            "Each dimension's mean (bold), then its criteria; {na}: not assessed. The tint "
+            "follows the score, from red (low) to green (high).").format(na=_("n/a")))
+    return board.remember(f"score_grid:{candidate_id}", build)
 
 
 def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
@@ -107,15 +108,9 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
         missing = uncovered_tasks(s, viewer, candidate_id)
         recorded, _cards = coverage_recorded(s, viewer, candidate_id)
         first = first_scores(s, viewer, candidate_id)
-    left, right = st.columns(2)
-    with left:
-        fig, data = _chart(board, candidate_id, "radar")
-        charts.show(fig, key=f"radar_{candidate_id}", data=data,
-                    alt=_("Radar chart: each panelist's mean score per dimension"))
-    with right:
-        fig, data = _chart(board, candidate_id, "heatmap")
-        charts.show(fig, key=f"heatmap_{candidate_id}", data=data,
-                    alt=_("Heatmap: each panelist's score on each criterion"))
+    st.subheader(_("Scores by panelist"))
+    with st.container(key="score_grid"):
+        st.html(_grid(board, candidate_id))
 
     agenda = board.agenda[board.agenda["candidate_id"] == candidate_id]
     st.subheader(_("Discuss at the debrief"))
@@ -123,12 +118,13 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
         st.success(_("No criterion differs by half the scale or more, and the recommendations "
                      "agree."))
     else:
-        st.dataframe(
-            agenda.assign(topic=agenda["criterion"].fillna(_("Recommendation")))
-            [["topic", "detail"]].rename(columns={"topic": _("Topic"),
-                                                  "detail": _("What differs")}),
-            hide_index=True, width="stretch", key=f"discuss_{candidate_id}",
-        )
+        # Plain tables (st.table): a few rows, read rather than sorted, and an HTML table
+        # costs the browser far less than a data grid on every candidate switch (issue 12).
+        # st.table draws its cells as Markdown: user text is escaped.
+        st.table(pd.DataFrame(
+            {_("What differs"): agenda["detail"].map(md_escape).to_numpy()},
+            index=pd.Index(agenda["criterion"].fillna(_("Recommendation")).map(md_escape),
+                           name=_("Topic"))))
 
     if missing:
         st.warning(_("Tasks no panelist probed: {tasks} (from the {cards} that recorded the "
@@ -146,10 +142,11 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
         st.subheader(_("First versus second interview"))
         st.caption(_("Change = the second-interview panel's mean minus the first-interview "
                      "score."))
-        st.dataframe(change.round(2).rename(columns={
-            "criterion": _("Criterion"), "first": _("First interview"),
-            "second": _("Second interview (panel mean)"), "change": _("Change")}),
-            hide_index=True, width="stretch", key=f"first_vs_second_{candidate_id}")
+        st.table(pd.DataFrame({
+            _("First interview"): change["first"].map(decimal).to_numpy(),
+            _("Second interview (panel mean)"): change["second"].map(decimal).to_numpy(),
+            _("Change"): change["change"].map(signed).to_numpy()},
+            index=pd.Index(change["criterion"].map(md_escape), name=_("Criterion"))))
 
     # Amendments stay in view (a scorecard changed after it was submitted is read differently);
     # the details below are drawn only when opened (issue 12: each table and chart costs the

@@ -8,10 +8,18 @@ table (a real HTML table, read cell by cell). Colour never carries information a
 are written as letters, panelists and series by name in the legend and the table.
 """
 
+import html
+from typing import NamedTuple
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.colors import get_colorscale
+from plotly.colors import (
+    get_colorscale,
+    sample_colorscale,
+    unconvert_from_RGB_255,
+    unlabel_rgb,
+)
 
 from models import DIMENSIONS, label
 from services.i18n import N_, _, current_language, decimal, money, signed
@@ -139,58 +147,83 @@ def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
 # --- one candidate ----------------------------------------------------------------------------
 
 
-def radar(profiles: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
-    """Each panelist's dimension profile for one candidate, overlaid."""
-    # Polar labels get no automatic margin: broken over lines they stay inside 390 px.
-    theta = [wrap(label(d), 10) for d in DIMENSIONS]
-    traces = []
-    for i, row in enumerate(profiles.itertuples(index=False)):
-        values = _values(getattr(row, d) for d in DIMENSIONS)
-        traces.append({
-            "type": "scatterpolar", "r": values + values[:1], "theta": theta + theta[:1],
-            "fill": "toself", "opacity": 0.55, "name": chart_text(row.panelist),
-            "line": {"color": PALETTE[i % len(PALETTE)]}})
-    return _figure(traces, height=380, title=_("Dimension profile by panelist"),
-                   polar={"radialaxis": {"range": [scale[0], scale[1]], "dtick": 1},
-                          "domain": {"x": [0.12, 0.88]}})
+class Grid(NamedTuple):
+    """The score grid: cells as written (rows and columns named as given), each cell's
+    background ("#rrggbb", "" for none) and, per row, whether it is a dimension's mean."""
+    text: pd.DataFrame
+    tints: pd.DataFrame
+    means: list[bool]
 
 
-def radar_data(profiles: pd.DataFrame) -> pd.DataFrame:
-    """The radar's figures: one row per panelist, one column per dimension."""
-    out = pd.DataFrame({_("Panelist"): profiles["panelist"].astype(str)})
-    for d in DIMENSIONS:
-        out[label(d)] = profiles[d].map(decimal)
-    return out
+def score_grid(profiles: pd.DataFrame, matrix: pd.DataFrame, dimension_of: dict[str, str],
+               scale: tuple[int, int]) -> Grid:
+    """The candidate's panel in one table: for each dimension, each panelist's mean on it
+    (bold), then that dimension's criteria, one column per panelist, every cell written out
+    ("n/a": not assessed) and tinted by its score on the scale.
+
+    A table, not a chart: the numbers are read, not hovered (a phone has no hover), a screen
+    reader reads it cell by cell, and a candidate switch redraws one element where the radar
+    and heatmap it replaces cost the browser about 75 ms each (issue 12, measured).
+    `matrix`: criterion names down, panelist names across (a criterion of an older template,
+    not in `dimension_of`, comes last under "Other criteria"). `profiles`: one row per panelist
+    with a column per dimension.
+    """
+    panelists = [str(c) for c in matrix.columns]
+    means = profiles.set_index(profiles["panelist"].astype(str))
+    rows, values, bold = [], [], []
+    groups = [(d, label(d)) for d in DIMENSIONS] + [(None, _("Other criteria"))]
+    for dimension, title in groups:
+        names = [n for n in matrix.index if dimension_of.get(n) == dimension]
+        if not names:
+            continue
+        if dimension is None:
+            rows.append(title)
+            values.append([float("nan")] * len(panelists))
+        else:
+            rows.append(_("{dimension}: mean").format(dimension=title))
+            values.append([float(means.at[p, dimension]) if p in means.index else float("nan")
+                           for p in panelists])
+        bold.append(True)
+        for name in names:
+            rows.append(str(name))
+            values.append([float(v) for v in matrix.loc[name].to_numpy(dtype=float)])
+            bold.append(False)
+    text = pd.DataFrame(
+        [[(decimal(v) if is_mean else f"{v:g}") if pd.notna(v) else
+          ("—" if is_mean else _("n/a")) for v in row] for row, is_mean in zip(
+            values, bold, strict=True)], index=rows, columns=panelists)
+    lo, hi = scale
+    tints = pd.DataFrame([[_tint(v, lo, hi) for v in row] for row in values],
+                         index=rows, columns=panelists)
+    return Grid(text, tints, bold)
 
 
-def heatmap(matrix: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
-    """Criterion (rows) by panelist (columns); blank cells were not assessed."""
-    text = matrix.map(lambda v: _("n/a") if pd.isna(v) else f"{v:g}")
-    columns = [chart_text(c) for c in matrix.columns]
-    rows = [chart_text(r) for r in matrix.index]
-    trace = {
-        "type": "heatmap",
-        "z": matrix.astype(float).astype(object).where(matrix.notna(), None).to_numpy().tolist(),
-        "x": columns, "y": rows, "zmin": scale[0], "zmax": scale[1], "colorscale": SCORE_COLOURS,
-        "text": text.to_numpy().tolist(), "texttemplate": "%{text}",
-        "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>",
-        # Every cell writes its score, so the colour scale adds nothing but width on a phone.
-        "showscale": False,
-    }
-    # The data keep the names; only the tick labels are broken over lines for a phone.
-    return _figure([trace], height=max(320, 40 * len(matrix) + 140),
-                   title=_("Scores by criterion"),
-                   yaxis={"autorange": "reversed", "tickvals": rows,
-                          "ticktext": [wrap(r, 22) for r in matrix.index]},
-                   xaxis={"side": "bottom", "tickangle": 0, "tickvals": columns,
-                          "ticktext": [wrap(c, 6) for c in matrix.columns]})
+def grid_html(grid: Grid, caption: str) -> str:
+    """The grid as one HTML table for st.html: a caption, column and row headers (scope set, so
+    a screen reader names each cell), every text HTML-escaped. One element, where st.table
+    draws every cell through Markdown (measured: a few ms of server and browser per cell)."""
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in grid.text.columns)
+    body = []
+    for (name, cells), (_name, tints), mean in zip(grid.text.iterrows(), grid.tints.iterrows(),
+                                                   grid.means, strict=True):
+        tds = "".join(f'<td style="background-color: {t}">{esc(v)}</td>' if t else
+                      f"<td>{esc(v)}</td>" for v, t in zip(cells, tints, strict=True))
+        row_class = ' class="mean"' if mean else ""
+        body.append(f'<tr{row_class}><th scope="row">{esc(name)}</th>{tds}</tr>')
+    return (f'<div class="sl-grid"><table><caption>{esc(caption)}</caption><thead><tr>'
+            f'<td></td>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def heatmap_data(matrix: pd.DataFrame) -> pd.DataFrame:
-    """The heatmap's figures: criteria down, panelists across, 'not assessed' spelled out."""
-    out = matrix.map(lambda v: _("not assessed") if pd.isna(v) else f"{v:g}")
-    out.columns = [str(c) for c in out.columns]
-    return out.reset_index(names=_("Criterion"))
+def _tint(value: float, lo: int, hi: int) -> str:
+    """A light background on the red-to-green score scale: 65% towards white, so the theme's
+    dark text keeps at least 4.5:1 on every tint (WCAG AA; tests/ui/test_charts.py)."""
+    if pd.isna(value) or hi <= lo:
+        return ""
+    t = min(1.0, max(0.0, (value - lo) / (hi - lo)))
+    rgb = unconvert_from_RGB_255(unlabel_rgb(sample_colorscale(SCORE_COLOURS, [t])[0]))
+    r, g, b = (round(255 * (0.65 + 0.35 * c)) for c in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def compare(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:

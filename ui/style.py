@@ -49,6 +49,17 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"],
 [data-testid="stMain"] :is([data-testid="stPageLink-NavLink"], [data-testid="stLinkButton"] a) {{
   min-height: {TARGET_PX}px; }}
 [data-testid="stMain"] button {{ min-height: {TARGET_PX}px; min-width: {TARGET_PX}px; }}
+
+/* The candidate's score grid (ui.charts.grid_html): a plain table drawn like st.table's, its
+   caption under it in the captions' colour; wider than a phone, it scrolls inside its box. */
+.sl-grid {{ overflow-x: auto; }}
+.sl-grid table {{ border-collapse: collapse; width: 100%; font-size: 0.875rem; }}
+.sl-grid :is(th, td) {{ border: 1px solid #e6e6e6; padding: 0.25rem 0.375rem;
+  text-align: left; vertical-align: top; }}
+.sl-grid th {{ font-weight: 400; }}
+.sl-grid thead th, .sl-grid tr.mean :is(th, td) {{ font-weight: 600; }}
+.sl-grid caption {{ caption-side: bottom; text-align: left; color: {MUTED};
+  font-size: 0.875rem; padding-top: 0.5rem; }}
 </style>
 """
 

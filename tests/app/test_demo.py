@@ -4,7 +4,7 @@ intervals and ties, agreement, calibration — read from the plotted figures and
 import pytest
 
 from services.auth import user_by_email
-from tests.apptest import all_text, app_as, figures, open_tab
+from tests.apptest import all_text, app_as, figures, open_tab, score_grid
 from ui.text import chart_text
 
 
@@ -30,11 +30,15 @@ def test_demo_dashboard_is_populated_with_a_flagged_disagreement(demo):
     assert "Panel agreement is" in text and "Weight sensitivity" in text
 
 
-def test_demo_candidate_view_draws_radar_and_heatmap(demo):
+def test_demo_candidate_view_draws_the_score_grid(demo):
     at = open_tab(app_as(demo["daniel"].id, "pages/dashboard.py"), "Candidate")
-    titles = [f["layout"]["title"]["text"] for f in figures(at)]
-    assert "Dimension profile by panelist" in titles
-    assert "Scores by criterion" in titles
+    grid = score_grid(at)
+    assert len(grid.columns) >= 2  # one column per panelist who submitted
+    means = [r for r in grid.index if r.endswith(": mean")]
+    assert means == ["Technical skills: mean", "Social qualities: mean",
+                     "Company knowledge: mean"]
+    assert not [f for f in figures(at) if f["layout"]["title"]["text"] in (
+        "Dimension profile by panelist", "Scores by criterion")]
 
 
 def test_demo_calibration_finds_the_lenient_and_the_severe_panelist(demo):

@@ -2,8 +2,17 @@
 
 import pytest
 
-from tests.apptest import all_text, app_as, figures, open_expander, open_tab, page_alone
+from tests.apptest import (
+    all_text,
+    app_as,
+    figures,
+    open_expander,
+    open_tab,
+    page_alone,
+    score_grid,
+)
 from tests.conftest import world_fixture
+from ui.text import md_escape
 
 PAGES = ["pages/my_interviews.py", "pages/scorecard.py", "pages/dashboard.py",
          "pages/calibration.py",
@@ -58,7 +67,7 @@ def test_each_page_opens_for_its_roles_and_refuses_others_by_url(world, role, pa
         assert [e.value for e in at.error] == ["You do not have access to this page."]
         text = all_text(at)
         assert "Cara Candidate" not in text and SECRET not in text
-        assert not at.get("plotly_chart")
+        assert not at.get("plotly_chart") and score_grid(at) is None
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -92,7 +101,7 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session, make
     assert find_scorecard(session, pia, world["iv_cara"].id) is None
     # Blind: nothing of Paul's or Petra's scorecards reaches Pia before she submits.
     assert SECRET not in all_text(at)
-    assert not at.get("plotly_chart")
+    assert not at.get("plotly_chart") and score_grid(at) is None
     for i, c in enumerate(kit.criteria):
         at.radio(key=f"sc_score_{card}_{c.id}").set_value("Not assessed" if i == 3 else "4")
         at.run()
@@ -110,7 +119,7 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session, make
     assert any("Submitted" in s.value for s in again.success)
     # Now the panel's view appears, with the colleague's evidence (when opened).
     assert SECRET in all_text(open_expander(again, "who_said_what"))
-    assert figures(again)
+    assert {p.name for p in world["panel"]} <= set(score_grid(again).columns)
 
 
 def test_extreme_score_without_evidence_blocks_submission(world, session, make):
@@ -169,19 +178,38 @@ def test_submitted_scorecard_changes_the_dashboard(world, make):
     assert cara_after["Overall"] < cara_before["Overall"]
 
 
-def test_dashboard_draws_radar_heatmap_and_flags_disagreement(world):
+def test_dashboard_draws_the_score_grid_and_flags_disagreement(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
     open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not at.exception
-    figs = {f["layout"]["title"]["text"]: f for f in figures(at)}
-    radar = figs["Dimension profile by panelist"]
-    assert {t["name"] for t in radar["data"]} == {"Paul Panel", "Petra Panel"}
-    heat = figs["Scores by criterion"]["data"][0]
-    assert heat["x"] == ["Paul Panel", "Petra Panel"]
-    assert heat["z"][0] == [2, 5]  # first criterion: Paul 2, Petra 5 -> a 3-point spread
+    grid = score_grid(at)
+    assert list(grid.columns) == ["Paul Panel", "Petra Panel"]
+    first = grid.index[1]  # after the first dimension's mean row: its first criterion
+    assert grid.loc[first].tolist() == ["2", "5"]  # Paul 2, Petra 5 -> a 3-point spread
     table = open_tab(at, "Ranking").dataframe[0].value
     flag = table.loc[table["Candidate"] == "Cara Candidate", "Discuss"].iloc[0]
     assert "split recommendation" in flag and "criteria" in flag
+
+
+def test_candidate_view_lists_debrief_points_and_first_interview_change_as_tables(
+        world, session, make):
+    from services.first_interview import save_first_scores
+    from services.positions import criteria_of, current_template
+
+    criteria = criteria_of(session, current_template(session, world["position"].id).id)
+    save_first_scores(session, make.viewer(world["recruiter"]), world["cara"].id,
+                      {criteria[0].id: 4})
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
+    assert not at.exception
+    tables = {t.value.index.name: t.value for t in at.get("table")}
+    discuss = tables["Topic"]
+    assert md_escape(criteria[0].name) in discuss.index  # Paul 2, Petra 5
+    assert discuss.loc[md_escape(criteria[0].name), "What differs"].startswith(
+        md_escape("scores range 2 to 5"))
+    change = tables["Criterion"].loc[md_escape(criteria[0].name)]
+    # First interview 4; the panel's mean 3.5 (Paul 2, Petra 5): a change of -0.50.
+    assert change.tolist() == ["4.00", "3.50", "\u22120.50"]
 
 
 def test_hiring_manager_records_a_decision(world, session):

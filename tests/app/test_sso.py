@@ -8,7 +8,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from models import AuditEvent
-from tests.apptest import all_text
+from tests.apptest import all_text, score_grid
 from tests.conftest import ROOT, world_fixture
 
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
@@ -59,7 +59,7 @@ def test_an_email_without_an_account_gets_no_access_and_nothing_else(session, pe
     text = all_text(at)
     assert "no access" in text.lower()
     assert "Cara Candidate" not in text and "Backend Engineer" not in text
-    assert not at.dataframe and not at.get("plotly_chart")
+    assert not at.dataframe and not at.get("plotly_chart") and score_grid(at) is None
     refused = session.exec(select(AuditEvent).where(AuditEvent.action == "sso_refused")).all()
     assert refused and refused[0].detail["email"] == "stranger@example.com"
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from models import ConsensusScore
-from tests.apptest import all_text, app_as, figures, open_expander, open_tab
+from tests.apptest import all_text, app_as, figures, open_expander, open_tab, score_grid
 from tests.conftest import count, world_fixture
 
 # Three panelists score six candidates on four criteria; Lenny is a point more lenient.
@@ -133,13 +133,13 @@ def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(cros
     open_tab(at, "Candidate").selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
     assert not at.exception
     cid = crossed["cands"][0].id
-    open_expander(at, "salary_chart", f"radar_{cid}_data", f"heatmap_{cid}_data",
-                  f"salary_{cid}_data")
+    open_expander(at, "salary_chart", f"salary_{cid}_data")
     candidate = charts_and_alternatives(at)
     expanders = [e for e in at.expander if e.label == "Data behind this chart"]
+    grid = score_grid(at)  # the panel's scores: a table, not a chart
     compare = charts_and_alternatives(open_tab(at, "Compare"))
-    # Each tab draws only its own charts: ranking; radar, heatmap, salary; compare.
-    assert (len(ranking), len(candidate), len(compare)) == (1, 3, 1)
+    # Each tab draws only its own charts: ranking; salary (the scores are a table); compare.
+    assert (len(ranking), len(candidate), len(compare)) == (1, 1, 1)
     charts = ranking + candidate + compare
     for chart in charts:
         assert chart.proto.alt, chart.proto.id
@@ -148,17 +148,14 @@ def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(cros
         legend = layout.get("legend", {})
         assert legend.get("orientation") == "h" and legend.get("y", 0) < 0  # below the plot
         assert layout["title"]["x"] == 0  # left, clear of the element toolbar (top right)
-    # The figures behind the radar, heatmap and salary charts, as tables a screen reader reads.
-    assert len(expanders) >= 3
-    tables = "\n".join(m.value for e in expanders for m in e.markdown)
-    for panelist in crossed["panel"]:
-        assert panelist.name in tables
-    assert "| Criterion |" in tables and "| Amount |" in tables
+    # The salary chart's figures as a table a screen reader reads; the panel's scores are one.
+    assert expanders and "| Amount |" in "\n".join(m.value for e in expanders for m in e.markdown)
+    assert {p.name for p in crossed["panel"]} <= set(grid.columns)
     # The ranking chart points to the table with the same figures, in words.
     assert any(c.startswith("Text version: the ranking table above") for c in ranking_captions)
 
 
-def test_heatmap_table_spells_out_not_assessed(session, make):
+def test_score_grid_spells_out_not_assessed(session, make):
     manager = make.user("hiring_manager")
     position = make.position(manager=manager)
     panel = [make.user(name="Ann"), make.user(name="Bo")]
@@ -167,10 +164,8 @@ def test_heatmap_table_spells_out_not_assessed(session, make):
     make.scorecard(iv, panel[0], [None, 4, 4, 4])
     make.scorecard(iv, panel[1], 3)
     at = open_tab(app_as(manager.id, "pages/dashboard.py"), "Candidate")
-    open_expander(at, f"heatmap_{cand.id}_data")
-    heat = next(e for e in at.expander if e.label == "Data behind this chart"
-                and e.markdown and "| Criterion |" in e.markdown[0].value)
-    assert "not assessed" in heat.markdown[0].value  # not a blank cell read as colour
+    grid = score_grid(at)
+    assert "n/a" in set(grid["Ann"]) and "n/a" not in set(grid["Bo"])  # not a blank cell
 
 
 def test_dashboard_in_french_uses_decimal_commas_and_french_words(session, crossed):
@@ -187,7 +182,9 @@ def test_dashboard_in_french_uses_decimal_commas_and_french_words(session, cross
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert re.search(r"intervalle à 95 % \d,\d\d–\d,\d\d", captions), captions
-    assert "Données de ce graphique" in [e.label for e in at.expander]
+    grid = score_grid(at)
+    means = [r for r in grid.index if r.endswith(" : moyenne")]
+    assert means and re.fullmatch(r"\d,\d\d", grid.loc[means[0]].iloc[0])
     metrics = {m.label: m.value for m in at.metric}
     assert re.fullmatch(r"\d,\d\d", metrics["Note globale"])
     fig = next(f for f in ranking_figures

@@ -141,11 +141,11 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     manager.get_by_role("option", name=picked, exact=True).click()
     expect(panel.get_by_role("combobox", name="Candidate")).to_have_value(picked)
     idle(manager)
-    expect(panel.get_by_text("Dimension profile by panelist")).to_be_visible()
-    expect(panel.get_by_text("Scores by criterion")).to_be_visible()
-    radar = panel.locator(".js-plotly-plot").filter(has_text="Dimension profile by panelist")
-    expect(radar).to_contain_text(world["pia"].name)  # her trace's legend entry
-    expect(radar).to_contain_text(world["paul"].name)
+    expect(panel.get_by_role("heading", name="Scores by panelist")).to_be_visible()
+    scores = panel.locator(".st-key-score_grid table")
+    expect(scores.locator("thead")).to_contain_text(world["pia"].name)  # a column each
+    expect(scores.locator("thead")).to_contain_text(world["paul"].name)
+    expect(scores.locator("tbody tr").first).to_contain_text("Technical skills: mean")
 
     # Every score with its evidence, in one table drawn when "Who said what" is opened.
     who = panel.get_by_test_id("stExpander").filter(
@@ -227,6 +227,8 @@ def test_logged_out_direct_urls_show_no_data(context, app_url, world):
                 leaks.append(f"/{path}: database text in the page")
             for what, found in (("a chart", tab.locator(".js-plotly-plot")),
                                 ("a table", tab.get_by_test_id("stDataFrame")),
+                                ("a plain table", tab.get_by_test_id("stTable")),
+                                ("a score grid", tab.locator(".sl-grid")),
                                 ("a Log out button", tab.get_by_role("button", name="Log out"))):
                 if found.count():
                     leaks.append(f"/{path}: {what}")

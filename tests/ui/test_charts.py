@@ -26,8 +26,6 @@ LENIENCY = pd.DataFrame({"panelist": ["A", "B"], "leniency": [0.3, -0.2], "ci_lo
                          "ci_high": [0.5, 0.1], "enough_data": [True, False]})
 BUILT = {
     "ranking": lambda: charts.ranking(SUMMARY, (1, 5)),
-    "radar": lambda: charts.radar(PROFILES, (1, 5)),
-    "heatmap": lambda: charts.heatmap(MATRIX, (1, 5)),
     "compare": lambda: charts.compare(SUMMARY.iloc[:2], (1, 5)),
     "salary": lambda: charts.salary((60000, 80000), 72000, HEARD, "EUR"),
     "salary without band": lambda: charts.salary((None, None), None, HEARD.iloc[1:], "EUR"),
@@ -58,14 +56,79 @@ def test_missing_values_reach_the_browser_as_nulls_and_names_as_text():
     ranking = spec(BUILT["ranking"]())
     assert [t["name"] for t in ranking["data"]] == ["Letters a", "Letters ab"]  # Cy is unranked
     assert all(isinstance(x, float) for t in ranking["data"] for x in t["x"])
-    heat = spec(BUILT["heatmap"]())["data"][0]
-    assert heat["z"] == [[4.0, 3.0], [None, 5.0]] and heat["text"][1][0] == "n/a"
-    assert heat["colorscale"][0][0] == 0 and heat["colorscale"][-1][0] == 1  # explicit stops
-    radar = spec(BUILT["radar"]())["data"]
-    assert radar[0]["r"] == [4.0, None, 3.0, 4.0]
+
 
 
 def test_french_figures_use_a_decimal_comma():
     with language("fr"):
         assert spec(BUILT["ranking"]())["layout"]["separators"].startswith(",")
     assert spec(BUILT["ranking"]())["layout"]["separators"] == ".,"
+
+
+# --- the score grid -------------------------------------------------------------------------
+
+DIMENSION_OF = {"A criterion with a long name": "technical", "Short": "company"}
+
+
+def _contrast(background: str, text: str = "#31333f") -> float:
+    """WCAG 2.2 contrast ratio of two #rrggbb colours (Streamlit's light theme text)."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                   for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(background), luminance(text)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_score_grid_gives_each_dimension_its_mean_then_its_criteria():
+    text, tints, means = charts.score_grid(PROFILES, MATRIX, DIMENSION_OF, (1, 5))
+    assert list(text.columns) == ["P1", "P2"]
+    assert list(text.index) == ["Technical skills: mean", "A criterion with a long name",
+                                "Company knowledge: mean", "Short"]  # no social criterion
+    assert means == [True, False, True, False]
+    assert text.loc["Technical skills: mean"].tolist() == ["4.00", "3.00"]
+    assert text.loc["A criterion with a long name"].tolist() == ["4", "3"]
+    assert text.loc["Short"].tolist() == ["n/a", "5"]  # not assessed is written, not blank
+    assert tints.loc["Short", "P1"] == ""  # nothing to tint
+    five, four = tints.loc["Short", "P2"], tints.loc["A criterion with a long name", "P1"]
+    assert five.startswith("#") and four.startswith("#") and five != four
+
+
+def test_a_criterion_of_an_older_template_comes_last_and_a_missing_mean_is_a_dash():
+    matrix = pd.concat([MATRIX, pd.DataFrame({"P1": [2], "P2": [np.nan]}, index=["Gone"])])
+    profiles = PROFILES.assign(technical=[np.nan, 3.0])
+    grid = charts.score_grid(profiles, matrix, DIMENSION_OF, (1, 5))
+    assert list(grid.text.index)[-2:] == ["Other criteria", "Gone"]
+    assert grid.means[-2:] == [True, False]
+    assert grid.text.loc["Technical skills: mean", "P1"] == "—"
+
+
+def test_score_grid_tints_follow_the_score_and_keep_the_text_readable():
+    scores = pd.DataFrame({"P": [1, 2, 3, 4, 5]}, index=list("abcde"))
+    profiles = pd.DataFrame({"panelist": ["P"], "technical": [3.0], "social": [np.nan],
+                             "company": [np.nan]})
+    grid = charts.score_grid(profiles, scores, dict.fromkeys("abcde", "technical"), (1, 5))
+    tints = [grid.tints.loc[k, "P"] for k in "abcde"]
+    assert len(set(tints)) == 5  # every score its own tint
+    assert all(_contrast(t) >= 4.5 for t in tints), [(t, _contrast(t)) for t in tints]
+    with language("fr"):
+        french = charts.score_grid(profiles, scores, dict.fromkeys("abcde", "technical"),
+                                   (1, 5))
+    assert french.text.iloc[0, 0] == "3,00"
+
+
+def test_the_grid_is_one_html_table_with_headers_and_every_name_escaped():
+    """Names are user text: in st.html an unescaped one would be markup."""
+    matrix = pd.DataFrame({"<b>Bo</b>": [3]}, index=['<img src="http://evil.example/x.png">'])
+    profiles = pd.DataFrame({"panelist": ["<b>Bo</b>"], "technical": [3.0], "social": [np.nan],
+                             "company": [np.nan]})
+    grid = charts.score_grid(profiles, matrix,
+                             {'<img src="http://evil.example/x.png">': "technical"}, (1, 5))
+    page = charts.grid_html(grid, "Caption & more")
+    assert "<img" not in page and "<b>" not in page
+    assert '<th scope="col">&lt;b&gt;Bo&lt;/b&gt;</th>' in page
+    assert '<th scope="row">&lt;img src=&quot;http://evil.example/x.png&quot;&gt;</th>' in page
+    assert page.count("<tr") == 3 and page.count('<tr class="mean">') == 1
+    assert "<caption>Caption &amp; more</caption>" in page
+    assert f'style="background-color: {grid.tints.iloc[0, 0]}"' in page
