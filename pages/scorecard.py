@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from models import Role, label
+from models import Role
 from services.errors import NotAllowed, NotFound
 from services.i18n import _, datetime_, ngettext
 from services.interviews import my_interviews
@@ -14,6 +14,7 @@ from ui.scorecard_form import (
     amending,
     criterion_widgets,
     forget_state,
+    interview_kit,
     key,
     overall_widgets,
     seed_state,
@@ -23,7 +24,7 @@ from ui.scorecard_form import (
     tasks_widget,
 )
 from ui.text import md_escape
-from ui.widgets import place, scroll_to, sync_query_choice
+from ui.widgets import lazy_expander, place, scroll_to, sync_query_choice
 
 viewer = require(Role.panelist)
 
@@ -72,17 +73,12 @@ def scoring(interview_id: int) -> None:
                f" · {place(kit.interview.setting, kit.interview.location)}")
 
     # Open until the first answer (the kit is read before and during the interview), then folded
-    # away so scoring on a phone scrolls less.
-    with st.expander(_("Interview kit"), expanded=kit.scorecard.id is None,
-                     icon=":material/checklist:"):
-        st.markdown("**" + _("The position's tasks") + "**")
-        st.text("\n".join(f"• {t}" for t in kit.position.tasks) or _("No task list."))
-        st.markdown("**" + _("First-interview notes") + "**")
-        st.text(kit.candidate.first_interview_notes or _("None recorded."))
-        st.markdown("**" + _("Questions to revisit") + "**")
-        st.text(kit.candidate.revisit_questions or _("None recorded."))
-        st.markdown("**" + _("Panel") + "**")
-        st.text("\n".join(f"{name} ({label(role)})" for name, role in kit.panel))
+    # away so scoring on a phone scrolls less; folded, it is not drawn at all (every tap reruns
+    # this fragment: issue 12). A started card gets a new box, so it starts folded.
+    started = kit.scorecard.id is not None
+    lazy_expander(_("Interview kit"), lambda: interview_kit(kit), expanded=not started,
+                  key=key("kit", interview_id, "started" if started else "new"),
+                  icon=":material/checklist:")
 
     error = st.session_state.get(key("error", interview_id))
     if error:

@@ -334,6 +334,18 @@ def status_text(kit: Kit) -> str:
     return _("Ready to submit. {saved}").format(saved=saved)
 
 
+def interview_kit(kit: Kit) -> None:
+    """The position's tasks, the first interview's notes, questions to revisit, the panel."""
+    st.markdown("**" + _("The position's tasks") + "**")
+    st.text("\n".join(f"• {t}" for t in kit.position.tasks) or _("No task list."))
+    st.markdown("**" + _("First-interview notes") + "**")
+    st.text(kit.candidate.first_interview_notes or _("None recorded."))
+    st.markdown("**" + _("Questions to revisit") + "**")
+    st.text(kit.candidate.revisit_questions or _("None recorded."))
+    st.markdown("**" + _("Panel") + "**")
+    st.text("\n".join(f"{name} ({label(role)})" for name, role in kit.panel))
+
+
 def tasks_widget(kit: Kit, viewer: Viewer) -> None:
     """Which of the position's tasks the panelist probed: one tick each, saved when changed."""
     if not kit.position.tasks:

@@ -89,6 +89,25 @@ def _radio(at, key_):
     return at.radio(key=key_)
 
 
+def test_the_interview_kit_is_open_until_the_first_answer_then_folded_and_not_drawn(
+        world, session):
+    world["cara"].revisit_questions = "Ask about the ledger migration"
+    session.add(world["cara"])
+    session.commit()
+    pia, iv = world["panel"][0], world["iv_cara"]
+    at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(iv.id)})
+    kit = next(e for e in at.expander if e.label == "Interview kit")
+    assert kit.proto.expanded and "Ask about the ledger migration" in all_text(at)
+    first = next(r for r in at.radio if r.key and r.key.startswith(f"sc_score_{iv.id}_"))
+    first.set_value("3").run()  # the first answer starts the card
+    assert not at.exception
+    kit = next(e for e in at.expander if e.label == "Interview kit")
+    assert not kit.proto.expanded
+    assert "Ask about the ledger migration" not in all_text(at)  # folded: not drawn
+    open_expander(at, f"sc_kit_{iv.id}_started")
+    assert "Ask about the ledger migration" in all_text(at)
+
+
 def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session, make):
     from services.scorecards import find_scorecard, scorecard_kit
 
