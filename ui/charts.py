@@ -35,6 +35,8 @@ TIE_COLOURS = ["#2f5d8a", "#00798c", "#8d6a9f", "#d1495b", "#edae49", "#66a182"]
 # No mode bar: on a 390 px screen it sits over the title; zooming is not what people do here.
 CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 DATA_BEHIND = N_("Data behind this chart")
+# The ranking chart draws this many of the best-ranked candidates; the table lists them all.
+RANKING_TOP = 20
 
 
 def _separators() -> str:
@@ -108,13 +110,22 @@ def show(fig: go.Figure, *, key: str, alt: str, summary: str | None = None,
 # --- ranking ----------------------------------------------------------------------------------
 
 
-def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
-    """Overall score per candidate with its 95% interval, labelled with its letters.
+def ranking(summary: pd.DataFrame, scale: tuple[int, int],
+            top: int = RANKING_TOP) -> go.Figure:
+    """Overall score per candidate with its 95% interval, labelled with its letters: the `top`
+    best-ranked candidates (the ranking table lists every one).
 
     One trace per distinct letters text, named "Letters ab"; the letters are also written
     beside each point and in the axis label, so the grouping never rests on colour alone.
+    A chart of every candidate of a 200-candidate position was 7,000 px tall, unreadable, and
+    cost the browser about 300 ms on every opening of the dashboard (issue 12, measured).
     """
-    data = summary.dropna(subset=["overall"]).sort_values("rank", ascending=False)
+    ranked = summary.dropna(subset=["overall"])
+    data = ranked.sort_values("rank").head(top).iloc[::-1]
+    title = _("Overall score, 95% interval")
+    if len(data) < len(ranked):
+        title = _("Overall score, 95% interval: the top {n} of {total}").format(
+            n=len(data), total=len(ranked))
     labels = [chart_text(f"{n} ({x})") for n, x in zip(data["name"], data["letters"],
                                                       strict=True)]
     data = data.assign(_label=labels)
@@ -137,7 +148,7 @@ def ranking(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
             "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
         })
     return _figure(
-        traces, height=max(280, 34 * len(data) + 140), title=_("Overall score, 95% interval"),
+        traces, height=max(280, 34 * len(data) + 140), title=title,
         showlegend=len(data) <= 12,
         xaxis={"range": [scale[0] - 0.2, scale[1] + 0.2],
                "title": {"text": _("Weighted overall score")}},

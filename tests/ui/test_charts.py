@@ -132,3 +132,18 @@ def test_the_grid_is_one_html_table_with_headers_and_every_name_escaped():
     assert page.count("<tr") == 3 and page.count('<tr class="mean">') == 1
     assert "<caption>Caption &amp; more</caption>" in page
     assert f'style="background-color: {grid.tints.iloc[0, 0]}"' in page
+
+
+def test_the_ranking_chart_draws_the_best_ranked_and_says_how_many_of_all():
+    n = 30
+    many = pd.DataFrame({
+        "candidate_id": range(n), "name": [f"C{i}" for i in range(n)], "letters": ["a"] * n,
+        "overall": np.linspace(4.5, 2.0, n), "ci_low": np.linspace(4.0, 1.5, n),
+        "ci_high": np.linspace(5.0, 2.5, n), "rank": range(1, n + 1)})
+    fig = spec(charts.ranking(many, (1, 5)))
+    shown = [y for t in fig["data"] for y in t["y"]]
+    assert len(shown) == charts.RANKING_TOP
+    assert shown[-1].startswith("C0 ") and not any(y.startswith("C29 ") for y in shown)
+    assert fig["layout"]["title"]["text"] == f"Overall score, 95% interval: the top 20 of {n}"
+    few = spec(charts.ranking(many.head(5), (1, 5)))
+    assert few["layout"]["title"]["text"] == "Overall score, 95% interval"
