@@ -21,6 +21,7 @@ from ui.scorecard_form import (
     status_text,
     style,
     submit_cb,
+    submitted_card,
     tasks_widget,
 )
 from ui.text import md_escape
@@ -102,13 +103,17 @@ def scoring(interview_id: int) -> None:
             st.toast(_("Scorecard submitted."), icon=":material/check_circle:")
             scroll_to("sc_submitted")
         if st.button(_("Change my submitted scorecard"), key="amend_start", icon=":material/edit:"):
+            forget_state(interview_id)  # the widgets come back seeded from the saved card
             st.session_state[key("amend", interview_id)] = True
             st.rerun()
     else:
         st.caption(_("Each answer is saved as a draft as you give it; text while you type."))
-    criterion_widgets(kit, viewer)
-    tasks_widget(kit, viewer)
-    overall_widgets(kit, viewer)
+    if kit.submitted and not amending(interview_id):
+        submitted_card(kit)
+    else:
+        criterion_widgets(kit, viewer)
+        tasks_widget(kit, viewer)
+        overall_widgets(kit, viewer)
     if kit.submitted:
         if st.session_state.get("scorecard_panel_deferred") == interview_id:
             # Submitted in this fragment's own run: the page below has not drawn the panel's

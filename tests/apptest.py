@@ -58,9 +58,8 @@ def all_text(at: AppTest) -> str:
         parts.append(df.value.to_string())
     for table in at.get("table"):
         parts.append(table.value.to_string())
-    grid = score_grid(at)
-    if grid is not None:
-        parts.append(grid.to_string())
+    for table in html_tables(at, ""):  # the score grid, a submitted card
+        parts.extend(" ".join(row) for row in table)
     for kind in ("selectbox", "radio", "multiselect"):
         for el in at.get(kind):
             parts.append(str(el.label))
@@ -114,13 +113,24 @@ class _Table(HTMLParser):
             self._cell += data
 
 
+def html_tables(at: AppTest, kind: str) -> list[list[list[str]]]:
+    """The rows (each a list of its cells' text, header cells included) of every table of
+    this kind (ui.text.html_table's class; "": every kind) on the page."""
+    tables = []
+    for h in at.get("html"):
+        for part in h.proto.body.split('<div class="sl-table ')[1:]:
+            if not kind or part.startswith(f'{kind}"'):
+                parser = _Table()
+                parser.feed(part)
+                tables.append(parser.rows)
+    return tables
+
+
 def score_grid(at: AppTest) -> pd.DataFrame | None:
     """The candidate view's score grid (ui.charts.grid_html) as the page shows it: criteria and
     means down, panelists across, the cells' text; None when the page has none."""
-    bodies = [h.proto.body for h in at.get("html") if 'class="sl-grid"' in h.proto.body]
-    if not bodies:
+    tables = html_tables(at, "sl-score-grid")
+    if not tables:
         return None
-    parser = _Table()
-    parser.feed(bodies[0])
-    head, *rows = parser.rows
+    head, *rows = tables[0]
     return pd.DataFrame([r[1:] for r in rows], index=[r[0] for r in rows], columns=head[1:])

@@ -8,7 +8,6 @@ table (a real HTML table, read cell by cell). Colour never carries information a
 are written as letters, panelists and series by name in the legend and the table.
 """
 
-import html
 from typing import NamedTuple
 
 import pandas as pd
@@ -23,7 +22,7 @@ from plotly.colors import (
 
 from models import DIMENSIONS, label
 from services.i18n import N_, _, current_language, decimal, money, signed
-from ui.text import chart_text, md_escape
+from ui.text import chart_text, html_table, md_escape
 from ui.widgets import lazy_expander
 
 PALETTE = ["#2f5d8a", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f"]
@@ -210,20 +209,15 @@ def score_grid(profiles: pd.DataFrame, matrix: pd.DataFrame, dimension_of: dict[
 
 
 def grid_html(grid: Grid, caption: str) -> str:
-    """The grid as one HTML table for st.html: a caption, column and row headers (scope set, so
-    a screen reader names each cell), every text HTML-escaped. One element, where st.table
-    draws every cell through Markdown (measured: a few ms of server and browser per cell)."""
-    esc = html.escape
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in grid.text.columns)
-    body = []
-    for (name, cells), (_name, tints), mean in zip(grid.text.iterrows(), grid.tints.iterrows(),
-                                                   grid.means, strict=True):
-        tds = "".join(f'<td style="background-color: {t}">{esc(v)}</td>' if t else
-                      f"<td>{esc(v)}</td>" for v, t in zip(cells, tints, strict=True))
-        row_class = ' class="mean"' if mean else ""
-        body.append(f'<tr{row_class}><th scope="row">{esc(name)}</th>{tds}</tr>')
-    return (f'<div class="sl-grid"><table><caption>{esc(caption)}</caption><thead><tr>'
-            f'<td></td>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+    """The grid as one HTML table (ui.text.html_table, class `sl-score-grid`): dimension means
+    in bold rows, each cell on its tint."""
+    return html_table(
+        [str(c) for c in grid.text.columns],
+        [(str(name), [str(v) for v in cells]) for name, cells in grid.text.iterrows()],
+        kind="sl-score-grid", caption=caption,
+        styles=[[f"background-color: {t}" if t else "" for t in row]
+                for row in grid.tints.to_numpy().tolist()],
+        row_classes=["mean" if m else "" for m in grid.means])
 
 
 def _tint(value: float, lo: int, hi: int) -> str:

@@ -50,15 +50,16 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"],
   min-height: {TARGET_PX}px; }}
 [data-testid="stMain"] button {{ min-height: {TARGET_PX}px; min-width: {TARGET_PX}px; }}
 
-/* The candidate's score grid (ui.charts.grid_html): a plain table drawn like st.table's, its
-   caption under it in the captions' colour; wider than a phone, it scrolls inside its box. */
-.sl-grid {{ overflow-x: auto; }}
-.sl-grid table {{ border-collapse: collapse; width: 100%; font-size: 0.875rem; }}
-.sl-grid :is(th, td) {{ border: 1px solid #e6e6e6; padding: 0.25rem 0.375rem;
-  text-align: left; vertical-align: top; }}
-.sl-grid th {{ font-weight: 400; }}
-.sl-grid thead th, .sl-grid tr.mean :is(th, td) {{ font-weight: 600; }}
-.sl-grid caption {{ caption-side: bottom; text-align: left; color: {MUTED};
+/* Plain tables drawn as HTML (ui.text.html_table: the candidate's score grid, a submitted
+   scorecard), drawn like st.table's, the caption under it in the captions' colour; wider than
+   a phone, a table scrolls inside its box. */
+.sl-table {{ overflow-x: auto; }}
+.sl-table table {{ border-collapse: collapse; width: 100%; font-size: 0.875rem; }}
+.sl-table :is(th, td) {{ border: 1px solid #e6e6e6; padding: 0.25rem 0.375rem;
+  text-align: left; vertical-align: top; white-space: pre-wrap; }}
+.sl-table th {{ font-weight: 400; }}
+.sl-table thead th, .sl-table tr.mean :is(th, td) {{ font-weight: 600; }}
+.sl-table caption {{ caption-side: bottom; text-align: left; color: {MUTED};
   font-size: 0.875rem; padding-top: 0.5rem; }}
 </style>
 """

@@ -43,3 +43,26 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
     the caller, where the noun is known (languages differ in more than the ending).
     """
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def html_table(columns: list[str], rows: list[tuple[str, list[str]]], *, kind: str,
+               caption: str | None = None, styles: list[list[str]] | None = None,
+               row_classes: list[str] | None = None) -> str:
+    """A plain HTML table for st.html, every text HTML-escaped (user text stays text; st.html
+    renders no Markdown). Column headers, then one header cell per row, both with `scope`, so
+    a screen reader names each cell by its row and column. `kind`: a class naming the table
+    (ui/style.py draws every `.sl-table`); `styles`: an inline CSS declaration per data cell
+    ("" for none); `row_classes`: a class per row ("" for none). One element, however many
+    cells: st.table draws each cell through Markdown, a cost on every redraw (issue 12)."""
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    body = []
+    for i, (name, cells) in enumerate(rows):
+        css = styles[i] if styles else [""] * len(cells)
+        tds = "".join(f'<td style="{esc(c)}">{esc(v)}</td>' if c else f"<td>{esc(v)}</td>"
+                      for v, c in zip(cells, css, strict=True))
+        row_class = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
+        body.append(f'<tr{row_class}><th scope="row">{esc(name)}</th>{tds}</tr>')
+    caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f'<div class="sl-table {esc(kind)}"><table>{caption_html}<thead><tr><td></td>'
+            f'{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')

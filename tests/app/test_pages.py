@@ -6,6 +6,7 @@ from tests.apptest import (
     all_text,
     app_as,
     figures,
+    html_tables,
     open_expander,
     open_tab,
     page_alone,
@@ -136,6 +137,12 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session, make
     again.button(key="submit_card").click().run()
     assert not again.exception
     assert any("Submitted" in s.value for s in again.success)
+    # Her submitted card is shown read-only, as text: no score widget is left to tap.
+    assert not [r for r in again.radio if r.key and r.key.startswith(f"sc_score_{card}_")]
+    mine = {row[0]: row[1:] for t in html_tables(again, "sl-my-card") for row in t}
+    assert mine[kit.criteria[0].name][0] == "4"
+    assert mine[kit.criteria[3].name][0] == "Not assessed"
+    assert mine["Recommendation"] == ["Yes"] and mine["Concerns"] == ["Long notice period"]
     # Now the panel's view appears, with the colleague's evidence (when opened).
     assert SECRET in all_text(open_expander(again, "who_said_what"))
     assert {p.name for p in world["panel"]} <= set(score_grid(again).columns)

@@ -60,7 +60,7 @@ def test_logged_out_direct_url_shows_no_data(page: Page, site, path):
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
     expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
     expect(page.get_by_test_id("stTable")).to_have_count(0)
-    expect(page.locator(".sl-grid")).to_have_count(0)
+    expect(page.locator(".sl-table")).to_have_count(0)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -81,7 +81,7 @@ def test_panelist_before_submitting_gets_nothing_more_by_url(pia, site, path):
     if refused.count():
         assert f"Cara {MARKER}" not in html and f"Backend Engineer {MARKER}" not in html
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
-    expect(page.locator(".sl-grid")).to_have_count(0)  # the panel's score grid
+    expect(page.locator(".sl-score-grid")).to_have_count(0)  # the panel's score grid
     page.close()
 
 

@@ -224,21 +224,30 @@ def test_admin_browses_and_filters_the_audit_page(session, make, scored):
     assert "No audit rows match." in all_text(at)
 
 
+def _my_card(at) -> dict[str, list[str]]:
+    """The submitted card's read-only tables (ui.scorecard_form.submitted_card): row -> cells."""
+    from tests.apptest import html_tables
+
+    return {row[0]: row[1:] for table in html_tables(at, "sl-my-card") for row in table}
+
+
 def test_panelist_changes_a_submitted_card_in_the_app_and_the_panel_sees_it(session, scored):
     pia = auth.viewer_for(session, scored["pia"])
     first = scorecards.open_scorecard(session, pia, scored["iv"].id).criteria[1]
     at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(scored["iv"].id)})
-    score = at.radio(key=f"sc_score_{scored['iv'].id}_{first.id}")
-    assert score.disabled
+    score_key = f"sc_score_{scored['iv'].id}_{first.id}"
+    assert score_key not in [r.key for r in at.radio]  # submitted: read, not widgets
+    assert _my_card(at)[first.name][0] == "3"
     at.button(key="amend_start").click().run()
-    score = at.radio(key=f"sc_score_{scored['iv'].id}_{first.id}")
-    assert not score.disabled
+    score = at.radio(key=score_key)
+    assert not score.disabled and score.value == "3"  # seeded from the saved card
     score.set_value("2").run()
     assert not at.exception
     row = last(session, "scorecard_amended")
     assert (row.detail["old"]["value"], row.detail["new"]["value"]) == (3, 2)
     at.button(key="amend_done").click().run()
-    assert at.radio(key=f"sc_score_{scored['iv'].id}_{first.id}").disabled
+    assert score_key not in [r.key for r in at.radio]
+    assert _my_card(at)[first.name][0] == "2"
     manager = app_as(scored["manager"].id, "pages/dashboard.py")
     open_tab(manager, "Candidate").selectbox(key="dash_candidate").select(scored["cara"].id).run()
     assert "Pia Panel's scorecard was changed after submission by Pia Panel on" in all_text(
