@@ -54,6 +54,7 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"],
    scorecard), drawn like st.table's, the caption under it in the captions' colour; wider than
    a phone, a table scrolls inside its box. */
 .sl-table {{ overflow-x: auto; }}
+.sl-table + .sl-table {{ margin-top: 1rem; }}
 .sl-table table {{ border-collapse: collapse; width: 100%; font-size: 0.875rem; }}
 .sl-table :is(th, td) {{ border: 1px solid #e6e6e6; padding: 0.25rem 0.375rem;
   text-align: left; vertical-align: top; white-space: pre-wrap; }}
