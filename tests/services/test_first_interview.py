@@ -9,6 +9,7 @@ from services.first_interview import change_per_criterion, first_scores, save_fi
 from services.positions import criteria_of, current_template
 from tests.apptest import all_text, app_as, choice_box, open_tab
 from tests.conftest import count, world_fixture
+from ui.text import md_escape
 
 
 @world_fixture
@@ -69,8 +70,9 @@ def test_recruiter_enters_first_scores_and_the_dashboard_shows_the_change(sessio
     open_tab(dash, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not dash.exception
     assert "First versus second interview" in all_text(dash)
-    change = [d.value for d in dash.dataframe if "Change" in d.value.columns][0]
-    assert change.values.tolist() == [[c[0].name, 3, 4.5, 1.5]]
+    change = next(t.value for t in dash.get("table") if "Change" in t.value.columns)
+    assert change.index.tolist() == [md_escape(c[0].name)]
+    assert change.values.tolist() == [["3.00", "4.50", "+1.50"]]
 
 
 def test_a_panelist_who_has_not_submitted_cannot_read_first_interview_scores(session, make,
