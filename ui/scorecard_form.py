@@ -378,15 +378,16 @@ def _criterion_block(kit: Kit, viewer: Viewer, criterion_id: int) -> None:
     lo, hi = kit.template.scale_min, kit.template.scale_max
     mid = (lo + hi) / 2
     with st.container(border=True):
-        # Name and description in one element, the anchors in another: every tap reruns the
-        # whole form, and each element costs the server and the browser (issue 12).
-        st.markdown(f"**{md_escape(c.name)}**" + (
-            f"  \n{md_escape(c.description)}" if c.description else ""))
-        anchors = [f"{i18n.number(point, 0 if point == int(point) else 1)} — {md_escape(text)}"
+        # Name, description and anchors in one element (small text for the anchors): every
+        # tap reruns the whole form, and each element costs the server and the browser a
+        # message and a redraw (issue 12).
+        anchors = [f":small[{i18n.number(point, 0 if point == int(point) else 1)} — "
+                   f"{md_escape(text)}]"
                    for point, text in [(lo, c.anchor_low), (mid, c.anchor_mid),
                                        (hi, c.anchor_high)] if text]
-        if anchors:
-            st.caption("  \n".join(anchors))
+        st.markdown(f"**{md_escape(c.name)}**"
+                    + (f"  \n{md_escape(c.description)}" if c.description else "")
+                    + ("\n\n" + "  \n".join(anchors) if anchors else ""))
         st.radio(
             _("Score"), scale_options(kit), index=None, horizontal=True,
             format_func=option_label, key=key("score", iid, c.id),
