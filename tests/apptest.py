@@ -90,22 +90,34 @@ def choice_box(at: AppTest, key: str):
     return next(box for box in at.selectbox if str(box.key).startswith(f"{key}__"))
 
 
-class _Table(HTMLParser):
-    """The rows of an HTML table, each a list of its cells' text (th and td alike)."""
+class _Tables(HTMLParser):
+    """Every ui.text.html_table in a piece of HTML: (its kind classes, its rows), each row a
+    list of its cells' text (th and td alike). A table's kind is the class list of the
+    `sl-table` box around it."""
 
     def __init__(self):
         super().__init__()
-        self.rows, self._cell = [], None
+        self.tables: list[tuple[set[str], list[list[str]]]] = []
+        self._boxes: list[set[str] | None] = []  # the open divs' classes, when sl-table
+        self._cell = None
 
     def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
+        if tag == "div":
+            classes = set((dict(attrs).get("class") or "").split())
+            self._boxes.append(classes if "sl-table" in classes else None)
+        elif tag == "table":
+            kind = next((b for b in reversed(self._boxes) if b is not None), set())
+            self.tables.append((kind, []))
+        elif tag == "tr" and self.tables:
+            self.tables[-1][1].append([])
         elif tag in ("th", "td"):
             self._cell = ""
 
     def handle_endtag(self, tag):
-        if tag in ("th", "td") and self._cell is not None:
-            self.rows[-1].append(self._cell)
+        if tag == "div" and self._boxes:
+            self._boxes.pop()
+        elif tag in ("th", "td") and self._cell is not None and self.tables:
+            self.tables[-1][1][-1].append(self._cell)
             self._cell = None
 
     def handle_data(self, data):
@@ -118,11 +130,11 @@ def html_tables(at: AppTest, kind: str) -> list[list[list[str]]]:
     this kind (ui.text.html_table's class; "": every kind) on the page."""
     tables = []
     for h in at.get("html"):
-        for part in h.proto.body.split('<div class="sl-table ')[1:]:
-            if not kind or part.startswith(f'{kind}"'):
-                parser = _Table()
-                parser.feed(part)
-                tables.append(parser.rows)
+        parser = _Tables()
+        parser.feed(h.proto.body)
+        parser.close()
+        tables += [rows for classes, rows in parser.tables
+                   if "sl-table" in classes and (not kind or kind in classes)]
     return tables
 
 
