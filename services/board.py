@@ -393,6 +393,14 @@ def band_text(history_share: float, n_panelists: int) -> str:
     return _("own panel")
 
 
+def interval_text(low, high) -> str:
+    """A 95% interval as every view writes it ("3.62–4.10", a decimal comma in French); ""
+    when there is none."""
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return _("{low}–{high}").format(low=decimal(low), high=decimal(high))
+
+
 def _ranking_table(board: Board) -> pd.DataFrame:
     # Plain dicts per row: pandas' per-row access cost about a millisecond a candidate.
     cands = board.candidates.set_index("candidate_id").to_dict("index")
@@ -416,8 +424,7 @@ def _ranking_table(board: Board) -> pd.DataFrame:
                          "Scorecards": scorecards, "Decision": decision, "Discuss": waiting})
             continue
         s = summary[cid]
-        ci = ("" if pd.isna(s["ci_low"]) else _("{low}–{high}").format(
-            low=decimal(s["ci_low"]), high=decimal(s["ci_high"])))
+        ci = interval_text(s["ci_low"], s["ci_high"])
         rows.append({
             "candidate_id": cid, "Rank": int(s["rank"]),
             "Could rank": rank_range(s["rank_best"], s["rank_worst"]),

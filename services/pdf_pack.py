@@ -29,6 +29,7 @@ from services.board import (
     Board,
     band_text,
     chance_text,
+    interval_text,
     load_board,
     rank_range,
     ranking_statement,
@@ -169,13 +170,6 @@ def _money(amount, currency: str) -> str:
     return i18n.money(int(amount), currency)
 
 
-def _interval(low, high) -> str:
-    """'3.73–4.66' / '3,73–4,66'; blank when there is none."""
-    if low is None or pd.isna(low):
-        return ""
-    return _("{low}–{high}").format(low=i18n.decimal(low, 2), high=i18n.decimal(high, 2))
-
-
 def _of(submitted, expected) -> str:
     return _("{submitted} of {expected}").format(submitted=i18n.number(int(submitted)),
                                                  expected=i18n.number(int(expected)))
@@ -209,7 +203,7 @@ def _ranking_rows(board: Board) -> pd.DataFrame:
                         "Could rank": rank_range(s["rank_best"], s["rank_worst"]),
                         "Letters": str(s["letters"]), "Chance best": chance_text(s["p_best"]),
                         "Overall": i18n.decimal(s["overall"], 2),
-                        "95% interval": _interval(s["ci_low"], s["ci_high"]),
+                        "95% interval": interval_text(s["ci_low"], s["ci_high"]),
                         "Band": band_text(s["history_share"], int(s["n_panelists"]))})
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[h for h, _w in RANKING_COLUMNS])

@@ -138,6 +138,16 @@ def html_tables(at: AppTest, kind: str) -> list[list[list[str]]]:
     return tables
 
 
+def ranking_chart(at: AppTest) -> pd.DataFrame | None:
+    """The ranking tab's chart (ui.charts.ranking) as the page shows it: one row per candidate
+    ("Name (letters)"), its overall and interval as written; None when the page has none."""
+    tables = html_tables(at, "sl-ranking-chart")
+    if not tables:
+        return None
+    head, *rows = tables[0]
+    return pd.DataFrame([r[1:3] for r in rows], index=[r[0] for r in rows], columns=head[1:3])
+
+
 def score_grid(at: AppTest) -> pd.DataFrame | None:
     """The candidate view's score grid (ui.charts.grid_html) as the page shows it: criteria and
     means down, panelists across, the cells' text; None when the page has none."""

@@ -7,7 +7,7 @@ import streamlit as st
 
 from models import label
 from services.auth import Viewer
-from services.board import Board, band_text, panelist_table
+from services.board import Board, band_text, interval_text, panelist_table
 from services.coverage import coverage_recorded, uncovered_tasks
 from services.first_interview import change_per_criterion, first_scores
 from services.i18n import _, datetime_, decimal, elide, money, ngettext, number, signed
@@ -86,8 +86,8 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
     currency = board.position.currency
     headline.candidate(board, candidate_id)
     cols = st.columns(4)
-    ci = ("" if pd.isna(row["ci_low"]) else _("95% interval {low}–{high}").format(
-        low=decimal(row["ci_low"]), high=decimal(row["ci_high"])))
+    ci = interval_text(row["ci_low"], row["ci_high"])
+    ci = _("95% interval {interval}").format(interval=ci) if ci else ""
     cols[0].metric(_("Overall"), decimal(row["overall"]),
                    help=_("Weighted mean of the assessed criteria, averaged over panelists."))
     band = band_text(row["history_share"], int(row["n_panelists"]))

@@ -8,6 +8,7 @@ table (a real HTML table, read cell by cell). Colour never carries information a
 are written as letters, panelists and series by name in the legend and the table.
 """
 
+from functools import cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -21,20 +22,19 @@ from plotly.colors import (
 )
 
 from models import DIMENSIONS, label
+from services.board import interval_text
 from services.i18n import N_, _, current_language, decimal, money, signed
-from ui.text import chart_text, html_table, md_escape
+from ui.text import Strip, chart_text, html_table, md_escape
 from ui.widgets import lazy_expander
 
 PALETTE = ["#2f5d8a", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f"]
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x"]
 # Red (low) to green (high), as explicit stops: unvalidated figures reach plotly.js as they are,
 # and plotly.js knows no "RdYlGn" by name.
 SCORE_COLOURS = get_colorscale("RdYlGn")
-TIE_COLOURS = ["#2f5d8a", "#00798c", "#8d6a9f", "#d1495b", "#edae49", "#66a182"]
 # No mode bar: on a 390 px screen it sits over the title; zooming is not what people do here.
 CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 DATA_BEHIND = N_("Data behind this chart")
-# The ranking chart draws this many of the best-ranked candidates; the table lists them all.
+# The ranking chart lists this many of the best-ranked candidates; the table lists them all.
 RANKING_TOP = 20
 
 
@@ -71,19 +71,6 @@ def _values(column) -> list:
     return [None if pd.isna(v) else float(v) for v in column]
 
 
-def wrap(text: str, width: int = 18) -> str:
-    """A long label broken over lines (plotly's <br>) so it fits a phone's width."""
-    words, lines, line = str(text).split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(chart_text(x) for x in lines if x)
-
-
 def markdown_table(table: pd.DataFrame) -> str:
     """A DataFrame as a Markdown table, every cell escaped (names and notes are user text)."""
     if table.empty:
@@ -109,49 +96,40 @@ def show(fig: go.Figure, *, key: str, alt: str, summary: str | None = None,
 # --- ranking ----------------------------------------------------------------------------------
 
 
-def ranking(summary: pd.DataFrame, scale: tuple[int, int],
-            top: int = RANKING_TOP) -> go.Figure:
-    """Overall score per candidate with its 95% interval, labelled with its letters: the `top`
-    best-ranked candidates (the ranking table lists every one).
+def ranking(summary: pd.DataFrame, scale: tuple[int, int], top: int = RANKING_TOP) -> str:
+    """Overall score per candidate with its 95% interval, for the `top` best-ranked candidates
+    (the ranking table lists every one), as one HTML table (ui.text.html_table, class
+    `sl-ranking-chart`): each row the candidate and their letters, the overall, the interval,
+    and the interval drawn as a bar on the scale with the overall as a dot.
 
-    One trace per distinct letters text, named "Letters ab"; the letters are also written
-    beside each point and in the axis label, so the grouping never rests on colour alone.
-    A chart of every candidate of a 200-candidate position was 7,000 px tall, unreadable, and
-    cost the browser about 300 ms on every opening of the dashboard (issue 12, measured).
+    A table, not a plotly figure: the numbers are written out (a phone has no hover), a screen
+    reader reads it row by row (the bars are decorative), and the dashboard's opening no longer
+    waits about 80 ms for plotly to mount a chart (issue 12, measured: 3.4x the floor with the
+    plotly chart, 2.7x without). Tie groups are the letters, in text: never colour alone.
     """
     ranked = summary.dropna(subset=["overall"])
-    data = ranked.sort_values("rank").head(top).iloc[::-1]
+    data = ranked.sort_values("rank").head(top)
     title = _("Overall score, 95% interval")
     if len(data) < len(ranked):
         title = _("Overall score, 95% interval: the top {n} of {total}").format(
             n=len(data), total=len(ranked))
-    labels = [chart_text(f"{n} ({x})") for n, x in zip(data["name"], data["letters"],
-                                                      strict=True)]
-    data = data.assign(_label=labels)
-    traces = []
-    for k, (letters, rows) in enumerate(data.groupby("letters", sort=True)):
-        upper = (rows["ci_high"] - rows["overall"]).fillna(0)
-        lower = (rows["overall"] - rows["ci_low"]).fillna(0)
-        hover = [_("{name}: {overall} (95% interval {low}–{high})").format(
-            name=chart_text(n), overall=decimal(o), low=decimal(lo), high=decimal(hi))
-            for n, o, lo, hi in zip(rows["name"], rows["overall"], rows["ci_low"],
-                                    rows["ci_high"], strict=True)]
-        traces.append({
-            "type": "scatter", "x": _values(rows["overall"]), "y": rows["_label"].tolist(),
-            "mode": "markers+text", "name": _("Letters {letters}").format(letters=letters),
-            "text": [letters] * len(rows), "textposition": "top center",
-            "marker": {"size": 12, "color": TIE_COLOURS[k % len(TIE_COLOURS)],
-                       "symbol": SYMBOLS[k % len(SYMBOLS)]},
-            "error_x": {"type": "data", "symmetric": False, "array": _values(upper),
-                        "arrayminus": _values(lower), "thickness": 2, "width": 6},
-            "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
-        })
-    return _figure(
-        traces, height=max(280, 34 * len(data) + 140), title=title,
-        showlegend=len(data) <= 12,
-        xaxis={"range": [scale[0] - 0.2, scale[1] + 0.2],
-               "title": {"text": _("Weighted overall score")}},
-        yaxis={"categoryorder": "array", "categoryarray": data["_label"].tolist()})
+    lo, hi = scale
+    span = hi - lo
+
+    def at(value) -> float | None:
+        return None if pd.isna(value) or span <= 0 else (float(value) - lo) / span
+
+    ticks = tuple(at(v) for v in range(lo, hi + 1)) if span > 0 else ()
+    rows, strips = [], []
+    for row in data.itertuples(index=False):
+        interval = interval_text(row.ci_low, row.ci_high) or "—"
+        rows.append((f"{row.name} ({row.letters})", [decimal(row.overall), interval]))
+        strips.append(Strip(at(row.ci_low), at(row.overall), at(row.ci_high), ticks))
+    caption = title + ". " + _(
+        "Candidates who share a letter are not separated by the scores. The bar runs from "
+        "{low} (left) to {high} (right) on the scale.").format(low=lo, high=hi)
+    return html_table([_("Overall"), _("95% interval"), _("On the scale")], rows,
+                      kind="sl-ranking-chart", caption=caption, strips=strips)
 
 
 # --- one candidate ----------------------------------------------------------------------------
@@ -225,7 +203,13 @@ def _tint(value: float, lo: int, hi: int) -> str:
     dark text keeps at least 4.5:1 on every tint (WCAG AA; tests/ui/test_charts.py)."""
     if pd.isna(value) or hi <= lo:
         return ""
-    t = min(1.0, max(0.0, (value - lo) / (hi - lo)))
+    return _tint_at(round(min(1.0, max(0.0, (value - lo) / (hi - lo))), 3))
+
+
+@cache
+def _tint_at(t: float) -> str:
+    """The tint at `t` (0 to 1) along the scale, sampled once per value (plotly's sampling was
+    a third of a score grid's build; issue 12)."""
     rgb = unconvert_from_RGB_255(unlabel_rgb(sample_colorscale(SCORE_COLOURS, [t])[0]))
     r, g, b = (round(255 * (0.65 + 0.35 * c)) for c in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"

@@ -14,7 +14,7 @@ from services.board import Board
 from services.decisions import record_decision
 from services.errors import InvalidInput
 from services.i18n import N_, _, decimal, ngettext
-from ui import cache, candidate_view, charts, db, flash, headline, stats_view
+from ui import candidate_view, charts, db, flash, headline, stats_view
 from ui.text import md_escape
 from ui.widgets import lazy_expander, show_problems
 
@@ -77,14 +77,9 @@ def ranking_part(board: Board, table: pd.DataFrame) -> None:
                            .rename(columns={"Discuss": "Why"})), hide_index=True,
                      width="stretch", key="unranked_table")
     if board.summary["overall"].notna().any():
-        charts.show(
-            cache.figure(board, "ranking", lambda: charts.ranking(
-                board.summary, (board.scale_min, board.scale_max))),
-            key="ranking_chart",
-            alt=_("Overall score of each ranked candidate with its 95% interval"),
-            summary=_("Text version: the ranking table above lists the same overall scores, "
-                      "their 95% intervals (under “Intervals and scores by dimension”) and the "
-                      "letters; candidates sharing a letter are not separated by the scores."))
+        with st.container(key="ranking_chart"):
+            st.html(board.remember("ranking_chart", lambda: charts.ranking(
+                board.summary, (board.scale_min, board.scale_max))))
     left, right = st.columns(2)
     with left:
         stats_view.agreement(board)

@@ -62,6 +62,14 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"],
 .sl-table thead th, .sl-table tr.mean :is(th, td) {{ font-weight: 600; }}
 .sl-table caption {{ caption-side: bottom; text-align: left; color: {MUTED};
   font-size: 0.875rem; padding-top: 0.5rem; }}
+.sl-table td.sl-strip {{ width: 45%; min-width: 5rem; vertical-align: middle; }}
+.sl-ranking-chart td:not(.sl-strip) {{ white-space: nowrap; }}
+.sl-track {{ position: relative; height: 1.25rem; margin: 0 0.4rem; }}
+.sl-track span {{ position: absolute; top: 50%; }}
+.sl-track .sl-tick {{ top: 0; bottom: 0; width: 1px; background: #d5d5d5; }}
+.sl-track .sl-interval {{ height: 4px; margin-top: -2px; background: {ACCENT}; }}
+.sl-track .sl-point {{ width: 0.8rem; height: 0.8rem; margin: -0.4rem 0 0 -0.4rem;
+  border-radius: 50%; background: {ACCENT}; border: 2px solid #ffffff; }}
 </style>
 """
 

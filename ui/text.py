@@ -7,6 +7,7 @@ images, which every viewer's browser would fetch. User text (names, notes, crite
 
 import html
 import re
+from typing import NamedTuple
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 
@@ -45,14 +46,44 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+class Strip(NamedTuple):
+    """An interval drawn in a table cell: `low`, `point` and `high` as fractions (0 to 1) of
+    the cell's width (None: not drawn), `ticks` the scale's points as fractions too."""
+    low: float | None
+    point: float | None
+    high: float | None
+    ticks: tuple[float, ...] = ()
+
+
+def _percent(x: float) -> str:
+    return f"{100 * min(1.0, max(0.0, float(x))):.2f}%"
+
+
+def _strip_cell(strip: Strip | None) -> str:
+    """A strip's cell: scale ticks, the interval as a bar, the point as a dot. Decorative
+    (aria-hidden): the row's text cells carry the same numbers."""
+    if strip is None:
+        return '<td class="sl-strip" aria-hidden="true"></td>'
+    marks = "".join(f'<span class="sl-tick" style="left: {_percent(t)}"></span>'
+                    for t in strip.ticks)
+    if strip.low is not None and strip.high is not None:
+        marks += (f'<span class="sl-interval" style="left: {_percent(strip.low)}; '
+                  f'width: {_percent(max(0.0, strip.high - strip.low))}"></span>')
+    if strip.point is not None:
+        marks += f'<span class="sl-point" style="left: {_percent(strip.point)}"></span>'
+    return f'<td class="sl-strip" aria-hidden="true"><div class="sl-track">{marks}</div></td>'
+
+
 def html_table(columns: list[str], rows: list[tuple[str, list[str]]], *, kind: str,
                caption: str | None = None, styles: list[list[str]] | None = None,
-               row_classes: list[str] | None = None) -> str:
+               row_classes: list[str] | None = None,
+               strips: list[Strip | None] | None = None) -> str:
     """A plain HTML table for st.html, every text HTML-escaped (user text stays text; st.html
     renders no Markdown). Column headers, then one header cell per row, both with `scope`, so
     a screen reader names each cell by its row and column. `kind`: a class naming the table
     (ui/style.py draws every `.sl-table`); `styles`: an inline CSS declaration per data cell
-    ("" for none); `row_classes`: a class per row ("" for none). One element, however many
+    ("" for none); `row_classes`: a class per row ("" for none); `strips`: one Strip per row,
+    drawn in a last column (its header is the last of `columns`). One element, however many
     cells: st.table draws each cell through Markdown, a cost on every redraw (issue 12)."""
     esc = html.escape
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
@@ -61,6 +92,8 @@ def html_table(columns: list[str], rows: list[tuple[str, list[str]]], *, kind: s
         css = styles[i] if styles else [""] * len(cells)
         tds = "".join(f'<td style="{esc(c)}">{esc(v)}</td>' if c else f"<td>{esc(v)}</td>"
                       for v, c in zip(cells, css, strict=True))
+        if strips is not None:
+            tds += _strip_cell(strips[i])
         row_class = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
         body.append(f'<tr{row_class}><th scope="row">{esc(name)}</th>{tds}</tr>')
     caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""

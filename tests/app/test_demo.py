@@ -4,7 +4,7 @@ intervals and ties, agreement, calibration — read from the plotted figures and
 import pytest
 
 from services.auth import user_by_email
-from tests.apptest import all_text, app_as, figures, open_tab, score_grid
+from tests.apptest import all_text, app_as, figures, open_tab, ranking_chart, score_grid
 from ui.text import chart_text
 
 
@@ -23,9 +23,11 @@ def test_demo_dashboard_is_populated_with_a_flagged_disagreement(demo):
     scored = table.dropna(subset=["Overall"])
     assert len(scored) >= 5
     assert scored["Discuss"].str.startswith("Discuss").any()
-    ranking = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Overall"))
-    assert all(t["error_x"]["type"] == "data" for t in ranking["data"])
-    assert all(t["name"].startswith("Letters ") for t in ranking["data"])
+    chart = ranking_chart(at)
+    assert len(chart) == len(scored)  # every scored candidate (fewer than the top 20)
+    letters = dict(zip(scored["Candidate"], scored["Letters"], strict=True))
+    assert sorted(chart.index) == sorted(f"{n} ({x})" for n, x in letters.items())
+    assert chart["95% interval"].str.fullmatch(r"\d\.\d\d–\d\.\d\d").all()
     text = all_text(at)
     assert "Panel agreement is" in text and "Weight sensitivity" in text
 

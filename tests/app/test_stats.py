@@ -7,7 +7,15 @@ import re
 import pytest
 
 from models import ConsensusScore
-from tests.apptest import all_text, app_as, figures, open_expander, open_tab, score_grid
+from tests.apptest import (
+    all_text,
+    app_as,
+    figures,
+    open_expander,
+    open_tab,
+    ranking_chart,
+    score_grid,
+)
 from tests.conftest import count, world_fixture
 
 # Three panelists score six candidates on four criteria; Lenny is a point more lenient.
@@ -42,18 +50,21 @@ def frame_with(at, column):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
-def test_ranking_chart_has_error_bars_and_letters(crossed):
+def test_ranking_chart_has_intervals_and_letters(crossed):
     at = app_as(crossed["manager"].id, "pages/dashboard.py")
     assert not at.exception
-    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Overall"))
+    chart = ranking_chart(at)
     table = at.dataframe[0].value
     letters = dict(zip(table["Candidate"], table["Letters"], strict=True))
-    labels = [y for trace in fig["data"] for y in trace["y"]]
-    assert sorted(labels) == sorted(f"{c.name} ({letters[c.name]})" for c in crossed["cands"])
-    assert all(trace["error_x"]["type"] == "data" for trace in fig["data"])
-    # Letters carry text, not colour alone: trace names and point labels spell them.
-    for trace in fig["data"]:
-        assert trace["name"] == f"Letters {trace['text'][0]}"
+    # Letters are written beside each name: never colour alone.
+    assert sorted(chart.index) == sorted(f"{c.name} ({letters[c.name]})"
+                                         for c in crossed["cands"])
+    overall = table.set_index("Candidate")["Overall"]
+    shown = {name.rsplit(" (", 1)[0]: float(x) for name, x in chart["Overall"].items()}
+    assert all(abs(shown[n] - overall[n]) <= 0.005 for n in shown)
+    assert list(shown.values()) == sorted(shown.values(), reverse=True)  # best first
+    assert all(re.fullmatch(r"\d\.\d\d–\d\.\d\d", iv) for iv in chart["95% interval"])
+    assert not figures(at)  # no plotly figure left on the ranking tab
     # Cand 1 and Cand 2 have identical scores: they must share a letter.
     assert set(letters["Cand 1"]) & set(letters["Cand 2"])
 
@@ -129,7 +140,7 @@ def speak_french(session, user):
 def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(crossed):
     at = app_as(crossed["manager"].id, "pages/dashboard.py")
     ranking = charts_and_alternatives(at)
-    ranking_captions = [c.value for c in at.caption]
+    ranking_chart_rows = ranking_chart(at)
     open_tab(at, "Candidate").selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
     assert not at.exception
     cid = crossed["cands"][0].id
@@ -138,9 +149,10 @@ def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(cros
     expanders = [e for e in at.expander if e.label == "Data behind this chart"]
     grid = score_grid(at)  # the panel's scores: a table, not a chart
     compare = charts_and_alternatives(open_tab(at, "Compare"))
-    # Each tab draws only its own charts: ranking; salary (the scores are a table); compare.
-    assert (len(ranking), len(candidate), len(compare)) == (1, 1, 1)
-    charts = ranking + candidate + compare
+    # Each tab draws only its own charts: the ranking and the panel's scores are tables; the
+    # candidate's salary; compare.
+    assert (len(ranking), len(candidate), len(compare)) == (0, 1, 1)
+    charts = candidate + compare
     for chart in charts:
         assert chart.proto.alt, chart.proto.id
         assert json.loads(chart.proto.config)["displayModeBar"] is False
@@ -151,8 +163,9 @@ def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(cros
     # The salary chart's figures as a table a screen reader reads; the panel's scores are one.
     assert expanders and "| Amount |" in "\n".join(m.value for e in expanders for m in e.markdown)
     assert {p.name for p in crossed["panel"]} <= set(grid.columns)
-    # The ranking chart points to the table with the same figures, in words.
-    assert any(c.startswith("Text version: the ranking table above") for c in ranking_captions)
+    # The ranking chart is a table itself: every bar's figures written beside it.
+    assert len(ranking_chart_rows) == len(crossed["cands"])
+    assert ranking_chart_rows["95% interval"].str.contains("–").all()
 
 
 def test_score_grid_spells_out_not_assessed(session, make):
@@ -176,7 +189,7 @@ def test_dashboard_in_french_uses_decimal_commas_and_french_words(session, cross
                                           "Ordre du jour du compte rendu"]
     columns = list(at.dataframe[0].value.columns)
     assert columns[:4] == ["Rang", "Lettres", "Candidat", "Note globale"]
-    ranking_figures = figures(at)
+    chart = ranking_chart(at)
     assert "," in {m.label: m.value for m in at.metric}["Alpha, intervalle"]
     open_tab(at, "Candidate").selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
     assert not at.exception
@@ -187,9 +200,9 @@ def test_dashboard_in_french_uses_decimal_commas_and_french_words(session, cross
     assert means and re.fullmatch(r"\d,\d\d", grid.loc[means[0]].iloc[0])
     metrics = {m.label: m.value for m in at.metric}
     assert re.fullmatch(r"\d,\d\d", metrics["Note globale"])
-    fig = next(f for f in ranking_figures
-               if f["layout"]["title"]["text"].startswith("Note globale"))
-    assert fig["layout"]["separators"].startswith(",")  # axis ticks with a decimal comma
+    assert list(chart.columns) == ["Note globale", "Intervalle à 95 %"]
+    assert all(re.fullmatch(r"\d,\d\d", x) for x in chart["Note globale"])
+    assert all(re.fullmatch(r"\d,\d\d–\d,\d\d", x) for x in chart["Intervalle à 95 %"])
 
 
 def test_a_cached_board_is_not_served_in_another_language(session, crossed):

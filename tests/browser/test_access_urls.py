@@ -82,6 +82,7 @@ def test_panelist_before_submitting_gets_nothing_more_by_url(pia, site, path):
         assert f"Cara {MARKER}" not in html and f"Backend Engineer {MARKER}" not in html
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
     expect(page.locator(".sl-score-grid")).to_have_count(0)  # the panel's score grid
+    expect(page.locator(".sl-ranking-chart")).to_have_count(0)  # and the ranking's intervals
     page.close()
 
 

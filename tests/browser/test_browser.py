@@ -229,7 +229,7 @@ def test_logged_out_direct_urls_show_no_data(context, app_url, world):
             for what, found in (("a chart", tab.locator(".js-plotly-plot")),
                                 ("a table", tab.get_by_test_id("stDataFrame")),
                                 ("a plain table", tab.get_by_test_id("stTable")),
-                                ("a score grid", tab.locator(".sl-score-grid")),
+                                ("an HTML table", tab.locator(".sl-table")),
                                 ("a Log out button", tab.get_by_role("button", name="Log out"))):
                 if found.count():
                     leaks.append(f"/{path}: {what}")

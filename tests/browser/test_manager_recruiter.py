@@ -101,13 +101,27 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
 def test_dashboard_charts_are_readable_at_390_px(page, site):
-    """No plotly toolbar over a title, titles inside the chart, the legend under the x axis,
-    each chart's data table right after it; the panel's score grid fits the phone's width
-    with every criterion's name in full."""
+    """The ranking chart (a table of intervals) fits the phone's width, each dot and bar
+    inside its track; no plotly toolbar over a title, titles inside the chart, the legend
+    under the x axis, each chart's data table right after it; the panel's score grid fits the
+    phone's width with every criterion's name in full."""
     page.goto(site["base"])
     log_in_as(page, MANAGER)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     settled(page)
+    ranking = page.locator(".st-key-ranking_chart table")
+    ranking.scroll_into_view_if_needed()
+    box = ranking.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, box
+    tracks = ranking.locator(".sl-track")
+    assert tracks.count() >= 2  # the world's scored candidates
+    for track in tracks.all():
+        t = track.bounding_box()
+        assert t["width"] >= 60, t  # a bar one can read, not a sliver
+        for mark in track.locator(".sl-point, .sl-interval").all():
+            m = mark.bounding_box()
+            middle = m["x"] + m["width"] / 2
+            assert t["x"] - 1 <= middle <= t["x"] + t["width"] + 1, (t, m)
     page.get_by_role("tab", name="Candidate").click()
     panel = page.get_by_role("tabpanel", name="Candidate")
     grid_table = panel.locator(".st-key-score_grid table")

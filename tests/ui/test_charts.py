@@ -10,7 +10,9 @@ import plotly.io as pio
 import pytest
 
 from services.i18n import language
+from tests.apptest import _Tables
 from ui import charts
+from ui.text import Strip, html_table
 
 SUMMARY = pd.DataFrame({
     "candidate_id": [1, 2, 3], "name": ["Ann <b>", "Bob", "Cy"], "letters": ["a", "ab", "b"],
@@ -25,7 +27,6 @@ HEARD = pd.DataFrame({"panelist": ["P1", "P2"], "salary_heard": [70000, np.nan]}
 LENIENCY = pd.DataFrame({"panelist": ["A", "B"], "leniency": [0.3, -0.2], "ci_low": [0.1, np.nan],
                          "ci_high": [0.5, 0.1], "enough_data": [True, False]})
 BUILT = {
-    "ranking": lambda: charts.ranking(SUMMARY, (1, 5)),
     "compare": lambda: charts.compare(SUMMARY.iloc[:2], (1, 5)),
     "salary": lambda: charts.salary((60000, 80000), 72000, HEARD, "EUR"),
     "salary without band": lambda: charts.salary((None, None), None, HEARD.iloc[1:], "EUR"),
@@ -53,16 +54,17 @@ def test_every_figure_has_the_house_layout(name):
 
 
 def test_missing_values_reach_the_browser_as_nulls_and_names_as_text():
-    ranking = spec(BUILT["ranking"]())
-    assert [t["name"] for t in ranking["data"]] == ["Letters a", "Letters ab"]  # Cy is unranked
-    assert all(isinstance(x, float) for t in ranking["data"] for x in t["x"])
+    compare = spec(BUILT["compare"]())
+    assert [t["name"] for t in compare["data"]] == ["Ann &lt;b&gt;", "Bob"]
+    assert compare["data"][1]["y"] == [3.0, 3.2, 3.3, 3.5]
+    assert spec(charts.compare(SUMMARY.iloc[[0, 2]], (1, 5)))["data"][1]["y"][1] is None
 
 
 
 def test_french_figures_use_a_decimal_comma():
     with language("fr"):
-        assert spec(BUILT["ranking"]())["layout"]["separators"].startswith(",")
-    assert spec(BUILT["ranking"]())["layout"]["separators"] == ".,"
+        assert spec(BUILT["compare"]())["layout"]["separators"].startswith(",")
+    assert spec(BUILT["compare"]())["layout"]["separators"] == ".,"
 
 
 # --- the score grid -------------------------------------------------------------------------
@@ -134,16 +136,51 @@ def test_the_grid_is_one_html_table_with_headers_and_every_name_escaped():
     assert f'style="background-color: {grid.tints.iloc[0, 0]}"' in page
 
 
-def test_the_ranking_chart_draws_the_best_ranked_and_says_how_many_of_all():
+def _rows(page: str) -> list[list[str]]:
+    """The cells' text of the first table in `page` (th and td alike), row by row."""
+    parser = _Tables()
+    parser.feed(page)
+    return parser.tables[0][1]
+
+
+def test_the_ranking_chart_lists_the_best_ranked_and_says_how_many_of_all():
     n = 30
     many = pd.DataFrame({
         "candidate_id": range(n), "name": [f"C{i}" for i in range(n)], "letters": ["a"] * n,
         "overall": np.linspace(4.5, 2.0, n), "ci_low": np.linspace(4.0, 1.5, n),
         "ci_high": np.linspace(5.0, 2.5, n), "rank": range(1, n + 1)})
-    fig = spec(charts.ranking(many, (1, 5)))
-    shown = [y for t in fig["data"] for y in t["y"]]
-    assert len(shown) == charts.RANKING_TOP
-    assert shown[-1].startswith("C0 ") and not any(y.startswith("C29 ") for y in shown)
-    assert fig["layout"]["title"]["text"] == f"Overall score, 95% interval: the top 20 of {n}"
-    few = spec(charts.ranking(many.head(5), (1, 5)))
-    assert few["layout"]["title"]["text"] == "Overall score, 95% interval"
+    page = charts.ranking(many.sample(frac=1, random_state=1), (1, 5))
+    head, *rows = _rows(page)
+    assert head == ["", "Overall", "95% interval", "On the scale"]
+    assert [r[0] for r in rows] == [f"C{i} (a)" for i in range(charts.RANKING_TOP)]  # rank order
+    assert rows[0][1:3] == ["4.50", "4.00–5.00"]
+    assert "<caption>Overall score, 95% interval: the top 20 of 30." in page
+    assert "<caption>Overall score, 95% interval. " in charts.ranking(many.head(5), (1, 5))
+
+
+def test_the_ranking_chart_draws_each_interval_where_it_lies_on_the_scale():
+    page = charts.ranking(SUMMARY, (1, 5))
+    head, *rows = _rows(page)
+    assert [r[0] for r in rows] == ["Ann <b> (a)", "Bob (ab)"]  # Cy has no overall: not listed
+    assert "Ann &lt;b&gt; (a)" in page and "<b>" not in page  # names are text
+    assert rows[1][1:3] == ["3.50", "—"]  # an overall without an interval
+    ann, bob = page.split("<tr>")[2:4]
+    # Ann: 4.2 on 1..5 is 80%; her interval 3.9..4.5 starts at 72.5% and spans 15%.
+    assert 'class="sl-point" style="left: 80.00%"' in ann
+    assert 'class="sl-interval" style="left: 72.50%; width: 15.00%"' in ann
+    assert "sl-interval" not in bob and 'class="sl-point" style="left: 62.50%"' in bob
+    assert ann.count('class="sl-tick"') == 5  # one per scale point, 1 to 5
+    assert 'aria-hidden="true"' in ann  # the bar repeats the row's numbers: not read twice
+    with language("fr"):
+        french = _rows(charts.ranking(SUMMARY, (1, 5)))
+    assert french[0][1:] == ["Note globale", "Intervalle à 95 %", "Sur l’échelle"]
+    assert french[1][1:3] == ["4,20", "3,90–4,50"]
+
+
+def test_a_strip_outside_its_scale_stays_inside_its_cell():
+    page = html_table(["x", "bar"], [("r", ["1"])], kind="k",
+                      strips=[Strip(-0.5, 1.7, 2.0, (0.0, 1.0))])
+    assert 'class="sl-point" style="left: 100.00%"' in page
+    assert 'class="sl-interval" style="left: 0.00%; width: 100.00%"' in page
+    empty = html_table(["x", "bar"], [("r", ["1"])], kind="k", strips=[None])
+    assert '<td class="sl-strip" aria-hidden="true"></td>' in empty

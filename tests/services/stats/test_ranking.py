@@ -17,7 +17,7 @@ from services.auth import user_by_email, viewer_for
 from services.history import submitted_scores
 from services.i18n import language
 from services.report import OPERATOR
-from tests.apptest import all_text, app_as, figures
+from tests.apptest import all_text, app_as, ranking_chart
 
 
 @pytest.fixture
@@ -144,9 +144,12 @@ def test_dashboard_reads_letters_chances_and_sentence(demo):
     assert shown["Letters"].to_dict() == table["Letters"].to_dict()
     assert shown["Chance best"].to_dict() == table["Chance best"].to_dict()
     assert boards.ranking_statement(board) in all_text(at)
-    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Overall"))
-    plotted = {y: trace["text"][k] for trace in fig["data"] for k, y in enumerate(trace["y"])}
-    assert plotted == {f"{n} ({x})": x for n, x in table["Letters"].items()}
+    charted = ranking_chart(at)
+    assert sorted(charted.index) == sorted(f"{n} ({x})" for n, x in table["Letters"].items())
+    # The chart's figures are the board's, as the table prints them.
+    intervals = {f"{n} ({x})": iv for n, x, iv in zip(
+        table.index, table["Letters"], table["95% interval"], strict=True)}
+    assert charted["95% interval"].to_dict() == intervals
 
 
 def test_ranking_table_and_sentence_read_in_french(demo):
