@@ -27,7 +27,6 @@ from services.i18n import N_, _, current_language, decimal, money, signed
 from ui.text import Strip, chart_text, html_table, md_escape
 from ui.widgets import lazy_expander
 
-PALETTE = ["#2f5d8a", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f"]
 # Red (low) to green (high), as explicit stops: unvalidated figures reach plotly.js as they are,
 # and plotly.js knows no "RdYlGn" by name.
 SCORE_COLOURS = get_colorscale("RdYlGn")
@@ -215,15 +214,40 @@ def _tint_at(t: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def compare(summary: pd.DataFrame, scale: tuple[int, int]) -> go.Figure:
-    """Chosen candidates side by side on each dimension and overall."""
-    cats = [label(d) for d in DIMENSIONS] + [_("Overall")]
-    traces = [{"type": "bar", "x": cats,
-               "y": _values([getattr(row, d) for d in DIMENSIONS] + [row.overall]),
-               "name": chart_text(row.name), "marker": {"color": PALETTE[i % len(PALETTE)]}}
-              for i, row in enumerate(summary.itertuples(index=False))]
-    return _figure(traces, barmode="group", title=_("Side by side"),
-                   yaxis={"range": [scale[0] - 0.5 if scale[0] > 0 else 0, scale[1]]})
+# The ranking table's text columns the comparison repeats under the scores (board names them
+# in English; the row names are translated where shown).
+COMPARE_TEXTS = (N_("Letters"), N_("Recommendations"), N_("Discuss"), N_("Decision"))
+
+
+def compare(summary: pd.DataFrame, texts: pd.DataFrame, names: list[str],
+            scale: tuple[int, int]) -> str:
+    """Chosen candidates side by side, one column each (headed by `names`, in order): each
+    dimension's mean and the overall (bold), tinted on the score scale like the score grid,
+    the interval, then the ranking table's letters, recommendations, what to discuss and the
+    decision (`texts`: those columns, one row per candidate, in the same order).
+
+    One HTML table (ui.text.html_table, class `sl-compare`), not a plotly bar chart and a data
+    grid saying the same thing: the numbers are read, a screen reader reads them cell by cell,
+    and a switch to this tab draws one element (issue 12).
+    """
+    lo, hi = scale
+    rows, tints, classes = [], [], []
+    for key, title in [(d, label(d)) for d in DIMENSIONS] + [("overall", _("Overall"))]:
+        values = summary[key].tolist()
+        rows.append((title, ["—" if pd.isna(v) else decimal(v) for v in values]))
+        tints.append([f"background-color: {t}" if (t := _tint(v, lo, hi)) else ""
+                      for v in values])
+        classes.append("mean" if key == "overall" else "")
+    rows.append((_("95% interval"), [interval_text(a, b) or "—" for a, b in zip(
+        summary["ci_low"], summary["ci_high"], strict=True)]))
+    for column in COMPARE_TEXTS:
+        rows.append((_(column), ["" if pd.isna(v) else str(v) for v in texts[column]]))
+    tints += [[""] * len(names)] * (len(rows) - len(tints))
+    classes += [""] * (len(rows) - len(classes))
+    return html_table(names, rows, kind="sl-compare", styles=tints, row_classes=classes,
+                      caption=_("Each dimension's mean over the panel and the overall, tinted "
+                                "from red (low) to green (high); candidates who share a letter "
+                                "are not separated by the scores."))
 
 
 def salary(band: tuple[int | None, int | None], expectation: int | None,

@@ -140,14 +140,12 @@ def compare_part(board: Board, table: pd.DataFrame, names: dict[int, str]) -> No
         st.info(_("Choose at least two candidates with submitted scorecards."))
         return
     subset = ranked.set_index("candidate_id").loc[chosen].reset_index()
-    charts.show(charts.compare(subset, (board.scale_min, board.scale_max)),
-                key="compare_chart",
-                alt=_("Bar chart: the chosen candidates' scores per dimension and overall"),
-                summary=_("Text version: the table below has the same scores."))
-    st.dataframe(shown(table.loc[table["candidate_id"].isin(chosen),
-                                 ["Candidate", "Technical", "Social", "Company", "Overall",
-                                  "Letters", "Recommendations", "Discuss", "Decision"]]),
-                 hide_index=True, width="stretch", key="compare_table")
+    texts = table.set_index("candidate_id").loc[chosen]
+    # Headed by name; by the picker's longer label only where two chosen share a name.
+    plain = [board.candidate_name(i) for i in chosen]
+    heads = [names[i] if plain.count(n) > 1 else n for i, n in zip(chosen, plain, strict=True)]
+    with st.container(key="compare_table"):
+        st.html(charts.compare(subset, texts, heads, (board.scale_min, board.scale_max)))
 
 
 def agenda_part(board: Board) -> None:

@@ -258,13 +258,20 @@ def test_hiring_manager_records_a_decision(world, session):
     assert session.get(Candidate, world["dan"].id).stage == "offer"
 
 
-def test_compare_tab_charts_chosen_candidates(world):
+def test_compare_tab_puts_the_chosen_candidates_side_by_side(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
     open_tab(at, "Compare").multiselect(key="compare_ids").set_value(
-        [world["cara"].id, world["dan"].id]).run()
-    figs = {f["layout"]["title"]["text"]: f for f in figures(at)}
-    assert {t["name"] for t in figs["Side by side"]["data"]} == {"Cara Candidate",
-                                                                 "Dan Candidate"}
+        [world["dan"].id, world["cara"].id]).run()
+    assert not at.exception
+    head, *rows = html_tables(at, "sl-compare")[0]
+    assert head[1:] == ["Dan Candidate", "Cara Candidate"]  # in the order chosen
+    table = {r[0]: r[1:] for r in rows}
+    ranked = open_tab(at, "Ranking").dataframe[0].value.set_index("Candidate")
+    for column, name in ((1, "Dan Candidate"), (2, "Cara Candidate")):
+        assert float(table["Overall"][column - 1]) == pytest.approx(
+            ranked.at[name, "Overall"], abs=0.005)
+        assert table["Letters"][column - 1] == ranked.at[name, "Letters"]
+    assert not figures(open_tab(at, "Compare"))  # a table, not a bar chart beside a grid
 
 
 def test_dashboard_lists_unranked_candidates_apart_with_the_reason(world, make):

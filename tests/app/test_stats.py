@@ -149,10 +149,10 @@ def test_every_dashboard_chart_has_a_name_a_text_alternative_and_no_toolbar(cros
     expanders = [e for e in at.expander if e.label == "Data behind this chart"]
     grid = score_grid(at)  # the panel's scores: a table, not a chart
     compare = charts_and_alternatives(open_tab(at, "Compare"))
-    # Each tab draws only its own charts: the ranking and the panel's scores are tables; the
-    # candidate's salary; compare.
-    assert (len(ranking), len(candidate), len(compare)) == (0, 1, 1)
-    charts = candidate + compare
+    # Each tab draws only its own charts: the ranking, the panel's scores and the comparison
+    # are tables; the candidate's salary is a chart.
+    assert (len(ranking), len(candidate), len(compare)) == (0, 1, 0)
+    charts = candidate
     for chart in charts:
         assert chart.proto.alt, chart.proto.id
         assert json.loads(chart.proto.config)["displayModeBar"] is False

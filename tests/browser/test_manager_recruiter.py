@@ -147,3 +147,10 @@ def test_dashboard_charts_are_readable_at_390_px(page, site):
     legend, axis = chart.locator(".legend").bounding_box(), chart.locator(".xtitle")
     assert legend["y"] >= axis.bounding_box()["y"] + axis.bounding_box()["height"] - 1
     expect(panel.get_by_text("Data behind this chart")).to_have_count(1)
+    # The comparison: a table of the chosen candidates, as wide as the phone at most.
+    page.get_by_role("tab", name="Compare").click()
+    compare = page.locator(".st-key-compare_table table")
+    expect(compare).to_be_visible()
+    box = compare.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, box
+    assert compare.locator("thead th").count() >= 2  # the best-ranked, two to four

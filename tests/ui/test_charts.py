@@ -27,7 +27,6 @@ HEARD = pd.DataFrame({"panelist": ["P1", "P2"], "salary_heard": [70000, np.nan]}
 LENIENCY = pd.DataFrame({"panelist": ["A", "B"], "leniency": [0.3, -0.2], "ci_low": [0.1, np.nan],
                          "ci_high": [0.5, 0.1], "enough_data": [True, False]})
 BUILT = {
-    "compare": lambda: charts.compare(SUMMARY.iloc[:2], (1, 5)),
     "salary": lambda: charts.salary((60000, 80000), 72000, HEARD, "EUR"),
     "salary without band": lambda: charts.salary((None, None), None, HEARD.iloc[1:], "EUR"),
     "leniency": lambda: charts.leniency(LENIENCY),
@@ -54,17 +53,43 @@ def test_every_figure_has_the_house_layout(name):
 
 
 def test_missing_values_reach_the_browser_as_nulls_and_names_as_text():
-    compare = spec(BUILT["compare"]())
-    assert [t["name"] for t in compare["data"]] == ["Ann &lt;b&gt;", "Bob"]
-    assert compare["data"][1]["y"] == [3.0, 3.2, 3.3, 3.5]
-    assert spec(charts.compare(SUMMARY.iloc[[0, 2]], (1, 5)))["data"][1]["y"][1] is None
+    lenient = spec(BUILT["leniency"]())
+    assert lenient["data"][0]["y"] == ["B", "A"]  # most severe first
+    assert all(isinstance(x, float) for x in lenient["data"][0]["error_x"]["array"])
+    gaps = spec(charts.leniency(LENIENCY.assign(leniency=[0.3, np.nan])))
+    assert gaps["data"][0]["y"] == ["A"]  # no leniency figure: not plotted as zero
+    named = spec(charts.leniency(LENIENCY.assign(panelist=["<b>A</b>", "B"])))
+    assert named["data"][0]["y"][1] == "&lt;b&gt;A&lt;/b&gt;"
+
+
+TEXTS = pd.DataFrame({"Letters": ["a", "b"], "Recommendations": ["2 yes", "1 no"],
+                      "Discuss": ["", "Discuss: Social"], "Decision": ["Offer", None]})
+
+
+def test_compare_puts_the_chosen_side_by_side_with_the_ranking_texts():
+    page = charts.compare(SUMMARY.iloc[[0, 2]], TEXTS, ["Ann <b>", "Cy"], (1, 5))
+    head, *rows = _rows(page)
+    assert head == ["", "Ann <b>", "Cy"] and "Ann &lt;b&gt;" in page
+    table = {r[0]: r[1:] for r in rows}
+    assert list(table) == ["Technical skills", "Social qualities", "Company knowledge",
+                           "Overall", "95% interval", "Letters", "Recommendations", "Discuss",
+                           "Decision"]
+    assert table["Social qualities"] == ["4.50", "—"]  # Cy's social: missing, not 0
+    assert table["Overall"] == ["4.20", "—"] and table["95% interval"] == ["3.90–4.50", "—"]
+    assert table["Decision"] == ["Offer", ""] and table["Discuss"][1] == "Discuss: Social"
+    assert page.count('<tr class="mean">') == 1  # the overall, in bold
+    assert page.count("background-color") == 6  # a tint on every score, none on a blank
+    with language("fr"):
+        french = {r[0]: r[1:] for r in _rows(charts.compare(
+            SUMMARY.iloc[[0, 2]], TEXTS, ["Ann", "Cy"], (1, 5)))[1:]}
+    assert french["Note globale"] == ["4,20", "—"]
 
 
 
 def test_french_figures_use_a_decimal_comma():
     with language("fr"):
-        assert spec(BUILT["compare"]())["layout"]["separators"].startswith(",")
-    assert spec(BUILT["compare"]())["layout"]["separators"] == ".,"
+        assert spec(BUILT["leniency"]())["layout"]["separators"].startswith(",")
+    assert spec(BUILT["leniency"]())["layout"]["separators"] == ".,"
 
 
 # --- the score grid -------------------------------------------------------------------------
