@@ -208,16 +208,18 @@ with change_tab:
         seats = panel_inputs(f"ive_{chosen}", user_names, current["panel"])
         if st.form_submit_button(_("Save changes"), type="primary",
                                  key=f"ive_submit_{chosen}"):
+            payload = {"scheduled_at": datetime.combine(day, at, tzinfo=zone),
+                       "setting": setting, "location": location, "panel": seats}
+            about = f"interview edit {chosen}"
             try:
+                ledger = flash.ledger()  # before the write (see ui.flash)
                 with db.session() as s:
-                    change = update_interview(s, viewer, chosen, {
-                        "scheduled_at": datetime.combine(day, at, tzinfo=zone),
-                        "setting": setting, "location": location, "panel": seats})
+                    change = update_interview(s, viewer, chosen, payload)
                 if change.changed:
-                    flash.later(_("Interview changed."))
+                    ledger.done(_("Interview changed."), about=about, payload=payload)
                     tell_panel(change)
-                else:
-                    flash.later(_("Nothing changed."))
+                elif ledger.again(about, payload) is None:  # not a double-click's second click
+                    ledger.later(_("Nothing changed."))
                 st.rerun()
             except InvalidInput as exc:
                 show_problems(exc.problems, _("Interview not changed"))

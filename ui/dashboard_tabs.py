@@ -114,14 +114,26 @@ def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: 
         rationale = st.text_area(_("Rationale"), key="decision_rationale",
                                  placeholder=_("Why, in a few sentences the panel would sign."))
         if st.form_submit_button(_("Record decision"), key="decision_submit"):
+            # A double-click's second click: the same decision again (it reached the server
+            # before the first one's rerun), or the form the first one cleared (after it). It
+            # confirms what the first did and records nothing (ui.flash).
+            about, payload = f"decision {candidate_id}", {"outcome": outcome,
+                                                          "rationale": rationale}
+            cleared = outcome is None and not (rationale or "").strip()
+            if flash.again(about, payload) is not None or (
+                    cleared and flash.again(f"{about} form", None) is not None):
+                st.rerun(scope="app")
             try:
                 if outcome is None:
                     raise InvalidInput(_("Decision: choose advance, offer, hold or reject"))
+                message = _("Decision recorded for {name}: {decision}.").format(
+                    name=names[candidate_id], decision=label(outcome))
+                ledger = flash.ledger()  # before the write (see ui.flash)
                 with db.session() as s:
                     record_decision(s, viewer, {"candidate_id": candidate_id,
                                                 "outcome": outcome, "rationale": rationale})
-                flash.later(_("Decision recorded for {name}: {decision}.").format(
-                    name=names[candidate_id], decision=label(outcome)))
+                ledger.done(message, about=about, payload=payload)
+                ledger.done(message, about=f"{about} form", payload=None)
                 for key in ("decision_outcome", "decision_rationale"):  # an empty form again
                     st.session_state.pop(key, None)
                 st.rerun(scope="app")

@@ -322,10 +322,26 @@ def style() -> None:
     st.html(STYLE + AUTOSAVE_JS, unsafe_allow_javascript=True)
 
 
+def unsaved_fields(interview_id: int) -> int:
+    """How many of this card's fields show a refusal (too long, refused): their text is kept in
+    the box but not saved."""
+    prefix = key("error", interview_id, "")
+    return sum(1 for k, v in st.session_state.items() if str(k).startswith(prefix) and v)
+
+
 def status_text(kit: Kit) -> str:
-    """The status bar's sentence: what is left before submitting, and whether a draft is saved."""
+    """The status bar's sentence: what is left before submitting, and whether a draft is saved
+    (not "saved" while a field's text is refused)."""
     missing = missing_items(kit)
-    saved = _("Draft saved.") if kit.scorecard.id is not None else _("Not started yet.")
+    unsaved = unsaved_fields(kit.interview.id)
+    if unsaved:
+        saved = ngettext("{n} field is not saved: see its message.",
+                         "{n} fields are not saved: see their messages.", unsaved).format(
+            n=unsaved)
+    elif kit.scorecard.id is not None:
+        saved = _("Draft saved.")
+    else:
+        saved = _("Not started yet.")
     if missing:
         left = ngettext("{n} thing left before you can submit.",
                         "{n} things left before you can submit.", len(missing)).format(

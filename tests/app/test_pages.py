@@ -258,6 +258,36 @@ def test_hiring_manager_records_a_decision(world, session):
     assert session.get(Candidate, world["dan"].id).stage == "offer"
 
 
+def test_a_double_clicked_decision_is_recorded_once_without_an_error(world, session,
+                                                                      monkeypatch):
+    from models import Decision
+    from tests.conftest import count
+    from ui import flash
+
+    def decide():
+        at.text_area(key="decision_rationale").input("Consistent panel, strong on tasks.")
+        at.radio(key="decision_outcome").set_value("hold")
+        at.button(key="decision_submit").click().run()
+
+    at = app_as(world["manager"].id, "pages/dashboard.py")
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["dan"].id).run()
+    decide()
+    # The second click lands on the form the first one cleared ...
+    at.button(key="decision_submit").click().run()
+    assert not at.exception and not at.error
+    assert count(session, Decision) == 1
+    assert any("Decision recorded" in t.value for t in at.toast)
+    # ... or reaches the server with the same decision, before the first one's rerun.
+    decide()
+    assert not at.exception and not at.error
+    assert count(session, Decision) == 1
+    # Later, the same empty form is a mistake again, and says so.
+    monkeypatch.setattr(flash, "REPEAT_SECONDS", -1.0)
+    at.button(key="decision_submit").click().run()
+    assert "choose advance, offer, hold or reject" in all_text(at)
+    assert count(session, Decision) == 1
+
+
 def test_compare_tab_puts_the_chosen_candidates_side_by_side(world):
     at = app_as(world["manager"].id, "pages/dashboard.py")
     open_tab(at, "Compare").multiselect(key="compare_ids").set_value(

@@ -8,11 +8,13 @@ Each test works on a position, candidate and panelists of its own, beside the sh
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, func, select
 
+import models
 from models import Candidate, Interview, Position
 from services.db import get_engine
 from tests.browser.conftest import click_and_wait, log_in_as, make_in, settled
@@ -133,6 +135,41 @@ def test_double_click_on_schedule_creates_one_interview(page, site, timing):
     expect(page.get_by_text("nothing was added")).to_have_count(0)
     expect(page.get_by_text("Interview not scheduled")).to_have_count(0)
     assert _count(site["url"], Interview) == before + 1
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+@pytest.mark.parametrize("timing", TIMINGS)
+@pytest.mark.browser_context_args(viewport=DESKTOP)
+def test_double_click_on_save_changes_confirms_the_change_only(page, site, timing):
+    """"Save changes" on an interview, double-clicked: "Interview changed.", not also
+    "Nothing changed." for the second click."""
+    with make_in(site["url"]) as make:
+        position = make.s.exec(select(Position).where(Position.title == site["position"])).one()
+        candidate = make.candidate(position, name=f"Ivy Dblchange{timing}")
+        panel = [make.s.exec(select(models.User).where(models.User.email == email)).one()
+                 for email in ("pim.dbl@example.com", "pat.dbl@example.com")]
+        interview = make.interview(candidate, panel, days_ago=-2)
+    new_day = (interview.scheduled_at + timedelta(days=7)).date()
+    _open(page, site["base"], "Interviews")
+    page.get_by_role("tab", name="Change or cancel").click()
+    picker = page.get_by_role("combobox", name="Interview", exact=True)
+    picker.click()
+    page.keyboard.type("Ivy")
+    page.get_by_role("option", name=re.compile(f"Ivy Dblchange{timing}")).first.click()
+    settled(page)
+    form = page.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Save changes"))
+    form.get_by_test_id("stDateInput").locator("input").fill(new_day.isoformat())
+    _click_twice(page, form.get_by_role("button", name="Save changes"), timing,
+                 lambda: expect(page.get_by_text("Interview changed.")).to_be_visible())
+    expect(page.get_by_text("Interview changed.")).to_be_visible()
+    settled(page)
+    # Counted now, not awaited: a toast goes away by itself, so waiting for none would pass.
+    toasts = page.get_by_test_id("stToast").all_inner_texts()
+    assert any("Interview changed." in t for t in toasts), toasts
+    assert not any("Nothing changed." in t for t in toasts), toasts
+    with Session(get_engine(site["url"])) as s:
+        assert s.get(Interview, interview.id).scheduled_at.date() == new_day
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 

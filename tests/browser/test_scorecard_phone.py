@@ -125,9 +125,20 @@ def test_over_long_evidence_is_refused_with_a_message_and_kept(page, app_url, wo
     idle(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(block.get_by_role("textbox")).to_have_value(text)
-    # The rest of the form still works and saves.
+    # The status bar does not say "saved" while that text is not.
+    status = page.locator(".st-key-sc_status")
+    expect(status).to_contain_text("1 field is not saved")
+    expect(status).not_to_contain_text("Draft saved.")
+    # The rest of the form still works and saves; the bar still counts the refused field.
     criterion(page, c[1]).get_by_role("radiogroup", name="Score").get_by_text("3", exact=True).tap()
-    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    idle(page)
+    assert card_of(world, seat) is not None
+    expect(status).to_contain_text("1 field is not saved")
+    # Shortened, it is saved, and the bar says so.
+    block.get_by_role("textbox").fill("x" * 10_000)
+    block.get_by_role("textbox").press("Tab")
+    expect(status).to_contain_text("Draft saved.")
+    expect(block.get_by_text(re.compile("Too long to save"))).to_have_count(0)
 
 
 @pytest.mark.browser_context_args(**PHONE)
