@@ -10,6 +10,7 @@ cannot understate what is read).
 """
 
 import io
+import re
 import zipfile
 
 import pandas as pd
@@ -58,8 +59,19 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int,
         raise InvalidInput(_("{file}: empty").format(file=name))
     frame = _csv(data, name) if kind == "csv" else _xlsx(data, name, max_bytes)
     frame.columns = [str(c).strip() for c in frame.columns]
-    if len(set(frame.columns)) != len(frame.columns):
-        raise InvalidInput(_("{file}: a column name appears twice").format(file=name))
+    # Column names are matched without regard to letter case: "score" and "Score" are one.
+    # pandas renames an exact repeat "score" to "score.1": that is the same column again.
+    names = {c.casefold() for c in frame.columns}
+    seen: dict[str, str] = {}
+    for column in frame.columns:
+        repeat = re.fullmatch(r"(.+)\.\d+", column)
+        if repeat and repeat.group(1).casefold() in names:
+            raise InvalidInput(_("{file}: the column {column} appears twice").format(
+                file=name, column=repeat.group(1)))
+        if column.casefold() in seen:
+            raise InvalidInput(_("{file}: the column {column} appears twice").format(
+                file=name, column=", ".join(dict.fromkeys((seen[column.casefold()], column)))))
+        seen[column.casefold()] = column
     if len(frame) > max_rows:
         raise InvalidInput(_("{file}: {rows} rows is over the limit of {limit}; split the file "
                              "and import the parts").format(file=name, rows=number(len(frame)),

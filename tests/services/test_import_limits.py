@@ -171,6 +171,16 @@ def test_rows_keep_their_spreadsheet_numbers_across_blank_lines():
     assert list(frame.index) == [2, 4]
 
 
+@pytest.mark.parametrize("header", ["score,score", "score,Score", "Score ,SCORE"])
+def test_a_column_given_twice_in_any_letter_case_is_refused_by_name(session, header):
+    data = f"position,candidate,panelist,criterion,{header}\nAnalyst,Ann,Pat,SQL,4,5\n"
+    problems = scores_problems(session, data.encode())
+    twice = ", ".join(dict.fromkeys(c.strip() for c in header.split(",")))
+    assert problems == [f"scores.csv: the column {twice} appears twice"]
+    with pytest.raises(InvalidInput):  # the candidate import reads tables the same way
+        read_table(b"Name,name\nAnn,Ann\n", "people.csv")
+
+
 def test_more_rows_than_the_limit_are_refused():
     with pytest.raises(InvalidInput) as err:
         tables.read_table(b"name\n" + b"Ann\n" * 11, "p.csv", max_bytes=1000, max_rows=10)
