@@ -48,7 +48,7 @@ from models import (
 )
 from models.positions import WEIGHT_MAX
 from models.users import ImportedUserCreate
-from services import tables
+from services import audit, tables
 from services.access import require_admin
 from services.auth import Viewer
 from services.db import serialised
@@ -401,7 +401,7 @@ def import_scores(session: Session, data: bytes | str | Path, *, viewer: Viewer,
         result = ImportResult(rows=len(frame), created={
             "positions": 0, "criteria": 0, "candidates": 0, "panelists": 0, "interviews": 0,
             "scorecards": 0})
-        _write(session, frame, scale, result)
+        _write(session, frame, scale, result, viewer)
         return result
 
     return serialised(session, work)
@@ -411,8 +411,15 @@ def _first_given(values) -> str:
     return next((v for v in values if v), "")
 
 
-def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -> None:
-    """Create what is missing and write the scores: a query per table, not per row."""
+def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult,
+           viewer: Viewer) -> None:
+    """Create what is missing and write the scores: a query per table, not per row.
+
+    A scorecard already in Second Look is the panelist's: a draft is never submitted or changed
+    by an import (its rows are refused, naming them); a submitted one that the rows change is
+    changed as an amendment is, with an audit row per card holding the old and new values
+    (`scorecard_amended`, source "import-scores"), so re-importing an exported file changes
+    nothing and audits nothing."""
     now = utcnow()
     frame = frame.assign(crit_key=frame["criterion"].str.lower())
     positions: dict[str, Position] = {}
@@ -543,9 +550,15 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
     card_keys: list[tuple[int, int]] = []
     new_seats: list[dict] = []
     new_cards: dict[tuple[int, int], dict] = {}
+    drafts: list[tuple[str, str, str, str]] = []
+    amended: dict[int, dict] = {}  # card id -> {"old": {...}, "new": {...}} for the audit
     for (title, name, day, panelist), rec in seat["recommendation"].agg(_first_given).items():
         iid, uid = visit_of[(title, name, day)], users[panelist]
         card_keys.append((iid, uid))
+        existing_card = cards.get((iid, uid))
+        if existing_card is not None and existing_card.status != ScorecardStatus.submitted:
+            drafts.append((title, name, day, panelist))
+            continue
         if (iid, uid) not in seats:
             new_seats.append({"interview_id": iid, "user_id": uid, "panel_role": "other"})
             seats.add((iid, uid))
@@ -560,10 +573,12 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
                 "candidate_questions": "", "interest": "", "concerns": ""}
             continue
         if rec and card.recommendation != rec:
+            change = amended.setdefault(card.id, {"old": {}, "new": {}})
+            change["old"]["recommendation"], change["new"]["recommendation"] = (
+                card.recommendation, rec)
             card.recommendation = rec
-        if card.status != ScorecardStatus.submitted:
-            card.status = ScorecardStatus.submitted
-            card.submitted_at = now
+    if drafts:
+        raise InvalidInput(_draft_problems(frame, drafts))
     session.flush()
     _insert(session, PanelMember, new_seats, returning=False)
     card_id = {k: c.id for k, c in cards.items()}
@@ -588,11 +603,16 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
                 .where(Score.scorecard_id.in_(chunk))).all():
             existing[(card, crit)] = (sid, value, na, evidence)
     inserts, updates, inserted = [], [], 0
+    submitted_before = {c.id for c in cards.values()}  # drafts were refused above
     for card, crit, has, value, comment in zip(row_card.tolist(), row_crit.tolist(),
                                                 given.tolist(), values.tolist(),
                                                 comments, strict=True):
         new = (value if has else None, not has, comment)
         old = existing.get((card, crit)) if existing else None
+        if old is None and card in submitted_before:  # a score added to a submitted card
+            change = amended.setdefault(card, {"old": {}, "new": {}})
+            change["old"][f"criterion {crit}"] = None
+            change["new"][f"criterion {crit}"] = _score_detail(*new)
         if old is None:
             inserts.append({"scorecard_id": card, "criterion_id": crit, "value": new[0],
                             "not_assessed": new[1], "evidence": comment})
@@ -603,6 +623,9 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
         elif old[1:] != new:
             updates.append({"_id": old[0], "value": new[0], "not_assessed": new[1],
                             "evidence": comment})
+            change = amended.setdefault(card, {"old": {}, "new": {}})
+            change["old"][f"criterion {crit}"] = _score_detail(*old[1:])
+            change["new"][f"criterion {crit}"] = _score_detail(*new)
     _insert(session, Score, inserts, returning=False)
     inserted += len(inserts)
     if updates:
@@ -613,6 +636,44 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult) -
         for i in range(0, len(updates), BATCH):
             session.execute(statement, updates[i:i + BATCH])
     result.scores_changed = inserted + len(updates)
+    _audit_amendments(session, viewer, amended, cards)
+
+
+def _score_detail(value, not_assessed: bool, evidence: str) -> dict:
+    return {"value": value, "not_assessed": bool(not_assessed), "evidence": evidence or ""}
+
+
+def _draft_problems(frame: pd.DataFrame, drafts: list[tuple[str, str, str, str]]) -> list[str]:
+    """One line per draft the rows would change, naming its rows."""
+    keys = pd.MultiIndex.from_frame(frame[["position", "candidate", "interview_date",
+                                           "panelist"]])
+    problems = []
+    for title, name, day, panelist in drafts:
+        rows = frame.index[keys.isin([(title, name, day, panelist)])].tolist()
+        problems.append(_("rows {rows}: {panelist}'s scorecard for {candidate} ({position}) is a "
+                          "draft in Second Look; an import does not change or submit a draft "
+                          "(the panelist submits it in the app)").format(
+            rows=_row_list(rows), panelist=panelist, candidate=name, position=title))
+    return problems
+
+
+def _row_list(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10])
+    return shown + (_(" and {n} more").format(n=len(rows) - 10) if len(rows) > 10 else "")
+
+
+def _audit_amendments(session: Session, viewer: Viewer, amended: dict[int, dict],
+                      cards: dict[tuple[int, int], Scorecard]) -> None:
+    """An audit row per submitted card the import changed, with its old and new values."""
+    by_id = {c.id: c for c in cards.values()}
+    for card_id, change in amended.items():
+        card = by_id.get(card_id)
+        if card is None:  # a card this import created: nothing was changed
+            continue
+        interview = session.get(Interview, card.interview_id)
+        audit.record(session, "scorecard_amended", actor=viewer, entity="scorecard",
+                     entity_id=card_id, candidate_id=interview.candidate_id,
+                     detail={"source": "import-scores", **change})
 
 
 BATCH = 5000

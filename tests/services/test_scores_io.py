@@ -3,13 +3,14 @@
 import json
 
 import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
 import manage
-from models import Candidate, Criterion, Position, Score, Scorecard, User
+from models import AuditEvent, Candidate, Criterion, Position, Score, Scorecard, User
 from services import score_pairs
 from services.access import OPERATOR
-from services.errors import NotAllowed
+from services.errors import InvalidInput, NotAllowed
 from services.scores_io import export_scores, import_scores
 from tests.conftest import count
 
@@ -245,3 +246,56 @@ def test_only_an_admin_may_import_scores(session, make, tmp_path):
     with pytest.raises(NotAllowed, match="Only admins import scores"):
         import_scores(session, write(tmp_path, GOOD), viewer=recruiter)
     assert snapshot(session) == before
+
+
+def _app_cards(make):
+    """A position scored in the app: Pat's card a draft, Quinn's submitted (4 criteria)."""
+    position = make.position(title="Platform Lead")
+    pat, quinn = make.user(name="Pat App"), make.user(name="Quinn App")
+    cand = make.candidate(position, name="Ann App")
+    iv = make.interview(cand, [pat, quinn])
+    draft = make.scorecard(iv, pat, [3, 3, None, None], submit=False)
+    done = make.scorecard(iv, quinn, 4, recommendation="yes")
+    criteria = [c.name for c in make.s.exec(
+        Criterion.__table__.select().where(Criterion.template_id == done.template_id)
+        .order_by(Criterion.id))]
+    return draft, done, criteria
+
+
+def test_an_import_never_changes_or_submits_a_draft_made_in_the_app(session, make, tmp_path):
+    draft, _done, criteria = _app_cards(make)
+    rows = "".join(f"Platform Lead,Ann App,Pat App,{c},5,,,,yes\n" for c in criteria)
+    before = snapshot(session)
+    with pytest.raises(InvalidInput) as err:
+        import_scores(session, write(tmp_path, HEADER + rows), viewer=OPERATOR)
+    assert err.value.problems == [
+        "rows 2, 3, 4, 5: Pat App's scorecard for Ann App (Platform Lead) is a draft in Second "
+        "Look; an import does not change or submit a draft (the panelist submits it in the app)"]
+    session.expire_all()
+    assert snapshot(session) == before
+    card = session.get(Scorecard, draft.id)
+    assert card.status == "draft" and card.recommendation == "yes"
+    assert sorted(s.value for s in session.exec(
+        Score.__table__.select().where(Score.scorecard_id == draft.id)) if s.value) == [3, 3]
+
+
+def test_an_import_that_changes_a_submitted_card_is_audited_with_old_and_new(session, make,
+                                                                              tmp_path):
+    _draft, done, criteria = _app_cards(make)
+    changed = HEADER + f"Platform Lead,Ann App,Quinn App,{criteria[0]},2,,,rewritten,no\n"
+    audits = len(session.exec(select(AuditEvent)).all())
+    import_scores(session, write(tmp_path, changed), viewer=OPERATOR)
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "scorecard_amended")
+                          ).all()
+    assert len(events) == 1
+    event = events[0]
+    assert event.entity_id == done.id and event.actor == OPERATOR.name
+    detail = event.detail
+    assert detail["source"] == "import-scores"
+    assert detail["old"]["recommendation"] == "yes" and detail["new"]["recommendation"] == "no"
+    (crit, old), = [(k, v) for k, v in detail["old"].items() if k.startswith("criterion")]
+    assert old["value"] == 4 and detail["new"][crit] == {"value": 2, "not_assessed": False,
+                                                         "evidence": "rewritten"}
+    # The same file again changes nothing and audits nothing.
+    import_scores(session, write(tmp_path, changed), viewer=OPERATOR)
+    assert len(session.exec(select(AuditEvent)).all()) == audits + 1
