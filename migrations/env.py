@@ -6,7 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from services.db import database_url, get_engine
+from services.db import database_url, get_engine, migration_lock
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -32,7 +32,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    with get_engine(_url()).connect() as connection:
+    with get_engine(_url()).connect() as connection, migration_lock(connection):
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

@@ -6,6 +6,7 @@ than in Streamlit, and every caller (app, command line, tests) shares the same r
 """
 
 import ctypes
+import fcntl
 import functools
 import gc
 import random
@@ -197,6 +198,38 @@ def alembic_config(url: str):
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
+
+
+# Migrations run one at a time across processes (every command migrates first: eight started at
+# once on a new database raced to add the same column). PostgreSQL: a session advisory lock
+# with its own key; SQLite: an exclusive flock on the database file (POSIX byte-range locks,
+# which SQLite itself uses, are separate from flock on Linux, so SQLite is not disturbed).
+MIGRATE_LOCK = 0x5EC0_4D11
+
+
+@contextmanager
+def migration_lock(connection) -> Iterator[None]:
+    """Hold the migration lock around an upgrade on `connection` (migrations/env.py): a second
+    process waits, then finds the schema at head and does nothing."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATE_LOCK})")
+        connection.commit()  # a session lock outlives this transaction; alembic runs its own
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATE_LOCK})")
+            connection.commit()
+        return
+    path = connection.engine.url.database if connection.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(path, "ab") as handle:  # the file SQLite has opened (or is about to create)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def migrate(url: str | None = None) -> None:

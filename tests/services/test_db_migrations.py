@@ -1,5 +1,10 @@
 """The schema comes from migrations only: up from nothing, down to nothing, same as the models."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -9,6 +14,8 @@ from sqlmodel import SQLModel
 
 from services.db import alembic_config, get_engine
 from tests.conftest import BACKENDS, create_pg_database, drop_pg_database, pg_server_url
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -57,3 +64,20 @@ def test_every_migration_goes_down_and_up_again(empty_url):
     command.upgrade(cfg, "head")
     assert _revision(empty_url) == revisions[-1]
     assert set(SQLModel.metadata.tables) <= _tables(empty_url)
+
+
+def test_eight_processes_migrating_a_new_database_at_once_all_succeed(empty_url, tmp_path):
+    """Every command migrates first: eight started together on a new database each finish,
+    one upgrading and the others finding the schema at head (services.db.migration_lock)."""
+    env = {**os.environ, "DATABASE_URL": empty_url}
+    procs = [subprocess.Popen([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for _ in range(8)]
+    outputs = [(p.wait(timeout=300), p.stdout.read().decode(errors="replace")) for p in procs]
+    for p in procs:
+        p.stdout.close()
+    failed = [out for code, out in outputs if code != 0]
+    assert not failed, failed[0][-3000:]
+    heads = ScriptDirectory.from_config(alembic_config(empty_url)).get_heads()
+    assert [_revision(empty_url)] == heads
+    assert _tables(empty_url) == set(SQLModel.metadata.tables) | {"alembic_version"}
