@@ -57,7 +57,7 @@ except (NotAllowed, NotFound) as exc:
     st.error(str(exc))
     st.stop()
 
-style()
+style(viewer)
 
 
 @st.fragment

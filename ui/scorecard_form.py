@@ -53,17 +53,41 @@ STATUS_ROOM_PX = 150
 # Enter: text typed but not yet left would be lost on reload. This presses those keys for the
 # panelist after a pause in typing and at once when the page is hidden or unloaded. Only the
 # scorecard's own fields (keys "sc_...") are touched.
+#
+# A reload can still close the connection before the server has run the save (seen: 3 reloads
+# in 11 at 0.2 s after typing). So what is typed is also kept in the tab's sessionStorage (per
+# user and field; gone when the tab closes) until a script run that started after the field was
+# sent has ended. When the form is drawn again (after a reload and logging in), a field whose
+# kept text differs from what the server seeded gets that text back and is sent again; one that
+# matches is forgotten. See README "Reload and drafts".
 AUTOSAVE_JS = """
 <script>
 (() => {
+  window.__secondLookUser = "USER";  // every draw: the logged-in panelist of this page
   if (window.__secondLookAutosave) return;
   window.__secondLookAutosave = true;
   const pending = new Map();
+  const STORE = 'secondlook-draft:';
   const field = (el) => el && el.closest && el.closest('[class*="st-key-sc_"]')
     && (el.tagName === 'TEXTAREA' || el.type === 'number');
+  const prefix = () => STORE + window.__secondLookUser + ':';
+  const keyOf = (el) => {
+    const box = el.closest('[class*="st-key-sc_"]');
+    const name = box && [...box.classList].find((c) => c.startsWith('st-key-sc_'));
+    return name ? prefix() + name.slice('st-key-'.length) : null;
+  };
+  const store = (action) => {
+    try { return action(window.sessionStorage); } catch (e) { return null; }
+  };
+  const sent = new Map();  // storage key -> [value sent, when], until a later run has ended
+  const live = new Set();  // keys typed into on this page: theirs is the box's own text
+  let runStarted = 0;
   const commit = (el) => {
+    clearTimeout(pending.get(el));
     pending.delete(el);
     if (!el.isConnected) return;
+    const k = keyOf(el);
+    if (k) sent.set(k, [el.value, performance.now()]);
     el.dispatchEvent(new KeyboardEvent('keydown', {
       key: 'Enter', code: 'Enter', keyCode: 13, which: 13, bubbles: true, cancelable: true,
       ctrlKey: el.tagName === 'TEXTAREA'}));
@@ -71,9 +95,48 @@ AUTOSAVE_JS = """
   document.addEventListener('input', (event) => {
     const el = event.target;
     if (!field(el)) return;
+    const k = keyOf(el);
+    if (k) { live.add(k); store((s) => s.setItem(k, el.value)); }
     clearTimeout(pending.get(el));
     pending.set(el, setTimeout(() => commit(el), PAUSE));
   }, true);
+  // A run that started after a field was sent has ended: the server has it; forget the copy.
+  const scriptState = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app ? app.getAttribute('data-test-script-state') : null;
+  };
+  let lastState = scriptState();
+  const watchRuns = () => {
+    const state = scriptState();
+    if (state === lastState) return;
+    lastState = state;
+    if (state === 'running') { runStarted = performance.now(); return; }
+    for (const [k, [value, when]] of [...sent]) {
+      if (when >= runStarted) continue;
+      sent.delete(k);
+      store((s) => { if (s.getItem(k) === value) s.removeItem(k); });
+    }
+  };
+  // After a reload: give back what the server never got, and send it.
+  const restored = new Set();
+  const restore = () => {
+    if (scriptState() === 'running') return;
+    const keys = store((s) => Object.keys(s)) || [];
+    for (const k of keys) {
+      if (!k.startsWith(prefix()) || restored.has(k) || live.has(k)) continue;
+      const box = document.querySelector('.st-key-' + CSS.escape(k.slice(prefix().length)));
+      const el = box && box.querySelector('textarea, input[type=number]');
+      if (!el || el.disabled || document.activeElement === el) continue;
+      const value = store((s) => s.getItem(k));
+      if (value === null || el.value === value) { store((s) => s.removeItem(k)); continue; }
+      restored.add(k);
+      const proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype
+        : HTMLInputElement.prototype;
+      Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
+      el.dispatchEvent(new Event('input', {bubbles: true}));
+      commit(el);
+    }
+  };
   const flush = () => {
     for (const [el, timer] of [...pending]) { clearTimeout(timer); commit(el); }
   };
@@ -108,14 +171,18 @@ AUTOSAVE_JS = """
   // control clicked, then scrolled past, must not pull the page back).
   let looking = false;
   new MutationObserver(() => {
+    watchRuns();
     if (looking) return;
     looking = true;
     requestAnimationFrame(() => {
       looking = false;
+      watchRuns();
+      restore();
       const el = document.activeElement;
       if (el && el !== document.body && el.matches(':focus-visible')) unhide(el);
     });
-  }).observe(document.body, {childList: true, subtree: true});
+  }).observe(document.body, {childList: true, subtree: true, attributes: true,
+                             attributeFilter: ['data-test-script-state']});
   window.addEventListener('beforeunload', flush);
 })();
 </script>
@@ -316,10 +383,11 @@ def _field_error(interview_id: int, where: str) -> None:
         st.error(message, icon=":material/error:")
 
 
-def style() -> None:
+def style(viewer: Viewer) -> None:
     """The scorecard's phone-sized targets, focus rings and sticky status bar, and the typing
-    autosave."""
-    st.html(STYLE + AUTOSAVE_JS, unsafe_allow_javascript=True)
+    autosave (its kept copies are the viewer's own: keyed by their id)."""
+    st.html(STYLE + AUTOSAVE_JS.replace('"USER"', f'"{int(viewer.id)}"'),
+            unsafe_allow_javascript=True)
 
 
 def unsaved_fields(interview_id: int) -> int:

@@ -7,8 +7,9 @@ import re
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
+from models import Score
 from services.auth import get_viewer
 from services.db import get_engine
 from services.scorecards import find_scorecard
@@ -24,7 +25,7 @@ MIN_TARGET = 24  # CSS px, WCAG 2.2 target size (minimum)
 @pytest.fixture(scope="module")
 def seats(world) -> dict:
     """Three more panelists, each on a fresh interview of the world's position (with Hugo)."""
-    return seat_panelists(world, "noor", "ravi", "lena", surname="Phone")
+    return seat_panelists(world, "noor", "ravi", "lena", "mira", surname="Phone")
 
 
 def open_card(page: Page, base: str, interview_id: int, email: str, password: str) -> None:
@@ -110,6 +111,41 @@ def test_text_typed_and_not_left_survives_a_reload_and_starts_the_card(page, app
     page.reload()
     log_in_here(page, "ravi@example.com", world["password"])
     expect(criterion(page, c[1]).get_by_role("textbox")).to_have_value(note)
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_text_the_server_never_got_comes_back_after_a_reload_and_is_saved(page, app_url,
+                                                                           world, seats):
+    """The connection dies right after typing (a reload, a phone that drops the network): the
+    server never hears of the text. The tab kept it: after the reload and logging in, the box
+    has it again and it is saved; the kept copy is then forgotten."""
+    seat, c = seats["mira"], world["criteria"]
+    note = "Walked through the incident review step by step; kept only by the browser"
+    open_card(page, app_url, seat["iv"].id, "mira@example.com", world["password"])
+    criterion(page, c[0]).get_by_role("radiogroup", name="Score").get_by_text(
+        "4", exact=True).tap()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    idle(page)
+    page.evaluate("() => { WebSocket.prototype.send = function () {}; }")  # nothing reaches it
+    box = criterion(page, c[1]).get_by_role("textbox")
+    box.tap()
+    box.press_sequentially(note, delay=5)
+    box.press("Tab")  # even leaving the field sends nothing now
+    page.reload()
+    log_in_here(page, "mira@example.com", world["password"])
+    expect(criterion(page, c[1]).get_by_role("textbox")).to_have_value(note)
+    idle(page)
+
+    def saved() -> int:
+        with Session(get_engine(world["url"])) as s:
+            return s.exec(select(func.count()).select_from(Score).where(
+                Score.evidence == note)).one()
+
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    assert saved() == 1
+    # Forgotten once a run after it has ended: nothing of it stays in the tab.
+    page.wait_for_function("() => !Object.keys(sessionStorage).some("
+                           "k => k.startsWith('secondlook-draft:'))")
 
 
 @pytest.mark.browser_context_args(**PHONE)
