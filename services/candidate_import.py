@@ -6,7 +6,6 @@ one transaction — or none. Rows are numbered as a spreadsheet shows them: the 
 Emails are compared case-insensitively, within the file and against the position's candidates.
 """
 
-import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -86,12 +85,8 @@ def _stage(value: str, words: dict[str, str] | None = None) -> str | None:
 
 
 def _salary(value: str) -> int | None:
-    text = re.sub(r"[\s,'_]", "", value)
-    if not re.fullmatch(r"\d+(\.0+)?", text):
-        raise ValueError
-    # int of the digits, not of a float: 400 digits would be inf there (and an OverflowError);
-    # CandidateCreate then refuses what is above its limit.
-    return int(text.split(".")[0])
+    # CandidateCreate then refuses what is above its limit (400 digits included).
+    return tables.amount_cell(value)
 
 
 def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,

@@ -151,6 +151,9 @@ def read_rows(data: bytes | str | Path, filename: str | None = None) -> pd.DataF
     for c in OPTIONAL:
         if c not in frame.columns:
             frame[c] = ""
+    # An Excel date cell reads as "2026-01-05 00:00:00": the date it holds.
+    frame["interview_date"] = frame["interview_date"].str.replace(
+        r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$", r"\1", regex=True)
     return frame[COLUMNS]
 
 
@@ -230,7 +233,7 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
 
     score = frame["score"]
     has_score = score != ""
-    whole = score.str.fullmatch(r"-?\d+(\.0+)?").astype(bool)
+    whole = score.str.fullmatch(r"-?[0-9]+(\.0+)?").astype(bool)  # ASCII digits only
     not_whole = _("{value} is not a whole number")
     bad(has_score & ~whole, "score", lambda r: not_whole.format(value=_show(score[r])))
     lo = frame["position"].map(lambda t: existing_scale.get(t, scale)[0])
@@ -264,7 +267,7 @@ def _validate(session: Session, frame: pd.DataFrame, scale: tuple[int, int]) -> 
         weight_bad = False
         if weight:
             try:
-                data["weight"] = float(weight)
+                data["weight"] = tables.decimal_cell(weight)
             except ValueError:
                 weight_bad = True
         found = _schema_problems(CriterionCreate, data,
@@ -333,7 +336,7 @@ def _score_values(score: pd.Series) -> pd.Series:
 
 
 def _is_date(value: str) -> bool:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return False
     try:
         date.fromisoformat(value)

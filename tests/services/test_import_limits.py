@@ -8,8 +8,9 @@ import zipfile
 
 import pandas as pd
 import pytest
+from sqlmodel import select
 
-from models import Candidate, Criterion, Position, Score, Scorecard, User
+from models import Candidate, Criterion, Interview, Position, Score, Scorecard, User
 from services import candidates, positions, tables
 from services.access import OPERATOR
 from services.candidate_import import guess_mapping, import_candidates, read_table
@@ -118,6 +119,31 @@ def test_an_xlsx_scores_file_imports(session):
     assert snapshot(session) == [1, 1, 2, 1, 2, 2]
 
 
+@pytest.mark.parametrize("score", ["\u0663", "\uff13", "3\u0663"])
+def test_a_score_in_other_than_ascii_digits_is_refused(session, score):
+    problems = scores_problems(session, (HEADER + f"Analyst,Ann,Pat,SQL,{score},2,fine\n"
+                                         ).encode())
+    assert problems == [f"row 2, column score: {score!r} is not a whole number"]
+
+
+@pytest.mark.parametrize("weight", ["1_5", "\u0661", "infinity", "0x10", "1,5"])
+def test_a_weight_python_would_read_but_a_person_would_not_write_is_refused(session, weight):
+    problems = scores_problems(session, (HEADER + f'Analyst,Ann,Pat,SQL,4,"{weight}",fine\n'
+                                         ).encode())
+    assert problems == [f"row 2, column weight: {weight!r} is not a positive number of at "
+                        "most 100"]
+
+
+def test_an_excel_date_cell_is_the_interview_date(session):
+    buffer = io.BytesIO()
+    pd.DataFrame({"position": ["Analyst"], "candidate": ["Ann"], "panelist": ["Pat"],
+                  "criterion": ["SQL"], "score": ["4"],
+                  "interview_date": [pd.Timestamp("2026-01-05")]}).to_excel(buffer, index=False)
+    import_scores(session, buffer.getvalue(), viewer=OPERATOR, filename="scores.xlsx")
+    (when,) = session.exec(select(Interview.scheduled_at)).all()
+    assert when.date().isoformat() == "2026-01-05"
+
+
 # --- the table reader: xlsx bounded by its unpacked size ---------------------------------------
 
 def _workbook_with_one_huge_cell(size: int) -> bytes:
@@ -205,6 +231,22 @@ def test_candidate_import_refuses_a_400_digit_salary(session, make):
     problems = candidate_problems(session, make, f"name,salary\nAnn,{'9' * 400}\n".encode())
     assert problems == [
         "row 2, column salary: must be at most 2,000,000,000"]
+
+
+@pytest.mark.parametrize("salary", ["1'0'0", "5_0000", "\u0665\u0660\u0660\u0660\u0660",
+                                    "50.5", "5e4"])
+def test_candidate_import_refuses_a_salary_no_one_writes(session, make, salary):
+    problems = candidate_problems(session, make, f'name,salary\nAnn,"{salary}"\n'.encode())
+    assert len(problems) == 1 and problems[0].startswith("row 2, column salary:")
+
+
+@pytest.mark.parametrize("salary", ["50000", "50 000", "50,000", "50'000", "50000.00"])
+def test_candidate_import_takes_a_salary_with_thousands_separators(session, make, salary):
+    position = make.position()
+    frame = read_table(f'name,salary\nAnn,"{salary}"\n'.encode(), "people.csv")
+    import_candidates(session, make.admin, position.id, frame, guess_mapping(frame.columns))
+    (cand,) = session.exec(select(Candidate).where(Candidate.position_id == position.id)).all()
+    assert cand.salary_expectation == 50000
 
 
 def test_candidate_import_refuses_a_line_break_in_a_name(session, make):
