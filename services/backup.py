@@ -42,6 +42,11 @@ def backup(url: str, file: Path) -> None:
     if not file.parent.is_dir():
         raise BackupFailed(_("no folder {folder} for the backup; create it first").format(
             folder=file.parent))
+    if _is_sqlite(url) and file.exists() and file.samefile(_sqlite_path(url)):
+        # Replacing the live file with its own copy is no backup, and a running app's journal
+        # beside it would then belong to a file that is gone.
+        raise BackupFailed(_("{file} is the database itself; give the backup another file "
+                             "name").format(file=file))
     partial = file.with_name(file.name + ".partial")
     partial.unlink(missing_ok=True)
     try:

@@ -128,6 +128,9 @@ def read_rows(data: bytes | str | Path, filename: str | None = None) -> pd.DataF
     """
     if isinstance(data, Path | str) and not isinstance(data, bytes):
         path = Path(data)
+        if path.is_dir():
+            raise InvalidInput(_("{file}: a folder; give a file, not a folder").format(
+                file=path))
         if not path.is_file():
             raise InvalidInput(_("{file}: no such file").format(file=path))
         if path.stat().st_size > MAX_BYTES:

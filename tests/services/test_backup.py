@@ -1,5 +1,7 @@
 """`manage.py backup` and `restore`: a round trip gives back every row of every table."""
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import MetaData, make_url, select
 from sqlmodel import Session
@@ -200,6 +202,21 @@ def sqlite_only(db_url):
 def test_a_foreign_sqlite_file_with_alembic_version_is_refused(sqlite_only, filled, tmp_path):
     file = _foreign_sqlite(tmp_path / "foreign.db", tables=False)
     _refused(sqlite_only, file, "is not a Second Look backup", "no table")
+
+
+@SQLITE_ONLY
+def test_a_backup_onto_the_database_itself_is_refused(sqlite_only, filled, tmp_path):
+    live = Path(make_url(sqlite_only).database)
+    before = _every_row(sqlite_only)
+    inode = live.stat().st_ino
+    link = tmp_path / "link-to-live.db"
+    link.symlink_to(live)
+    for target in (live, link):
+        done = runner.invoke(manage.app, ["backup", str(target)])
+        assert done.exit_code == 1
+        assert done.output.strip() == f"error: {target} is the database itself; give the backup " \
+                                      "another file name"
+    assert live.stat().st_ino == inode and _every_row(sqlite_only) == before
 
 
 @SQLITE_ONLY

@@ -136,6 +136,10 @@ def test_not_utf8_empty_and_missing_files_are_refused(db_url, session, tmp_path)
     assert header_only.exit_code == 1 and "no rows" in header_only.output
     missing = run_import(tmp_path / "nope.csv")
     assert missing.exit_code == 1 and "no such file" in missing.output
+    folder = run_import(tmp_path)
+    assert folder.exit_code == 1
+    assert folder.output.strip() == (f"error: {tmp_path}: a folder; give a file, not a folder; "
+                                     "nothing imported")
     assert snapshot(session) == [0] * len(TABLES)
 
 
