@@ -12,10 +12,10 @@ PANEL_MAX = 4
 
 
 class PanelMemberCreate(SQLModel):
-    """One seat on a panel."""
+    """One seat on a panel. No role given: the person's own (services.interviews.seat_role)."""
 
     user_id: int
-    panel_role: PanelRole = PanelRole.colleague
+    panel_role: PanelRole | None = None
 
 
 def _check_panel(panel: list[PanelMemberCreate]) -> list[PanelMemberCreate]:

@@ -66,9 +66,13 @@ def panel_inputs(prefix: str, users: dict[int, str], seats: list[dict]) -> list[
                              index=options.index(seat["user_id"]) if seat and
                              seat["user_id"] in options else 0,
                              format_func=lambda u: "—" if u is None else users[u])
-        default_role = seat["panel_role"] if seat else ("recruiter" if i == 0 else "colleague")
-        role = b.selectbox(_("Panel role {n}").format(n=i + 1), roles, format_func=label,
-                           index=roles.index(default_role), key=f"{prefix}_role_{i}")
+        # A new seat takes the person's own role unless one is chosen (services.interviews.
+        # seat_role: the position's hiring manager, a recruiter, else a colleague).
+        options_role = [None, *roles]
+        role = b.selectbox(_("Panel role {n}").format(n=i + 1), options_role,
+                           format_func=lambda r: _("Their own role") if r is None else label(r),
+                           index=options_role.index(seat["panel_role"]) if seat else 0,
+                           key=f"{prefix}_role_{i}")
         if person is not None:
             chosen.append({"user_id": person, "panel_role": role})
     return chosen

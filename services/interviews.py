@@ -11,6 +11,7 @@ from sqlmodel.sql.expression import Select
 from models import Candidate, Interview, PanelMember, Position, Scorecard, User, UserRole
 from models.common import (
     InterviewStatus,
+    PanelRole,
     Role,
     ScorecardStatus,
     SeatStatus,
@@ -53,9 +54,10 @@ def schedule_interview(session: Session, viewer: Viewer, data: InterviewCreate |
                                              update={"scheduled_at": when})
         session.add(interview)
         session.flush()
+        position_id = session.get(Candidate, data.candidate_id).position_id
         for member in data.panel:
             session.add(PanelMember(interview_id=interview.id, user_id=member.user_id,
-                                    panel_role=member.panel_role))
+                                    panel_role=seat_role(session, member, position_id)))
         # A panelist needs the panelist role to see "My interviews"; a panel seat grants it
         # (inside the lock, so two interviews for one new panelist add the role once).
         for user_id in ids:
@@ -306,10 +308,26 @@ def update_interview(session: Session, viewer: Viewer, interview_id: int,
     return result
 
 
+def seat_role(session: Session, member, position_id: int) -> str:
+    """A seat's panel role: the one given, else the person's own: the position's hiring manager
+    is the immediate superior, a recruiter the recruiter, anyone else a colleague."""
+    if member.panel_role is not None:
+        return str(member.panel_role)
+    position = session.get(Position, position_id)
+    if position is not None and position.hiring_manager_id == member.user_id:
+        return PanelRole.immediate_superior.value
+    recruiter = session.exec(select(UserRole.id).where(
+        UserRole.user_id == member.user_id, UserRole.role == Role.recruiter)).first()
+    return PanelRole.recruiter.value if recruiter is not None else PanelRole.colleague.value
+
+
 def _repanel(session: Session, interview: Interview, panel: list, result: InterviewChange
              ) -> None:
     seats = {m.user_id: m for m, _u in panel_of(session, interview.id)}
-    wanted = {m.user_id: m.panel_role for m in panel}
+    position_id = session.get(Candidate, interview.candidate_id).position_id
+    wanted = {m.user_id: (str(seats[m.user_id].panel_role) if m.panel_role is None and
+                          m.user_id in seats else seat_role(session, m, position_id))
+              for m in panel}
     found = set(session.exec(select(User.id).where(User.id.in_(list(wanted)), User.active)).all())
     missing = [i for i in wanted if i not in found and i not in seats]
     if missing:

@@ -201,3 +201,15 @@ def test_the_ranking_sentence_elides_before_a_vowel_in_french():
     with i18n.language("fr"):
         text = ranking_sentence(["Émilie", "Cara", "Dan"], ["a", "ab", "b"])
     assert "de Émilie" not in text and "d’Émilie" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_tally_says_each_recommendation_with_the_words_its_label_uses(lang):
+    """"2 oui ferme" in the ranking and "Oui ferme" on the card: one vocabulary, not two."""
+    from models import Recommendation, label
+    from services.stats.agenda import tally_texts
+
+    with i18n.language(lang):
+        _sep, _each, words = tally_texts()
+        for rec in Recommendation:
+            assert words[rec.value] == label(rec.value).lower(), rec

@@ -18,6 +18,7 @@ from services.interviews import (
     list_interviews,
     my_interviews,
     notify_panel,
+    panel_of,
     schedule_interview_once,
     update_interview,
 )
@@ -75,6 +76,27 @@ def test_rescheduling_moves_the_interview_bumps_the_sequence_and_is_audited(sess
     assert row.entity_id == iv.id and row.candidate_id == world["cara"].id
     assert row.detail["location"] == {"old": "", "new": "Room 3"}
     assert row.actor == "Rita Recruiter"
+
+
+def test_a_seat_without_a_role_takes_the_persons_own(session, world):
+    """The position's hiring manager sits as the immediate superior, a recruiter as the
+    recruiter, anyone else as a colleague; a role given is kept; an edit that gives none keeps
+    the seat's role."""
+    w = world
+    iv, _ = schedule_interview_once(session, w["rv"], {
+        "candidate_id": w["cara"].id, "scheduled_at": WHEN + timedelta(days=3),
+        "setting": "office", "panel": [
+            {"user_id": w["recruiter"].id}, {"user_id": w["manager"].id},
+            {"user_id": w["pia"].id}, {"user_id": w["paul"].id, "panel_role": "other"}]})
+    roles = {m.user_id: m.panel_role for m, _u in panel_of(session, iv.id)}
+    assert roles == {w["recruiter"].id: "recruiter", w["manager"].id: "immediate_superior",
+                     w["pia"].id: "colleague", w["paul"].id: "other"}
+    update_interview(session, w["rv"], iv.id, {"panel": [
+        {"user_id": w["recruiter"].id}, {"user_id": w["paul"].id},
+        {"user_id": w["hugo"].id}]})
+    roles = {m.user_id: m.panel_role for m, _u in panel_of(session, iv.id)}
+    assert roles == {w["recruiter"].id: "recruiter", w["paul"].id: "other",
+                     w["hugo"].id: "colleague"}
 
 
 def test_an_edit_that_changes_nothing_is_not_audited(session, world):
