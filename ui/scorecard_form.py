@@ -213,6 +213,10 @@ STYLE = """
 :is([class*="st-key-sc_score_"], [class*="st-key-sc_recommendation_"])
   label[data-testid="stRadioOption"]:has(input:focus-visible) {
   outline: 2px solid #2f5d8a; outline-offset: 2px; }
+[class*="st-key-sc_task_"] label { min-height: 24px; align-items: center; }
+/* Streamlit's own "Press Ctrl+Enter to apply" (English only): untrue here, text is saved as
+   it is typed. */
+[class*="st-key-sc_"] [data-testid="InputInstructions"] { display: none; }
 [class*="st-key-sc_task_"] label:has(input:focus-visible) {
   outline: 2px solid #2f5d8a; outline-offset: 2px; border-radius: 4px; }
 [data-testid="stMain"] :is(button, a, textarea, input:not([type=radio]):not([type=checkbox]),
