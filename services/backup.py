@@ -5,16 +5,19 @@ PostgreSQL: pg_dump / pg_restore in their custom format (-Fc), from Debian's pos
 its major version must be at least the server's.
 """
 
+import functools
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, make_url, text
 
@@ -217,13 +220,14 @@ def _check_sqlite_backup(file: Path) -> tuple[str, int]:
             raise BackupFailed(_not_ours(file, missing))
         revision = _check_revision(
             file, [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")])
-        users = conn.execute('SELECT count(*) FROM "user"').fetchone()[0]
+        users = _check_users(file, conn.execute('SELECT count(*) FROM "user"').fetchone()[0])
+        _check_same_schema(file, _sqlite_schema(conn), _reference_sqlite_schema(revision))
     except sqlite3.DatabaseError as exc:
         raise BackupFailed(_("{file} is not a readable SQLite backup: {reason}; nothing was "
                              "changed").format(file=file, reason=exc)) from exc
     finally:
         conn.close()
-    return revision, _check_users(file, users)
+    return revision, users
 
 
 def _check_pg_backup(file: Path) -> tuple[str, int]:
@@ -238,10 +242,102 @@ def _check_pg_backup(file: Path) -> tuple[str, int]:
     missing = sorted(CORE_TABLES - tables)
     if missing:
         raise BackupFailed(_not_ours(file, missing))
+    _check_pg_objects(file, listing)
     revision = _check_revision(file, _copy_rows(_pg_restore_text(
         file, ["--data-only", "--table=alembic_version", "--file=-"])))
     users = len(_copy_rows(_pg_restore_text(file, ["--data-only", "--table=user", "--file=-"])))
     return revision, _check_users(file, users)
+
+
+def _sqlite_schema(conn: sqlite3.Connection) -> dict[tuple[str, str], object]:
+    """What a SQLite schema holds that could act or hold data: each table with its columns,
+    each trigger and view with its SQL (whitespace aside). Indexes only speed reads up."""
+    found: dict[tuple[str, str], object] = {}
+    for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'trigger', "
+            "'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"):
+        if kind == "table":
+            quoted = name.replace('"', '""')
+            found[(kind, name)] = frozenset(
+                r[1] for r in conn.execute(f'PRAGMA table_info("{quoted}")'))
+        else:
+            found[(kind, name)] = " ".join((sql or "").split())
+    return found
+
+
+@functools.cache
+def _reference_sqlite_schema(revision: str) -> dict[tuple[str, str], object]:
+    """The schema this code's migrations build at `revision`, in an empty scratch file."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'reference.db'}"
+        command.upgrade(alembic_config(url), revision)
+        get_engine(url).dispose()
+        conn = sqlite3.connect(Path(folder) / "reference.db")
+        try:
+            return _sqlite_schema(conn)
+        finally:
+            conn.close()
+
+
+def _check_same_schema(file: Path, found: dict, expected: dict) -> None:
+    """Refuse a backup whose tables, columns, triggers or views are not exactly what this code
+    builds at its revision: a restored trigger or extra table would run or sit in the live
+    database (an "after insert" trigger that deletes users, say)."""
+    odd = sorted({f"{kind} {name}" for (kind, name), value in found.items()
+                  if expected.get((kind, name)) != value}
+                 | {f"{kind} {name}" for (kind, name) in expected if (kind, name) not in found})
+    if odd:
+        raise BackupFailed(_("{file} is not a Second Look backup as this version builds it "
+                             "(different {objects}); nothing was changed").format(
+            file=file, objects=", ".join(odd[:5]) + (" …" if len(odd) > 5 else "")))
+
+
+# What a Second Look PostgreSQL schema is made of (pg_restore --list's object types); with the
+# functions and triggers its migrations create (_migration_routines), anything else in a dump
+# is not ours.
+PG_KINDS = frozenset({"TABLE", "TABLE DATA", "SEQUENCE", "SEQUENCE OWNED BY", "SEQUENCE SET",
+                      "DEFAULT", "CONSTRAINT", "FK CONSTRAINT", "INDEX", "TRIGGER", "FUNCTION",
+                      "SCHEMA", "COMMENT", "ACL", "ENCODING", "STDSTRINGS", "SEARCHPATH",
+                      "DATABASE"})
+
+
+@functools.cache
+def _migration_routines() -> frozenset[str]:
+    """The names of the functions and triggers this code's migrations create (read from the
+    migration files themselves, so a new one is known without a second list)."""
+    names: set[str] = set()
+    for script in _scripts().walk_revisions():
+        source = Path(script.path).read_text(encoding="utf-8")
+        names.update(re.findall(r"CREATE (?:OR REPLACE )?(?:FUNCTION|TRIGGER) (\w+)", source))
+    return frozenset(names)
+
+
+def _check_pg_objects(file: Path, listing: str) -> None:
+    """Refuse a dump holding a kind of object, a function or a trigger that Second Look's
+    migrations never create (a view, a rule, an extension, a trigger of someone else's)."""
+    odd = []
+    for line in listing.splitlines():
+        if not line or line.startswith(";"):
+            continue
+        # "1234; 1255 16400 FUNCTION public score_pairs_sync() app"
+        parts = line.split(None, 3)
+        if len(parts) < 4:
+            continue
+        rest = parts[3]
+        kind = next((k for k in sorted(PG_KINDS, key=len, reverse=True)
+                     if rest.startswith(k + " ")), None)
+        if kind is None:
+            odd.append(rest.split(" ")[0])
+        elif kind in ("FUNCTION", "TRIGGER"):
+            words = rest[len(kind) + 1:].split()
+            name = words[2] if kind == "TRIGGER" and len(words) > 2 else (
+                words[1] if len(words) > 1 else "")
+            if name.split("(")[0] not in _migration_routines():
+                odd.append(f"{kind.lower()} {name}")
+    if odd:
+        raise BackupFailed(_("{file} is not a Second Look backup as this version builds it "
+                             "(different {objects}); nothing was changed").format(
+            file=file, objects=", ".join(sorted(set(odd))[:5])))
 
 
 def _not_ours(file: Path, missing: list[str]) -> str:

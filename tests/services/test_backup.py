@@ -400,3 +400,52 @@ def test_an_older_backup_is_upgraded_after_the_restore(sqlite_only, tmp_path):
 
         assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == \
             head_revision()
+
+
+def _tampered(url: str, tmp_path, statements: list[str]):
+    """A real backup of this database with `statements` run in it afterwards."""
+    import sqlite3
+
+    file = tmp_path / "tampered.backup"
+    assert runner.invoke(manage.app, ["backup", str(file)]).exit_code == 0
+    with sqlite3.connect(file) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    return file
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("statements, named", [
+    (['CREATE TRIGGER wipe AFTER INSERT ON auditevent BEGIN DELETE FROM "user"; END'],
+     "trigger wipe"),
+    (["CREATE TABLE stash (secret TEXT)"], "table stash"),
+    (["ALTER TABLE candidate ADD COLUMN leaked TEXT"], "table candidate"),
+    (["CREATE VIEW everyone AS SELECT * FROM user"], "view everyone"),
+    (["DROP TRIGGER auditevent_no_delete"], "trigger auditevent_no_delete"),
+])
+def test_a_backup_with_a_schema_this_version_never_builds_is_refused(sqlite_only, filled,
+                                                                     tmp_path, statements,
+                                                                     named):
+    file = _tampered(sqlite_only, tmp_path, statements)
+    _refused(sqlite_only, file, "is not a Second Look backup as this version builds it",
+             named)
+
+
+PG_ONLY = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+
+
+@PG_ONLY
+def test_a_postgresql_dump_with_a_trigger_of_someone_elses_is_refused(db_url, filled, tmp_path):
+    engine = get_engine(db_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql('CREATE FUNCTION wipe() RETURNS trigger LANGUAGE plpgsql AS '
+                             '$$ BEGIN DELETE FROM "user"; RETURN NEW; END $$')
+        conn.exec_driver_sql("CREATE TRIGGER wipe AFTER INSERT ON auditevent "
+                             "FOR EACH ROW EXECUTE FUNCTION wipe()")
+    file = tmp_path / "tampered.backup"
+    assert runner.invoke(manage.app, ["backup", str(file)]).exit_code == 0
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER wipe ON auditevent")
+        conn.exec_driver_sql("DROP FUNCTION wipe()")
+    line = _refused(db_url, file, "is not a Second Look backup as this version builds it")
+    assert "function wipe()" in line and "trigger wipe" in line
