@@ -69,8 +69,13 @@ def pick_position(positions: list[Position], *, key: str = "position") -> Positi
         return None
     ids = [p.id for p in positions]
     wanted = st.query_params.get("position")
-    if key not in st.session_state and wanted and wanted.isdigit() and int(wanted) in ids:
-        st.session_state[key] = int(wanted)
+    if key not in st.session_state and wanted:
+        if wanted.isdigit() and int(wanted) in ids:
+            st.session_state[key] = int(wanted)
+        else:  # a link to a position this person may not see, or to none: said, not hidden
+            st.info(_("The link you followed is for a position you cannot see here (or that "
+                      "does not exist). Below is one of your own positions."),
+                    icon=":material/link_off:")
     by_id = {p.id: p for p in positions}
     chosen = st.selectbox(_("Position"), ids, key=key, format_func=lambda i: by_id[i].title)
     st.query_params["position"] = str(chosen)

@@ -108,3 +108,22 @@ def test_a_link_to_another_panels_interview_says_so_and_opens_none_of_it(demo, d
     assert any("not on" in w.value for w in at.warning)
     mine = app_as(aiko.id, "pages/scorecard.py", query={"interview": str(min(own))})
     assert not any("not on" in w.value for w in mine.warning)
+
+
+def test_a_dashboard_link_to_a_position_one_cannot_see_says_so(demo, demo_session):
+    from sqlmodel import select
+
+    from models import Position
+
+    daniel = demo["daniel"]
+    positions = demo_session.exec(select(Position)).all()
+    other = next(p for p in positions if p.hiring_manager_id != daniel.id)
+    own = next(p for p in positions if p.hiring_manager_id == daniel.id)
+    at = app_as(daniel.id, "pages/dashboard.py", query={"position": str(other.id)})
+    assert not at.exception
+    assert any("cannot see here" in i.value for i in at.info)
+    assert other.title not in all_text(at)
+    assert int(at.query_params["position"][0]) != other.id
+    mine = app_as(daniel.id, "pages/dashboard.py", query={"position": str(own.id)})
+    assert not any("cannot see here" in i.value for i in mine.info)
+    assert int(mine.query_params["position"][0]) == own.id
