@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import datetime
 
 from pydantic import EmailStr, field_validator
@@ -22,13 +23,20 @@ def lower_email(value: str | None) -> str | None:
     return value.strip().lower() if value else None
 
 
+# Characters that turn the text around it (bidi embeddings, overrides and isolates): a name with
+# one reads differently from what it holds ("evil\u202egnp.exe").
+_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
 def _clean_name(value: str) -> str:
     value = (value or "").strip()
-    if not value:
+    # Nothing but invisible characters (zero-width spaces, joiners) is as empty as nothing.
+    if not any(unicodedata.category(ch) not in ("Cf", "Zs") for ch in value):
         raise ValueError(_("must not be empty"))
-    # A name is one line: a line break or other control character inside it would start a new
-    # row (or a formula) in a spreadsheet that exports it.
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    # A name is one line: a line break (U+2028 and U+2029 included) or other control character
+    # inside it would start a new row (or a formula) in a spreadsheet that exports it.
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS
+           for ch in value):
         raise ValueError(_("must be one line of text (no line breaks or control characters)"))
     return value
 

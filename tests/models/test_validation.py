@@ -162,3 +162,28 @@ def test_a_missing_field_and_a_bad_email_are_translated():
     assert refused.value.problems == [
         "Nom : est obligatoire", "Courriel : n’est pas une adresse courriel valide",
         "Rôles : doit contenir au moins 1 élément"]
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("\u200b\u200b", "must not be empty"),                      # zero-width spaces only
+    ("Ann\u2028Smith", "must be one line of text"),              # a line separator
+    ("Ann\u0085Smith", "must be one line of text"),              # a C1 next-line control
+    ("gpj.exe\u202eAnn", "must be one line of text"),            # a right-to-left override
+    ("Ann \u2066Smith\u2069", "must be one line of text"),       # a bidi isolate
+])
+def test_a_name_with_invisible_or_text_turning_characters_is_refused(session, make, name,
+                                                                     problem):
+    position = make.position()
+    before = count(session, Candidate)
+    with pytest.raises(InvalidInput, match=problem):
+        candidates.create_candidate(session, make.admin, {"name": name,
+                                                          "position_id": position.id})
+    assert count(session, Candidate) == before
+
+
+@pytest.mark.parametrize("name", ["Zoë Ångström", "王小明", "محمد", "क्षत्रिय",
+                                  "👩\u200d💻 Dev"])
+def test_names_in_any_script_are_kept_as_written(session, make, name):
+    cand = candidates.create_candidate(session, make.admin, {"name": name,
+                                                             "position_id": make.position().id})
+    assert cand.name == name
