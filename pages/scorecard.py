@@ -98,7 +98,7 @@ def scoring(interview_id: int) -> None:
     elif kit.submitted:
         with st.container(key="sc_submitted"):
             st.success(_("Submitted {when}. Your scorecard is read-only now.").format(
-                when=datetime_(kit.scorecard.submitted_at)))
+                when=datetime_(kit.scorecard.submitted_at, "zoned")))
         if st.session_state.pop("scorecard_just_submitted", None) == interview_id:
             st.toast(_("Scorecard submitted."), icon=":material/check_circle:")
             scroll_to("sc_submitted")

@@ -323,7 +323,7 @@ def datetime_(value: datetime | None, fmt: str = "medium", *, empty: str = "—"
 
 # "medium" in Babel prints seconds ("09 h 00 min 00 s" in French); people schedule to the minute.
 _DATETIME_FORMATS = {"medium": "d MMM y, HH:mm", "long": "EEEE d MMMM y, HH:mm zzz",
-                     "short": "d MMM, HH:mm"}
+                     "short": "d MMM, HH:mm", "zoned": "d MMM y, HH:mm zzz"}
 
 
 def local(value: datetime) -> datetime:

@@ -143,6 +143,10 @@ def test_dates_in_french_month_names_and_the_users_time_zone():
         assert _space(i18n.datetime_(moment)) == "30 nov. 2026, 21:30"
     with i18n.language("en", "America/Toronto"):
         assert i18n.date_(moment, "long") == "November 30, 2026"
+        # A moment said with its zone (a submission time beside an interview's zoned time).
+        assert _space(i18n.datetime_(moment, "zoned")) == "30 Nov 2026, 21:30 EST"
+    with i18n.language("en", "UTC"):
+        assert _space(i18n.datetime_(moment, "zoned")) == "1 Dec 2026, 02:30 UTC"
     with i18n.language("fr", "Europe/Paris"):
         assert i18n.date_(moment, "long") == "1 décembre 2026"
         assert i18n.date_(date(2026, 7, 14), "long") == "14 juillet 2026"
