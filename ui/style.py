@@ -64,6 +64,9 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"],
   font-size: 0.875rem; padding-top: 0.5rem; }}
 .sl-table td.sl-strip {{ width: 45%; min-width: 5rem; vertical-align: middle; }}
 .sl-ranking-chart td:not(.sl-strip) {{ white-space: nowrap; }}
+/* On a phone a long name or word breaks anywhere rather than widen the table past the
+   screen. */
+:is(.sl-ranking-chart, .sl-compare) th, .sl-compare td {{ overflow-wrap: anywhere; }}
 .sl-track {{ position: relative; height: 1.25rem; margin: 0 0.4rem; }}
 .sl-track span {{ position: absolute; top: 50%; }}
 .sl-track .sl-tick {{ top: 0; bottom: 0; width: 1px; background: #d5d5d5; }}

@@ -151,6 +151,7 @@ def test_dashboard_charts_are_readable_at_390_px(page, site):
     page.get_by_role("tab", name="Compare").click()
     compare = page.locator(".st-key-compare_table table")
     expect(compare).to_be_visible()
+    settled(page)  # measured once the tab's run has ended, not while it redraws
     box = compare.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, box
     assert compare.locator("thead th").count() >= 2  # the best-ranked, two to four

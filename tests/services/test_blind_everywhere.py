@@ -178,6 +178,9 @@ EXCLUDED = {
     "backup.backup": "operator's whole-database copy (CLI only, the file is the database)",
     "backup.restore": _WRITE,
     "board.change_marker": "counts and newest ids, a cache key",
+    "board.interval_text": _PURE,
+    "tables.decimal_cell": _PURE, "tables.amount_cell": _PURE,
+    "interviews.seat_role": "a seat's panel role (recruiter, superior, colleague); no scores",
     **{f"board.{n}": ORGANISATION_WIDE for n in (
         "organisation_boards", "organisation_scales", "organisation_labels")},
     "board.organisation_figures": _PURE, "board.label_figures": _PURE,
@@ -195,7 +198,8 @@ EXCLUDED = {
     **{f"db.{n}": _NO_CANDIDATE for n in (
         "alembic_config", "check_reachable", "database_url", "fetch_rows", "gc_paused",
         "give_back_large_blocks",
-        "get_engine", "is_empty", "migrate", "session_scope", "with_driver")},
+        "get_engine", "is_empty", "migrate", "migration_lock", "session_scope",
+        "with_driver")},
     **dict.fromkeys(("audit.action_label", "auth.lock_notice", "auth.password_help", "errors.field_label", "errors.field_messages", *(f"config.{c}" for c in ("app_url", "cli_language", "database_url", "env", "environment", "file_section", "secret_section", "set_gettext_language", "set_secrets_reader", "smtp", "sso_configured", "time_zone"))), _NO_CANDIDATE),  # noqa: E501
     "decisions.record_decision": _WRITE,
     **{f"demo.{n}": "demo data file and loader (operator)" for n in (
