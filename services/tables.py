@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 
+import openpyxl
 import pandas as pd
 
 from services.errors import InvalidInput
@@ -125,11 +126,42 @@ def _xlsx(data: bytes, name: str, max_bytes: int) -> pd.DataFrame:
                              "file and import the parts").format(
                                  file=name, size=_mb(unpacked), limit=_mb(max_bytes)))
     try:
-        return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        lost = _formulas_without_values(data, frame, members)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise InvalidInput(_("{problem} ({reason})").format(problem=unreadable,
                                                             reason=reason)) from None
+    if lost:
+        raise InvalidInput(grouped([(row, column, _(
+            "a formula with no saved value; open the file in a spreadsheet and save it, or "
+            "type the value")) for row, column in lost]))
+    return frame
+
+
+def _formulas_without_values(data: bytes, frame: pd.DataFrame, members) -> list[tuple[int, str]]:
+    """(row, column) of each formula cell of the first sheet that holds no saved result. A
+    workbook written by a program rather than saved by a spreadsheet has formulas and no
+    values: read as they are, they would be empty cells ("not assessed" for a score). Only
+    looked for when a sheet has a formula at all (an `<f>` element), so a plain table costs
+    one scan of its bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [m for m in members if m.filename.startswith("xl/worksheets/")]
+        if not any(b"<f>" in (body := archive.read(m)) or b"<f " in body for m in sheets):
+            return []
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        lost = []
+        for r, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+            if r == 1:
+                continue
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("=") and c < frame.shape[1] \
+                        and r - 2 < len(frame) and pd.isna(frame.iat[r - 2, c]):
+                    lost.append((r, str(frame.columns[c]).strip()))
+        return lost
+    finally:
+        workbook.close()
 
 
 MAX_PROBLEM_LINES = 200

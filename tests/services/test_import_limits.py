@@ -134,6 +134,23 @@ def test_a_weight_python_would_read_but_a_person_would_not_write_is_refused(sess
                         "most 100"]
 
 
+def test_a_formula_cell_with_no_saved_value_is_refused_not_read_as_empty(session):
+    """A workbook written by a program has formulas and no results: "=2+1" in a score cell
+    was imported as "not assessed"."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["position", "candidate", "panelist", "criterion", "score"])
+    sheet.append(["Analyst", "Ann", "Pat", "SQL", "4"])
+    sheet.append(["Analyst", "Ann", "Quinn", "SQL", "=2+1"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    problems = scores_problems(session, buffer.getvalue(), "scores.xlsx")
+    assert problems == ["row 3, column score: a formula with no saved value; open the file in "
+                        "a spreadsheet and save it, or type the value"]
+
+
 def test_an_excel_date_cell_is_the_interview_date(session):
     buffer = io.BytesIO()
     pd.DataFrame({"position": ["Analyst"], "candidate": ["Ann"], "panelist": ["Pat"],
