@@ -45,7 +45,8 @@ def tell_panel(change) -> None:
     with db.session() as s:
         result = notify_panel(s, viewer, change, config)
     if result is None:
-        flash.later(_("No mail server is configured: tell the panel yourself."))
+        flash.later(_("No mail server is configured: tell the panel yourself."),
+                    icon=flash.NOTICE)
     elif result.failed:
         flash.later(_("Could not e-mail: {failures}").format(failures="; ".join(result.failed)))
     if result is not None and result.sent:

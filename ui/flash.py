@@ -43,9 +43,14 @@ TOAST_SECONDS = 10
 REPEAT_SECONDS = 10.0
 
 
-def later(message: str) -> None:
+# A confirmation's icon; a message that asks the reader to act says so with NOTICE.
+CONFIRMED = ":material/check_circle:"
+NOTICE = ":material/info:"
+
+
+def later(message: str, *, icon: str = CONFIRMED) -> None:
     """Queue a confirmation for the next run (once: the same message pending is refreshed)."""
-    ledger().later(message)
+    ledger().later(message, icon=icon)
 
 
 def show(now: float | None = None) -> list[str]:
@@ -53,11 +58,11 @@ def show(now: float | None = None) -> list[str]:
     now = time.monotonic() if now is None else now
     queue = st.session_state.setdefault(_KEY, [])
     # In place: a ledger taken earlier in this run (ledger()) still records into this queue.
-    queue[:] = [[item[0], item[1] if item[1] is not None else now] for item in queue
-                if item[1] is None or now - item[1] <= KEEP_SECONDS]
-    for message, _first in queue:
-        st.toast(message, icon=":material/check_circle:", duration=TOAST_SECONDS)
-    return [m for m, _first in queue]
+    queue[:] = [[item[0], item[1] if item[1] is not None else now, *item[2:]]
+                for item in queue if item[1] is None or now - item[1] <= KEEP_SECONDS]
+    for message, _first, *icon in queue:
+        st.toast(message, icon=icon[0] if icon else CONFIRMED, duration=TOAST_SECONDS)
+    return [item[0] for item in queue]
 
 
 def _digest(payload: object) -> str:
@@ -90,10 +95,10 @@ class Ledger(NamedTuple):
     queue: list
     remembered: dict
 
-    def later(self, message: str) -> None:
+    def later(self, message: str, *, icon: str = CONFIRMED) -> None:
         """Queue a confirmation for the next run (module `later`)."""
         self.queue[:] = [item for item in self.queue if item[0] != message]
-        self.queue.append([message, None])
+        self.queue.append([message, None, icon])
 
     def done(self, message: str, *, about: str, payload: object, record: int | None = None,
              now: float | None = None) -> None:
