@@ -298,7 +298,7 @@ def _check_same_schema(file: Path, found: dict, expected: dict) -> None:
 PG_KINDS = frozenset({"TABLE", "TABLE DATA", "SEQUENCE", "SEQUENCE OWNED BY", "SEQUENCE SET",
                       "DEFAULT", "CONSTRAINT", "FK CONSTRAINT", "INDEX", "TRIGGER", "FUNCTION",
                       "SCHEMA", "COMMENT", "ACL", "ENCODING", "STDSTRINGS", "SEARCHPATH",
-                      "DATABASE"})
+                      "DATABASE", "STATISTICS DATA"})
 
 
 @functools.cache
