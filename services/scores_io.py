@@ -561,15 +561,14 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult,
     for (title, name, day, panelist), rec in seat["recommendation"].agg(_first_given).items():
         iid, uid = visit_of[(title, name, day)], users[panelist]
         card_keys.append((iid, uid))
-        existing_card = cards.get((iid, uid))
-        if existing_card is not None and existing_card.status != ScorecardStatus.submitted:
+        card = cards.get((iid, uid))
+        if card is not None and card.status != ScorecardStatus.submitted:
             drafts.append((title, name, day, panelist))
             continue
         if (iid, uid) not in seats:
             new_seats.append({"interview_id": iid, "user_id": uid, "panel_role": "other"})
             seats.add((iid, uid))
         rec = rec.lower() or None
-        card = cards.get((iid, uid))
         if card is None:
             new_cards[(iid, uid)] = {
                 "interview_id": iid, "panelist_id": uid, "recommendation": rec,
@@ -609,13 +608,13 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult,
                 .where(Score.scorecard_id.in_(chunk))).all():
             existing[(card, crit)] = (sid, value, na, evidence)
     inserts, updates, inserted = [], [], 0
-    submitted_before = {c.id for c in cards.values()}  # drafts were refused above
+    by_id = {c.id: c for c in cards.values()}  # submitted: drafts were refused above
     for card, crit, has, value, comment in zip(row_card.tolist(), row_crit.tolist(),
                                                 given.tolist(), values.tolist(),
                                                 comments, strict=True):
         new = (value if has else None, not has, comment)
         old = existing.get((card, crit)) if existing else None
-        if old is None and card in submitted_before:  # a score added to a submitted card
+        if old is None and card in by_id:  # a score added to a submitted card
             change = amended.setdefault(card, {"old": {}, "new": {}})
             change["old"][f"criterion {crit}"] = None
             change["new"][f"criterion {crit}"] = _score_detail(*new)
@@ -642,7 +641,7 @@ def _write(session: Session, frame: pd.DataFrame, scale, result: ImportResult,
         for i in range(0, len(updates), BATCH):
             session.execute(statement, updates[i:i + BATCH])
     result.scores_changed = inserted + len(updates)
-    _audit_amendments(session, viewer, amended, cards)
+    _audit_amendments(session, viewer, amended, by_id)
 
 
 def _score_detail(value, not_assessed: bool, evidence: str) -> dict:
@@ -669,14 +668,11 @@ def _row_list(rows: list[int]) -> str:
 
 
 def _audit_amendments(session: Session, viewer: Viewer, amended: dict[int, dict],
-                      cards: dict[tuple[int, int], Scorecard]) -> None:
-    """An audit row per submitted card the import changed, with its old and new values."""
-    by_id = {c.id: c for c in cards.values()}
+                      cards: dict[int, Scorecard]) -> None:
+    """An audit row per submitted card the import changed (`amended` holds only cards that
+    existed before it, by id), with its old and new values."""
     for card_id, change in amended.items():
-        card = by_id.get(card_id)
-        if card is None:  # a card this import created: nothing was changed
-            continue
-        interview = session.get(Interview, card.interview_id)
+        interview = session.get(Interview, cards[card_id].interview_id)
         audit.record(session, "scorecard_amended", actor=viewer, entity="scorecard",
                      entity_id=card_id, candidate_id=interview.candidate_id,
                      detail={"source": "import-scores", **change})

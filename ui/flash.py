@@ -58,11 +58,11 @@ def show(now: float | None = None) -> list[str]:
     now = time.monotonic() if now is None else now
     queue = st.session_state.setdefault(_KEY, [])
     # In place: a ledger taken earlier in this run (ledger()) still records into this queue.
-    queue[:] = [[item[0], item[1] if item[1] is not None else now, *item[2:]]
-                for item in queue if item[1] is None or now - item[1] <= KEEP_SECONDS]
-    for message, _first, *icon in queue:
-        st.toast(message, icon=icon[0] if icon else CONFIRMED, duration=TOAST_SECONDS)
-    return [item[0] for item in queue]
+    queue[:] = [[message, now if first is None else first, icon]
+                for message, first, icon in queue if first is None or now - first <= KEEP_SECONDS]
+    for message, _first, icon in queue:
+        st.toast(message, icon=icon, duration=TOAST_SECONDS)
+    return [message for message, _first, _icon in queue]
 
 
 def _digest(payload: object) -> str:
