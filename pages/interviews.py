@@ -35,8 +35,15 @@ viewer = require(Role.recruiter)
 # a second tab creates one interview. After a change or a cancellation the panel is e-mailed a
 # calendar invitation (.ics) when a mail server is configured.
 
-SCHEDULE_KEYS = ["iv_candidate", "iv_date", "iv_time", "iv_setting", "iv_location",
-                 *(f"iv_user_{i}" for i in range(4)), *(f"iv_role_{i}" for i in range(4))]
+
+
+def empty_schedule_form(zone) -> dict:
+    """The schedule form's widgets as a new interview starts: set (not deleted) after a save,
+    since a widget whose key is only deleted keeps showing, and sending, its old value."""
+    return {"iv_candidate": None, "iv_date": datetime.now(zone).date() + timedelta(days=1),
+            "iv_time": time(10, 0), "iv_setting": Setting.office.value, "iv_location": "",
+            **{f"iv_user_{i}": None for i in range(4)}, **{f"iv_role_{i}": None for i in range(4)}}
+
 
 
 def tell_panel(change) -> None:
@@ -113,14 +120,20 @@ with schedule_tab:
     if not candidates:
         st.info(_("Add candidates first."))
     user_names = {u["id"]: u["name"] for u in users}
+    # The form keeps what was typed when it is refused; only an interview scheduled empties it.
+    # Its starting values live in the session state (so no widget below passes one).
+    empty = empty_schedule_form(zone)
+    if st.session_state.pop("iv_clear", False):
+        st.session_state.update(empty)
+    for name, value in empty.items():
+        st.session_state.setdefault(name, value)
     with st.form("schedule", clear_on_submit=False):
         candidate_id = st.selectbox(_("Candidate"), list(cand_names),
                                     format_func=cand_names.get, key="iv_candidate", index=None,
                                     placeholder=_("Choose the candidate"))
         c1, c2 = st.columns(2)
-        day = c1.date_input(_("Date"), value=datetime.now(zone).date() + timedelta(days=1),
-                            key="iv_date", format="YYYY-MM-DD")
-        at = c2.time_input(_("Time"), value=time(10, 0), key="iv_time")
+        day = c1.date_input(_("Date"), key="iv_date", format="YYYY-MM-DD")
+        at = c2.time_input(_("Time"), key="iv_time")
         setting = st.selectbox(_("Setting"), [x.value for x in Setting], format_func=label,
                                key="iv_setting")
         location = st.text_input(_("Place (optional)"), key="iv_location",
@@ -160,8 +173,7 @@ with schedule_tab:
                     if created:  # before any session-state access that could end the run
                         tell_panel(InterviewChange(interview=interview))
                     st.session_state["iv_notice"] = warnings
-                    for key in SCHEDULE_KEYS:  # an empty form for the next interview
-                        st.session_state.pop(key, None)
+                    st.session_state["iv_clear"] = True  # an empty form for the next one
                     st.rerun()
                 except InvalidInput as exc:
                     for warning in warnings:
