@@ -6,11 +6,13 @@ from models import Role
 from services.errors import NotAllowed, NotFound
 from services.i18n import _, datetime_, ngettext
 from services.interviews import my_interviews
-from services.scorecards import describe_status, scorecard_kit
+from services.scorecards import Kit, describe_status, saved_answers, scorecard_kit
 from ui import db, panel_view
 from ui.guard import require
 from ui.pickers import candidate_labels
 from ui.scorecard_form import (
+    FORM,
+    STATUS,
     amending,
     criterion_widgets,
     forget_state,
@@ -60,11 +62,25 @@ except (NotAllowed, NotFound) as exc:
 style(viewer)
 
 
-@st.fragment
+@st.fragment(key=STATUS)
+def status_bar(kit: Kit) -> None:
+    """The sticky bar: what is left, whether the draft is saved, Submit; redrawn from the saved
+    card after every answer (a fragment of its own, see ui.scorecard_form)."""
+    with db.session() as s:
+        kit = saved_answers(s, viewer, kit)
+    interview_id = kit.interview.id
+    with st.container(key="sc_status"):
+        st.caption(status_text(kit))
+        st.button(_("Submit scorecard"), type="primary", key="submit_card",
+                  icon=":material/send:", width="stretch", disabled=kit.scorecard.id is None,
+                  on_click=submit_cb, args=(interview_id, viewer, kit.scorecard.id))
+
+
+@st.fragment(key=FORM)
 def scoring(interview_id: int) -> None:
     """Everything below the picker: header, kit, the form and its sticky status bar. A tap
-    reruns only this part (issue 12), and the bar is redrawn from the saved card each run.
-    The header and kit are inside too: a sticky element cannot leave its parent block, so the
+    reruns only its own part of this and the bar (issue 12; see ui.scorecard_form). The
+    header and kit are inside too: a sticky element cannot leave its parent block, so the
     fragment's block must start at the top of the page for the bar to stay in view."""
     with db.session() as s:
         kit = scorecard_kit(s, viewer, interview_id)
@@ -126,11 +142,7 @@ def scoring(interview_id: int) -> None:
                 st.session_state.pop("scorecard_panel_deferred", None)
                 st.rerun(scope="app")
         return
-    with st.container(key="sc_status"):
-        st.caption(status_text(kit))
-        st.button(_("Submit scorecard"), type="primary", key="submit_card",
-                  icon=":material/send:", width="stretch", disabled=kit.scorecard.id is None,
-                  on_click=submit_cb, args=(interview_id, viewer, kit.scorecard.id))
+    status_bar(kit)
     missing = st.session_state.pop(key("missing", interview_id), None)
     if missing:
         # Said at the button too: the list below can be a long scroll away on a phone.

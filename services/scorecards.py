@@ -1,6 +1,6 @@
 """A panelist's scorecard: the interview kit, draft saving field by field, and submission."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select, update
@@ -116,10 +116,22 @@ def open_scorecard(session: Session, viewer: Viewer, interview_id: int) -> Kit:
     return _kit(session, card, interview, candidate)
 
 
-def _kit(session: Session, card: Scorecard, interview: Interview, candidate: Candidate) -> Kit:
-    template = session.get(ScorecardTemplate, card.template_id)
+def saved_answers(session: Session, viewer: Viewer, kit: Kit) -> Kit:
+    """`kit` with the viewer's own card and scores as saved now: what the scorecard's status bar
+    is redrawn from after each answer (the rest of a kit stays while the card is open)."""
+    card = find_scorecard(session, viewer, kit.interview.id)
+    return kit if card is None else replace(kit, scorecard=card, scores=_scores_of(session, card))
+
+
+def _scores_of(session: Session, card: Scorecard) -> dict[int, Score]:
+    """A card's scores by criterion id (none for a card not created yet)."""
     scores = [] if card.id is None else \
         session.exec(select(Score).where(Score.scorecard_id == card.id)).all()
+    return {s.criterion_id: s for s in scores}
+
+
+def _kit(session: Session, card: Scorecard, interview: Interview, candidate: Candidate) -> Kit:
+    template = session.get(ScorecardTemplate, card.template_id)
     return Kit(
         scorecard=card,
         interview=interview,
@@ -127,7 +139,7 @@ def _kit(session: Session, card: Scorecard, interview: Interview, candidate: Can
         position=session.get(Position, candidate.position_id),
         template=template,
         criteria=criteria_of(session, template.id),
-        scores={s.criterion_id: s for s in scores},
+        scores=_scores_of(session, card),
         panel=[(u.name, m.panel_role) for m, u in panel_of(session, interview.id)],
     )
 

@@ -41,6 +41,20 @@ def page_alone(user_id: int | None, page: str, *, query: dict | None = None,
     return at.run()
 
 
+def answer(widget) -> AppTest:
+    """Give a scorecard answer as a tap does (`widget` with its value set), then the whole page.
+
+    A saved answer reruns only its own part of the form and the status bar (keyed fragments,
+    ui.scorecard_form), and AppTest's tree then holds only what was rerun, where the browser
+    keeps the rest of the page. So the tap's run is checked here (no exception, the answered
+    widget and the status bar's Submit redrawn with it), then a plain run draws the page."""
+    at = widget.run()
+    assert not at.exception, at.exception
+    drawn = {getattr(e, "key", None) for e in at.get(widget.type)}
+    assert widget.key in drawn and at.button(key="submit_card"), drawn
+    return at.run()
+
+
 def figures(at: AppTest) -> list[dict]:
     """The plotly figures on the page, as dicts."""
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]

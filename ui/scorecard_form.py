@@ -8,10 +8,12 @@ and when the page is hidden or left (phone locked, app switched, reload), see RE
 "Reload and drafts".
 
 The page draws these widgets and the sticky status bar ("N left", "saved", Submit) inside one
-`st.fragment`: a tap reruns only the form, not the page's picker, kit and header (issue 12).
-One fragment rather than one per criterion: the bar must change with every answer, and
-Streamlit 1.67 refuses a fragment that writes to an element outside itself
-(StreamlitInvalidLayoutContextError, seen with an st.empty placeholder).
+`st.fragment` (FORM): a tap never reruns the page's picker (issue 12). Inside it, each criterion,
+the tasks and the overall answers are fragments of their own, and so is the status bar (STATUS):
+a saved answer reruns only its own part and the bar (`st.rerun` with their keys from the save's
+callback), not the fifty widgets of the whole card. The whole form reruns when the answer
+created the card (the kit folds away, Submit comes alive) and when a save was refused at the
+top of the form (another tab's change).
 """
 
 import streamlit as st
@@ -192,7 +194,8 @@ AUTOSAVE_JS = """
 # least 36 x 40 CSS px (the radio circle's 16 px was the only target), "Not assessed" kept on the
 # scores' line, and
 # the status bar ("N left", "saved", Submit) kept in view at the bottom of the screen (the
-# sticky box is the container's layout wrapper, a child of the page's full-height block); a
+# sticky box is the layout wrapper of the bar's fragment, a child of the form's fragment block,
+# which runs the page's full height); a
 # visible focus ring on every control (WCAG 2.4.7) and room above the bar (2.4.11).
 STYLE = """
 <style>
@@ -226,7 +229,8 @@ STYLE = """
   outline: 2px solid #2f5d8a !important; outline-offset: 2px; }
 :is([class*="st-key-sc_"], [data-testid="stMain"]) :is(input, textarea, label, button) {
   scroll-margin-bottom: 150px; }
-[data-testid="stLayoutWrapper"]:has(> .st-key-sc_status) {
+[data-testid="stLayoutWrapper"]:has(> [data-testid="stVerticalBlock"]
+  > [data-testid="stLayoutWrapper"] > .st-key-sc_status) {
   position: sticky; bottom: 0; z-index: 50; }
 .st-key-sc_status { padding: 6px 0 4px; background: var(--background-color, #ffffff);
   border-top: 1px solid rgba(49, 51, 63, 0.2); }
@@ -237,6 +241,25 @@ STYLE = """
 def key(kind: str, interview_id: int, item: int | str = "") -> str:
     """The session-state key of one scorecard widget."""
     return f"sc_{kind}_{interview_id}_{item}"
+
+
+# Fragment keys (targets of st.rerun): the whole form and its sticky status bar; part() names
+# one criterion's block, the tasks or the overall answers.
+FORM = "scorecard_form"
+STATUS = "scorecard_status"
+
+
+def part(kind: str, interview_id: int, item: int | str = "") -> str:
+    """The fragment key of one part of the form ("criterion", "tasks", "overall")."""
+    return f"scorecard_{kind}_{interview_id}_{item}"
+
+
+def _rerun_after_save(interview_id: int, where: str, created: bool) -> None:
+    """After a save from a widget of the part `where`: rerun that part and the status bar,
+    or the whole form when the save created the card or was refused at the form's top."""
+    if created or st.session_state.get(key("error", interview_id)):
+        st.rerun(FORM)
+    st.rerun([where, STATUS])
 
 
 def seed_state(kit: Kit) -> None:
@@ -293,24 +316,31 @@ def _card_id(interview_id: int, viewer: Viewer) -> int:
     return card_id
 
 
-def _persist(interview_id: int, viewer: Viewer, where: str, action) -> None:
-    """Run one save; a refusal is shown beside the field (and the typed text stays there)."""
+def _persist(interview_id: int, viewer: Viewer, where: str, part_key: str, action) -> None:
+    """Run one save; a refusal is shown beside the field (and the typed text stays there).
+    Then the part `part_key` of the form is redrawn (_rerun_after_save)."""
     version_key = key("version", interview_id)
     error_key = key("error", interview_id, where)
+    created = st.session_state.get(key("card", interview_id)) is None
     try:
         card_id = _card_id(interview_id, viewer)
         with db.session() as s:
             st.session_state[version_key] = action(s, card_id, st.session_state.get(version_key))
     except InvalidInput as exc:
         st.session_state[error_key] = "; ".join(exc.problems)
-        return
     except (Conflict, NotAllowed, NotFound) as exc:
         # Shown at the top of the form, with a way to load the latest version.
         st.session_state[key("error", interview_id)] = str(exc)
-        return
-    st.session_state.pop(error_key, None)
-    st.session_state.pop(key("error", interview_id), None)
-    st.session_state[key("saved", interview_id)] = True
+    else:
+        st.session_state.pop(error_key, None)
+        st.session_state.pop(key("error", interview_id), None)
+    _rerun_after_save(interview_id, part_key, created)
+
+
+def _refuse(interview_id: int, where: str, part_key: str, problem: str) -> None:
+    """A field's value refused before any save (too long): said beside the field."""
+    st.session_state[key("error", interview_id, where)] = problem
+    _rerun_after_save(interview_id, part_key, False)
 
 
 def _too_long(text: str | None) -> str | None:
@@ -325,15 +355,15 @@ def _too_long(text: str | None) -> str | None:
 def _save_score_cb(interview_id: int, viewer: Viewer, criterion_id: int) -> None:
     choice = st.session_state.get(key("score", interview_id, criterion_id))
     evidence = st.session_state.get(key("evidence", interview_id, criterion_id)) or ""
-    where = f"c{criterion_id}"
+    where, block = f"c{criterion_id}", part("criterion", interview_id, criterion_id)
     problem = _too_long(evidence)
     if problem:
-        st.session_state[key("error", interview_id, where)] = problem
+        _refuse(interview_id, where, block, problem)
         return
     item = {"criterion_id": criterion_id,
             "value": None if choice in (None, NOT_ASSESSED) else int(choice),
             "not_assessed": choice == NOT_ASSESSED, "evidence": evidence}
-    _persist(interview_id, viewer, where,
+    _persist(interview_id, viewer, where, block,
              lambda s, card_id, v: save_score(s, viewer, card_id, item, v,
                                               amend=amending(interview_id)))
 
@@ -344,16 +374,16 @@ def _save_field_cb(interview_id: int, viewer: Viewer, name: str) -> None:
         value = int(value)
     problem = _too_long(value) if isinstance(value, str) else None
     if problem:
-        st.session_state[key("error", interview_id, name)] = problem
+        _refuse(interview_id, name, part("overall", interview_id), problem)
         return
-    _persist(interview_id, viewer, name,
+    _persist(interview_id, viewer, name, part("overall", interview_id),
              lambda s, card_id, v: save_fields(s, viewer, card_id, {name: value}, v,
                                                amend=amending(interview_id)))
 
 
 def _save_tasks_cb(interview_id: int, viewer: Viewer, tasks: list[str]) -> None:
     ticked = [t for i, t in enumerate(tasks) if st.session_state.get(key("task", interview_id, i))]
-    _persist(interview_id, viewer, "tasks",
+    _persist(interview_id, viewer, "tasks", part("tasks", interview_id),
              lambda s, card_id, v: save_tasks_covered(s, viewer, card_id, ticked, v))
 
 
@@ -372,13 +402,14 @@ def submit_cb(interview_id: int, viewer: Viewer, card_id: int) -> None:
             card = find_scorecard(s, viewer, interview_id)
         if card is None or card.status != ScorecardStatus.submitted:
             st.session_state[key("missing", interview_id)] = list(exc.problems)
-            return
+            st.rerun(FORM)
     except (Conflict, NotAllowed, NotFound) as exc:
         st.session_state[key("error", interview_id)] = str(exc)
-        return
+        st.rerun(FORM)
     forget_state(interview_id)
     st.session_state["scorecard_just_submitted"] = interview_id
     st.session_state["scorecard_panel_deferred"] = interview_id
+    st.rerun(FORM)  # the button sits in the status bar's fragment: the whole form changes
 
 
 def _field_error(interview_id: int, where: str) -> None:
@@ -434,10 +465,21 @@ def interview_kit(kit: Kit) -> None:
     st.text("\n".join(f"{name} ({label(role)})" for name, role in kit.panel))
 
 
+def in_part(fragment_key: str, draw, kit: Kit, *args) -> None:
+    """`draw(kit, *args)` as a fragment of the form keyed `fragment_key` (see part()): a save
+    from one of its widgets reruns it and the status bar alone. Such a rerun calls it with this
+    run's `kit`: what a part reads of the kit (criteria, scale, tasks, whether it is locked)
+    stays while the card is open, and the answers come from the session state."""
+    st.fragment(key=fragment_key)(draw)(kit, *args)
+
+
 def tasks_widget(kit: Kit, viewer: Viewer) -> None:
     """Which of the position's tasks the panelist probed: one tick each, saved when changed."""
-    if not kit.position.tasks:
-        return
+    if kit.position.tasks:
+        in_part(part("tasks", kit.interview.id), _tasks, kit, viewer)
+
+
+def _tasks(kit: Kit, viewer: Viewer) -> None:
     st.subheader(_("Tasks you probed"))
     st.caption(_("Tick the position's tasks you asked about. Before the debrief, tasks no "
                  "panelist probed are flagged."))
@@ -540,11 +582,15 @@ def criterion_widgets(kit: Kit, viewer: Viewer) -> None:
             continue
         st.subheader(label(dimension))
         for c in criteria:
-            _criterion_block(kit, viewer, c.id)
+            in_part(part("criterion", kit.interview.id, c.id), _criterion_block, kit, viewer, c.id)
 
 
 def overall_widgets(kit: Kit, viewer: Viewer) -> None:
     """Recommendation, the candidate's questions, salary heard, interest and concerns."""
+    in_part(part("overall", kit.interview.id), _overall, kit, viewer)
+
+
+def _overall(kit: Kit, viewer: Viewer) -> None:
     iid = kit.interview.id
     st.subheader(_("Overall"))
     st.radio(

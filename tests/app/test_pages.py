@@ -4,6 +4,7 @@ import pytest
 
 from tests.apptest import (
     all_text,
+    answer,
     app_as,
     figures,
     html_tables,
@@ -123,9 +124,9 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session, make
     assert SECRET not in all_text(at)
     assert not at.get("plotly_chart") and score_grid(at) is None
     for i, c in enumerate(kit.criteria):
-        at.radio(key=f"sc_score_{card}_{c.id}").set_value("Not assessed" if i == 3 else "4")
-        at.run()
-    at.text_area(key=f"sc_concerns_{card}_").input("Long notice period").run()
+        answer(at.radio(key=f"sc_score_{card}_{c.id}").set_value("Not assessed" if i == 3
+                                                                 else "4"))
+    answer(at.text_area(key=f"sc_concerns_{card}_").input("Long notice period"))
     # A new session (a reload) finds the draft as it was left.
     again = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
     assert again.radio(key=f"sc_score_{card}_{kit.criteria[0].id}").value == "4"
@@ -133,7 +134,7 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session, make
     assert again.text_area(key=f"sc_concerns_{card}_").value == "Long notice period"
     again.button(key="submit_card").click().run()
     assert "Overall recommendation: choose one" in all_text(again)
-    again.radio(key=f"sc_recommendation_{card}_").set_value("yes").run()
+    answer(again.radio(key=f"sc_recommendation_{card}_").set_value("yes"))
     again.button(key="submit_card").click().run()
     assert not again.exception
     assert any("Submitted" in s.value for s in again.success)
@@ -156,9 +157,8 @@ def test_extreme_score_without_evidence_blocks_submission(world, session, make):
     card = world["iv_cara"].id  # the widgets' keys name the interview
     at = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
     for c in kit.criteria:
-        at.radio(key=f"sc_score_{card}_{c.id}").set_value("5")
-        at.run()
-    at.radio(key=f"sc_recommendation_{card}_").set_value("strong_yes").run()
+        answer(at.radio(key=f"sc_score_{card}_{c.id}").set_value("5"))
+    answer(at.radio(key=f"sc_recommendation_{card}_").set_value("strong_yes"))
     at.button(key="submit_card").click().run()
     assert "needs an evidence note" in all_text(at)
 
@@ -175,10 +175,10 @@ def test_submit_in_a_tab_opened_before_another_saved_is_refused_in_words(world, 
     query = {"interview": str(iid)}
     tab_a = app_as(pia.id, "pages/scorecard.py", query=query)
     for c in kit.criteria:
-        tab_a.radio(key=f"sc_score_{iid}_{c.id}").set_value("3").run()
-    tab_a.radio(key=f"sc_recommendation_{iid}_").set_value("yes").run()
+        answer(tab_a.radio(key=f"sc_score_{iid}_{c.id}").set_value("3"))
+    answer(tab_a.radio(key=f"sc_recommendation_{iid}_").set_value("yes"))
     tab_b = app_as(pia.id, "pages/scorecard.py", query=query)
-    tab_b.text_area(key=f"sc_concerns_{iid}_").input("Seen in tab B").run()
+    answer(tab_b.text_area(key=f"sc_concerns_{iid}_").input("Seen in tab B"))
     tab_a.button(key="submit_card").click().run()
     assert not tab_a.exception
     assert any("changed in another window or device" in e.value for e in tab_a.error)

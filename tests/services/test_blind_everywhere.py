@@ -138,6 +138,8 @@ CALLED = {
                                                                    w.panel.interview.id),
     "scorecards.find_scorecard": lambda w: scorecards.find_scorecard(w.s, w.viewer,
                                                                      w.panel.interview.id),
+    "scorecards.saved_answers": lambda w: scorecards.saved_answers(
+        w.s, w.viewer, scorecards.scorecard_kit(w.s, w.viewer, w.panel.interview.id)),
     "coverage.coverage_recorded": lambda w: coverage.coverage_recorded(w.s, w.viewer, w.cara.id),
     "interviews.interview_form_data": lambda w: interviews.interview_form_data(
         w.s, w.viewer, w.panel.interview.id),
@@ -342,6 +344,7 @@ def test_the_acting_user_is_always_a_viewer_named_viewer():
 def test_the_scorecard_services_take_the_viewer_after_the_session():
     """The panelist's own card: `session, viewer, ...` as in the rest of services/."""
     for name in ("scorecards.find_scorecard", "scorecards.scorecard_kit",
+                 "scorecards.saved_answers",
                  "scorecards.ensure_scorecard", "scorecards.open_scorecard",
                  "scorecards.save_fields", "scorecards.save_score", "scorecards.submit",
                  "scorecards.save_and_submit", "coverage.save_tasks_covered",

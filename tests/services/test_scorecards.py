@@ -156,6 +156,25 @@ def test_opening_the_scorecard_screen_creates_no_card(session, make, setup):
         AuditEvent.__table__.select().where(AuditEvent.action == "scorecard_created")).all()
 
 
+def test_saved_answers_brings_a_kit_up_to_the_viewers_saved_card(session, make, setup):
+    """What the status bar redraws from: the answers saved since the kit was read, the
+    viewer's own only; a kit whose card was never started is returned as it is."""
+    pia, paul = setup["panel"][:2]
+    iid = setup["interview"].id
+    before = scorecards.scorecard_kit(session, pia, iid)
+    assert scorecards.saved_answers(session, pia, before) is before
+    card = scorecards.ensure_scorecard(session, pia, iid)
+    first = before.criteria[0].id
+    scorecards.save_score(session, pia, card.id, {"criterion_id": first, "value": 3})
+    paul_card = scorecards.ensure_scorecard(session, paul, iid)
+    scorecards.save_score(session, paul, paul_card.id, {"criterion_id": first, "value": 5,
+                                                        "evidence": "Paul's"})
+    now = scorecards.saved_answers(session, pia, before)
+    assert now.scorecard.id == card.id and now.scores[first].value == 3
+    assert len(scorecards.missing_items(now)) == len(scorecards.missing_items(before)) - 1
+    assert now.criteria == before.criteria and before.scorecard.id is None
+
+
 def test_scorecard_kit_refuses_who_is_not_on_the_panel(session, make, setup):
     with pytest.raises(NotAllowed):
         scorecards.scorecard_kit(session, make.viewer(setup["manager"]), setup["interview"].id)
