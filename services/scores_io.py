@@ -655,16 +655,12 @@ def _draft_problems(frame: pd.DataFrame, drafts: list[tuple[str, str, str, str]]
     problems = []
     for title, name, day, panelist in drafts:
         rows = frame.index[keys.isin([(title, name, day, panelist)])].tolist()
-        problems.append(_("rows {rows}: {panelist}'s scorecard for {candidate} ({position}) is a "
+        problems.append(_("{rows}: {panelist}'s scorecard for {candidate} ({position}) is a "
                           "draft in Second Look; an import does not change or submit a draft "
                           "(the panelist submits it in the app)").format(
-            rows=_row_list(rows), panelist=panelist, candidate=name, position=title))
+            rows=tables.row_ranges(sorted(set(rows))), panelist=panelist, candidate=name,
+            position=title))
     return problems
-
-
-def _row_list(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:10])
-    return shown + (_(" and {n} more").format(n=len(rows) - 10) if len(rows) > 10 else "")
 
 
 def _audit_amendments(session: Session, viewer: Viewer, amended: dict[int, dict],

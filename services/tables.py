@@ -167,7 +167,7 @@ def _formulas_without_values(data: bytes, frame: pd.DataFrame, members) -> list[
 MAX_PROBLEM_LINES = 200
 
 
-def _ranges(rows: list[int]) -> str:
+def row_ranges(rows: list[int]) -> str:
     """[2, 3, 4, 9] -> 'rows 2–4, 9' (a spreadsheet's row numbers, runs as ranges)."""
     runs: list[list[int]] = []
     for r in rows:
@@ -193,7 +193,7 @@ def grouped(problems: list[tuple[int, str, str]]) -> list[str]:
         by_problem.setdefault((column, message), []).append(row)
     order = sorted(by_problem.items(), key=lambda item: min(item[1]))
     where = _("{rows}, column {column}: {problem}")  # column names stay as in the file
-    lines = [where.format(rows=_ranges(sorted(set(rows))), column=column, problem=message)
+    lines = [where.format(rows=row_ranges(sorted(set(rows))), column=column, problem=message)
              for (column, message), rows in order[:MAX_PROBLEM_LINES]]
     if len(order) > MAX_PROBLEM_LINES:
         more = len(order) - MAX_PROBLEM_LINES

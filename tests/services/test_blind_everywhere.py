@@ -262,7 +262,7 @@ EXCLUDED = {
                                      "ranking_statement")},
     **{f"headline.{n}": _PURE for n in ("candidate_headline", "position_agenda",
                                         "ranking_sentence", "salary_reading", "tally")},
-    **{f"tables.{n}": _PURE for n in ("grouped", "read_table", "suffix")},
+    **{f"tables.{n}": _PURE for n in ("grouped", "read_table", "row_ranges", "suffix")},
     **{f"exports_safety.{n}": _PURE for n in ("csv_bytes", "csv_text")},
     "report.report_csv_text": _PURE,
     **{f"ics.{n}": _NO_CANDIDATE for n in ("calendar", "escape", "fold", "interview_uid",

@@ -273,7 +273,7 @@ def test_an_import_never_changes_or_submits_a_draft_made_in_the_app(session, mak
     with pytest.raises(InvalidInput) as err:
         import_scores(session, write(tmp_path, HEADER + rows), viewer=OPERATOR)
     assert err.value.problems == [
-        "rows 2, 3, 4, 5: Pat App's scorecard for Ann App (Platform Lead) is a draft in Second "
+        "rows 2–5: Pat App's scorecard for Ann App (Platform Lead) is a draft in Second "
         "Look; an import does not change or submit a draft (the panelist submits it in the app)"]
     session.expire_all()
     assert snapshot(session) == before
