@@ -473,6 +473,26 @@ def test_pairwise_tests_list_every_pair_of_each_position_once():
     assert pairs[(0, 2)] and not pairs[(4, 5)]  # 4 points apart; 0.1 apart
 
 
+def test_pairwise_tests_do_not_depend_on_the_block_size(monkeypatch):
+    """Pairs are tested a block at a time (ranking.PAIR_BLOCK): any block size, each position's
+    own degrees of freedom or not, gives the same pairs and the same verdicts as one block."""
+    rng = np.random.default_rng(3)
+    sizes = [5, 1, 12, 3, 30]
+    seg = np.repeat(np.arange(len(sizes)), sizes)
+    mean = np.sort(rng.uniform(1, 5, seg.size))[::-1]
+    var = rng.uniform(0.001, 0.01, seg.size)
+    k = np.repeat(sizes, sizes)
+    for df in (np.repeat([4.0, 9.0, 2.0, 6.0, 30.0], sizes),  # one per position
+               rng.choice([2.0, 3.0, 7.0], seg.size)):        # varying within positions
+        whole = ranking.pairwise_separated(seg, mean, var, df, k, 0.05)
+        assert 0 < whole[2].sum() < whole[2].size  # some pairs separated, some not
+        for block in (1, 7, 64):
+            monkeypatch.setattr(ranking, "PAIR_BLOCK", block)
+            parts = ranking.pairwise_separated(seg, mean, var, df, k, 0.05)
+            assert all(np.array_equal(a, b) for a, b in zip(parts, whole, strict=True)), block
+        monkeypatch.undo()
+
+
 @pytest.mark.parametrize(("letters", "words"), [
     (["a", "a", "b", "b"], "The scores separate A and B from the rest; between them the "
                            "order is not settled."),
