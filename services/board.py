@@ -30,7 +30,7 @@ from models import (
 from services import stats
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
-from services.db import fetch_rows, gc_paused
+from services.db import bulk_arrays, fetch_rows, gc_paused
 from services.errors import NotAllowed, NotFound
 from services.history import submitted_cards
 from services.i18n import _, current_language, decimal, ngettext, percent
@@ -473,6 +473,7 @@ def change_marker(session: Session) -> tuple:
     return (*(str(v) for v in row), *(f"{k}={v}" for k, v in settings))
 
 
+@bulk_arrays
 @gc_paused
 def organisation_boards(session: Session, scores: pd.DataFrame,
                         cards: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -30,7 +30,7 @@ from services import board, stats
 from services.access import manages_position, visible_candidates
 from services.auth import Viewer
 from services.board import Board
-from services.db import gc_paused
+from services.db import bulk_arrays, gc_paused
 from services.history import submitted_scores
 from services.settings import get_setting
 from services.stats import leniency as lenient_model
@@ -92,6 +92,7 @@ def visible_scores(session: Session, scores: pd.DataFrame, *, viewer: Viewer) ->
     return scores.loc[scores["candidate_id"].isin(allowed)]
 
 
+@bulk_arrays
 @gc_paused
 def leniency(session: Session, scores: pd.DataFrame | None = None, *,
              viewer: Viewer) -> pd.DataFrame:
@@ -117,6 +118,7 @@ def _named(session: Session, table: pd.DataFrame) -> pd.DataFrame:
         "leniency", ascending=False, na_position="last", ignore_index=True)
 
 
+@bulk_arrays
 @gc_paused
 def organisation_overview(session: Session) -> dict[str, pd.DataFrame]:
     """Everything the dashboards and the calibration page show, for the whole organisation:

@@ -382,9 +382,9 @@ def _gauss_legendre_01(m: int) -> tuple[np.ndarray, np.ndarray]:
 
 # Rows (a top candidate against one rival) per block of chance_best, and candidate pairs per
 # block of pairwise_separated: small enough that a block's float temporaries (4,096 x 24 nodes,
-# 65,536 pairs: about 0.5-0.8 MB) stay below the allocator's mapping threshold (1 MB, see
-# services.db.give_back_large_blocks), so they are reused from the heap, warm in cache, instead
-# of each being fresh pages the kernel faults in and zeroes (measured at a million scores: the
+# 65,536 pairs: about 0.5-0.8 MB) stay in cache and below the allocator's mapping threshold
+# (1 MB, see services.db.give_back_large_blocks), so they are reused from the heap instead of
+# each being fresh pages the kernel faults in and zeroes (measured at a million scores: the
 # ranking statements took twice as long with 20,000-row blocks and whole-array temporaries).
 CHANCE_ROWS = 4_096
 PAIR_BLOCK = 1 << 16

@@ -198,8 +198,8 @@ EXCLUDED = {
     "consensus.record_consensus": _WRITE, "consensus.consensus_beside_independent": _PURE,
     "coverage.save_tasks_covered": _WRITE,
     **{f"db.{n}": _NO_CANDIDATE for n in (
-        "alembic_config", "check_reachable", "database_url", "fetch_rows", "gc_paused",
-        "give_back_large_blocks",
+        "alembic_config", "bulk_arrays", "check_reachable", "database_url", "fetch_rows",
+        "gc_paused", "give_back_large_blocks",
         "get_engine", "is_empty", "migrate", "migration_lock", "session_scope",
         "with_driver")},
     **dict.fromkeys(("audit.action_label", "auth.lock_notice", "auth.password_help", "errors.field_label", "errors.field_messages", *(f"config.{c}" for c in ("app_url", "cli_language", "database_url", "env", "environment", "file_section", "secret_section", "set_gettext_language", "set_secrets_reader", "smtp", "sso_configured", "time_zone"))), _NO_CANDIDATE),  # noqa: E501

@@ -185,6 +185,47 @@ print(before - resident_mb())
 """
 
 
+BULK_RUN = """
+import threading
+import numpy as np
+import services.db as db
+def on_heap():  # is a 3 MB array served from the heap (not a mapping of its own)?
+    a = np.ones(3 << 17)
+    lo, hi = next(tuple(int(x, 16) for x in line.split()[0].split("-"))
+                  for line in open("/proc/self/maps") if line.rstrip().endswith("[heap]"))
+    return lo <= a.ctypes.data < hi
+inner_started, outer_may_end = threading.Event(), threading.Event()
+def inner():
+    inner_started.set()
+    outer_may_end.wait()
+seen = [on_heap()]
+def outer():
+    seen.append(on_heap())
+    worker = threading.Thread(target=db.bulk_arrays(inner))
+    worker.start()
+    inner_started.wait()
+    return worker
+worker = db.bulk_arrays(outer)()
+seen.append(on_heap())  # the outer run has ended, the inner one has not
+outer_may_end.set()
+worker.join()
+seen.append(on_heap())
+print(" ".join(str(x) for x in seen))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="glibc's malloc only")
+def test_a_bulk_run_serves_large_arrays_from_the_heap_until_the_last_run_ends():
+    """services.db.bulk_arrays: inside a run a 3 MB array comes from the heap (no fresh pages
+    to fault in); outside any run it has a mapping of its own again (given back when freed);
+    with two runs overlapping in two threads, the first to end leaves the heap mode on."""
+    done = subprocess.run([sys.executable, "-c", BULK_RUN], cwd=ROOT, capture_output=True,
+                          text=True, check=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.split() == ["False", "True", "True", "False"]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
                     reason="glibc's malloc only")
 def test_freed_statistics_arrays_go_back_to_the_system():
