@@ -36,20 +36,25 @@ WIDTHS = {"Could rank": 45, "Letters": 55, "Overall": 60, "Discuss": 190, "Decis
           "Chance best": 80, "Recommendations": 130, "Scorecards": 75}
 
 
+# Scores the table writes as every other view does (i18n.decimal: two decimals, the
+# reader's decimal sign), not in the browser's number format (which drops a trailing zero and
+# follows the browser's language, not the reader's).
+SCORES = ("Overall", "Technical", "Social", "Company")
+
+
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """A slice of the ranking table with its column names in the reader's language."""
-    return frame.rename(columns=lambda c: _(HEADERS.get(c, c)))
+    """A slice of the ranking table as people read it: scores written out, column names in
+    the reader's language."""
+    written = {c: frame[c].map(lambda x: decimal(x, 2, empty=""))
+               for c in SCORES if c in frame.columns}
+    return frame.assign(**written).rename(columns=lambda c: _(HEADERS.get(c, c)))
 
 
 def column_config() -> dict:
     config = {}
     for column, width in WIDTHS.items():
         name = _(HEADERS.get(column, column))
-        kind = st.column_config.NumberColumn if column == "Overall" else \
-            st.column_config.TextColumn
-        # The overall score in the browser's number format (a decimal comma in French).
-        extra = {"format": "localized"} if column == "Overall" else {}
-        config[name] = kind(name, width=width, **extra, help=_(
+        config[name] = st.column_config.TextColumn(name, width=width, help=_(
             "Candidates who share a letter are not separated by the scores (pairwise tests "
             "with the error rate controlled over the position).") if column == "Letters"
             else None)

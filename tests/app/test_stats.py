@@ -59,9 +59,12 @@ def test_ranking_chart_has_intervals_and_letters(crossed):
     # Letters are written beside each name: never colour alone.
     assert sorted(chart.index) == sorted(f"{c.name} ({letters[c.name]})"
                                          for c in crossed["cands"])
+    # The grid writes each overall as the chart does, to the last digit ("4.20", not "4.2").
     overall = table.set_index("Candidate")["Overall"]
-    shown = {name.rsplit(" (", 1)[0]: float(x) for name, x in chart["Overall"].items()}
-    assert all(abs(shown[n] - overall[n]) <= 0.005 for n in shown)
+    written = {name.rsplit(" (", 1)[0]: x for name, x in chart["Overall"].items()}
+    assert written == {n: overall[n] for n in written}
+    assert all(re.fullmatch(r"\d\.\d\d", x) for x in written.values())
+    shown = {n: float(x) for n, x in written.items()}
     assert list(shown.values()) == sorted(shown.values(), reverse=True)  # best first
     assert all(re.fullmatch(r"\d\.\d\d–\d\.\d\d", iv) for iv in chart["95% interval"])
     assert not figures(at)  # no plotly figure left on the ranking tab
