@@ -255,11 +255,12 @@ def part(kind: str, interview_id: int, item: int | str = "") -> str:
 
 
 def _rerun_after_save(interview_id: int, where: str, created: bool) -> None:
-    """After a save from a widget of the part `where`: rerun that part and the status bar,
-    or the whole form when the save created the card or was refused at the form's top."""
+    """After a save from a widget of the part `where`: rerun that part and the status bar
+    (there is none while a submitted card is being changed), or the whole form when the save
+    created the card or was refused at the form's top."""
     if created or st.session_state.get(key("error", interview_id)):
         st.rerun(FORM)
-    st.rerun([where, STATUS])
+    st.rerun([where] if amending(interview_id) else [where, STATUS])
 
 
 def seed_state(kit: Kit) -> None:

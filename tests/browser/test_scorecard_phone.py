@@ -4,6 +4,7 @@ and at 390 x 844 the targets are big enough, the status stays in view and the co
 is shown after submitting."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -12,7 +13,7 @@ from sqlmodel import Session, func, select
 from models import Score
 from services.auth import get_viewer
 from services.db import get_engine
-from services.scorecards import find_scorecard
+from services.scorecards import find_scorecard, save_and_submit
 from tests.browser.conftest import idle, log_in_as, seat_panelists
 
 pytestmark = pytest.mark.browser
@@ -25,7 +26,7 @@ MIN_TARGET = 24  # CSS px, WCAG 2.2 target size (minimum)
 @pytest.fixture(scope="module")
 def seats(world) -> dict:
     """Three more panelists, each on a fresh interview of the world's position (with Hugo)."""
-    return seat_panelists(world, "noor", "ravi", "lena", "mira", surname="Phone")
+    return seat_panelists(world, "noor", "ravi", "lena", "mira", "omar", surname="Phone")
 
 
 def open_card(page: Page, base: str, interview_id: int, email: str, password: str) -> None:
@@ -234,3 +235,39 @@ def test_phone_targets_status_in_view_and_confirmation_after_submit(page, app_ur
     confirmation = page.get_by_text(re.compile(r"^Submitted .*read-only now\."))
     expect(confirmation).to_be_visible()
     expect(confirmation).to_be_in_viewport()
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_submitted_card_is_changed_on_the_phone_and_read_back(page, app_url, world, seats):
+    """Omar submitted; he changes one score (each tap saved and audited, no status bar while
+    changing), then is done: the read-only card shows the new score, the database holds it."""
+    seat = seats["omar"]
+    with Session(get_engine(world["url"])) as s:
+        save_and_submit(s, get_viewer(s, seat["user"].id), seat["iv"].id,
+                        {"recommendation": "yes"},
+                        [{"criterion_id": c, "value": 3} for c in seat["criteria"]])
+    open_card(page, app_url, seat["iv"].id, "omar@example.com", world["password"])
+    page.get_by_role("button", name="Change my submitted scorecard").tap()
+    expect(page.get_by_text("You are changing your submitted scorecard.")).to_be_visible()
+    idle(page)
+    name = world["criteria"][1]
+    criterion(page, name).get_by_role("radiogroup", name="Score").get_by_text(
+        "2", exact=True).tap()
+    card_id = card_of(world, seat).id
+
+    def saved() -> int | None:
+        with Session(get_engine(world["url"])) as s:
+            return s.exec(select(Score.value).where(
+                Score.scorecard_id == card_id, Score.criterion_id == seat["criteria"][1])).one()
+    # Until the server has saved the tap (the page shows nothing new when it has), at most
+    # the module's patience.
+    deadline = time.monotonic() + 45
+    while saved() != 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert saved() == 2
+    idle(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    page.get_by_role("button", name="Done changing").tap()
+    mine = page.locator(".sl-my-card table").first
+    expect(mine.get_by_role("row").filter(has_text=name).get_by_role("cell").first).to_have_text("2")
+    expect(page.get_by_test_id("stException")).to_have_count(0)

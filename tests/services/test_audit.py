@@ -19,7 +19,7 @@ from services import (
 )
 from services.errors import InvalidInput
 from services.i18n import language
-from tests.apptest import all_text, app_as, open_expander, open_tab
+from tests.apptest import all_text, answer, app_as, open_expander, open_tab
 from tests.blind_panel import DECISION_RATIONALE, DRAFT_REC, SUBMITTED_REC, blind_panel, leaked
 from tests.conftest import PASSWORD, count, world_fixture
 
@@ -241,7 +241,7 @@ def test_panelist_changes_a_submitted_card_in_the_app_and_the_panel_sees_it(sess
     at.button(key="amend_start").click().run()
     score = at.radio(key=score_key)
     assert not score.disabled and score.value == "3"  # seeded from the saved card
-    score.set_value("2").run()
+    answer(score.set_value("2"), status=False)  # a change is saved as a draft's answer is
     assert not at.exception
     row = last(session, "scorecard_amended")
     assert (row.detail["old"]["value"], row.detail["new"]["value"]) == (3, 2)
