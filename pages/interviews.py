@@ -42,7 +42,8 @@ def empty_schedule_form(zone) -> dict:
     since a widget whose key is only deleted keeps showing, and sending, its old value."""
     return {"iv_candidate": None, "iv_date": datetime.now(zone).date() + timedelta(days=1),
             "iv_time": time(10, 0), "iv_setting": Setting.office.value, "iv_location": "",
-            **{f"iv_user_{i}": None for i in range(4)}, **{f"iv_role_{i}": None for i in range(4)}}
+            **{f"iv_user_{i}": NOBODY for i in range(4)},
+            **{f"iv_role_{i}": OWN_ROLE for i in range(4)}}
 
 
 
@@ -61,28 +62,35 @@ def tell_panel(change) -> None:
             people=", ".join(result.sent)))
 
 
+# An empty seat and "their own role" are options of their own, not None: a select box whose
+# session-state value is None shows "Choose an option" instead of the option's label.
+NOBODY, OWN_ROLE = 0, ""
+
+
 def panel_inputs(prefix: str, users: dict[int, str], seats: list[dict]) -> list[dict]:
-    """Four panel seats (person, role); the filled ones."""
+    """Four panel seats (person, role); the filled ones (role None: the person's own)."""
     roles = [r.value for r in PanelRole]
     chosen = []
     for i in range(4):
         seat = seats[i] if i < len(seats) else None
         a, b = st.columns([2, 1])
-        options = [None, *users]
+        options = [NOBODY, *users]
         person = a.selectbox(_("Panelist {n}").format(n=i + 1), options,
                              key=f"{prefix}_user_{i}",
                              index=options.index(seat["user_id"]) if seat and
                              seat["user_id"] in options else 0,
-                             format_func=lambda u: "—" if u is None else users[u])
+                             format_func=lambda u: "—" if u == NOBODY else users[u])
         # A new seat takes the person's own role unless one is chosen (services.interviews.
         # seat_role: the position's hiring manager, a recruiter, else a colleague).
-        options_role = [None, *roles]
+        options_role = [OWN_ROLE, *roles]
         role = b.selectbox(_("Panel role {n}").format(n=i + 1), options_role,
-                           format_func=lambda r: _("Their own role") if r is None else label(r),
-                           index=options_role.index(seat["panel_role"]) if seat else 0,
+                           format_func=lambda r: _("Their own role") if r == OWN_ROLE
+                           else label(r),
+                           index=options_role.index(seat["panel_role"] or OWN_ROLE)
+                           if seat else 0,
                            key=f"{prefix}_role_{i}")
-        if person is not None:
-            chosen.append({"user_id": person, "panel_role": role})
+        if person != NOBODY:
+            chosen.append({"user_id": person, "panel_role": role or None})
     return chosen
 
 

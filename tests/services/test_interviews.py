@@ -294,4 +294,6 @@ def test_schedule_needs_a_chosen_candidate_and_resets_after_success(session, wor
     assert any(t.value.startswith("Interview scheduled: Cara Candidate · Backend Engineer")
                for t in at.toast)
     assert at.selectbox(key="iv_candidate").value is None
-    assert at.selectbox(key="iv_user_0").value is None
+    # The seats are empty again, shown as such (not as "Choose an option").
+    for box, shown in (("iv_user_0", "—"), ("iv_role_0", "Their own role")):
+        assert at.selectbox(key=box).index == 0 and at.selectbox(key=box).options[0] == shown
