@@ -119,8 +119,13 @@ AUTOSAVE_JS = """
       store((s) => { if (s.getItem(k) === value) s.removeItem(k); });
     }
   };
-  // After a reload: give back what the server never got, and send it.
+  // After a reload: give back what the server never got, and send it. A box is given its kept
+  // text only when two looks in a row (a redraw, or the once-a-second look) find the same other
+  // text in it: a box caught mid-draw (seen: empty for a moment after logging in) would
+  // otherwise be sent a text the server already has, a save that starts no run, and the copy
+  // would be kept for good.
   const restored = new Set();
+  const differs = new Map();  // storage key -> the other text the last look found
   const restore = () => {
     if (scriptState() === 'running') return;
     const keys = store((s) => Object.keys(s)) || [];
@@ -130,7 +135,13 @@ AUTOSAVE_JS = """
       const el = box && box.querySelector('textarea, input[type=number]');
       if (!el || el.disabled || document.activeElement === el) continue;
       const value = store((s) => s.getItem(k));
-      if (value === null || el.value === value) { store((s) => s.removeItem(k)); continue; }
+      if (value === null || el.value === value) {
+        differs.delete(k);
+        store((s) => s.removeItem(k));
+        continue;
+      }
+      if (differs.get(k) !== el.value) { differs.set(k, el.value); continue; }
+      differs.delete(k);
       restored.add(k);
       const proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype
         : HTMLInputElement.prototype;
@@ -185,6 +196,7 @@ AUTOSAVE_JS = """
     });
   }).observe(document.body, {childList: true, subtree: true, attributes: true,
                              attributeFilter: ['data-test-script-state']});
+  setInterval(restore, 1000);  // the second look, when nothing is redrawn meanwhile
   window.addEventListener('beforeunload', flush);
 })();
 </script>
