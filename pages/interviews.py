@@ -37,6 +37,11 @@ viewer = require(Role.recruiter)
 
 
 
+# An empty seat and "their own role" are options of their own, not None: a select box whose
+# session-state value is None shows "Choose an option" instead of the option's label.
+NOBODY, OWN_ROLE = 0, ""
+
+
 def empty_schedule_form(zone) -> dict:
     """The schedule form's widgets as a new interview starts: set (not deleted) after a save,
     since a widget whose key is only deleted keeps showing, and sending, its old value."""
@@ -60,11 +65,6 @@ def tell_panel(change) -> None:
     if result is not None and result.sent:
         flash.later(_("Calendar invitation e-mailed to {people}.").format(
             people=", ".join(result.sent)))
-
-
-# An empty seat and "their own role" are options of their own, not None: a select box whose
-# session-state value is None shows "Choose an option" instead of the option's label.
-NOBODY, OWN_ROLE = 0, ""
 
 
 def panel_inputs(prefix: str, users: dict[int, str], seats: list[dict]) -> list[dict]:
