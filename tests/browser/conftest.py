@@ -343,6 +343,23 @@ def click_and_wait(page: Page, target) -> None:
     settled(page)
 
 
+def choose(page: Page, combo, typed: str, option) -> None:
+    """Pick `option` (a locator of the list `combo` opens, narrowed by typing `typed`) and,
+    when that changes the value outside a form, wait until the run it starts has finished:
+    until then the page still shows what the old value drew beside what the new one draws, and
+    a locator may find both (a form keyed by the choice, say). Inside a form, no run starts."""
+    old = combo.input_value()
+    in_form = combo.locator("xpath=ancestor::*[@data-testid='stForm']").count() > 0
+    combo.click()
+    page.keyboard.type(typed)
+    new = option.inner_text()
+    if new != old and not in_form:
+        click_and_wait(page, option)
+    else:
+        option.click()
+    expect(combo).to_have_value(new)
+
+
 def log_in_as(page: Page, email: str, password: str = PASSWORD, *,
               keyboard: bool = False) -> None:
     """Log in on the login form shown now, in any language (fields found by autocomplete),

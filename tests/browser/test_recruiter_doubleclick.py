@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 import models
 from models import Candidate, Interview, Position
 from services.db import get_engine
-from tests.browser.conftest import click_and_wait, log_in_as, make_in, settled
+from tests.browser.conftest import choose, click_and_wait, log_in_as, make_in, settled
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
@@ -58,9 +58,8 @@ def _open(page: Page, base: str, link: str) -> None:
 
 def _pick(page: Page, scope, box: str, option: str) -> None:
     combo = scope.get_by_role("combobox", name=box, exact=True)
-    combo.click()
-    page.keyboard.type(option.split()[0])  # the list filters as one types
-    page.get_by_role("option", name=option, exact=True).click()
+    # The list filters as one types.
+    choose(page, combo, option.split()[0], page.get_by_role("option", name=option, exact=True))
     expect(combo).to_have_value(option)
 
 
@@ -154,11 +153,9 @@ def test_double_click_on_save_changes_confirms_the_change_only(page, site, timin
     _open(page, site["base"], "Interviews")
     page.get_by_role("tab", name="Change or cancel").click()
     picker = page.get_by_role("combobox", name="Interview", exact=True)
-    picker.click()
-    page.keyboard.type("Ivy")
-    page.get_by_role("option", name=re.compile(f"Ivy Dblchange{timing}")).first.click()
+    choose(page, picker, "Ivy",
+           page.get_by_role("option", name=re.compile(f"Ivy Dblchange{timing}")).first)
     expect(picker).to_have_value(re.compile(f"Ivy Dblchange{timing}"))
-    settled(page)
     form = page.get_by_test_id("stForm").filter(
         has=page.get_by_role("button", name="Save changes"))
     day = form.get_by_test_id("stDateInput").locator("input")
