@@ -12,6 +12,8 @@ from tests.browser.conftest import (
     IMAGE_NAME,
     MARKER,
     SECRET_EVIDENCE,
+    choose,
+    click_and_wait,
     idle,
     open_context,
     sso_log_in,
@@ -111,15 +113,16 @@ def test_markdown_and_html_in_names_and_notes_stay_text(pia, site, page: Page, p
 
     sso_log_in(page, site["base"], provider, "hana@example.com")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    page.get_by_role("tab", name="Candidate").click()
+    # The tab, the pick and each expander below start a run (the tabs' fragment): each is
+    # waited for, so the checks read what that run drew, not the page before it.
+    click_and_wait(page, page.get_by_role("tab", name="Candidate"))
     panel = page.get_by_role("tabpanel", name="Candidate")
-    panel.get_by_role("combobox", name="Candidate").click()
     # Candidates are named with their position in every picker.
-    page.get_by_role("option", name=f"{IMAGE_NAME} · {site['position'].title}",
-                     exact=True).click()
+    choose(page, panel.get_by_role("combobox", name="Candidate"), "x.png",
+           page.get_by_role("option", name=f"{IMAGE_NAME} · {site['position'].title}",
+                            exact=True))
     # The evidence and each panelist's notes, drawn when opened: still text, never markup.
     for details in ("Who said what", "Each panelist's scorecard"):
-        panel.locator("summary").get_by_text(details).click()
-        idle(page)
+        click_and_wait(page, panel.locator("summary").get_by_text(details))
     expect(panel.get_by_test_id("stDataFrame")).not_to_have_count(0)
     expect(page.locator(INJECTED_IMAGES)).to_have_count(0)

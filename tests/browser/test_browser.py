@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import MARKER, SECRET_EVIDENCE, idle, log_in_as, settled
+from tests.browser.conftest import MARKER, SECRET_EVIDENCE, click_and_wait, idle, log_in_as, settled
+from tests.browser.conftest import choose as pick
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -134,13 +135,14 @@ def test_draft_survives_reload_then_submission_reaches_the_dashboard(page, new_c
     ranking = grid(manager.get_by_role("tabpanel", name="Ranking"))
     expect(ranking.locator("tr").filter(has_text=cara)).to_contain_text("2 of 2")
 
-    manager.get_by_role("tab", name="Candidate").click()
+    # The dashboard's tabs and its candidate picker each start a run (of the tabs' fragment):
+    # waited for, so what follows is not read off the candidate drawn before the pick.
+    click_and_wait(manager, manager.get_by_role("tab", name="Candidate"))
     panel = manager.get_by_role("tabpanel", name="Candidate")
-    panel.get_by_role("combobox", name="Candidate").click()
     picked = f"{cara} · {world['position'].title}"  # candidates are named with their position
-    manager.get_by_role("option", name=picked, exact=True).click()
+    pick(manager, panel.get_by_role("combobox", name="Candidate"), "Cara",
+         manager.get_by_role("option", name=picked, exact=True))
     expect(panel.get_by_role("combobox", name="Candidate")).to_have_value(picked)
-    idle(manager)
     expect(panel.get_by_role("heading", name="Scores by panelist")).to_be_visible()
     scores = panel.locator(".st-key-score_grid table")
     expect(scores.locator("thead")).to_contain_text(world["pia"].name)  # a column each

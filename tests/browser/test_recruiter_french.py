@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from models import Candidate, Interview, Position, User
 from services.db import get_engine
-from tests.browser.conftest import choose, log_in_as, make_in, settled
+from tests.browser.conftest import choose, click_and_wait, log_in_as, make_in, settled
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
@@ -47,10 +47,11 @@ def _one(url: str, model, *where):
 
 
 def _go(page: Page, menu: str, heading: str) -> None:
-    """Open a page from the menu (its link in English or French) and wait for its heading."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(menu)).click()
+    """Open a page from the menu (its link in English or French) and wait for the run the click
+    starts (the start page, Overview, has a "Postes" heading of its own), then its heading."""
+    click_and_wait(page, page.get_by_test_id("stSidebarNav").get_by_role(
+        "link", name=re.compile(menu)))
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    settled(page)
 
 
 def _no_english_buttons(page: Page) -> None:
