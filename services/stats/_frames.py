@@ -211,15 +211,26 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, *, sort: bool = False
     """pd.factorize of the (a, b) pairs of two integer id arrays, and each code's a and b.
 
     The pairs are hashed as one int64 key, a * span + (b - low), which is far cheaper on a
-    million rows than factorizing two columns; `sort` orders the codes by (a, b).
+    million rows than factorizing two columns; `sort` orders the codes by (a, b). Rows that
+    come in runs of one pair (the score rows of one scorecard: its candidate and panelist) are
+    hashed once a run: the codes are the same, as a pair first appears at the head of a run.
     """
     low = min(int(b.min()), 0) if b.size else 0
     span = int(b.max()) - low + 1 if b.size else 1
     key = a.astype(np.int64)
     key *= span
     key += b if low == 0 else b - low
-    codes, keys = pd.factorize(key, sort=sort)
-    del key
+    head = np.empty(key.size, dtype=bool)
+    head[:1] = True
+    np.not_equal(key[1:], key[:-1], out=head[1:])
+    starts = np.flatnonzero(head)
+    del head
+    if 2 * starts.size <= key.size:
+        run_codes, keys = pd.factorize(key[starts], sort=sort)
+        codes = np.repeat(run_codes, np.diff(starts, append=key.size))
+    else:
+        codes, keys = pd.factorize(key, sort=sort)
+    del key, starts
     keys = np.asarray(keys, dtype=np.int64)
     return codes, keys // span, keys % span + low
 

@@ -114,11 +114,17 @@ def _many_disagreements(pos: np.ndarray, cand: np.ndarray, crit: np.ndarray,
                     & (cells["range"].to_numpy() >= threshold - _EPS)]
     # One text per distinct (lowest, highest) pair: a million scores hold tens of thousands of
     # disagreements but only the few pairs a rating scale allows.
-    pairs, pair_of = np.unique(hit[["min", "max"]].to_numpy(dtype=float).reshape(-1, 2),
-                               axis=0, return_inverse=True)
+    # Each pair hashed as one complex number (lowest + i highest): np.unique(axis=0) sorts
+    # rows as records, ten times slower.
+    pair = np.empty(len(hit), dtype=np.complex128)
+    pair.real = hit["min"].to_numpy(dtype=float)
+    pair.imag = hit["max"].to_numpy(dtype=float)
+    pair_of, pairs = pd.factorize(pair)
+    del pair
     template = _("scores range {low} to {high} ({spread})")
     pair_texts = np.array([template.format(low=_fmt(lo), high=_fmt(hi), spread=_points(hi - lo))
-                           for lo, hi in pairs.tolist()], dtype=object)
+                           for lo, hi in zip(pairs.real.tolist(), pairs.imag.tolist(),
+                                             strict=True)], dtype=object)
     crit_rows = pd.DataFrame({
         "position_id": hit["position_id"].to_numpy(dtype=np.int64),
         "candidate_id": hit["candidate_id"].to_numpy(dtype=np.int64),
