@@ -223,14 +223,16 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, *, sort: bool = False
     head = np.empty(key.size, dtype=bool)
     head[:1] = True
     np.not_equal(key[1:], key[:-1], out=head[1:])
-    starts = np.flatnonzero(head)
-    del head
-    if 2 * starts.size <= key.size:
+    if 2 * np.count_nonzero(head) <= key.size:
+        starts = np.flatnonzero(head)
+        del head
         run_codes, keys = pd.factorize(key[starts], sort=sort)
         codes = np.repeat(run_codes, np.diff(starts, append=key.size))
+        del starts
     else:
+        del head
         codes, keys = pd.factorize(key, sort=sort)
-    del key, starts
+    del key
     keys = np.asarray(keys, dtype=np.int64)
     return codes, keys // span, keys % span + low
 

@@ -116,13 +116,13 @@ def _prepared(scores: pd.DataFrame):
     assessed = ~np.isnan(value)
     cand = _int_ids(scores["candidate_id"])[assessed]
     crit = _int_ids(scores["criterion_id"])[assessed]
-    pan = pan_all[assessed].astype(np.int64)
+    pan = pan_all[assessed]  # int32 codes when they fit: a million rows
     v = value[assessed]
     del value, pan_all
     cell = _pair_codes(cand, crit)[0]
     del crit
     # Rows per (cell, panelist), counted by a sparse matrix (cheaper than hashing the pairs).
-    counts = sparse.csr_matrix((np.ones(cell.size), (cell, pan)),
+    counts = sparse.csr_matrix((np.ones(cell.size, dtype=np.int32), (cell, pan)),
                                shape=(int(cell.max(initial=-1)) + 1, len(pan_ids)))
     if counts.data.size and counts.data.max() > 1:
         # One panelist's repeated rows for a cell are one opinion: averaged, never a "pair".
