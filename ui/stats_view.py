@@ -36,6 +36,8 @@ ADVICE = {
 # The agreement levels the statistics name (in English), as people read them.
 LEVELS = {"high": N_("high"), "moderate": N_("moderate"), "low": N_("low"),
           "not enough data": N_("not enough data")}
+# How many of the least agreed criteria the advice names (the rest: the table below it).
+LOWEST_SHOWN = 3
 ICC_NAMES = {"ICC1": "ICC(1,1)", "ICC2": "ICC(2,1)", "ICC3": "ICC(3,1)", "ICC1k": "ICC(1,k)",
              "ICC2k": "ICC(2,k)", "ICC3k": "ICC(3,k)"}
 
@@ -74,8 +76,20 @@ def agreement(board: Board) -> None:
     st.subheader(_("Panel agreement"))
     level = _level(rel["reading"])
     advice = _(ADVICE.get(level, ADVICE["not enough data"]))
-    (st.success if level == "high" else st.warning if level in ("moderate", "low")
-     else st.info)(advice)
+    by_crit = criterion_reliability(board)
+    names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
+    worry = level in ("moderate", "low")
+    if worry and by_crit["alpha_interval"].notna().any():
+        # The criteria to discuss, named in the advice itself: the whole table below stays
+        # folded (drawn when opened), which kept a dashboard open a fifth slower.
+        # In the table's order: lowest alpha first, then by name.
+        lowest = by_crit.dropna(subset=["alpha_interval"]).assign(
+            name=lambda t: t["criterion_id"].map(names).fillna(_("(older criterion)"))
+        ).sort_values(["alpha_interval", "name"]).head(LOWEST_SHOWN)
+        advice += " " + _("Lowest agreement: {criteria}.").format(criteria=", ".join(
+            _("{criterion} (alpha {alpha})").format(criterion=md_escape(n), alpha=_fmt(a))
+            for n, a in zip(lowest["name"], lowest["alpha_interval"], strict=True)))
+    (st.success if level == "high" else st.warning if worry else st.info)(advice)
     if rel["n_candidates"]:
         st.caption(_("Measured over {candidates} scored by two or more of {panelists}.").format(
             candidates=ngettext("{n} candidate", "{n} candidates", rel["n_candidates"]).format(
@@ -98,9 +112,7 @@ def agreement(board: Board) -> None:
     else:
         st.caption(_("ICCs need every panelist to score every candidate; these panels differ "
                      "per candidate, so alpha (which allows that) is the measure here."))
-    by_crit = criterion_reliability(board)
     if not by_crit.empty:
-        names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
         criterion = _("Criterion")
         table = pd.DataFrame({
             criterion: by_crit["criterion_id"].map(names).fillna(_("(older criterion)")),
@@ -114,7 +126,7 @@ def agreement(board: Board) -> None:
         lazy_expander(_("Agreement per criterion (lowest first)"),
                       lambda: st.dataframe(table, hide_index=True, width="stretch",
                                            key="criterion_agreement"),
-                      key="criterion_agreement_open", expanded=level in ("moderate", "low"))
+                      key="criterion_agreement_open")
 
 
 def weights(board: Board) -> None:

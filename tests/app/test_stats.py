@@ -7,6 +7,10 @@ import re
 import pytest
 
 from models import ConsensusScore
+from services import stats
+from services.auth import get_viewer
+from services.board import load_board
+from services.i18n import decimal
 from tests.apptest import (
     all_text,
     app_as,
@@ -82,6 +86,47 @@ def test_agreement_reading_and_weight_sensitivity_are_shown(crossed):
     assert metrics["Alpha, interval"] != "—"
     assert metrics["ICC(2,1)"] != "—"  # fully crossed design
     assert "Weight sensitivity" in text
+
+
+# Three panelists who agree on no one: each row is one candidate's scores by panelist, the
+# same on every criterion but the last, which each panelist reads their own way.
+DISCORD = [[5, 1, 3], [1, 5, 3], [3, 3, 1], [2, 4, 5], [4, 2, 2], [3, 1, 5]]
+
+
+@world_fixture
+def discordant(session, make):
+    manager = make.user("hiring_manager", name="Dora Manager")
+    position = make.position(manager=manager, title="Field Engineer")
+    panel = [make.user(name=f"Panelist {k}") for k in "ABC"]
+    for i, row in enumerate(DISCORD):
+        iv = make.interview(make.candidate(position, name=f"Disc {i + 1}"), panel)
+        for p, value in enumerate(row):
+            last = DISCORD[(i + p + 2) % len(DISCORD)][p]
+            make.scorecard(iv, panel[p], [value, value, value, last], "yes")
+    return {"manager": manager, "position": position}
+
+
+def test_low_agreement_names_the_criteria_to_discuss_and_folds_the_table(discordant, session):
+    """The advice names the least agreed criteria (lowest alpha first, as the table orders
+    them); the table itself is drawn only when its expander is opened."""
+    at = app_as(discordant["manager"].id, "pages/dashboard.py")
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "Panel agreement is" in w.value)
+    assert re.match(r"Panel agreement is (low|moderate)", warning), warning
+    board = load_board(session, discordant["position"].id,
+                       get_viewer(session, discordant["manager"].id))
+    alpha = stats.reliability_by_criterion(board.scores).dropna(subset=["alpha_interval"])
+    names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
+    alpha = alpha.assign(name=alpha["criterion_id"].map(names)).sort_values(
+        ["alpha_interval", "name"])
+    lowest = alpha.head(3)
+    expected = ", ".join(f"{n} (alpha {decimal(a, 2)})" for n, a in
+                         zip(lowest["name"], lowest["alpha_interval"], strict=True))
+    assert f"Lowest agreement: {expected}." in warning
+    assert not any("Candidates compared" in d.value.columns for d in at.dataframe)
+    open_expander(at, "criterion_agreement_open")
+    table = frame_with(at, "Candidates compared")
+    assert table["Criterion"].tolist() == alpha["name"].tolist()
 
 
 def test_consensus_is_recorded_and_shown_beside_independent(crossed, session):
