@@ -13,7 +13,7 @@ from services.first_interview import change_per_criterion, first_scores
 from services.i18n import _, datetime_, decimal, elide, money, ngettext, number, signed
 from services.scorecards import amendments
 from ui import cache, charts, db, headline
-from ui.text import md_escape
+from ui.text import html_table, md_escape
 from ui.widgets import lazy_expander
 
 
@@ -118,13 +118,13 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
         st.success(_("No criterion differs by half the scale or more, and the recommendations "
                      "agree."))
     else:
-        # Plain tables (st.table): a few rows, read rather than sorted, and an HTML table
-        # costs the browser far less than a data grid on every candidate switch (issue 12).
-        # st.table draws its cells as Markdown: user text is escaped.
-        st.table(pd.DataFrame(
-            {_("What differs"): agenda["detail"].map(md_escape).to_numpy()},
-            index=pd.Index(agenda["criterion"].fillna(_("Recommendation")).map(md_escape),
-                           name=_("Topic"))))
+        # Plain HTML tables (ui.text.html_table): a few rows, read rather than sorted; one
+        # element, where a data grid or st.table (each cell through Markdown) cost the
+        # browser more on every candidate switch (issue 12).
+        st.html(html_table([_("What differs")], [
+            (topic, [detail]) for topic, detail in zip(
+                agenda["criterion"].fillna(_("Recommendation")), agenda["detail"],
+                strict=True)], kind="sl-agenda", corner=_("Topic")))
 
     if missing:
         st.warning(_("Tasks no panelist probed: {tasks} (from the {cards} that recorded the "
@@ -142,11 +142,11 @@ def render(board: Board, candidate_id: int, viewer: Viewer) -> None:
         st.subheader(_("First versus second interview"))
         st.caption(_("Change = the second-interview panel's mean minus the first-interview "
                      "score."))
-        st.table(pd.DataFrame({
-            _("First interview"): change["first"].map(decimal).to_numpy(),
-            _("Second interview (panel mean)"): change["second"].map(decimal).to_numpy(),
-            _("Change"): change["change"].map(signed).to_numpy()},
-            index=pd.Index(change["criterion"].map(md_escape), name=_("Criterion"))))
+        st.html(html_table(
+            [_("First interview"), _("Second interview (panel mean)"), _("Change")],
+            [(name, [decimal(a), decimal(b), signed(c)]) for name, a, b, c in zip(
+                change["criterion"], change["first"], change["second"], change["change"],
+                strict=True)], kind="sl-first-change", corner=_("Criterion")))
 
     # Amendments stay in view (a scorecard changed after it was submitted is read differently);
     # the details below are drawn only when opened (issue 12: each table and chart costs the

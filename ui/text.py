@@ -77,13 +77,14 @@ def _strip_cell(strip: Strip | None) -> str:
 def html_table(columns: list[str], rows: list[tuple[str, list[str]]], *, kind: str,
                caption: str | None = None, styles: list[list[str]] | None = None,
                row_classes: list[str] | None = None,
-               strips: list[Strip | None] | None = None) -> str:
+               strips: list[Strip | None] | None = None, corner: str = "") -> str:
     """A plain HTML table for st.html, every text HTML-escaped (user text stays text; st.html
     renders no Markdown). Column headers, then one header cell per row, both with `scope`, so
     a screen reader names each cell by its row and column. `kind`: a class naming the table
     (ui/style.py draws every `.sl-table`); `styles`: an inline CSS declaration per data cell
     ("" for none); `row_classes`: a class per row ("" for none); `strips`: one Strip per row,
-    drawn in a last column (its header is the last of `columns`). One element, however many
+    drawn in a last column (its header is the last of `columns`); `corner`: the header of the
+    row headers' column (none when empty). One element, however many
     cells: st.table draws each cell through Markdown, a cost on every redraw (issue 12)."""
     esc = html.escape
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
@@ -97,5 +98,6 @@ def html_table(columns: list[str], rows: list[tuple[str, list[str]]], *, kind: s
         row_class = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
         body.append(f'<tr{row_class}><th scope="row">{esc(name)}</th>{tds}</tr>')
     caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="sl-table {esc(kind)}"><table>{caption_html}<thead><tr><td></td>'
+    corner_html = f'<th scope="col">{esc(corner)}</th>' if corner else "<td></td>"
+    return (f'<div class="sl-table {esc(kind)}"><table>{caption_html}<thead><tr>{corner_html}'
             f'{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')

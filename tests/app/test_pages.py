@@ -14,7 +14,6 @@ from tests.apptest import (
     score_grid,
 )
 from tests.conftest import world_fixture
-from ui.text import md_escape
 
 PAGES = ["pages/my_interviews.py", "pages/scorecard.py", "pages/dashboard.py",
          "pages/calibration.py",
@@ -228,14 +227,16 @@ def test_candidate_view_lists_debrief_points_and_first_interview_change_as_table
     at = app_as(world["manager"].id, "pages/dashboard.py")
     open_tab(at, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not at.exception
-    tables = {t.value.index.name: t.value for t in at.get("table")}
-    discuss = tables["Topic"]
-    assert md_escape(criteria[0].name) in discuss.index  # Paul 2, Petra 5
-    assert discuss.loc[md_escape(criteria[0].name), "What differs"].startswith(
-        md_escape("scores range 2 to 5"))
-    change = tables["Criterion"].loc[md_escape(criteria[0].name)]
+    (head, *rows), = html_tables(at, "sl-agenda")
+    assert head == ["Topic", "What differs"]
+    discuss = {r[0]: r[1] for r in rows}
+    assert criteria[0].name in discuss  # Paul 2, Petra 5: written as text, not Markdown
+    assert discuss[criteria[0].name].startswith("scores range 2 to 5")
+    (head, *rows), = html_tables(at, "sl-first-change")
+    assert head == ["Criterion", "First interview", "Second interview (panel mean)", "Change"]
+    change = {r[0]: r[1:] for r in rows}[criteria[0].name]
     # First interview 4; the panel's mean 3.5 (Paul 2, Petra 5): a change of -0.50.
-    assert change.tolist() == ["4.00", "3.50", "\u22120.50"]
+    assert change == ["4.00", "3.50", "\u22120.50"]
 
 
 def test_hiring_manager_records_a_decision(world, session):
