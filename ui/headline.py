@@ -69,26 +69,29 @@ def candidate(board: Board, candidate_id: int) -> None:
     """One candidate's headline: discuss, recommendations, salary, what they asked and care
     about (from the panel's notes)."""
     h = candidate_headline(board, candidate_id)
+    # One Markdown element of blocks: each element costs the browser on every candidate switch.
+    blocks = []
+    if h.discuss:
+        blocks.append("**" + _("Left to discuss ({n}):").format(n=len(h.discuss)) + "**")
+        blocks.append("\n".join(f"- {md_escape(line)}" for line in h.discuss))
+    else:
+        blocks.append("**" + _("Nothing left to discuss:") + "** " + _(
+            "the panel's scores and recommendations agree."))
+    cards = ngettext("{n} scorecard", "{n} scorecards", h.n_cards).format(n=h.n_cards)
+    lines = [
+        "**" + _("Recommendations:") + "** " + _("{tally} (from {cards})").format(
+            tally=md_escape(h.tally) or _("none yet"), cards=cards),
+        "**" + _("Salary:") + "** " + salary_words(h.salary),
+    ]
+    if h.decision:
+        lines.append("**" + _("Decision in force:") + "** " + label(h.decision))
+    blocks.append("  \n".join(lines))
+    for title, notes in ((_("The candidate asked"), h.asked),
+                         (_("What they care about"), h.cares),
+                         (_("Concerns the panel heard"), h.concerns)):
+        if notes:
+            blocks.append("**" + colon(title) + "**")
+            blocks.append("\n".join(f"- {md_escape(text)} — *{md_escape(who)}*"
+                                    for who, text in notes))
     with st.container(border=True, key=f"headline_{candidate_id}"):
-        if h.discuss:
-            st.markdown("**" + _("Left to discuss ({n}):").format(n=len(h.discuss)) + "**")
-            st.markdown("\n".join(f"- {md_escape(line)}" for line in h.discuss))
-        else:
-            st.markdown("**" + _("Nothing left to discuss:") + "** " + _(
-                "the panel's scores and recommendations agree."))
-        cards = ngettext("{n} scorecard", "{n} scorecards", h.n_cards).format(n=h.n_cards)
-        lines = [
-            "**" + _("Recommendations:") + "** " + _("{tally} (from {cards})").format(
-                tally=md_escape(h.tally) or _("none yet"), cards=cards),
-            "**" + _("Salary:") + "** " + salary_words(h.salary),
-        ]
-        if h.decision:
-            lines.append("**" + _("Decision in force:") + "** " + label(h.decision))
-        st.markdown("  \n".join(lines))
-        for title, notes in ((_("The candidate asked"), h.asked),
-                             (_("What they care about"), h.cares),
-                             (_("Concerns the panel heard"), h.concerns)):
-            if notes:
-                st.markdown("**" + colon(title) + "**")
-                st.markdown("\n".join(f"- {md_escape(text)} — *{md_escape(who)}*"
-                                      for who, text in notes))
+        st.markdown("\n\n".join(blocks))

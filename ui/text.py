@@ -29,7 +29,8 @@ def _no_autolink(match: re.Match) -> str:
 def md_escape(value: object) -> str:
     """Text that Markdown will show literally: no formatting, no images, no links."""
     text = _AUTOLINK.sub(_no_autolink, "" if value is None else str(value))
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    # CR ends a line in Markdown as LF does: either would let the text start a new block.
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
 
 
 def chart_text(value: object) -> str:

@@ -27,3 +27,13 @@ def test_count_says_one_thing_and_many_things():
     assert count(0, "scorecard") == "0 scorecards"
     assert count(3, "reminder") == "3 reminders"
     assert count(2, "person", "people") == "2 people"
+
+
+def test_line_breaks_of_any_kind_cannot_start_a_markdown_block():
+    """CR, LF and CRLF inside user text (a pasted note, an imported cell) become spaces: inside
+    one Markdown element of several blocks (the candidate's headline) a line break followed by
+    "- " or "# " would start a list item or a heading of its own."""
+    for text in ("one\r- two", "one\n# two", "one\r\n> two"):
+        escaped = md_escape(text)
+        assert "\r" not in escaped and "\n" not in escaped
+        assert escaped.startswith("one ")
