@@ -7,9 +7,8 @@ from models import FirstInterviewScore
 from services.errors import InvalidInput, NotAllowed
 from services.first_interview import change_per_criterion, first_scores, save_first_scores
 from services.positions import criteria_of, current_template
-from tests.apptest import all_text, app_as, choice_box, open_tab
+from tests.apptest import all_text, app_as, choice_box, html_tables, open_tab
 from tests.conftest import count, world_fixture
-from ui.text import md_escape
 
 
 @world_fixture
@@ -70,9 +69,9 @@ def test_recruiter_enters_first_scores_and_the_dashboard_shows_the_change(sessio
     open_tab(dash, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not dash.exception
     assert "First versus second interview" in all_text(dash)
-    change = next(t.value for t in dash.get("table") if "Change" in t.value.columns)
-    assert change.index.tolist() == [md_escape(c[0].name)]
-    assert change.values.tolist() == [["3.00", "4.50", "+1.50"]]
+    (head, *rows), = html_tables(dash, "sl-first-change")
+    assert head[-1] == "Change"
+    assert rows == [[c[0].name, "3.00", "4.50", "+1.50"]]  # the name as text, not Markdown
 
 
 def test_a_panelist_who_has_not_submitted_cannot_read_first_interview_scores(session, make,
