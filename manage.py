@@ -18,7 +18,7 @@ import typer
 from typer import rich_utils
 from typer.core import TyperCommand, TyperGroup
 
-from models import SeatStatus
+from models import count_label
 from services import config, report
 from services.access import OPERATOR
 from services.auth import create_user
@@ -221,23 +221,8 @@ def seed_demo(
         except InvalidInput as exc:
             _fail("; ".join(exc.problems))
     typer.echo(_("demo data loaded: {counts}").format(
-        counts=", ".join(_loaded(k, v) for k, v in counts.items())))
+        counts=", ".join(count_label(k, v) for k, v in counts.items())))
     _print_logins(demo_logins())
-
-
-def _loaded(kind: str, n: int) -> str:
-    """"12 candidates": one count of what the demo loader wrote."""
-    texts = {
-        "users": ngettext("{n} user", "{n} users", n),
-        "positions": ngettext("{n} position", "{n} positions", n),
-        "candidates": ngettext("{n} candidate", "{n} candidates", n),
-        "interviews": ngettext("{n} interview", "{n} interviews", n),
-        SeatStatus.submitted: ngettext("{n} submitted", "{n} submitted", n),
-        "drafts": ngettext("{n} draft", "{n} drafts", n),
-        SeatStatus.not_started: ngettext("{n} not started", "{n} not started", n),
-        "decisions": ngettext("{n} decision", "{n} decisions", n),
-    }
-    return texts.get(kind, "{n} " + kind.replace("_", " ")).format(n=number(n))
 
 
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:

@@ -18,6 +18,7 @@ from models.common import (
     Setting,
     Stage,
     aware,
+    count_label,
     label,
     seat_status,
     utcnow,
@@ -59,5 +60,6 @@ __all__ = [
     "Position", "PositionCreate",
     "Recommendation", "Role", "Score", "ScoreInput", "Scorecard", "ScorecardStatus",
     "ScorecardTemplate", "ScorecardUpdate", "Setting", "Stage", "User", "UserCreate",
-    "UserPublic", "UserRole", "UserUpdate", "aware", "label", "seat_status", "utcnow",
+    "UserPublic", "UserRole", "UserUpdate", "aware", "count_label", "label", "seat_status",
+    "utcnow",
 ]

@@ -7,7 +7,7 @@ migration of a PostgreSQL type; the Create schemas validate them.
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from services.i18n import N_, _
+from services.i18n import N_, _, ngettext, number
 
 # Money amounts (salary bands, expectations, what was heard) are whole units of the position's
 # currency, stored in 32-bit integer columns; two thousand million covers every currency's
@@ -168,3 +168,22 @@ def label(value: str | None) -> str:
         return "—"
     word = LABELS.get(str(value))
     return _(word) if word else str(value).replace("_", " ").capitalize()
+
+
+def count_label(kind: str, n: int) -> str:
+    """"12 candidates": a count of stored things in words (the demo loader's and an import's
+    reports), in the current language; an unknown kind is written as its name."""
+    texts = {
+        "users": ngettext("{n} user", "{n} users", n),
+        "positions": ngettext("{n} position", "{n} positions", n),
+        "criteria": ngettext("{n} criterion", "{n} criteria", n),
+        "candidates": ngettext("{n} candidate", "{n} candidates", n),
+        "panelists": ngettext("{n} panelist", "{n} panelists", n),
+        "interviews": ngettext("{n} interview", "{n} interviews", n),
+        "scorecards": ngettext("{n} scorecard", "{n} scorecards", n),
+        SeatStatus.submitted: ngettext("{n} submitted", "{n} submitted", n),
+        "drafts": ngettext("{n} draft", "{n} drafts", n),
+        SeatStatus.not_started: ngettext("{n} not started", "{n} not started", n),
+        "decisions": ngettext("{n} decision", "{n} decisions", n),
+    }
+    return texts.get(kind, "{n} " + str(kind).replace("_", " ")).format(n=number(n))

@@ -44,6 +44,7 @@ from models import (
     User,
     UserRole,
     aware,
+    count_label,
     utcnow,
 )
 from models.positions import WEIGHT_MAX
@@ -97,7 +98,7 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line for people, in the current language."""
-        made = ", ".join(_created(k, n) for k, n in self.created.items() if n) or _(
+        made = ", ".join(count_label(k, n) for k, n in self.created.items() if n) or _(
             "nothing new")
         return _("{rows}; created {made}; {scores}").format(
             rows=ngettext("{n} row read", "{n} rows read", self.rows).format(
@@ -105,19 +106,6 @@ class ImportResult:
             made=made,
             scores=ngettext("{n} score added or changed", "{n} scores added or changed",
                             self.scores_changed).format(n=number(self.scores_changed)))
-
-
-def _created(kind: str, n: int) -> str:
-    """"3 candidates": what an import created, in the current language."""
-    texts = {
-        "positions": ngettext("{n} position", "{n} positions", n),
-        "criteria": ngettext("{n} criterion", "{n} criteria", n),
-        "candidates": ngettext("{n} candidate", "{n} candidates", n),
-        "panelists": ngettext("{n} panelist", "{n} panelists", n),
-        "interviews": ngettext("{n} interview", "{n} interviews", n),
-        "scorecards": ngettext("{n} scorecard", "{n} scorecards", n),
-    }
-    return texts.get(kind, "{n} " + kind).format(n=number(n))
 
 
 def read_rows(data: bytes | str | Path, filename: str | None = None) -> pd.DataFrame:
