@@ -76,16 +76,18 @@ def agreement(board: Board) -> None:
     st.subheader(_("Panel agreement"))
     level = _level(rel["reading"])
     advice = _(ADVICE.get(level, ADVICE["not enough data"]))
+    # Each criterion's agreement, lowest alpha first (none last), then by name: the order of
+    # the advice's names and of the table below.
     by_crit = criterion_reliability(board)
     names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
+    ranked = by_crit.assign(
+        name=by_crit["criterion_id"].map(names).fillna(_("(older criterion)")),
+        _key=by_crit["alpha_interval"].fillna(np.inf)).sort_values(["_key", "name"])
     worry = level in ("moderate", "low")
-    if worry and by_crit["alpha_interval"].notna().any():
+    if worry and ranked["alpha_interval"].notna().any():
         # The criteria to discuss, named in the advice itself: the whole table below stays
-        # folded (drawn when opened), which kept a dashboard open a fifth slower.
-        # In the table's order: lowest alpha first, then by name.
-        lowest = by_crit.dropna(subset=["alpha_interval"]).assign(
-            name=lambda t: t["criterion_id"].map(names).fillna(_("(older criterion)"))
-        ).sort_values(["alpha_interval", "name"]).head(LOWEST_SHOWN)
+        # folded (drawn when opened), which kept a dashboard open a tenth slower.
+        lowest = ranked.dropna(subset=["alpha_interval"]).head(LOWEST_SHOWN)
         advice += " " + _("Lowest agreement: {criteria}.").format(criteria=", ".join(
             _("{criterion} (alpha {alpha})").format(criterion=md_escape(n), alpha=_fmt(a))
             for n, a in zip(lowest["name"], lowest["alpha_interval"], strict=True)))
@@ -112,21 +114,21 @@ def agreement(board: Board) -> None:
     else:
         st.caption(_("ICCs need every panelist to score every candidate; these panels differ "
                      "per candidate, so alpha (which allows that) is the measure here."))
-    if not by_crit.empty:
-        criterion = _("Criterion")
-        table = pd.DataFrame({
-            criterion: by_crit["criterion_id"].map(names).fillna(_("(older criterion)")),
-            _("Alpha, interval"): by_crit["alpha_interval"].map(_fmt),
-            _("Alpha, ordinal"): by_crit["alpha_ordinal"].map(_fmt),
-            _("Candidates compared"): by_crit["n_candidates"].astype(int),
-            _("Agreement"): by_crit["reading"].map(
-                lambda r: _(LEVELS.get(_level(r), _level(r)))),
-            "_key": by_crit["alpha_interval"].fillna(np.inf),
-        }).sort_values(["_key", criterion]).drop(columns="_key")
+    if not ranked.empty:
         lazy_expander(_("Agreement per criterion (lowest first)"),
-                      lambda: st.dataframe(table, hide_index=True, width="stretch",
-                                           key="criterion_agreement"),
+                      lambda: _criterion_table(ranked),
                       key="criterion_agreement_open")
+
+
+def _criterion_table(ranked: pd.DataFrame) -> None:
+    """Agreement per criterion, in `ranked`'s order (built only while its expander is open)."""
+    st.dataframe(pd.DataFrame({
+        _("Criterion"): ranked["name"],
+        _("Alpha, interval"): ranked["alpha_interval"].map(_fmt),
+        _("Alpha, ordinal"): ranked["alpha_ordinal"].map(_fmt),
+        _("Candidates compared"): ranked["n_candidates"].astype(int),
+        _("Agreement"): ranked["reading"].map(lambda r: _(LEVELS.get(_level(r), _level(r)))),
+    }), hide_index=True, width="stretch", key="criterion_agreement")
 
 
 def weights(board: Board) -> None:
