@@ -15,7 +15,7 @@ from ui import cache, db, flash
 from ui.dashboard_tabs import MAIN, tab_area
 from ui.guard import require
 from ui.pickers import candidate_labels
-from ui.text import md_escape
+from ui.text import Stat, html_stats, md_escape
 
 viewer = require(Role.hiring_manager)
 
@@ -40,13 +40,14 @@ scored = board.summary["overall"].notna()
 flagged = board.summary.get("n_disagreements", pd.Series(0, index=board.summary.index)).fillna(
     0).gt(0) | board.summary.get("split_recommendation", pd.Series(False, index=board.summary
                                                                    .index)).fillna(False)
-c = st.columns(4)
-c[0].metric(_("Candidates"), number(len(board.candidates)))
-c[1].metric(_("Scorecards in"), _("{n} of {total}").format(
-    n=number(int(board.candidates["submitted"].sum())),
-    total=number(int(board.candidates["expected"].sum()))))
-c[2].metric(_("To discuss"), number(int((scored & flagged).sum())))
-c[3].metric(_("Decided"), number(int(board.candidates["decision"].notna().sum())))
+st.html(html_stats([
+    Stat(_("Candidates"), number(len(board.candidates))),
+    Stat(_("Scorecards in"), _("{n} of {total}").format(
+        n=number(int(board.candidates["submitted"].sum())),
+        total=number(int(board.candidates["expected"].sum())))),
+    Stat(_("To discuss"), number(int((scored & flagged).sum()))),
+    Stat(_("Decided"), number(int(board.candidates["decision"].notna().sum())))],
+    kind="sl-position-figures"))
 
 ids = table["candidate_id"].tolist()  # in ranking order
 names = candidate_labels(

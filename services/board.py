@@ -92,12 +92,25 @@ class Board:
         row = self.candidates.loc[self.candidates["candidate_id"] == candidate_id, "name"]
         return str(row.iloc[0]) if len(row) else "?"
 
+    def by_id(self, frame: str) -> pd.DataFrame:
+        """`candidates` or `summary` indexed by candidate id, built once per board (a candidate
+        switch read them three times, each set_index a few milliseconds). Read it, never write
+        into it: the board and the sessions sharing it hold the same frame."""
+        key = ("by candidate id", frame)  # not a language's: remember's keys carry one
+        if key not in self.memo:
+            self.memo[key] = getattr(self, frame).set_index("candidate_id")
+        return self.memo[key]
+
+    def candidate_row(self, candidate_id: int) -> pd.Series:
+        """The candidate's row of `candidates` (a copy)."""
+        return self.by_id("candidates").loc[candidate_id]
+
     def candidate(self, candidate_id: int) -> CandidatePart:
         """What the board holds on one candidate (the panel view and the PDF pack read this)."""
-        row = self.candidates.set_index("candidate_id").loc[candidate_id]
+        row = self.candidate_row(candidate_id)
         visible = bool(row["visible"])
         cards = self.cards[self.cards["candidate_id"] == candidate_id]
-        summary = (self.summary.set_index("candidate_id").loc[candidate_id]
+        summary = (self.by_id("summary").loc[candidate_id]
                    if visible and not cards.empty else None)
         return CandidatePart(row=row, visible=visible, cards=cards, summary=summary,
                              scores=self.scores[self.scores["candidate_id"] == candidate_id])

@@ -1,5 +1,7 @@
 """Which of the position's tasks the panel probed: ticked per scorecard, flagged when no one did."""
 
+from typing import NamedTuple
+
 import pandas as pd
 from sqlmodel import Session, select
 
@@ -61,17 +63,24 @@ def task_coverage(session: Session, viewer: Viewer, candidate_id: int) -> pd.Dat
     return table
 
 
-def coverage_recorded(session: Session, viewer: Viewer, candidate_id: int) -> tuple[int, int]:
-    """(submitted cards that ticked any task, submitted cards) for the candidate."""
+class Coverage(NamedTuple):
+    """What the panel's submitted cards say about the position's tasks."""
+    uncovered: list[str]  # tasks no card probed, counted over the cards that recorded coverage
+    recorded: int  # submitted cards that ticked any task
+    submitted: int  # submitted cards
+
+
+def coverage(session: Session, viewer: Viewer, candidate_id: int) -> Coverage:
+    """The tasks no submitted scorecard says were probed, counted only over the cards that
+    recorded coverage (when no panelist ticked any task, coverage is unknown: ticking was
+    skipped, not "nothing probed", and nothing is flagged), with the cards counted. One read
+    and one access check for all three (the candidate view wants them together)."""
     table = task_coverage(session, viewer, candidate_id)
-    return table.attrs["recorded"], table.attrs["submitted"]
+    recorded = table.attrs["recorded"]
+    missing = table.loc[table["n"] == 0, "task"].tolist() if recorded else []
+    return Coverage(missing, recorded, table.attrs["submitted"])
 
 
 def uncovered_tasks(session: Session, viewer: Viewer, candidate_id: int) -> list[str]:
-    """The position's tasks that no submitted scorecard says were probed, counted only over
-    the cards that recorded coverage: when no panelist ticked any task, coverage is unknown
-    (ticking was skipped), not "nothing probed", and nothing is flagged."""
-    table = task_coverage(session, viewer, candidate_id)
-    if not table.attrs["recorded"]:
-        return []
-    return table.loc[table["n"] == 0, "task"].tolist()
+    """The position's tasks that no submitted scorecard says were probed (see `coverage`)."""
+    return coverage(session, viewer, candidate_id).uncovered

@@ -73,16 +73,16 @@ def _agenda_lines(agenda: pd.DataFrame) -> list[str]:
 
 
 def _notes(cards: pd.DataFrame, column: str) -> list[tuple[str, str]]:
-    return [(str(c.panelist), str(getattr(c, column)).strip())
-            for c in cards.itertuples(index=False)
-            if isinstance(getattr(c, column), str) and getattr(c, column).strip()]
+    return [(str(who), note.strip()) for who, note in zip(cards["panelist"], cards[column],
+                                                          strict=True)
+            if isinstance(note, str) and note.strip()]
 
 
 def candidate_headline(board: Board, candidate_id: int) -> CandidateHeadline:
     """The headline of one visible candidate."""
-    cand = board.candidates.set_index("candidate_id").loc[candidate_id]
+    cand = board.candidate_row(candidate_id)
     cards = board.cards[board.cards["candidate_id"] == candidate_id]
-    summary = board.summary.set_index("candidate_id")
+    summary = board.by_id("summary")
     row = summary.loc[candidate_id] if candidate_id in summary.index else {}
     agenda = board.agenda[board.agenda["candidate_id"] == candidate_id]
     decision = cand.get("decision")

@@ -76,6 +76,8 @@ def all_text(at: AppTest) -> str:
         parts.append(table.value.to_string())
     for table in html_tables(at, ""):  # the score grid, a submitted card
         parts.extend(" ".join(row) for row in table)
+    for label, (value, note) in html_figures(at).items():  # rows of figures
+        parts.extend((label, value, note))
     for kind in ("selectbox", "radio", "multiselect"):
         for el in at.get(kind):
             parts.append(str(el.label))
@@ -139,6 +141,81 @@ class _Tables(HTMLParser):
     def handle_data(self, data):
         if self._cell is not None:
             self._cell += data
+
+
+class _Texts(HTMLParser):
+    """Each text node of a piece of HTML, stripped (styles and scripts left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.texts.append(data.strip())
+
+
+def html_texts(body: str) -> list[str]:
+    """The texts an st.html body shows, one per text node."""
+    parser = _Texts()
+    parser.feed(body)
+    parser.close()
+    return parser.texts
+
+
+class _Figures(HTMLParser):
+    """Every figure of ui.text.html_stats in a piece of HTML: (its row's kind classes, label,
+    value, note)."""
+
+    def __init__(self):
+        super().__init__()
+        self.figures: list[tuple[set[str], str, str, str]] = []
+        self._rows: list[set[str] | None] = []  # the open divs' classes, when sl-stats
+        self._part = None  # "label", "value" or "note" while inside one
+
+    def handle_starttag(self, tag, attrs):
+        classes = set((dict(attrs).get("class") or "").split())
+        if tag == "div":
+            self._rows.append(classes if "sl-stats" in classes else None)
+            if "sl-stat" in classes:
+                kind = next((r for r in reversed(self._rows) if r is not None), set())
+                self.figures.append((kind, "", "", ""))
+        elif tag == "dt" and self.figures and not self.figures[-1][1]:
+            self._part = 1
+        elif tag == "dd" and self.figures and classes & {"sl-value", "sl-note"}:
+            self._part = 2 if "sl-value" in classes else 3
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._rows:
+            self._rows.pop()
+        elif tag in ("dt", "dd"):
+            self._part = None
+
+    def handle_data(self, data):
+        if self._part is not None:
+            figure = list(self.figures[-1])
+            figure[self._part] += data
+            self.figures[-1] = tuple(figure)
+
+
+def html_figures(at: AppTest, kind: str = "") -> dict[str, tuple[str, str]]:
+    """label -> (value, note) of every ui.text.html_stats figure of this kind (its class;
+    "": every kind) on the page."""
+    out = {}
+    for h in at.get("html"):
+        parser = _Figures()
+        parser.feed(h.proto.body)
+        parser.close()
+        out.update({label: (value, note) for classes, label, value, note in parser.figures
+                    if not kind or kind in classes})
+    return out
 
 
 def html_tables(at: AppTest, kind: str) -> list[list[list[str]]]:

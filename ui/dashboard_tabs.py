@@ -97,7 +97,7 @@ def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: 
     candidate_id = st.selectbox(_("Candidate"), ids, format_func=lambda i: names[i],
                                 key="dash_candidate")
     candidate_view.render(board, candidate_id, viewer)
-    current = board.candidates.set_index("candidate_id").loc[candidate_id]
+    current = board.candidate_row(candidate_id)
     if bool(current["visible"]):  # recorded at the debrief: drawn when opened
         lazy_expander(_("Consensus after the debrief"),
                       lambda: stats_view.consensus(board, candidate_id, viewer),

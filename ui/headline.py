@@ -17,7 +17,7 @@ from ui.text import md_escape
 
 def salary_reading_of(board: Board, candidate_id: int) -> Salary:
     """A candidate's stated expectation against the position's band."""
-    cand = board.candidates.set_index("candidate_id").loc[candidate_id]
+    cand = board.candidate_row(candidate_id)
     return salary_reading(cand.get("salary_expectation"), board.position.salary_min,
                           board.position.salary_max, board.position.currency)
 

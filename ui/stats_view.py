@@ -16,7 +16,7 @@ from services.consensus import consensus_beside_independent, record_consensus
 from services.errors import InvalidInput, NotAllowed
 from services.i18n import N_, _, decimal, elide, ngettext
 from ui import db, flash
-from ui.text import md_escape
+from ui.text import Stat, html_stats, md_escape
 from ui.widgets import lazy_expander, show_problems
 
 
@@ -98,16 +98,17 @@ def agreement(board: Board) -> None:
                 n=rel["n_candidates"]),
             panelists=ngettext("{n} panelist", "{n} panelists", rel["n_panelists"]).format(
                 n=rel["n_panelists"])))
-    c = st.columns(3)
-    c[0].metric(_("Alpha, interval"), _fmt(rel["alpha_interval"]),
-                help=_("Krippendorff's alpha: 1 = perfect agreement, 0 = no better than "
-                       "chance. 0.80 and above is reliable; 0.67 to 0.80 allows tentative "
-                       "conclusions."))
-    c[1].metric(_("Alpha, ordinal"), _fmt(rel["alpha_ordinal"]),
-                help=_("Krippendorff's alpha treating scores as ranks only."))
-    c[2].metric("ICC(2,1)", _fmt(rel["ICC2"]),
-                help=_("Intraclass correlation (Shrout & Fleiss 1979); only when every "
-                       "panelist scored every candidate."))
+    st.html(html_stats([
+        Stat(_("Alpha, interval"), _fmt(rel["alpha_interval"])),
+        Stat(_("Alpha, ordinal"), _fmt(rel["alpha_ordinal"])),
+        Stat("ICC(2,1)", _fmt(rel["ICC2"]))],
+        kind="sl-agreement-figures", about=_("What these figures mean"), explained=[
+            (_("Alpha, interval"), _("Krippendorff's alpha: 1 = perfect agreement, 0 = no "
+                                     "better than chance. 0.80 and above is reliable; 0.67 to "
+                                     "0.80 allows tentative conclusions.")),
+            (_("Alpha, ordinal"), _("Krippendorff's alpha treating scores as ranks only.")),
+            ("ICC(2,1)", _("Intraclass correlation (Shrout & Fleiss 1979); only when every "
+                           "panelist scored every candidate."))]))
     if rel["crossed"]:
         st.dataframe(pd.DataFrame([{ICC_NAMES[k]: _fmt(rel[k]) for k in stats.ICC_TYPES}]),
                      hide_index=True)

@@ -67,6 +67,19 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"],
 /* On a phone a long name or word breaks anywhere rather than widen the table past the
    screen. */
 :is(.sl-ranking-chart, .sl-compare) th, .sl-compare td {{ overflow-wrap: anywhere; }}
+/* A row of figures drawn as HTML (ui.text.html_stats), like st.metric's: label, large value,
+   a note in the captions' colour; as many to a line as fit (two on a phone). */
+.sl-stats {{ margin-bottom: 0.5rem; }}
+.sl-stats dl {{ margin: 0; padding: 0; }}
+.sl-stats dd {{ margin: 0; }}
+.sl-figures {{ display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }}
+.sl-stat {{ flex: 1 1 7rem; min-width: 0; }}
+.sl-stat dt {{ font-size: 0.875rem; font-weight: 400; }}
+.sl-stat .sl-value {{ font-size: 1.75rem; line-height: 1.4; overflow-wrap: anywhere; }}
+.sl-stat .sl-note, .sl-stats details {{ font-size: 0.875rem; color: {MUTED}; }}
+.sl-stats details {{ margin-top: 0.25rem; }}
+.sl-stats summary {{ cursor: pointer; min-height: {TARGET_PX}px; }}
+.sl-stats details dt {{ font-weight: 600; margin-top: 0.25rem; }}
 .sl-track {{ position: relative; height: 1.25rem; margin: 0 0.4rem; }}
 .sl-track span {{ position: absolute; top: 50%; }}
 .sl-track .sl-tick {{ top: 0; bottom: 0; width: 1px; background: #d5d5d5; }}

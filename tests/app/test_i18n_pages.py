@@ -27,7 +27,7 @@ from models import Role, User
 from services import auth
 from services.db import get_engine
 from services.settings import set_setting
-from tests.apptest import app_as, page_alone
+from tests.apptest import app_as, html_texts, page_alone
 from tests.conftest import PASSWORD
 from tests.i18n_catalogue import translations
 from ui.guard import pages_for
@@ -201,6 +201,8 @@ def rendered(at) -> list[str]:
             out.extend(str(c) for c in frame.columns)
             for column in frame.columns:
                 out.extend(v for v in frame[column].tolist() if isinstance(v, str))
+        elif kind == "html" and proto is not None:  # ui.text's tables and figures
+            out.extend(html_texts(proto.body))
         elif kind == "plotly_chart" and proto is not None:
             out.extend(_figure_text(json.loads(proto.spec)))
         elif proto is not None and hasattr(proto, "label") and isinstance(proto.label, str):

@@ -15,6 +15,8 @@ from tests.apptest import (
     all_text,
     app_as,
     figures,
+    html_figures,
+    html_texts,
     open_expander,
     open_tab,
     ranking_chart,
@@ -82,9 +84,12 @@ def test_agreement_reading_and_weight_sensitivity_are_shown(crossed):
     assert "Panel agreement" in text
     assert "Panel agreement is" in text
     assert "alpha_interval" not in text and "n_candidates" not in text
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Alpha, interval"] != "—"
-    assert metrics["ICC(2,1)"] != "—"  # fully crossed design
+    metrics = html_figures(at, "sl-agreement-figures")
+    assert metrics["Alpha, interval"][0] != "—"
+    assert metrics["ICC(2,1)"][0] != "—"  # fully crossed design
+    # What each figure means, beside the figures (a folded list, not a hover tooltip).
+    assert any(t.startswith("Krippendorff's alpha: 1 = perfect agreement")
+               for h in at.html for t in html_texts(h.proto.body))
     assert "Weight sensitivity" in text
 
 
@@ -238,16 +243,16 @@ def test_dashboard_in_french_uses_decimal_commas_and_french_words(session, cross
     columns = list(at.dataframe[0].value.columns)
     assert columns[:4] == ["Rang", "Lettres", "Candidat", "Note globale"]
     chart = ranking_chart(at)
-    assert "," in {m.label: m.value for m in at.metric}["Alpha, intervalle"]
+    assert "," in html_figures(at, "sl-agreement-figures")["Alpha, intervalle"][0]
     open_tab(at, "Candidate").selectbox(key="dash_candidate").select(crossed["cands"][0].id).run()
     assert not at.exception
-    captions = " ".join(c.value for c in at.caption)
-    assert re.search(r"intervalle à 95 % \d,\d\d–\d,\d\d", captions), captions
+    metrics = html_figures(at, "sl-candidate-figures")
+    overall, interval = metrics["Note globale"]
+    assert re.search(r"intervalle à 95 % \d,\d\d–\d,\d\d", interval), interval
     grid = score_grid(at)
     means = [r for r in grid.index if r.endswith(" : moyenne")]
     assert means and re.fullmatch(r"\d,\d\d", grid.loc[means[0]].iloc[0])
-    metrics = {m.label: m.value for m in at.metric}
-    assert re.fullmatch(r"\d,\d\d", metrics["Note globale"])
+    assert re.fullmatch(r"\d,\d\d", overall)
     assert list(chart.columns) == ["Note globale", "Intervalle à 95 %"]
     assert all(re.fullmatch(r"\d,\d\d", x) for x in chart["Note globale"])
     assert all(re.fullmatch(r"\d,\d\d–\d,\d\d", x) for x in chart["Intervalle à 95 %"])

@@ -140,7 +140,7 @@ CALLED = {
                                                                      w.panel.interview.id),
     "scorecards.saved_answers": lambda w: scorecards.saved_answers(
         w.s, w.viewer, scorecards.scorecard_kit(w.s, w.viewer, w.panel.interview.id)),
-    "coverage.coverage_recorded": lambda w: coverage.coverage_recorded(w.s, w.viewer, w.cara.id),
+    "coverage.coverage": lambda w: coverage.coverage(w.s, w.viewer, w.cara.id),
     "interviews.interview_form_data": lambda w: interviews.interview_form_data(
         w.s, w.viewer, w.panel.interview.id),
 }

@@ -4,7 +4,7 @@ import pytest
 
 from models import Scorecard
 from services.auth import viewer_for
-from services.coverage import save_tasks_covered, task_coverage, uncovered_tasks
+from services.coverage import coverage, save_tasks_covered, task_coverage, uncovered_tasks
 from services.errors import InvalidInput
 from services.pdf_pack import debrief_pack
 from services.scorecards import open_scorecard
@@ -53,6 +53,8 @@ def test_tasks_nobody_covered_are_flagged_from_submitted_cards(session, make, wo
     make.scorecard(world["iv"], world["pia"], [3, 3, 3, 3])
     missing = uncovered_tasks(session, make.admin, world["cara"].id)
     assert missing == ["Review code", "Mentor juniors"]
+    # One submitted card so far, and it recorded coverage.
+    assert coverage(session, make.admin, world["cara"].id) == (missing, 1, 1)
     table = task_coverage(session, make.admin, world["cara"].id)
     assert table.set_index("task")["covered_by"].to_dict()["Design APIs"] == "Pia"
 
@@ -80,6 +82,7 @@ def test_no_task_is_flagged_when_no_panelist_recorded_coverage(session, make, wo
     make.scorecard(world["iv"], world["pia"], [3, 3, 3, 3])
     make.scorecard(world["iv"], world["paul"], [4, 4, 4, 4])
     assert uncovered_tasks(session, make.admin, world["cara"].id) == []
+    assert coverage(session, make.admin, world["cara"].id) == ([], 0, 2)  # ticking skipped
     dash = app_as(world["manager"].id, "pages/dashboard.py")
     open_tab(dash, "Candidate").selectbox(key="dash_candidate").select(world["cara"].id).run()
     assert not dash.exception

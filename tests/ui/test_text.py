@@ -1,6 +1,6 @@
 """User text reaches Markdown only in a form that shows literally."""
 
-from ui.text import chart_text, count, md_escape
+from ui.text import Stat, chart_text, count, html_stats, md_escape
 
 
 def test_markdown_image_and_link_syntax_is_escaped():
@@ -37,3 +37,18 @@ def test_line_breaks_of_any_kind_cannot_start_a_markdown_block():
         escaped = md_escape(text)
         assert "\r" not in escaped and "\n" not in escaped
         assert escaped.startswith("one ")
+
+
+def test_a_row_of_figures_is_escaped_text_with_its_explanations_folded():
+    from tests.apptest import html_texts
+
+    out = html_stats([Stat("Overall", "4.26", "95% interval 3.84–4.68"),
+                      Stat("<b>Name</b>", '<img src="http://evil.example/x.png">')],
+                     kind="sl-test", about="What these figures mean",
+                     explained=[("Overall", "Weighted <i>mean</i>")])
+    assert "<img" not in out and "<b>" not in out and "<i>" not in out
+    assert html_texts(out) == ["Overall", "4.26", "95% interval 3.84–4.68", "<b>Name</b>",
+                               '<img src="http://evil.example/x.png">',
+                               "What these figures mean", "Overall", "Weighted <i>mean</i>"]
+    assert out.count("<dt>") == 3 and out.count("<details>") == 1
+    assert "<details>" not in html_stats([Stat("Decided", "1")], kind="sl-test")
