@@ -7,12 +7,11 @@ once); the tabs (ui.dashboard_tabs) are one fragment that draws only the open ta
 import pandas as pd
 import streamlit as st
 
-from models import Role, label
-from services.board import ranking_table
+from models import Role
 from services.i18n import _, money, number
 from services.positions import dashboard_positions
 from ui import cache, db, flash
-from ui.dashboard_tabs import MAIN, tab_area
+from ui.dashboard_tabs import ranking_view, tab_area
 from ui.guard import require
 from ui.pickers import candidate_labels
 from ui.text import Stat, html_stats, md_escape
@@ -32,10 +31,7 @@ st.caption(_("{team} · salary band {low} – {high} · scale {min} to {max} · 
     high=money(position.salary_max, position.currency), min=scale[0], max=scale[1],
     fraction=number(board.fraction, 2).rstrip("0").rstrip(",."),
     points=number(board.fraction * (scale[1] - scale[0]), 1).rstrip("0").rstrip(",.")))
-table = ranking_table(board).copy()
-table["Decision"] = table["Decision"].map(lambda d: label(d) if d else "")
-table = table[["candidate_id", *MAIN, *(c for c in table.columns
-                                        if c not in MAIN and c != "candidate_id")]]
+table = ranking_view(board)
 scored = board.summary["overall"].notna()
 flagged = board.summary.get("n_disagreements", pd.Series(0, index=board.summary.index)).fillna(
     0).gt(0) | board.summary.get("split_recommendation", pd.Series(False, index=board.summary

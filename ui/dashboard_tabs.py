@@ -10,7 +10,7 @@ import streamlit as st
 
 from models import Outcome, label
 from services.auth import Viewer
-from services.board import Board
+from services.board import Board, ranking_table
 from services.decisions import record_decision
 from services.errors import InvalidInput
 from services.i18n import N_, _, decimal, ngettext
@@ -50,6 +50,24 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**written).rename(columns=lambda c: _(HEADERS.get(c, c)))
 
 
+def ranking_view(board: Board) -> pd.DataFrame:
+    """The ranking table as the dashboard reads it: decisions in words, MAIN's columns first
+    (after the id). Built once per board and language (Board.remember), as the texts below."""
+    def build() -> pd.DataFrame:
+        table = ranking_table(board).copy()
+        table["Decision"] = table["Decision"].map(lambda d: label(d) if d else "")
+        return table[["candidate_id", *MAIN, *(c for c in table.columns
+                                               if c not in MAIN and c != "candidate_id")]]
+    return board.remember("ranking_view", build)
+
+
+def _shown(board: Board, table: pd.DataFrame, rows: pd.Series, columns: list[str],
+           name: str) -> pd.DataFrame:
+    """`shown` of these rows and columns of the board's ranking view, once per board: at 200
+    candidates each writes 800 scores (issue 12: a dashboard opening wrote them every run)."""
+    return board.remember(f"ranking_shown:{name}", lambda: shown(table.loc[rows, columns]))
+
+
 def column_config() -> dict:
     config = {}
     for column, width in WIDTHS.items():
@@ -67,13 +85,13 @@ def ranking_part(board: Board, table: pd.DataFrame) -> None:
     headline.position(board)  # the position's headline: here, not above the Candidate view
     ranked = table["Rank"].notna()
     stats_view.ranking_notes(board)
-    st.dataframe(shown(table.loc[ranked, MAIN]), hide_index=True, width="stretch",
+    st.dataframe(_shown(board, table, ranked, MAIN, "main"), hide_index=True, width="stretch",
                  key="ranking_table", column_config=column_config())
 
     def details() -> None:
         stats_view.details_notes(board)
-        st.dataframe(shown(table.loc[ranked, DETAILS]), hide_index=True, width="stretch",
-                     key="dimension_table")
+        st.dataframe(_shown(board, table, ranked, DETAILS, "details"), hide_index=True,
+                     width="stretch", key="dimension_table")
 
     lazy_expander(_("Intervals and scores by dimension"), details, key="dimension_details")
     if not ranked.all():

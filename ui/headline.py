@@ -40,6 +40,14 @@ def salary_words(s: Salary, *, plain: bool = False) -> str:
 
 def position(board: Board) -> None:
     """What the ranking settles and what is left to discuss, for the whole position."""
+    lines = board.remember("position_headline", lambda: _position_lines(board))
+    if lines:
+        with st.container(border=True, key="headline_position"):
+            st.markdown("  \n".join(lines))
+
+
+def _position_lines(board: Board) -> list[str]:
+    """The position headline's lines (Markdown), once per board and language."""
     lines = []
     sentence = ranking_sentence(board)
     if sentence:
@@ -60,9 +68,7 @@ def position(board: Board) -> None:
     if waiting:
         lines.append("**" + _("Awaiting your decision:") + "** " + ngettext(
             "{n} scored candidate", "{n} scored candidates", waiting).format(n=waiting) + ".")
-    if lines:
-        with st.container(border=True, key="headline_position"):
-            st.markdown("  \n".join(lines))
+    return lines
 
 
 def candidate(board: Board, candidate_id: int) -> None:

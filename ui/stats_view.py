@@ -74,24 +74,9 @@ def agreement(board: Board) -> None:
     """Reliability of the panel's overall scores in words, with what to do about it."""
     rel = reliability(board)
     st.subheader(_("Panel agreement"))
-    level = _level(rel["reading"])
-    advice = _(ADVICE.get(level, ADVICE["not enough data"]))
-    # Each criterion's agreement, lowest alpha first (none last), then by name: the order of
-    # the advice's names and of the table below.
-    by_crit = criterion_reliability(board)
-    names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
-    ranked = by_crit.assign(
-        name=by_crit["criterion_id"].map(names).fillna(_("(older criterion)")),
-        _key=by_crit["alpha_interval"].fillna(np.inf)).sort_values(["_key", "name"])
-    worry = level in ("moderate", "low")
-    if worry and ranked["alpha_interval"].notna().any():
-        # The criteria to discuss, named in the advice itself: the whole table below stays
-        # folded (drawn when opened), which kept a dashboard open a tenth slower.
-        lowest = ranked.dropna(subset=["alpha_interval"]).head(LOWEST_SHOWN)
-        advice += " " + _("Lowest agreement: {criteria}.").format(criteria=", ".join(
-            _("{criterion} (alpha {alpha})").format(criterion=md_escape(n), alpha=_fmt(a))
-            for n, a in zip(lowest["name"], lowest["alpha_interval"], strict=True)))
-    (st.success if level == "high" else st.warning if worry else st.info)(advice)
+    level, advice, ranked = board.remember("agreement_view", lambda: _agreement(board, rel))
+    (st.success if level == "high" else st.warning if level in ("moderate", "low")
+     else st.info)(advice)
     if rel["n_candidates"]:
         st.caption(_("Measured over {candidates} scored by two or more of {panelists}.").format(
             candidates=ngettext("{n} candidate", "{n} candidates", rel["n_candidates"]).format(
@@ -119,6 +104,28 @@ def agreement(board: Board) -> None:
         lazy_expander(_("Agreement per criterion (lowest first)"),
                       lambda: _criterion_table(ranked),
                       key="criterion_agreement_open")
+
+
+def _agreement(board: Board, rel: dict) -> tuple[str, str, pd.DataFrame]:
+    """The agreement level, its advice in words and each criterion's agreement, lowest alpha
+    first (none last), then by name: the order of the advice's names and of the per-criterion
+    table. Once per board and language (Board.remember)."""
+    level = _level(rel["reading"])
+    advice = _(ADVICE.get(level, ADVICE["not enough data"]))
+    by_crit = criterion_reliability(board)
+    names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
+    ranked = by_crit.assign(
+        name=by_crit["criterion_id"].map(names).fillna(_("(older criterion)")),
+        _key=by_crit["alpha_interval"].fillna(np.inf)).sort_values(["_key", "name"])
+    worry = level in ("moderate", "low")
+    if worry and ranked["alpha_interval"].notna().any():
+        # The criteria to discuss, named in the advice itself: the whole table below stays
+        # folded (drawn when opened), which kept a dashboard open a tenth slower.
+        lowest = ranked.dropna(subset=["alpha_interval"]).head(LOWEST_SHOWN)
+        advice += " " + _("Lowest agreement: {criteria}.").format(criteria=", ".join(
+            _("{criterion} (alpha {alpha})").format(criterion=md_escape(n), alpha=_fmt(a))
+            for n, a in zip(lowest["name"], lowest["alpha_interval"], strict=True)))
+    return level, advice, ranked
 
 
 def _criterion_table(ranked: pd.DataFrame) -> None:
