@@ -7,7 +7,7 @@ from services.errors import NotAllowed, NotFound
 from services.i18n import _, datetime_, ngettext
 from services.interviews import my_interviews
 from services.scorecards import Kit, describe_status, saved_answers, scorecard_kit
-from ui import db, panel_view
+from ui import db, flash, panel_view
 from ui.guard import require
 from ui.pickers import candidate_labels
 from ui.scorecard_form import (
@@ -116,7 +116,7 @@ def scoring(interview_id: int) -> None:
             st.success(_("Submitted {when}. Your scorecard is read-only now.").format(
                 when=datetime_(kit.scorecard.submitted_at, "zoned")))
         if st.session_state.pop("scorecard_just_submitted", None) == interview_id:
-            st.toast(_("Scorecard submitted."), icon=":material/check_circle:")
+            flash.toast(_("Scorecard submitted."))
             scroll_to("sc_submitted")
         if st.button(_("Change my submitted scorecard"), key="amend_start", icon=":material/edit:"):
             forget_state(interview_id)  # the widgets come back seeded from the saved card
@@ -146,9 +146,9 @@ def scoring(interview_id: int) -> None:
     missing = st.session_state.pop(key("missing", interview_id), None)
     if missing:
         # Said at the button too: the list below can be a long scroll away on a phone.
-        st.toast(ngettext("Not submitted: {n} item is still missing (listed below).",
-                          "Not submitted: {n} items are still missing (listed below).",
-                          len(missing)).format(n=len(missing)), icon=":material/error:")
+        flash.toast(ngettext("Not submitted: {n} item is still missing (listed below).",
+                             "Not submitted: {n} items are still missing (listed below).",
+                             len(missing)).format(n=len(missing)), icon=":material/error:")
         with st.container(key="sc_missing"):
             st.error(_("Not submitted yet. Still missing:") + "\n\n" + "\n".join(
                 f"- {md_escape(p)}" for p in missing))

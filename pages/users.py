@@ -14,7 +14,7 @@ from services.auth import (
 )
 from services.errors import InvalidInput, NotFound
 from services.i18n import _
-from ui import db
+from ui import db, flash
 from ui.guard import require
 from ui.widgets import show_problems
 
@@ -24,7 +24,7 @@ ADD_KEYS = {"new_name": "", "new_email": "", "new_team": "", "new_roles": [], "n
 
 st.title(_("Users"))
 if notice := st.session_state.pop("users_toast", None):
-    st.toast(notice, icon=":material/check_circle:")
+    flash.toast(notice)
 # The add form keeps what was typed when it is refused; only a user added empties it.
 if st.session_state.pop("add_user_clear", False):
     for key, empty in ADD_KEYS.items():
@@ -55,8 +55,7 @@ with st.expander(_("Add a user"), icon=":material/person_add:"):
             if typed and st.session_state.get("user_added") == typed:
                 # A second click that arrived while the first one was being saved: the user
                 # exists already because of it, which is what was asked.
-                st.toast(_("{name} was added.").format(name=name),
-                         icon=":material/check_circle:")
+                flash.toast(_("{name} was added.").format(name=name))
             else:
                 try:
                     with db.session() as s:

@@ -1,6 +1,7 @@
 """Helpers for AppTest: run the real app.py with a user logged in."""
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -55,6 +56,11 @@ def answer(widget, *, status: bool = True) -> AppTest:
     assert widget.key in drawn, drawn
     assert bool([b for b in at.button if b.key == "submit_card"]) == status
     return at.run()
+
+
+def toasts(at: AppTest) -> list[str]:
+    """The toasts' texts as a person reads them (ui.flash.toast escapes their Markdown)."""
+    return [re.sub(r"\\(.)", r"\1", t.value).replace("\u2060", "") for t in at.toast]
 
 
 def figures(at: AppTest) -> list[dict]:

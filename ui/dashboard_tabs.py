@@ -110,10 +110,22 @@ def ranking_part(board: Board, table: pd.DataFrame) -> None:
         stats_view.weights(board)
 
 
+# The decision and consensus forms' widgets: what was typed for one candidate is never shown
+# under another (the forms keep their input after a refusal, see candidate_part).
+FORM_KEYS = ("decision_outcome", "decision_rationale", "consensus_criterion", "consensus_value",
+             "consensus_note")
+
+
+def _forget_forms() -> None:
+    """Empty the decision and consensus forms (another candidate was picked)."""
+    for key in FORM_KEYS:
+        st.session_state.pop(key, None)
+
+
 def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: Viewer) -> None:
     """One candidate: panel picture, consensus, decision."""
     candidate_id = st.selectbox(_("Candidate"), ids, format_func=lambda i: names[i],
-                                key="dash_candidate")
+                                key="dash_candidate", on_change=_forget_forms)
     candidate_view.render(board, candidate_id, viewer)
     current = board.candidate_row(candidate_id)
     if bool(current["visible"]):  # recorded at the debrief: drawn when opened
@@ -130,7 +142,8 @@ def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: 
     else:
         st.caption(_("No decision recorded yet."))
     # Nothing preselected: a decision is chosen, never defaulted (index=None).
-    with st.form(f"decision_{candidate_id}", clear_on_submit=True):
+    # What was typed stays after a refusal; a success or another candidate empties the form.
+    with st.form(f"decision_{candidate_id}"):
         outcome = st.radio(_("New decision") if isinstance(in_force, str) else _("Decision"),
                            [o.value for o in Outcome], format_func=label, index=None,
                            horizontal=True, key="decision_outcome")
@@ -145,6 +158,7 @@ def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: 
             cleared = outcome is None and not (rationale or "").strip()
             if flash.again(about, payload) is not None or (
                     cleared and flash.again(f"{about} form", None) is not None):
+                _forget_forms()  # done by the first click: an empty form again
                 st.rerun(scope="app")
             try:
                 if outcome is None:
@@ -157,8 +171,7 @@ def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: 
                                                 "outcome": outcome, "rationale": rationale})
                 ledger.done(message, about=about, payload=payload)
                 ledger.done(message, about=f"{about} form", payload=None)
-                for key in ("decision_outcome", "decision_rationale"):  # an empty form again
-                    st.session_state.pop(key, None)
+                _forget_forms()  # an empty form again
                 st.rerun(scope="app")
             except InvalidInput as exc:
                 show_problems(exc.problems, _("Decision not recorded"))

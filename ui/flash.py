@@ -31,6 +31,8 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from ui.text import md_escape
+
 _KEY = "_flash_messages"
 _DONE = "_flash_done"
 KEEP_SECONDS = 3.0
@@ -48,6 +50,14 @@ CONFIRMED = ":material/check_circle:"
 NOTICE = ":material/info:"
 
 
+def toast(message: str, *, icon: str = CONFIRMED) -> None:
+    """Raise a toast with `message` shown as plain text. Every toast of the app goes through
+    here: st.toast renders Markdown, and a confirmation names what was saved (a candidate's,
+    a user's, a position's name, as typed), so a name like `![x](http://…)` would load an
+    image from that host and `[Reset password](https://…)` would be a link (ui.text.md_escape)."""
+    st.toast(md_escape(message), icon=icon, duration=TOAST_SECONDS)
+
+
 def later(message: str, *, icon: str = CONFIRMED) -> None:
     """Queue a confirmation for the next run (once: the same message pending is refreshed)."""
     ledger().later(message, icon=icon)
@@ -61,7 +71,7 @@ def show(now: float | None = None) -> list[str]:
     queue[:] = [[message, now if first is None else first, icon]
                 for message, first, icon in queue if first is None or now - first <= KEEP_SECONDS]
     for message, _first, icon in queue:
-        st.toast(message, icon=icon, duration=TOAST_SECONDS)
+        toast(message, icon=icon)
     return [message for message, _first, _icon in queue]
 
 

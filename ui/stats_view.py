@@ -164,14 +164,19 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
     scores = board.scores[board.scores["candidate_id"] == candidate_id]
     agreed = board.consensus[board.consensus["candidate_id"] == candidate_id]
     table = consensus_beside_independent(scores, agreed, board.criteria)
+    # Written out (the reader's decimal sign; an empty cell where nothing is, not "None").
+    written = {c: table[c].map(lambda x: decimal(x, 2, empty=""))
+               for c in ("independent_mean", "low", "high", "consensus", "change")}
     st.dataframe(
-        table.rename(columns={"name": _("Criterion"), "independent_mean": _("Independent mean"),
-                              "low": _("Lowest"), "high": _("Highest"),
-                              "consensus": _("Consensus"), "change": _("Change"),
-                              "note": _("Note")}).drop(columns="criterion_id")
-        .round(2), hide_index=True, width="stretch", key=f"consensus_table_{candidate_id}")
+        table.assign(**written, note=table["note"].fillna("")).rename(columns={
+            "name": _("Criterion"), "independent_mean": _("Independent mean"),
+            "low": _("Lowest"), "high": _("Highest"), "consensus": _("Consensus"),
+            "change": _("Change"), "note": _("Note")}).drop(columns="criterion_id"),
+        hide_index=True, width="stretch", key=f"consensus_table_{candidate_id}")
     names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
-    with st.form(f"consensus_{candidate_id}", clear_on_submit=True):
+    # What was typed stays after a refusal (FORM_KEYS are emptied after a success, and when
+    # another candidate is picked: ui.dashboard_tabs).
+    with st.form(f"consensus_{candidate_id}"):
         crit = st.selectbox(_("Criterion"), list(names), format_func=names.get,
                             key="consensus_criterion")
         # No default: an agreed score is typed by someone who agreed it, never pre-filled.
@@ -182,15 +187,28 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
                                 key="consensus_value")
         note = st.text_input(_("Note (optional)"), key="consensus_note")
         if st.form_submit_button(_("Record consensus"), key="consensus_submit"):
+            # A double-click's second click: the same consensus again (before the first one's
+            # rerun) or the emptied form (after it) confirms what the first did (ui.flash).
+            about = f"consensus {candidate_id}"
+            payload = {"criterion_id": crit, "value": value, "note": note}
+            if flash.again(about, payload) is not None or (
+                    value is None and not (note or "").strip()
+                    and flash.again(f"{about} form", None) is not None):
+                for key in ("consensus_value", "consensus_note"):  # done by the first click
+                    st.session_state.pop(key, None)
+                st.rerun(scope="app")
             try:
                 if value is None:
                     raise InvalidInput(_("Agreed score: type the score the panel agreed"))
+                message = _("Consensus on {criterion} recorded: {value}.").format(
+                    criterion=names[crit], value=int(value))
+                ledger = flash.ledger()  # before the write (see ui.flash)
                 with db.session() as s:
                     record_consensus(s, viewer, ConsensusInput(
                         candidate_id=candidate_id, criterion_id=crit, value=int(value),
                         note=note))
-                flash.later(_("Consensus on {criterion} recorded: {value}.").format(
-                    criterion=names[crit], value=int(value)))
+                ledger.done(message, about=about, payload=payload)
+                ledger.done(message, about=f"{about} form", payload=None)
                 for key in ("consensus_value", "consensus_note"):  # no value carried over
                     st.session_state.pop(key, None)
                 st.rerun(scope="app")

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from models import User
 from services import auth
-from tests.apptest import all_text, app_as
+from tests.apptest import all_text, app_as, toasts
 from tests.conftest import PASSWORD, count
 
 
@@ -26,7 +26,7 @@ def test_add_user_with_team_toasts_and_empties_the_form(session, make):
     assert not at.exception
     user = session.exec(select(User).where(User.email == "nia@example.com")).one()
     assert user.team == "Data"
-    assert any("Nia New was added" in t.value for t in at.toast)
+    assert any("Nia New was added" in t for t in toasts(at))
     assert at.text_input(key="new_name").value == ""
 
 

@@ -12,6 +12,7 @@ from tests.apptest import (
     open_tab,
     page_alone,
     score_grid,
+    toasts,
 )
 from tests.conftest import world_fixture
 
@@ -250,6 +251,7 @@ def test_hiring_manager_records_a_decision(world, session):
     at.button(key="decision_submit").click().run()
     assert "a decision needs its rationale" in all_text(at)
     assert count(session, Decision) == 0
+    assert at.radio(key="decision_outcome").value == "offer"  # kept after the refusal
     at.text_area(key="decision_rationale").input("Consistent panel, strong on tasks.")
     at.radio(key="decision_outcome").set_value("offer")
     at.button(key="decision_submit").click().run()
@@ -277,7 +279,7 @@ def test_a_double_clicked_decision_is_recorded_once_without_an_error(world, sess
     at.button(key="decision_submit").click().run()
     assert not at.exception and not at.error
     assert count(session, Decision) == 1
-    assert any("Decision recorded" in t.value for t in at.toast)
+    assert any("Decision recorded" in t for t in toasts(at))
     # ... or reaches the server with the same decision, before the first one's rerun.
     decide()
     assert not at.exception and not at.error

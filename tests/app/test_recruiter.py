@@ -19,7 +19,7 @@ from services.positions import (
     position_form_data,
     update_position,
 )
-from tests.apptest import all_text, app_as, choice_box, page_alone
+from tests.apptest import all_text, app_as, choice_box, page_alone, toasts
 from tests.conftest import count, world_fixture
 
 NEW_PAGES = {"pages/import_candidates.py": {"admin", "recruiter"},
@@ -75,7 +75,7 @@ def test_scheduling_without_the_team_warns_but_schedules(session, world):
     at = app_as(world["recruiter"].id, "pages/interviews.py")
     _schedule(at, world, [world["panelist"], world["admin"]])
     assert not at.exception
-    assert any(t.value.startswith("Interview scheduled: ") for t in at.toast)
+    assert any(t.startswith("Interview scheduled: ") for t in toasts(at))
     assert any("position's team (Platform)" in w.value for w in at.warning)
     assert count(session, Interview) == 1
 
@@ -116,7 +116,7 @@ def _writes():
 
 
 def _toasts(at) -> list[str]:
-    return [t.value for t in at.toast]
+    return toasts(at)
 
 
 def _created(session, world, page: str, prefix: str, column, **fields):
@@ -258,7 +258,7 @@ def test_a_new_position_takes_the_organisation_language_by_default(session, worl
     assert not at.exception
     saved = session.exec(select(Position).where(Position.title == "Analyste de données")).one()
     assert saved.language == "fr"
-    assert any("Analyste de données" in t.value for t in at.toast)
+    assert any("Analyste de données" in t for t in toasts(at))
 
 
 def test_the_chosen_language_is_saved_and_listed(session, world):

@@ -4,8 +4,6 @@ the calibration page, read from the plotted figures and tables."""
 import json
 import re
 
-import pytest
-
 from models import ConsensusScore
 from services import stats
 from services.auth import get_viewer
@@ -21,6 +19,7 @@ from tests.apptest import (
     open_tab,
     ranking_chart,
     score_grid,
+    toasts,
 )
 from tests.conftest import count, world_fixture
 
@@ -145,9 +144,26 @@ def test_consensus_is_recorded_and_shown_beside_independent(crossed, session):
     assert count(session, ConsensusScore) == 1
     table = frame_with(at, "Consensus")
     first = table.iloc[0]
-    assert first["Consensus"] == 3
-    assert first["Independent mean"] == pytest.approx(2.0)
-    assert first["Change"] == pytest.approx(1.0)
+    assert (first["Consensus"], first["Independent mean"], first["Change"]) == (
+        "3.00", "2.00", "1.00")
+    # Criteria without a consensus read empty, not "None".
+    assert set(table.iloc[1:][["Consensus", "Change", "Note"]].stack()) == {""}
+    # A double-click's second click lands on the emptied form: it confirms, records nothing.
+    at.button(key="consensus_submit").click().run()
+    assert not at.exception and not at.error
+    assert count(session, ConsensusScore) == 1
+    assert any("Consensus on" in t for t in toasts(at))
+
+
+def test_a_refused_consensus_keeps_its_note(crossed, session):
+    cand = crossed["cands"][4]
+    at = app_as(crossed["manager"].id, "pages/dashboard.py")
+    open_tab(at, "Candidate").selectbox(key="dash_candidate").select(cand.id).run()
+    open_expander(at, "consensus_open").text_input(key="consensus_note").input("Agreed at lunch")
+    at.button(key="consensus_submit").click().run()
+    assert "Agreed score: type the score the panel agreed" in all_text(at)
+    assert at.text_input(key="consensus_note").value == "Agreed at lunch"
+    assert count(session, ConsensusScore) == 0
 
 
 def test_calibration_page_shows_leniency_and_adjusted_ranking(crossed):

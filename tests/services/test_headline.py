@@ -6,7 +6,7 @@ from models import ConsensusScore, Decision, Position
 from services.board import load_board
 from services.headline import candidate_headline, position_agenda, salary_reading
 from services.scorecards import open_scorecard, save_fields
-from tests.apptest import all_text, app_as, choice_box, open_expander, open_tab
+from tests.apptest import all_text, app_as, choice_box, open_expander, open_tab, toasts
 from tests.conftest import count, world_fixture
 from ui.pickers import candidate_labels
 
@@ -119,6 +119,14 @@ def test_no_decision_is_preselected_and_none_is_recorded_without_a_choice(sessio
     assert not at.exception
     assert "Decision: choose advance, offer, hold or reject" in all_text(at)
     assert count(session, Decision) == 0
+    # Refused, the form keeps what was typed ...
+    assert at.text_area(key="decision_rationale").value == "Strong on design, the panel agrees."
+    # ... for this candidate only: another one picked gets an empty form.
+    box = at.selectbox(key="dash_candidate")
+    other = next(o for o in box.options if o != box.format_func(box.value))
+    box.select_index(box.options.index(other)).run()
+    assert not at.text_area(key="decision_rationale").value
+    at.selectbox(key="dash_candidate").select(world["cara"].id).run()
     at.radio(key="decision_outcome").set_value("hold")
     at.text_area(key="decision_rationale").input("Waiting for the second candidate.")
     at.button(key="decision_submit").click().run()
@@ -170,7 +178,7 @@ def test_saving_a_new_position_confirms_and_selects_it(session, make):
     at.text_input(key="pos_team_0").input("Platform")
     at.button(key="pos_submit_0").click().run()
     assert not at.exception
-    assert "Position 'Site Reliability Engineer' created." in [t.value for t in at.toast]
+    assert "Position 'Site Reliability Engineer' created." in toasts(at)
     [saved] = session.exec(__import__("sqlmodel").select(Position)).all()
     assert choice_box(at, "position_edit").value == saved.id
 
@@ -182,7 +190,7 @@ def test_saving_a_new_candidate_confirms_and_selects_it(session, make):
     at.text_input(key="cand_name_0").input("Ingrid Solberg")
     at.button(key="cand_submit_0").click().run()
     assert not at.exception
-    assert "Candidate Ingrid Solberg added." in [t.value for t in at.toast]
+    assert "Candidate Ingrid Solberg added." in toasts(at)
     assert choice_box(at, "candidate_edit").value != 0
     assert at.text_input(key=f"cand_name_{choice_box(at, 'candidate_edit').value}").value \
         == "Ingrid Solberg"

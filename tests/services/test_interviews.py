@@ -23,7 +23,7 @@ from services.interviews import (
     update_interview,
 )
 from services.mailer import SmtpConfig
-from tests.apptest import all_text, app_as
+from tests.apptest import all_text, app_as, toasts
 from tests.conftest import count, world_fixture
 
 WHEN = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
@@ -263,8 +263,8 @@ def test_recruiter_reschedules_and_cancels_on_the_page(session, world):
     at.text_input(key=f"ive_location_{iv}").input("Room 7")
     at.button(key=f"ive_submit_{iv}").click().run()
     assert not at.exception
-    assert "Interview changed." in [t.value for t in at.toast]
-    assert "No mail server is configured: tell the panel yourself." in [t.value for t in at.toast]
+    assert "Interview changed." in toasts(at)
+    assert "No mail server is configured: tell the panel yourself." in toasts(at)
     session.expire_all()
     assert session.get(Interview, iv).location == "Room 7"
 
@@ -291,8 +291,8 @@ def test_schedule_needs_a_chosen_candidate_and_resets_after_success(session, wor
     at.button(key="iv_submit").click().run()
     assert not at.exception
     assert count(session, Interview) == 2
-    assert any(t.value.startswith("Interview scheduled: Cara Candidate · Backend Engineer")
-               for t in at.toast)
+    assert any(t.startswith("Interview scheduled: Cara Candidate · Backend Engineer")
+               for t in toasts(at))
     assert at.selectbox(key="iv_candidate").value is None
     # The seats are empty again, shown as such (not as "Choose an option").
     for box, shown in (("iv_user_0", "—"), ("iv_role_0", "Their own role")):

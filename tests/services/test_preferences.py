@@ -8,7 +8,7 @@ from models import AuditEvent, User
 from services import preferences
 from services.errors import InvalidInput
 from services.settings import get_setting
-from tests.apptest import all_text, app_as
+from tests.apptest import all_text, app_as, toasts
 
 
 def test_set_preferences_stores_and_audits_the_change(session, make):
@@ -68,7 +68,7 @@ def test_choosing_french_on_my_account_applies_on_the_next_run_without_logging_o
     assert at.title[0].value == "Mon compte"
     assert at.session_state["user_id"] == user.id  # still logged in
     assert at.session_state["time_zone"] == "America/Toronto"
-    assert any("Langue et fuseau horaire enregistrés" in t.value for t in at.toast)
+    assert any("Langue et fuseau horaire enregistrés" in t for t in toasts(at))
     assert "Se déconnecter partout" in [b.label for b in at.button]
 
 
