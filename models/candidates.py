@@ -4,7 +4,7 @@ from pydantic import EmailStr, field_validator
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import SALARY_MAX, Stage, utcnow
+from models.common import SALARY_MAX, Stage, typed_amount, utcnow
 from models.users import _clean_name, blank_is_none, lower_email
 
 
@@ -31,6 +31,7 @@ class CandidateCreate(CandidateBase):
 
     _email_blank = field_validator("email", mode="before")(blank_is_none)
     _email = field_validator("email")(lower_email)
+    _money = field_validator("salary_expectation", mode="before")(typed_amount)
 
 
 class Candidate(CandidateBase, table=True):

@@ -4,6 +4,7 @@ They are stored as short strings (not database ENUM types) so that adding a valu
 migration of a PostgreSQL type; the Create schemas validate them.
 """
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -13,6 +14,35 @@ from services.i18n import N_, _, ngettext, number
 # currency, stored in 32-bit integer columns; two thousand million covers every currency's
 # yearly salaries.
 SALARY_MAX = 2_000_000_000
+# A whole amount as people type it, with optional thousands separators in groups of three:
+# "50000", "50 000", "50,000", "50'000" (and a ".00" part); not "1'0'0", "1e308", "-5", "12.5".
+AMOUNT = re.compile(r"([0-9]+|[0-9]{1,3}([ \u00a0\u202f,'’][0-9]{3})+)(\.0+)?")
+
+
+def parse_amount(text: str) -> int:
+    """A typed whole amount (AMOUNT) as its int, ValueError when it is not one. The int of the
+    digits, not of a float: 400 digits would be inf there (the schemas' SALARY_MAX refuses it)."""
+    text = text.strip()
+    if not AMOUNT.fullmatch(text):
+        raise ValueError(text)
+    return int(re.sub(r"[^0-9]", "", text.split(".")[0]))
+
+
+def typed_amount(value: object) -> object:
+    """A money field's value before the schema validates it (a `mode="before"` validator of
+    every Create schema's salary fields): typed text becomes its whole amount, blank text None;
+    numbers pass on to the schema's own checks. So a form's text box and an import's cell are
+    read by the same rule (services.candidate_import reads its cells with parse_amount)."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return parse_amount(value)
+    except ValueError:
+        shown = value.strip() if len(value.strip()) <= 40 else value.strip()[:40] + "…"
+        raise ValueError(_("{value} is not a whole amount of money").format(
+            value=repr(shown))) from None
 
 
 def utcnow() -> datetime:

@@ -4,7 +4,7 @@ from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import SALARY_MAX, Dimension, utcnow
+from models.common import SALARY_MAX, Dimension, typed_amount, utcnow
 from models.users import _clean_name
 from services.i18n import LANGUAGES, _
 
@@ -72,6 +72,8 @@ class PositionCreate(PositionBase):
     criteria: list[CriterionCreate] = Field(min_length=1)
     scale_min: int = 1
     scale_max: int = 5
+
+    _money = field_validator("salary_min", "salary_max", mode="before")(typed_amount)
 
     _title = field_validator("title")(_clean_name)
 

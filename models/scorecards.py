@@ -1,9 +1,10 @@
 from datetime import datetime
 
+from pydantic import field_validator
 from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.common import SALARY_MAX, Recommendation, ScorecardStatus, utcnow
+from models.common import SALARY_MAX, Recommendation, ScorecardStatus, typed_amount, utcnow
 
 TEXT_MAX = 10000
 
@@ -27,6 +28,8 @@ class ScorecardUpdate(SQLModel):
     salary_heard: int | None = Field(default=None, ge=0, le=SALARY_MAX)
     interest: str | None = Field(default=None, max_length=TEXT_MAX)
     concerns: str | None = Field(default=None, max_length=TEXT_MAX)
+
+    _money = field_validator("salary_heard", mode="before")(typed_amount)
 
 
 class Scorecard(ScorecardFields, table=True):

@@ -12,7 +12,7 @@ from ui import db, flash
 from ui.guard import require
 from ui.pickers import labels_for
 from ui.text import md_escape
-from ui.widgets import current_choice, pick_candidates, save_record, show_problems
+from ui.widgets import current_choice, money_input, pick_candidates, save_record, show_problems
 
 viewer = require(Role.recruiter)
 
@@ -40,9 +40,9 @@ with st.form(f"candidate_form_{choice}"):
     email = st.text_input(_("Email"), value=current.email or "", key=f"cand_email_{choice}")
     stage = st.selectbox(_("Stage"), stages, index=stages.index(current.stage),
                          format_func=label, key=f"cand_stage_{choice}")
-    salary = st.number_input(
+    salary = money_input(
         _("Stated salary expectation ({currency} per year)").format(currency=position.currency),
-        min_value=0, step=1000, value=current.salary_expectation, key=f"cand_salary_{choice}")
+        current.salary_expectation, key=f"cand_salary_{choice}")
     notes = st.text_area(_("First-interview notes"), value=current.first_interview_notes,
                          key=f"cand_notes_{choice}")
     revisit = st.text_area(_("Questions to revisit at the second interview"),

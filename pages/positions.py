@@ -20,7 +20,7 @@ from services.positions import (
 from services.templates import copy_template, template_criteria, template_history
 from ui import db, flash
 from ui.guard import require
-from ui.widgets import current_choice, save_record, show_problems
+from ui.widgets import current_choice, money_input, save_record, show_problems
 
 viewer = require(Role.recruiter)
 
@@ -105,10 +105,10 @@ with st.form(f"position_form_{choice}"):
     tasks = st.text_area(_("Tasks of the position (one per line)"),
                          value="\n".join(data["tasks"]), key=f"pos_tasks_{choice}")
     c1, c2, c3 = st.columns(3)
-    salary_min = c1.number_input(_("Salary band minimum"), min_value=0, step=1000,
-                                 value=data["salary_min"], key=f"pos_smin_{choice}")
-    salary_max = c2.number_input(_("Salary band maximum"), min_value=0, step=1000,
-                                 value=data["salary_max"], key=f"pos_smax_{choice}")
+    salary_min = money_input(_("Salary band minimum"), data["salary_min"], container=c1,
+                             key=f"pos_smin_{choice}")
+    salary_max = money_input(_("Salary band maximum"), data["salary_max"], container=c2,
+                             key=f"pos_smax_{choice}")
     currency = c3.text_input(_("Currency"), value=data["currency"], max_chars=3,
                              key=f"pos_currency_{choice}")
     languages = list(LANGUAGES)

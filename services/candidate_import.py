@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from models import LABELS, Candidate, CandidateCreate, Position, Stage
+from models.common import parse_amount
 from services import tables
 from services.access import is_recruiter
 from services.auth import Viewer
@@ -86,7 +87,7 @@ def _stage(value: str, words: dict[str, str] | None = None) -> str | None:
 
 def _salary(value: str) -> int | None:
     # CandidateCreate then refuses what is above its limit (400 digits included).
-    return tables.amount_cell(value)
+    return parse_amount(value)
 
 
 def validate_rows(session: Session, position_id: int, frame: pd.DataFrame,

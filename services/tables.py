@@ -205,9 +205,6 @@ def grouped(problems: list[tuple[int, str, str]]) -> list[str]:
 # A number as a cell may hold it: ASCII digits only (Python's int and float also take "1_5",
 # Arabic-Indic and full-width digits, "infinity"), an optional point and exponent.
 DECIMAL = re.compile(r"[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-# A whole amount with optional thousands separators in groups of three: "50000", "50 000",
-# "50,000", "50'000" (and a ".00" part); not "1'0'0".
-AMOUNT = re.compile(r"([0-9]+|[0-9]{1,3}([ \u00a0\u202f,'’][0-9]{3})+)(\.0+)?")
 
 
 def decimal_cell(text: str) -> float:
@@ -216,11 +213,3 @@ def decimal_cell(text: str) -> float:
         raise ValueError(text)
     return float(text)
 
-
-def amount_cell(text: str) -> int:
-    """A cell's whole amount, separators allowed in groups of three (ValueError otherwise).
-    The int of the digits, not of a float: 400 digits would be inf there."""
-    text = text.strip()
-    if not AMOUNT.fullmatch(text):
-        raise ValueError(text)
-    return int(re.sub(r"[^0-9]", "", text.split(".")[0]))

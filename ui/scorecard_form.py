@@ -291,7 +291,8 @@ def seed_state(kit: Kit) -> None:
     st.session_state[key("recommendation", iid)] = card.recommendation
     for name in TEXT_FIELDS:
         st.session_state[key(name, iid)] = getattr(card, name) or ""
-    st.session_state[key("salary_heard", iid)] = card.salary_heard
+    st.session_state[key("salary_heard", iid)] = ("" if card.salary_heard is None
+                                                   else str(card.salary_heard))
     covered = set(card.tasks_covered or [])
     for i, task in enumerate(kit.position.tasks):
         st.session_state[key("task", iid, i)] = task in covered
@@ -382,9 +383,7 @@ def _save_score_cb(interview_id: int, viewer: Viewer, criterion_id: int) -> None
 
 
 def _save_field_cb(interview_id: int, viewer: Viewer, name: str) -> None:
-    value = st.session_state.get(key(name, interview_id))
-    if name == "salary_heard" and value is not None:
-        value = int(value)
+    value = st.session_state.get(key(name, interview_id))  # salary heard: text, the schema reads
     problem = _too_long(value) if isinstance(value, str) else None
     if problem:
         _refuse(interview_id, name, part("overall", interview_id), problem)
@@ -616,10 +615,11 @@ def _overall(kit: Kit, viewer: Viewer) -> None:
         st.text_area(_(title), key=key(name, iid), height=80, on_change=_save_field_cb,
                      args=(iid, viewer, name), disabled=locked(kit))
         _field_error(iid, name)
-    st.number_input(
+    # Text read by the schema (ui.widgets.money_input says why not a number box); its state
+    # is preset from the card (load_state), so no value here.
+    st.text_input(
         _("Salary expectation heard ({currency} per year)").format(
-            currency=kit.position.currency), min_value=0,
-        step=1000, value=None, key=key("salary_heard", iid), on_change=_save_field_cb,
-        args=(iid, viewer, "salary_heard"), disabled=locked(kit),
+            currency=kit.position.currency), key=key("salary_heard", iid),
+        on_change=_save_field_cb, args=(iid, viewer, "salary_heard"), disabled=locked(kit),
     )
     _field_error(iid, "salary_heard")

@@ -105,6 +105,15 @@ def rows_or_stop(read: Callable[[Session], pd.DataFrame], empty: str,
     return rows
 
 
+def money_input(label: str, value: int | None, *, key: str, container=None, **kw) -> str:
+    """A money amount typed as text ("65000", "65 000", "65,000"), read by the schema it is
+    saved through (models.common.typed_amount, as an import's cells are). Not st.number_input:
+    that box silently drops what it cannot hold (a 400-digit number empties it, "1e308" is
+    read as 1, "-5" stays shown but is never sent), where a refusal must say what is wrong."""
+    return (container or st).text_input(label, value="" if value is None else str(value),
+                                        key=key, **kw)
+
+
 def show_problems(problems: list[str], heading: str | None = None) -> None:
     """An error box listing what to fix, each line as plain text (heading: "Not saved")."""
     heading = _("Not saved") if heading is None else heading

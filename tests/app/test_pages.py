@@ -127,6 +127,16 @@ def test_panelist_scores_saves_draft_and_submits_in_the_app(world, session, make
         answer(at.radio(key=f"sc_score_{card}_{c.id}").set_value("Not assessed" if i == 3
                                                                  else "4"))
     answer(at.text_area(key=f"sc_concerns_{card}_").input("Long notice period"))
+    # A salary typed wrong is refused beside the field, kept in the box, and saves nothing.
+    answer(at.text_input(key=f"sc_salary_heard_{card}_").input("70000"))
+    answer(at.text_input(key=f"sc_salary_heard_{card}_").input("1e308"))
+    assert "Salary heard: '1e308' is not a whole amount of money" in all_text(at)
+    assert at.text_input(key=f"sc_salary_heard_{card}_").value == "1e308"
+    session.expire_all()
+    assert find_scorecard(session, pia, world["iv_cara"].id).salary_heard == 70000
+    answer(at.text_input(key=f"sc_salary_heard_{card}_").input("72 000"))
+    session.expire_all()
+    assert find_scorecard(session, pia, world["iv_cara"].id).salary_heard == 72000
     # A new session (a reload) finds the draft as it was left.
     again = app_as(pia.id, "pages/scorecard.py", query={"interview": str(world["iv_cara"].id)})
     assert again.radio(key=f"sc_score_{card}_{kit.criteria[0].id}").value == "4"

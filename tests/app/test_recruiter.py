@@ -230,7 +230,7 @@ def test_the_position_form_speaks_french_to_a_french_user(session, world):
     assert choice_box(at, "position_edit").label == "Modifier"
     assert at.selectbox(key="pos_language_0").label == "Langue de la fiche d’évaluation"
     assert at.text_input(key="pos_title_0").label == "Titre"
-    assert at.number_input(key="pos_smin_0").label == "Minimum de la fourchette salariale"
+    assert at.text_input(key="pos_smin_0").label == "Minimum de la fourchette salariale"
     assert at.button(key="pos_submit_0").label == "Enregistrer le poste"
     shown = all_text(at) + " ".join(b.label for b in at.button)
     assert not [w for w in ENGLISH_POSITION_WORDS if w in shown]
@@ -344,3 +344,24 @@ def test_every_recruiter_page_renders_in_french_without_english_left(session, ma
                        *(t.label for t in at.text_input), *(t.label for t in at.text_area),
                        *(n.label for n in at.number_input), *(tab.label for tab in at.tabs)])
     assert not [m for m in _english_msgids(page) if m in shown]
+
+
+def test_a_salary_typed_wrong_is_refused_by_name_and_kept_in_the_box(session, world):
+    # A number box would have read "1e308" as 1 and emptied itself on 400 digits, saying
+    # "saved" either way; the text box's value goes through the schema (models.common).
+    at = app_as(world["recruiter"].id, "pages/candidates.py")
+    at.text_input(key="cand_name_0").input("Ola Amount")
+    for typed, problem in (("1e308", "Salary expectation: '1e308' is not a whole amount of "
+                                     "money"),
+                           ("9" * 400, "Salary expectation: must be at most 2,000,000,000")):
+        at.text_input(key="cand_salary_0").input(typed)
+        at.button(key="cand_submit_0").click().run()
+        assert not at.exception
+        assert problem in all_text(at)
+        assert at.text_input(key="cand_salary_0").value == typed
+        assert not session.exec(select(Candidate).where(Candidate.name == "Ola Amount")).all()
+    at.text_input(key="cand_salary_0").input("65 000")
+    at.button(key="cand_submit_0").click().run()
+    assert not at.exception
+    saved = session.exec(select(Candidate).where(Candidate.name == "Ola Amount")).one()
+    assert saved.salary_expectation == 65000

@@ -80,8 +80,9 @@ def test_a_french_browser_creates_a_position_a_candidate_and_an_interview_in_fre
            ).to_have_value("English")
     form.get_by_role("textbox", name="Titre", exact=True).fill("Analyste de données")
     form.get_by_role("textbox", name="Équipe", exact=True).fill("Données")
-    form.get_by_role("spinbutton", name="Minimum de la fourchette salariale").fill("62000")
-    form.get_by_role("spinbutton", name="Maximum de la fourchette salariale").fill("75000")
+    # Typed as a French reader writes amounts (a space between thousands): text boxes.
+    form.get_by_role("textbox", name="Minimum de la fourchette salariale").fill("62 000")
+    form.get_by_role("textbox", name="Maximum de la fourchette salariale").fill("75 000")
     _pick(page, form, "Langue de la fiche d’évaluation", "Français")
     form.get_by_role("button", name="Enregistrer le poste").click()
     # The saved position is then selected (what stays; a toast can be gone before it is seen).
@@ -103,8 +104,8 @@ def test_a_french_browser_creates_a_position_a_candidate_and_an_interview_in_fre
     form = page.get_by_test_id("stForm")
     form.get_by_role("textbox", name="Nom", exact=True).fill("Inès Tremblay")
     form.get_by_role("textbox", name="Courriel", exact=True).fill("ines@example.com")
-    form.get_by_role("spinbutton", name="Attentes salariales déclarées (EUR par année)"
-                     ).fill("64500")
+    form.get_by_role("textbox", name="Attentes salariales déclarées (EUR par année)"
+                     ).fill("64 500")
     form.get_by_role("button", name="Enregistrer le candidat").click()
     expect(page.get_by_role("combobox", name="Modifier", exact=True)).to_have_value(
         "Inès Tremblay · Analyste de données")

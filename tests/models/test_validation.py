@@ -2,6 +2,7 @@
 
 import pytest
 
+import models
 from models import (
     Candidate,
     CriterionCreate,
@@ -187,3 +188,34 @@ def test_names_in_any_script_are_kept_as_written(session, make, name):
     cand = candidates.create_candidate(session, make.admin, {"name": name,
                                                              "position_id": make.position().id})
     assert cand.name == name
+
+
+MONEY = [(models.CandidateCreate, {"name": "Ann", "position_id": 1}, "salary_expectation",
+          "Salary expectation"),
+         (models.ScorecardUpdate, {}, "salary_heard", "Salary heard")]
+
+
+@pytest.mark.parametrize(("schema", "base", "field", "named"), MONEY)
+def test_every_money_field_reads_typed_text_by_one_rule(schema, base, field, named):
+    # What a form's text box sends and an import's cell holds, read the same way
+    # (models.common.typed_amount): separators in groups of three, blank is none.
+    for typed, amount in (("65000", 65000), ("65 000", 65000), ("65,000", 65000),
+                          ("65000.00", 65000), ("", None), ("  ", None), (70000, 70000)):
+        assert getattr(validated(schema, {**base, field: typed}), field) == amount
+    for typed in ("1e308", "-5", "12.5", "1'0'0", "sixty"):
+        with pytest.raises(InvalidInput) as err:
+            validated(schema, {**base, field: typed})
+        assert err.value.problems == [f"{named}: {typed!r} is not a whole amount of money"]
+    with pytest.raises(InvalidInput) as err:
+        validated(schema, {**base, field: "9" * 400})
+    assert err.value.problems == [f"{named}: must be at most 2,000,000,000"]
+
+
+def test_a_salary_band_typed_wrong_names_each_bound():
+    with pytest.raises(InvalidInput) as err:
+        validated(models.PositionCreate, {
+            "title": "Data", "salary_min": "9" * 400, "salary_max": "1e308",
+            "criteria": [{"name": "SQL", "dimension": "technical"}]})
+    assert err.value.problems == [
+        "Salary band minimum: must be at most 2,000,000,000",
+        "Salary band maximum: '1e308' is not a whole amount of money"]

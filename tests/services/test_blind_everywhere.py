@@ -181,7 +181,7 @@ EXCLUDED = {
     "backup.restore": _WRITE,
     "board.change_marker": "counts and newest ids, a cache key",
     "board.interval_text": _PURE,
-    "tables.decimal_cell": _PURE, "tables.amount_cell": _PURE,
+    "tables.decimal_cell": _PURE,
     "interviews.seat_role": "a seat's panel role (recruiter, superior, colleague); no scores",
     **{f"board.{n}": ORGANISATION_WIDE for n in (
         "organisation_boards", "organisation_scales", "organisation_labels")},
