@@ -193,8 +193,8 @@ def _bump(session: Session, card: Scorecard, expected_version: int | None) -> No
     if result.rowcount != 1:
         session.rollback()
         raise Conflict(_(
-            "This scorecard was changed in another window or device since you opened it. "
-            "Reload the page to see the latest version; nothing was overwritten."
+            "This scorecard was changed in another window or device since you opened it; "
+            "nothing was overwritten. Load the latest version to see it."
         ))
 
 
@@ -378,7 +378,8 @@ def save_and_submit(
                 session.flush()
             except IntegrityError as exc:  # the same panelist submitting twice at one moment
                 raise Conflict(_("This scorecard was just created in another window or "
-                                 "device. Reload the page; nothing was overwritten.")) from exc
+                                 "device; nothing was overwritten. Load the latest version to "
+                                 "see it.")) from exc
             audit.record(session, "scorecard_created", actor=viewer, entity="scorecard",
                          entity_id=card.id, candidate_id=candidate.id)
         else:
