@@ -7,7 +7,7 @@ from services import config
 from services.db import DatabaseUnavailable, check_reachable
 from services.i18n import _
 from services.settings import demo_mode
-from ui import db, secrets, style
+from ui import db, heap, secrets, style
 from ui import i18n as ui_i18n
 from ui.guard import PAGES, current_viewer, menu, start_page, url_path
 from ui.login import login_page
@@ -50,6 +50,8 @@ def gate(page, title: str, slug: str) -> None:
     run(st.navigation([st.Page(page, title=title, url_path=slug, default=True), *hidden]))
     st.stop()
 
+
+heap.freeze_once()  # once per process, after the imports (ui/heap.py says why)
 
 viewer = current_viewer()
 ui_i18n.lang_attribute(ui_i18n.choose_for(viewer))
