@@ -172,7 +172,8 @@ def _run_dashboard(st, AppTest, manager_id: int, position_id: int) -> tuple[floa
     t = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t
-    if at.exception or not at.get("metric"):
+    # Rendered: the position's row of figures (ui.text.html_stats) is on the page.
+    if at.exception or not any("sl-position-figures" in h.proto.body for h in at.get("html")):
         raise RuntimeError(f"the dashboard did not render: {at.exception}")
     warm = []
     for _ in range(3):

@@ -44,7 +44,7 @@ CHECKED = [
     "services/viewer.py",
     "ui/__init__.py", "ui/cache.py", "ui/candidate_view.py", "ui/charts.py",
     "ui/dashboard_tabs.py", "ui/db.py", "ui/scorecard_form.py",
-    "ui/flash.py", "ui/guard.py", "ui/headline.py", "ui/i18n.py", "ui/login.py",
+    "ui/flash.py", "ui/guard.py", "ui/headline.py", "ui/heap.py", "ui/i18n.py", "ui/login.py",
     "ui/panel_view.py", "ui/pickers.py", "ui/secrets.py", "ui/session.py", "ui/sso.py",
     "ui/stats_view.py", "ui/style.py", "ui/text.py", "ui/widgets.py",
 ]

@@ -54,7 +54,8 @@ def two_servers(request, db_url, tmp_path) -> list[str]:
 
 
 def scorecards_in(page: Page):
-    return page.get_by_test_id("stMetric").filter(has_text="Scorecards in")
+    # The position's row of figures (ui.text.html_stats): one figure, its label and value.
+    return page.locator(".sl-position-figures .sl-stat").filter(has_text="Scorecards in")
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
