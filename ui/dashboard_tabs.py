@@ -16,7 +16,7 @@ from services.errors import InvalidInput
 from services.i18n import N_, _, decimal, ngettext
 from ui import candidate_view, charts, db, flash, headline, stats_view
 from ui.text import md_escape
-from ui.widgets import lazy_expander, show_problems
+from ui.widgets import apply_resets, lazy_expander, reset_later, show_problems
 
 # The session-state key of the open tab (tests open a tab by setting it).
 TAB_KEY = "dash_tab"
@@ -110,22 +110,24 @@ def ranking_part(board: Board, table: pd.DataFrame) -> None:
         stats_view.weights(board)
 
 
-# The decision and consensus forms' widgets: what was typed for one candidate is never shown
-# under another (the forms keep their input after a refusal, see candidate_part).
-FORM_KEYS = ("decision_outcome", "decision_rationale", "consensus_criterion", "consensus_value",
-             "consensus_note")
+# The decision and consensus forms' widgets, empty: what was typed for one candidate is never
+# shown under another (the forms keep their input after a refusal, see candidate_part).
+EMPTY_FORMS = {"decision_outcome": None, "decision_rationale": "", "consensus_value": None,
+               "consensus_note": ""}
 
 
 def _forget_forms() -> None:
-    """Empty the decision and consensus forms (another candidate was picked)."""
-    for key in FORM_KEYS:
-        st.session_state.pop(key, None)
+    """Empty the decision and consensus forms (another candidate was picked: a callback, so
+    before the widgets are drawn)."""
+    for key, value in EMPTY_FORMS.items():
+        st.session_state[key] = value
 
 
 def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: Viewer) -> None:
     """One candidate: panel picture, consensus, decision."""
     candidate_id = st.selectbox(_("Candidate"), ids, format_func=lambda i: names[i],
                                 key="dash_candidate", on_change=_forget_forms)
+    apply_resets()  # a form emptied after its success (reset_later)
     candidate_view.render(board, candidate_id, viewer)
     current = board.candidate_row(candidate_id)
     if bool(current["visible"]):  # recorded at the debrief: drawn when opened
@@ -158,7 +160,7 @@ def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: 
             cleared = outcome is None and not (rationale or "").strip()
             if flash.again(about, payload) is not None or (
                     cleared and flash.again(f"{about} form", None) is not None):
-                _forget_forms()  # done by the first click: an empty form again
+                reset_later(EMPTY_FORMS)  # done by the first click: an empty form again
                 st.rerun(scope="app")
             try:
                 if outcome is None:
@@ -171,7 +173,7 @@ def candidate_part(board: Board, ids: list[int], names: dict[int, str], viewer: 
                                                 "outcome": outcome, "rationale": rationale})
                 ledger.done(message, about=about, payload=payload)
                 ledger.done(message, about=f"{about} form", payload=None)
-                _forget_forms()  # an empty form again
+                reset_later(EMPTY_FORMS)  # an empty form again
                 st.rerun(scope="app")
             except InvalidInput as exc:
                 show_problems(exc.problems, _("Decision not recorded"))

@@ -17,7 +17,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.i18n import N_, _, decimal, elide, ngettext
 from ui import db, flash
 from ui.text import Stat, html_stats, md_escape
-from ui.widgets import lazy_expander, show_problems
+from ui.widgets import lazy_expander, reset_later, show_problems
 
 
 def _fmt(value) -> str:
@@ -174,8 +174,8 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
             "change": _("Change"), "note": _("Note")}).drop(columns="criterion_id"),
         hide_index=True, width="stretch", key=f"consensus_table_{candidate_id}")
     names = dict(zip(board.criteria["criterion_id"], board.criteria["name"], strict=True))
-    # What was typed stays after a refusal (FORM_KEYS are emptied after a success, and when
-    # another candidate is picked: ui.dashboard_tabs).
+    # What was typed stays after a refusal; emptied after a success (reset_later, applied by
+    # ui.dashboard_tabs.candidate_part) and when another candidate is picked.
     with st.form(f"consensus_{candidate_id}"):
         crit = st.selectbox(_("Criterion"), list(names), format_func=names.get,
                             key="consensus_criterion")
@@ -194,8 +194,7 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
             if flash.again(about, payload) is not None or (
                     value is None and not (note or "").strip()
                     and flash.again(f"{about} form", None) is not None):
-                for key in ("consensus_value", "consensus_note"):  # done by the first click
-                    st.session_state.pop(key, None)
+                reset_later({"consensus_value": None, "consensus_note": ""})  # done already
                 st.rerun(scope="app")
             try:
                 if value is None:
@@ -209,8 +208,7 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
                         note=note))
                 ledger.done(message, about=about, payload=payload)
                 ledger.done(message, about=f"{about} form", payload=None)
-                for key in ("consensus_value", "consensus_note"):  # no value carried over
-                    st.session_state.pop(key, None)
+                reset_later({"consensus_value": None, "consensus_note": ""})  # an empty form
                 st.rerun(scope="app")
             except (InvalidInput, NotAllowed) as exc:
                 show_problems(getattr(exc, "problems", [str(exc)]), _("Consensus not recorded"))

@@ -114,6 +114,23 @@ def money_input(label: str, value: int | None, *, key: str, container=None, **kw
                                         key=key, **kw)
 
 
+# Widget values to set at the next run, before the widgets are drawn (reset_later).
+_RESETS = "_widget_resets"
+
+
+def reset_later(values: dict) -> None:
+    """Give these widgets (by key) these values at the next run (apply_resets, called before
+    they are drawn). Popping a form widget's key is not enough: the browser keeps showing what
+    was typed; a value set through session state before the widget is drawn is sent to it."""
+    st.session_state.setdefault(_RESETS, {}).update(values)
+
+
+def apply_resets() -> None:
+    """Set the values reset_later queued (call before the widgets are drawn)."""
+    for key, value in st.session_state.pop(_RESETS, {}).items():
+        st.session_state[key] = value
+
+
 def show_problems(problems: list[str], heading: str | None = None) -> None:
     """An error box listing what to fix, each line as plain text (heading: "Not saved")."""
     heading = _("Not saved") if heading is None else heading
