@@ -35,12 +35,13 @@ def typed_amount(value: object) -> object:
     read by the same rule (services.candidate_import reads its cells with parse_amount)."""
     if not isinstance(value, str):
         return value
-    if not value.strip():
+    text = value.strip()
+    if not text:
         return None
     try:
-        return parse_amount(value)
+        return parse_amount(text)
     except ValueError:
-        shown = value.strip() if len(value.strip()) <= 40 else value.strip()[:40] + "…"
+        shown = text if len(text) <= 40 else text[:40] + "…"
         raise ValueError(_("{value} is not a whole amount of money").format(
             value=repr(shown))) from None
 

@@ -69,7 +69,8 @@ def score_matrix(named: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     first[rows[given[at]], cols[given[at]]] = values[given[at]]
     known = set(criteria)
     ranked = [n for n in order if n in known]
-    ranked += [c for c in criteria if c not in set(ranked)]
+    placed = set(ranked)
+    ranked += [c for c in criteria if c not in placed]
     where = {c: i for i, c in enumerate(criteria)}
     return pd.DataFrame(first[[where[c] for c in ranked]],
                         index=pd.Index(ranked, name="criterion"),

@@ -61,11 +61,14 @@ def ranking_view(board: Board) -> pd.DataFrame:
     return board.remember("ranking_view", build)
 
 
-def _shown(board: Board, table: pd.DataFrame, rows: pd.Series, columns: list[str],
-           name: str) -> pd.DataFrame:
-    """`shown` of these rows and columns of the board's ranking view, once per board: at 200
-    candidates each writes 800 scores (issue 12: a dashboard opening wrote them every run)."""
-    return board.remember(f"ranking_shown:{name}", lambda: shown(table.loc[rows, columns]))
+def _shown(board: Board, columns: list[str], name: str) -> pd.DataFrame:
+    """`shown` of the ranked rows of the board's ranking view, these columns, once per board:
+    at 200 candidates each writes 800 scores (issue 12: a dashboard opening wrote them every
+    run)."""
+    def build() -> pd.DataFrame:
+        table = ranking_view(board)
+        return shown(table.loc[table["Rank"].notna(), columns])
+    return board.remember(f"ranking_shown:{name}", build)
 
 
 def column_config() -> dict:
@@ -85,12 +88,12 @@ def ranking_part(board: Board, table: pd.DataFrame) -> None:
     headline.position(board)  # the position's headline: here, not above the Candidate view
     ranked = table["Rank"].notna()
     stats_view.ranking_notes(board)
-    st.dataframe(_shown(board, table, ranked, MAIN, "main"), hide_index=True, width="stretch",
+    st.dataframe(_shown(board, MAIN, "main"), hide_index=True, width="stretch",
                  key="ranking_table", column_config=column_config())
 
     def details() -> None:
         stats_view.details_notes(board)
-        st.dataframe(_shown(board, table, ranked, DETAILS, "details"), hide_index=True,
+        st.dataframe(_shown(board, DETAILS, "details"), hide_index=True,
                      width="stretch", key="dimension_table")
 
     lazy_expander(_("Intervals and scores by dimension"), details, key="dimension_details")
@@ -112,8 +115,7 @@ def ranking_part(board: Board, table: pd.DataFrame) -> None:
 
 # The decision and consensus forms' widgets, empty: what was typed for one candidate is never
 # shown under another (the forms keep their input after a refusal, see candidate_part).
-EMPTY_FORMS = {"decision_outcome": None, "decision_rationale": "", "consensus_value": None,
-               "consensus_note": ""}
+EMPTY_FORMS = {"decision_outcome": None, "decision_rationale": "", **stats_view.EMPTY_CONSENSUS}
 
 
 def _forget_forms() -> None:

@@ -159,6 +159,10 @@ def weights(board: Board) -> None:
         st.text("\n".join(result["sentences"]))
 
 
+# The consensus form's score and note, empty (its criterion stays as chosen).
+EMPTY_CONSENSUS = {"consensus_value": None, "consensus_note": ""}
+
+
 def consensus(board: Board, candidate_id: int, viewer) -> None:
     """Consensus scores beside the independent ones, and the form to record them."""
     scores = board.scores[board.scores["candidate_id"] == candidate_id]
@@ -194,7 +198,7 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
             if flash.again(about, payload) is not None or (
                     value is None and not (note or "").strip()
                     and flash.again(f"{about} form", None) is not None):
-                reset_later({"consensus_value": None, "consensus_note": ""})  # done already
+                reset_later(EMPTY_CONSENSUS)  # done by the first click
                 st.rerun(scope="app")
             try:
                 if value is None:
@@ -208,7 +212,7 @@ def consensus(board: Board, candidate_id: int, viewer) -> None:
                         note=note))
                 ledger.done(message, about=about, payload=payload)
                 ledger.done(message, about=f"{about} form", payload=None)
-                reset_later({"consensus_value": None, "consensus_note": ""})  # an empty form
+                reset_later(EMPTY_CONSENSUS)  # an empty form
                 st.rerun(scope="app")
             except (InvalidInput, NotAllowed) as exc:
                 show_problems(getattr(exc, "problems", [str(exc)]), _("Consensus not recorded"))
